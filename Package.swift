@@ -1,0 +1,63 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// MARK: - Settings shared by every Swift target
+
+let swiftSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6)
+]
+
+let package = Package(
+  name: "clusterbench",
+  products: [
+    .executable(name: "hplswift", targets: ["hplswift"]),
+    .executable(name: "mpi-selftest", targets: ["mpi-selftest"]),
+    .library(name: "MPI", targets: ["MPI"]),
+    .library(name: "BLAS", targets: ["BLAS"]),
+    .library(name: "HPL", targets: ["HPL"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+  ],
+  targets: [
+    // MARK: - C libraries (the only places C is imported)
+
+    /// MPICH through pkg-config `mpich` (never the `mpi` alternative, which may name Open MPI).
+    .systemLibrary(name: "CMPICH", pkgConfig: "mpich", providers: [.apt(["libmpich-dev"])]),
+    /// Prefixed shims for MPICH macros Swift cannot import (MPI_SUM, MPI_IN_PLACE, ...). Not API.
+    .target(name: "CMPICHShims", dependencies: ["CMPICH"]),
+    /// CBLAS through `blas-atlas`, which links Debian's `libblas.so.3` alternative.
+    .systemLibrary(name: "CBLAS", pkgConfig: "blas-atlas", providers: [.apt(["libatlas-base-dev"])]),
+
+    // MARK: - Swift layers
+
+    .target(name: "MPI", dependencies: ["CMPICH", "CMPICHShims"], swiftSettings: swiftSettings),
+    .target(name: "BLAS", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+    .target(name: "HPL", dependencies: ["MPI", "BLAS"], swiftSettings: swiftSettings),
+
+    // MARK: - Executables: parse arguments, call one library function
+
+    .executableTarget(
+      name: "hplswift",
+      dependencies: ["HPL", "MPI", "BLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: swiftSettings),
+
+    /// Checks every MPI call of the `MPI` module under `mpiexec -n K`; the multi-rank tests run it.
+    .executableTarget(name: "mpi-selftest", dependencies: ["MPI"], swiftSettings: swiftSettings),
+
+    // MARK: - Tests
+
+    .target(
+      name: "TestSupport",
+      dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+      path: "Tests/TestSupport",
+      swiftSettings: swiftSettings),
+    .testTarget(name: "MPITests", dependencies: ["MPI", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "BLASTests", dependencies: ["BLAS", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "HPLTests", dependencies: ["HPL", "MPI", "BLAS", "TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(name: "ProgramTests", dependencies: ["HPL", "TestSupport"], swiftSettings: swiftSettings),
+  ]
+)

@@ -1,0 +1,252 @@
+import BLAS
+import Foundation
+import MPI
+
+/// Where `hplswift` reads and writes, and how chatty it is.
+public struct BenchmarkOptions: Sendable {
+  /// The HPL.dat to read (rank 0 reads it; the others receive its text).
+  public var datPath: String
+  /// The CSV file every test appends a row to.
+  public var resultsPath: String
+  /// X(0) of the matrix generator.
+  public var seed: UInt64
+  /// Whether to print a progress line per test on standard error.
+  public var showProgress: Bool
+  /// When set, rank 0 writes each test's solution x to `solution-<test number>.txt` in this
+  /// folder, one value per line (for checking against another solver).
+  public var solutionDirectory: String?
+
+  public init(datPath: String = "HPL.dat", resultsPath: String = "results/hpl.csv", seed: UInt64 = 100, showProgress: Bool = true) {
+    self.datPath = datPath
+    self.resultsPath = resultsPath
+    self.seed = seed
+    self.showProgress = showProgress
+    self.solutionDirectory = nil
+  }
+}
+
+/// A problem with the input that stops the whole run before any test; every rank sees the same.
+public struct BenchmarkInputError: Error, CustomStringConvertible {
+  public let description: String
+}
+
+/// The whole `hplswift` run: read HPL.dat on rank 0, share it, run every combination in xhpl's
+/// order on the grids it names (ranks outside a grid idle for it), write xhpl's report to the
+/// device HPL.dat names and one CSV row per test. netlib: `HPL_pddriver`, `HPL_pdinfo`.
+public struct Benchmark {
+  public let options: BenchmarkOptions
+  let world: Communicator
+
+  public init(options: BenchmarkOptions, world: Communicator = .world) {
+    self.options = options
+    self.world = world
+  }
+
+  /// Runs everything. Returns the exit status every rank should exit with: 0 when every test
+  /// passed (or ran unchecked), 1 when any failed its residual check or was skipped.
+  /// Throws `BenchmarkInputError` (same on every rank) for bad input; only rank 0 should print it.
+  public func run() throws -> Int32 {
+    let input = try readInput()
+    let isRoot = world.rank == 0
+    let library = BLASLibrary.loaded()
+    let hosts = try gatherHostNames()
+    let runID = isRoot ? Self.makeRunID() : ""
+    let writer = ReportWriter()
+    // Only rank 0 opens the output, but every rank must learn whether it could.
+    var report: ReportSink? = nil
+    var openError = ""
+    if isRoot {
+      do { report = try ReportSink(device: input.outputDevice) } catch { openError = "\(error)" }
+    }
+    if try world.broadcast(Int32(openError.isEmpty ? 1 : 0), root: 0) == 0 {
+      throw BenchmarkInputError(description: openError.isEmpty ? "hplswift: cannot open the output file" : openError)
+    }
+    if isRoot {
+      report?.write("hplswift: BLAS \(library.summary); \(world.size) ranks on \(Set(hosts).count) host(s); run \(runID)\n")
+      report?.write(writer.header(for: input))
+    }
+
+    var printedAny = false
+    var passed = 0
+    var failed = 0
+    var skipped = 0
+    var unchecked = 0
+    let tests = input.tests
+    var grids: [GridShape: ProcessGrid?] = [:]
+    for (number, test) in tests.enumerated() {
+      let shape = GridShape(rows: test.rows, columns: test.columns)
+      if grids[shape] == nil {
+        grids[shape] = try makeGrid(shape, mapping: test.processMapping, announce: isRoot && options.showProgress)
+      }
+      guard let grid = grids[shape]! else { continue }  // this rank idles for this grid
+      if isRoot && options.showProgress {
+        FileHandle.standardError.write(
+          "hplswift: test \(number + 1) of \(tests.count): \(test.variantCode) N=\(test.n) NB=\(test.nb) P=\(test.rows) Q=\(test.columns)\n"
+            .data(using: .utf8)!)
+      }
+      var testRun = TestRun(
+        parameters: test, grid: grid, seed: options.seed, collectsSolution: options.solutionDirectory != nil)
+      let outcome = try testRun.run()
+      if let directory = options.solutionDirectory, let x = testRun.solution {
+        let text = x.map { String(format: "%.17e", $0) }.joined(separator: "\n") + "\n"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: "\(directory)/solution-\(number + 1).txt", contents: text.data(using: .utf8))
+      }
+      let peak = try grid.communicator.allreduce(Int64(ProcessMemory.peakResidentBytes() ?? 0), operation: .max)
+      guard isRoot else { continue }
+      switch outcome {
+      case .skipped(let message):
+        skipped += 1
+        report?.write(writer.skipNotice(message))
+      case .completed(let result):
+        switch result.passed {
+        case true?: passed += 1
+        case false?: failed += 1
+        case nil: unchecked += 1
+        }
+        report?.write(writer.testResult(result, threshold: input.threshold, isFirstTest: !printedAny))
+        printedAny = true
+        let usedHosts = Array(hosts.prefix(test.rows * test.columns))
+        do {
+          try ResultsCSV.append(
+            ResultRow(
+              result: result, runID: runID, hosts: usedHosts, blas: library.summary,
+              peakResidentBytes: Int(peak)),
+            to: options.resultsPath)
+        } catch {
+          // The other ranks are already on their way to the next test: warn, never stop here.
+          FileHandle.standardError.write("hplswift: warning: could not append to \(options.resultsPath): \(error)\n".data(using: .utf8)!)
+        }
+      }
+    }
+    if isRoot {
+      report?.write(
+        writer.footer(
+          passed: passed, failed: failed, skipped: skipped, unchecked: unchecked, threshold: input.threshold))
+      report?.close()
+    }
+    let status: Int32 = (failed > 0 || skipped > 0) ? 1 : 0
+    return try world.broadcast(status, root: 0)
+  }
+
+  /// Rank 0 reads, validates and opens nothing yet; every rank then parses the same text, so every
+  /// rank reaches the same verdict without waiting on another.
+  func readInput() throws -> HPLInput {
+    var status: Int32 = 0
+    var bytes: [UInt8] = []
+    if world.rank == 0 {
+      if let data = FileManager.default.contents(atPath: options.datPath) {
+        bytes = Array(data)
+      } else {
+        status = FileManager.default.fileExists(atPath: options.datPath) ? 2 : 1
+      }
+    }
+    status = try world.broadcast(status, root: 0)
+    let directory = FileManager.default.currentDirectoryPath
+    switch status {
+    case 1:
+      throw BenchmarkInputError(
+        description: """
+          hplswift: no HPL.dat at \(options.datPath) (working directory \(directory)).
+          Write one sized for your cluster with `hplswift dat --nodes 1 --memory-per-node 4GiB --cores-per-node 2 -o HPL.dat`,
+          copy the default one (hpl/HPL.dat in the repository), or pass --dat PATH.
+          """)
+    case 2:
+      throw BenchmarkInputError(description: "hplswift: cannot read \(options.datPath): permission denied or not a file.")
+    default:
+      break
+    }
+    let count = try world.broadcast(Int64(bytes.count), root: 0)
+    if world.rank != 0 { bytes = Array(repeating: 0, count: Int(count)) }
+    if count > 0 { try world.broadcast(&bytes, root: 0) }
+    let text = String(decoding: bytes, as: UTF8.self)
+    let input: HPLInput
+    do {
+      input = try HPLInput.parse(contents: text, fileName: options.datPath)
+    } catch {
+      throw BenchmarkInputError(description: "hplswift: \(error)")
+    }
+    if input.maximumProcessCount > world.size {
+      let largest = input.grids.max { $0.rows * $0.columns < $1.rows * $1.columns }!
+      throw BenchmarkInputError(
+        description:
+          "hplswift: \(options.datPath) lines 11-12 (Ps, Qs): the \(largest.rows)×\(largest.columns) grid needs \(input.maximumProcessCount) processes, but \(world.size) were launched (mpiexec -n \(input.maximumProcessCount) hplswift)."
+      )
+    }
+    return input
+  }
+
+  /// The grid for `shape` on the first P·Q ranks of the world, or nil on ranks that idle.
+  func makeGrid(_ shape: GridShape, mapping: ProcessMapping, announce: Bool) throws -> ProcessGrid? {
+    let size = shape.rows * shape.columns
+    if announce && size < world.size {
+      let idle = size == world.size - 1 ? "rank \(size) idles" : "ranks \(size)-\(world.size - 1) idle"
+      FileHandle.standardError.write(
+        "hplswift: the \(shape.rows)×\(shape.columns) grid uses ranks 0-\(size - 1); \(idle) for its tests.\n"
+          .data(using: .utf8)!)
+    }
+    guard let communicator = try world.split(color: world.rank < size ? 0 : nil, key: world.rank) else {
+      return nil
+    }
+    return try ProcessGrid(
+      communicator: communicator, rows: shape.rows, columns: shape.columns,
+      order: mapping == .rowMajor ? .rowMajor : .columnMajor)
+  }
+
+  /// Every rank's processor name, in rank order.
+  func gatherHostNames() throws -> [String] {
+    let width = 256
+    var mine = Array(MPIEnvironment.processorName.utf8.prefix(width - 1))
+    mine += Array(repeating: 0, count: width - mine.count)
+    var all = [UInt8](repeating: 0, count: width * world.size)
+    try mine.withUnsafeBufferPointer { send in
+      try all.withUnsafeMutableBufferPointer { receive in try world.allgather(send, into: receive) }
+    }
+    return (0..<world.size).map { rank in
+      let slice = all[(rank * width)..<((rank + 1) * width)]
+      return String(decoding: slice.prefix { $0 != 0 }, as: UTF8.self)
+    }
+  }
+
+  static func makeRunID() -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+    let suffix = String(UInt32.random(in: 0...0xFFFF), radix: 16)
+    return "hpl-\(formatter.string(from: Date()))-\(suffix)"
+  }
+}
+
+/// Where the report goes: standard output, standard error or the file HPL.dat names.
+struct ReportSink {
+  private let handle: FileHandle
+  private let ownsHandle: Bool
+
+  init(device: OutputDevice) throws {
+    switch device {
+    case .standardOutput:
+      handle = .standardOutput
+      ownsHandle = false
+    case .standardError:
+      handle = .standardError
+      ownsHandle = false
+    case .file(let name):
+      guard FileManager.default.createFile(atPath: name, contents: nil),
+        let opened = FileHandle(forWritingAtPath: name)
+      else {
+        throw BenchmarkInputError(description: "hplswift: cannot open file \(name) (HPL.dat lines 3-4, output file).")
+      }
+      handle = opened
+      ownsHandle = true
+    }
+  }
+
+  func write(_ text: String) {
+    handle.write(text.data(using: .utf8)!)
+  }
+
+  func close() {
+    if ownsHandle { try? handle.close() }
+  }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Byte counts as people type them (`4GiB`, `512MiB`, `4G`, `4GB`, `4294967296`) and as
+/// `hplswift dat` prints them.
+///
+/// Units, case-insensitive, with or without a space after the number:
+/// - binary: `KiB`, `MiB`, `GiB`, `TiB` (also `Ki` … `Ti`) are powers of 1024;
+/// - decimal: `kB`, `MB`, `GB`, `TB` are powers of 1000, as SI and disk vendors use them;
+/// - bare `K`, `M`, `G`, `T` are binary, as in GNU coreutils (`dd bs=1G`, `sort -S`) and
+///   `free -g`: 4G = 4 GiB;
+/// - no unit or `B`: bytes.
+///
+/// Fractions are allowed (`1.5GiB`) and rounded down to whole bytes.
+public enum ByteSize {
+  /// Parses `text` as a byte count; errors name `flag`.
+  public static func parse(_ text: String, flag: String) throws(DatSizerError) -> Int {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let number = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+    let unit = trimmed.dropFirst(number.count).trimmingCharacters(in: .whitespaces)
+    guard let value = Double(number), let multiplier = multiplier(of: unit) else {
+      throw DatSizerError(
+        flag: flag,
+        message: "'\(text)' is not a byte size; write bytes or a number with a unit: "
+          + "KiB MiB GiB TiB (binary), kB MB GB TB (decimal), or K M G T (binary, as GNU dd)")
+    }
+    let bytes = value * multiplier
+    guard bytes < 9.0e18 else {
+      throw DatSizerError(flag: flag, message: "'\(text)' is too large")
+    }
+    return Int(bytes)
+  }
+
+  private static func multiplier(of unit: String) -> Double? {
+    switch unit.lowercased() {
+    case "", "b": 1
+    case "k", "ki", "kib": 1024
+    case "m", "mi", "mib": 1_048_576
+    case "g", "gi", "gib": 1_073_741_824
+    case "t", "ti", "tib": 1_099_511_627_776
+    case "kb": 1e3
+    case "mb": 1e6
+    case "gb": 1e9
+    case "tb": 1e12
+    default: nil
+    }
+  }
+
+  /// `bytes` in GiB or MiB with two decimals, e.g. `70.32 GiB`, `545.50 MiB`.
+  public static func describe(_ bytes: Double) -> String {
+    let gibibyte = 1_073_741_824.0
+    if bytes >= gibibyte { return String(format: "%.2f GiB", bytes / gibibyte) }
+    return String(format: "%.2f MiB", bytes / 1_048_576)
+  }
+
+  /// `bytes` in GiB or MiB with two decimals.
+  public static func describe(_ bytes: Int) -> String { describe(Double(bytes)) }
+}

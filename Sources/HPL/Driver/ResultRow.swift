@@ -1,0 +1,292 @@
+import Foundation
+
+/// One row of `results/hpl.csv`: one test of one run, with where and how it ran.
+///
+/// Columns, in file order (the header is ``header``):
+///
+/// | column | unit / values |
+/// |---|---|
+/// | `timestamp` | when the test finished, ISO 8601 in UTC to the second (`2026-11-22T20:08:34Z`) |
+/// | `run_id` | identifier shared by all tests of one run (one HPL.dat sweep) |
+/// | `hosts` | host names of the test's ranks, `;`-separated, each once, in rank order |
+/// | `ranks` | MPI ranks the test ran on (normally P·Q; ranks outside the grid idle) |
+/// | `ranks_per_host` | the largest number of the test's ranks on one host |
+/// | `n` | matrix order N |
+/// | `nb` | block size NB |
+/// | `p`, `q` | process grid rows P and columns Q |
+/// | `pmap` | `row` or `column` (PMAP) |
+/// | `pfact` | `Left`, `Crout` or `Right` (PFACT) |
+/// | `nbmin` | recursion stopping size NBMIN, in columns |
+/// | `ndiv` | panels per recursion step NDIV |
+/// | `rfact` | `Left`, `Crout` or `Right` (RFACT) |
+/// | `bcast` | `1ring`, `1ringM`, `2ring`, `2ringM`, `Blong` or `BlongM` (BCAST) |
+/// | `depth` | look-ahead depth DEPTH, in panels |
+/// | `swap` | `binary-exchange`, `spread-roll` or `mix` (SWAP) |
+/// | `swap_threshold` | mix swap threshold, in columns |
+/// | `l1_form`, `u_form` | `transposed` or `no-transposed` |
+/// | `equilibration` | `yes` or `no` |
+/// | `alignment` | memory alignment, in doubles (8 bytes each) |
+/// | `tv` | xhpl's T/V code, e.g. `WR11C2R4` |
+/// | `seconds` | wall time of the solve, seconds (max over ranks) |
+/// | `gflops` | (2/3 N³ + 3/2 N²) / seconds / 10⁹ |
+/// | `residual` | scaled residual ‖Ax−b‖∞ / (ε (‖A‖∞‖x‖∞ + ‖b‖∞) N), dimensionless; empty when unchecked |
+/// | `status` | `PASSED`, `FAILED`, `UNCHECKED` (threshold ≤ 0) or `SKIPPED` |
+/// | `blas` | the BLAS library actually loaded, free text |
+/// | `peak_rss_mb` | peak resident memory of the largest rank, MiB (2²⁰ bytes); empty when unknown |
+///
+/// Reading accepts netlib's numeric codes for the variant columns too.
+public struct ResultRow: Sendable, Equatable {
+  /// Column names, in file order.
+  public static let columns = [
+    "timestamp", "run_id", "hosts", "ranks", "ranks_per_host", "n", "nb", "p", "q", "pmap",
+    "pfact", "nbmin", "ndiv", "rfact", "bcast", "depth", "swap", "swap_threshold", "l1_form",
+    "u_form", "equilibration", "alignment", "tv", "seconds", "gflops", "residual", "status",
+    "blas", "peak_rss_mb",
+  ]
+
+  /// The header line, without its line end.
+  public static let header = columns.joined(separator: ",")
+
+  /// `timestamp`: when the test finished; written in UTC to the second.
+  public var timestamp: Date
+  /// `run_id`: identifier shared by all tests of one run.
+  public var runID: String
+  /// `hosts`: the hosts of the test's ranks, each once, in rank order.
+  public var hosts: [String]
+  /// `ranks`: MPI ranks the test ran on.
+  public var ranks: Int
+  /// `ranks_per_host`: the largest number of the test's ranks on one host.
+  public var ranksPerHost: Int
+  /// `n`: matrix order N.
+  public var n: Int
+  /// `nb`: block size NB.
+  public var nb: Int
+  /// `p`: process rows P.
+  public var p: Int
+  /// `q`: process columns Q.
+  public var q: Int
+  /// `pmap`.
+  public var processMapping: ProcessMapping
+  /// `pfact`.
+  public var panelFactorization: PanelFactorization
+  /// `nbmin`, columns.
+  public var recursionStoppingSize: Int
+  /// `ndiv`.
+  public var panelDivisions: Int
+  /// `rfact`.
+  public var recursivePanelFactorization: PanelFactorization
+  /// `bcast`.
+  public var broadcast: BroadcastTopology
+  /// `depth`, panels.
+  public var lookaheadDepth: Int
+  /// `swap`.
+  public var swap: SwapAlgorithm
+  /// `swap_threshold`, columns.
+  public var swapThreshold: Int
+  /// `l1_form`.
+  public var l1Form: StorageForm
+  /// `u_form`.
+  public var uForm: StorageForm
+  /// `equilibration`.
+  public var equilibration: Bool
+  /// `alignment`, doubles.
+  public var alignment: Int
+  /// `tv`: the T/V code.
+  public var variantCode: String
+  /// `seconds`: wall time of the solve.
+  public var seconds: Double
+  /// `gflops`: 10⁹ floating-point operations per second.
+  public var gflops: Double
+  /// `residual`: the scaled residual; nil when not checked.
+  public var residual: Double?
+  /// `status`.
+  public var status: ResultStatus
+  /// `blas`: the BLAS library summary.
+  public var blas: String
+  /// `peak_rss_mb`: peak resident set of the largest rank, MiB; nil when unknown.
+  public var peakRSSMB: Double?
+
+  public init(
+    timestamp: Date, runID: String, hosts: [String], ranks: Int, ranksPerHost: Int,
+    n: Int, nb: Int, p: Int, q: Int, processMapping: ProcessMapping,
+    panelFactorization: PanelFactorization, recursionStoppingSize: Int, panelDivisions: Int,
+    recursivePanelFactorization: PanelFactorization, broadcast: BroadcastTopology,
+    lookaheadDepth: Int, swap: SwapAlgorithm, swapThreshold: Int, l1Form: StorageForm,
+    uForm: StorageForm, equilibration: Bool, alignment: Int, variantCode: String,
+    seconds: Double, gflops: Double, residual: Double?, status: ResultStatus, blas: String,
+    peakRSSMB: Double?
+  ) {
+    self.timestamp = timestamp
+    self.runID = runID
+    self.hosts = hosts
+    self.ranks = ranks
+    self.ranksPerHost = ranksPerHost
+    self.n = n
+    self.nb = nb
+    self.p = p
+    self.q = q
+    self.processMapping = processMapping
+    self.panelFactorization = panelFactorization
+    self.recursionStoppingSize = recursionStoppingSize
+    self.panelDivisions = panelDivisions
+    self.recursivePanelFactorization = recursivePanelFactorization
+    self.broadcast = broadcast
+    self.lookaheadDepth = lookaheadDepth
+    self.swap = swap
+    self.swapThreshold = swapThreshold
+    self.l1Form = l1Form
+    self.uForm = uForm
+    self.equilibration = equilibration
+    self.alignment = alignment
+    self.variantCode = variantCode
+    self.seconds = seconds
+    self.gflops = gflops
+    self.residual = residual
+    self.status = status
+    self.blas = blas
+    self.peakRSSMB = peakRSSMB
+  }
+
+  /// The row for `result`, with the run's context.
+  ///
+  /// - Parameters:
+  ///   - timestamp: when the test finished; by default the result's end time.
+  ///   - runID: the identifier of the run.
+  ///   - hosts: the host of every rank the test ran on, in rank order (repeats expected): gives
+  ///     `hosts` (each once, in order of first appearance), `ranks` and `ranks_per_host`.
+  ///   - blas: the BLAS library summary.
+  ///   - peakResidentBytes: the largest peak resident set over the ranks, in bytes; nil or ≤ 0
+  ///     when unknown. Written in MiB, to one decimal.
+  ///   - status: by default the result's ``TestResult/status``.
+  public init(
+    result: TestResult, timestamp: Date? = nil, runID: String, hosts: [String], blas: String,
+    peakResidentBytes: Int?, status: ResultStatus? = nil
+  ) {
+    var unique: [String] = []
+    var ranksOnHost: [String: Int] = [:]
+    for host in hosts {
+      if ranksOnHost[host] == nil { unique.append(host) }
+      ranksOnHost[host, default: 0] += 1
+    }
+    let peakMiB = peakResidentBytes.flatMap { bytes in
+      bytes > 0 ? (Double(bytes) / 1_048_576 * 10).rounded() / 10 : nil
+    }
+    let test = result.parameters
+    self.init(
+      timestamp: timestamp ?? result.endTime, runID: runID, hosts: unique, ranks: hosts.count,
+      ranksPerHost: ranksOnHost.values.max() ?? 0, n: test.n, nb: test.nb, p: test.rows,
+      q: test.columns, processMapping: test.processMapping,
+      panelFactorization: test.panelFactorization,
+      recursionStoppingSize: test.recursionStoppingSize, panelDivisions: test.panelDivisions,
+      recursivePanelFactorization: test.recursivePanelFactorization,
+      broadcast: test.broadcast, lookaheadDepth: test.lookaheadDepth, swap: test.swap,
+      swapThreshold: test.swapThreshold, l1Form: test.l1Form, uForm: test.uForm,
+      equilibration: test.equilibration, alignment: test.alignment,
+      variantCode: test.variantCode, seconds: result.seconds, gflops: result.gflops,
+      residual: result.residual, status: status ?? result.status, blas: blas,
+      peakRSSMB: peakMiB)
+  }
+
+  // MARK: - Fields
+
+  /// The row's fields, unquoted, in ``columns`` order.
+  public var fields: [String] {
+    [
+      Self.timestampText(timestamp), runID, hosts.joined(separator: ";"), String(ranks),
+      String(ranksPerHost), String(n), String(nb), String(p), String(q), processMapping.token,
+      panelFactorization.token, String(recursionStoppingSize), String(panelDivisions),
+      recursivePanelFactorization.token, broadcast.token, String(lookaheadDepth), swap.token,
+      String(swapThreshold), l1Form.token, uForm.token, equilibration ? "yes" : "no",
+      String(alignment), variantCode, String(seconds), String(gflops),
+      residual.map { String($0) } ?? "", status.rawValue, blas,
+      peakRSSMB.map { String($0) } ?? "",
+    ]
+  }
+
+  /// Builds a row from fields named by ``columns``; throws a message naming the bad column.
+  init(named fields: [String: String]) throws(ResultRowFieldError) {
+    func text(_ column: String) -> String { fields[column] ?? "" }
+    func parse<T>(_ column: String, _ expected: String, _ convert: (String) -> T?)
+      throws(ResultRowFieldError) -> T
+    {
+      guard let value = convert(text(column)) else {
+        throw ResultRowFieldError(
+          column: column, message: "expected \(expected), found '\(text(column))'")
+      }
+      return value
+    }
+    func integer(_ column: String) throws(ResultRowFieldError) -> Int {
+      try parse(column, "an integer") { Int($0) }
+    }
+    func number(_ column: String) throws(ResultRowFieldError) -> Double {
+      try parse(column, "a number") { Double($0) }
+    }
+    func optionalNumber(_ column: String) throws(ResultRowFieldError) -> Double? {
+      text(column).isEmpty ? nil : try number(column)
+    }
+    self.init(
+      timestamp: try parse("timestamp", "an ISO 8601 time", Self.timestamp(from:)),
+      runID: text("run_id"),
+      hosts: text("hosts").split(separator: ";").map(String.init),
+      ranks: try integer("ranks"),
+      ranksPerHost: try integer("ranks_per_host"),
+      n: try integer("n"), nb: try integer("nb"), p: try integer("p"), q: try integer("q"),
+      processMapping: try parse("pmap", "row or column", ProcessMapping.init(token:)),
+      panelFactorization: try parse(
+        "pfact", "Left, Crout or Right", PanelFactorization.init(token:)),
+      recursionStoppingSize: try integer("nbmin"),
+      panelDivisions: try integer("ndiv"),
+      recursivePanelFactorization: try parse(
+        "rfact", "Left, Crout or Right", PanelFactorization.init(token:)),
+      broadcast: try parse("bcast", "a BCAST name", BroadcastTopology.init(token:)),
+      lookaheadDepth: try integer("depth"),
+      swap: try parse("swap", "binary-exchange, spread-roll or mix", SwapAlgorithm.init(token:)),
+      swapThreshold: try integer("swap_threshold"),
+      l1Form: try parse("l1_form", "transposed or no-transposed", StorageForm.init(token:)),
+      uForm: try parse("u_form", "transposed or no-transposed", StorageForm.init(token:)),
+      equilibration: try parse("equilibration", "yes or no", Self.flag(from:)),
+      alignment: try integer("alignment"),
+      variantCode: text("tv"),
+      seconds: try number("seconds"),
+      gflops: try number("gflops"),
+      residual: try optionalNumber("residual"),
+      status: try parse("status", "PASSED, FAILED, UNCHECKED or SKIPPED") {
+        ResultStatus(rawValue: $0.uppercased())
+      },
+      blas: text("blas"),
+      peakRSSMB: try optionalNumber("peak_rss_mb"))
+  }
+
+  /// `2026-11-22T20:08:34Z`.
+  static func timestampText(_ date: Date) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let parts = calendar.dateComponents(
+      [.year, .month, .day, .hour, .minute, .second], from: date)
+    return String(
+      format: "%04ld-%02ld-%02ldT%02ld:%02ld:%02ldZ", parts.year ?? 0, parts.month ?? 0,
+      parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+  }
+
+  /// Reads an ISO 8601 time with a zone, with or without fractional seconds.
+  static func timestamp(from text: String) -> Date? {
+    let formatter = ISO8601DateFormatter()
+    if let date = formatter.date(from: text) { return date }
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: text)
+  }
+
+  private static func flag(from text: String) -> Bool? {
+    switch text.lowercased() {
+    case "yes", "1", "true": true
+    case "no", "0", "false": false
+    default: nil
+    }
+  }
+}
+
+/// A field of a results row that does not hold what its column needs.
+struct ResultRowFieldError: Error {
+  var column: String
+  var message: String
+}

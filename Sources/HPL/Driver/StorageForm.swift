@@ -1,0 +1,33 @@
+/// Whether the panel block L1 (HPL.dat line 28) or the row panel U (line 29) is stored transposed.
+///
+/// The raw values are netlib's HPL.dat codes (0 = transposed, 1 = no-transposed).
+///
+/// netlib: the `L1notran` / `Unotran` flags of `HPL_pddriver`
+public enum StorageForm: Int, Sendable, CaseIterable, CustomStringConvertible {
+  /// netlib: `L1notran == 0` / `Unotran == 0`
+  case transposed = 0
+  /// netlib: `L1notran != 0` / `Unotran != 0`
+  case noTransposed = 1
+
+  /// The name xhpl prints before "form", also used in results CSV files: `transposed`,
+  /// `no-transposed`.
+  public var token: String {
+    switch self {
+    case .transposed: "transposed"
+    case .noTransposed: "no-transposed"
+    }
+  }
+
+  public var description: String { token }
+
+  /// Accepts a ``token`` (case-insensitive) or netlib's numeric code.
+  public init?(token: String) {
+    if let code = Int(token) {
+      self.init(rawValue: code)
+      return
+    }
+    guard let value = Self.allCases.first(where: { $0.token.lowercased() == token.lowercased() })
+    else { return nil }
+    self = value
+  }
+}

@@ -1,0 +1,182 @@
+import MPI
+
+/// The three ways of applying a panel's row interchanges to trailing columns spread over a
+/// process column, each leaving U (the pivot rows, as rows of `ut`) on every process of the
+/// column and the displaced top rows in their new places.
+///
+/// - binary exchange (SWAP 0): one leave-on-all reduction of the rows each process contributes,
+///   log₂P steps of pairwise exchanges inside MPI's allreduce;
+/// - spread-roll (SWAP 1, "long"): the displaced rows are spread from the top block's owner
+///   to their process rows, then the pieces of U are rolled around the process column in P − 1
+///   steps, optionally after equilibrating the pieces so every step moves the same volume;
+/// - mix (SWAP 2): spread-roll for more than the swap threshold's columns, else binary exchange.
+/// netlib: `HPL_pdlaswp00N` (binary exchange), `HPL_pdlaswp01N` + `HPL_spreadN`, `HPL_equil`,
+/// `HPL_rollN` (spread-roll).
+struct RowSwap {
+  let matrix: DistributedMatrix
+  let panel: Panel
+  let columnCommunicator: Communicator
+  let interchanges: RowInterchanges
+  let workspace: Workspace
+
+  private var ld: Int { matrix.leadingDimension }
+  private var width: Int { panel.width }
+
+  /// Copies local row `localRow` of the `count` columns at `columns` into `destination`.
+  private func copyRow(_ localRow: Int, of columns: UnsafeMutablePointer<Double>, count: Int,
+                       to destination: UnsafeMutablePointer<Double>) {
+    for c in 0..<count { destination[c] = columns[c * ld + localRow] }
+  }
+
+  private func writeRow(_ localRow: Int, of columns: UnsafeMutablePointer<Double>, count: Int,
+                        from source: UnsafePointer<Double>) {
+    for c in 0..<count { columns[c * ld + localRow] = source[c] }
+  }
+
+  private func localRow(_ global: Int) -> Int { matrix.rowLayout.localIndex(ofGlobal: global) }
+  private func owner(_ global: Int) -> Int { matrix.rowLayout.owner(ofGlobal: global) }
+
+  /// P = 1: swap rows in place, column by column (each column is contiguous), then copy U out.
+  /// netlib: `HPL_dlaswp00N`.
+  func swapLocally(columns: UnsafeMutablePointer<Double>, count: Int, into ut: UnsafeMutablePointer<Double>) {
+    let top = panel.firstLocalRow
+    let pivots = (0..<width).map { localRow(panel.pivot($0)) }
+    for c in 0..<count {
+      let column = columns + c * ld
+      for j in 0..<width where pivots[j] != top + j {
+        let t = column[top + j]
+        column[top + j] = column[pivots[j]]
+        column[pivots[j]] = t
+      }
+    }
+    for j in 0..<width { copyRow(top + j, of: columns, count: count, to: ut + j * count) }
+  }
+
+  /// SWAP 0: every process contributes the U rows it owns and (on the top block's owner) the
+  /// original top rows; one in-place sum-allreduce (each row has exactly one contributor, so the
+  /// sum is exact) leaves everything on every process.
+  func binaryExchange(columns: UnsafeMutablePointer<Double>, count: Int, into ut: UnsafeMutablePointer<Double>) throws {
+    let rows = 2 * width
+    let buffer = workspace.buffer(2, count: rows * count)
+    buffer.initialize(repeating: 0, count: rows * count)
+    for (j, source) in interchanges.sources.enumerated() where owner(source) == matrix.myRow {
+      copyRow(localRow(source), of: columns, count: count, to: buffer + j * count)
+    }
+    if panel.ownsDiagonal {
+      for j in 0..<width {
+        copyRow(panel.firstLocalRow + j, of: columns, count: count, to: buffer + (width + j) * count)
+      }
+    }
+    try columnCommunicator.allreduce(
+      inPlace: UnsafeMutableBufferPointer(start: buffer, count: rows * count), operation: .sum)
+    ut.update(from: buffer, count: width * count)
+    for (row, top) in interchanges.displaced where owner(row) == matrix.myRow {
+      writeRow(localRow(row), of: columns, count: count, from: buffer + (width + top) * count)
+    }
+  }
+
+  /// SWAP 1: spread the displaced rows, (equilibrate,) roll U's pieces.
+  func spreadRoll(
+    columns: UnsafeMutablePointer<Double>, count: Int, into ut: UnsafeMutablePointer<Double>,
+    equilibrate: Bool
+  ) throws {
+    let p = columnCommunicator.size
+    let me = matrix.myRow
+    let tag = 1_000 + panel.index % 30_000
+
+    // U's rows in the order of their owners; each owner's rows form one contiguous piece.
+    let order = (0..<width).sorted {
+      (owner(interchanges.sources[$0]), $0) < (owner(interchanges.sources[$1]), $1)
+    }
+    var ownerStart = Array(repeating: 0, count: p + 1)
+    for j in order { ownerStart[owner(interchanges.sources[j]) + 1] += 1 }
+    for r in 0..<p { ownerStart[r + 1] += ownerStart[r] }
+    let holderStart = equilibrate ? (0...p).map { width * $0 / p } : ownerStart
+
+    let rolled = workspace.buffer(2, count: width * count)
+    for i in ownerStart[me]..<ownerStart[me + 1] {
+      copyRow(localRow(interchanges.sources[order[i]]), of: columns, count: count, to: rolled + i * count)
+    }
+
+    try spread(columns: columns, count: count, tag: tag)
+
+    if equilibrate {
+      // Hand rows to the process that holds them for the roll: the overlap of my owned range
+      // with each peer's held range (and the reverse) is contiguous, one message each way.
+      var requests: [Request] = []
+      for peer in 0..<p where peer != me {
+        let send = max(ownerStart[me], holderStart[peer])..<min(ownerStart[me + 1], holderStart[peer + 1])
+        if !send.isEmpty {
+          requests.append(
+            try columnCommunicator.immediateSend(
+              UnsafeBufferPointer(start: rolled + send.lowerBound * count, count: send.count * count),
+              to: peer, tag: tag))
+        }
+        let receive = max(holderStart[me], ownerStart[peer])..<min(holderStart[me + 1], ownerStart[peer + 1])
+        if !receive.isEmpty {
+          requests.append(
+            try columnCommunicator.immediateReceive(
+              into: UnsafeMutableBufferPointer(start: rolled + receive.lowerBound * count, count: receive.count * count),
+              from: peer, tag: tag))
+        }
+      }
+      try Request.waitAll(requests)
+    }
+
+    // Roll: in step s, pass on the piece that started s processes back.
+    let next = (me + 1) % p
+    let previous = (me - 1 + p) % p
+    for step in 0..<(p - 1) {
+      let outgoing = (me - step + p) % p
+      let incoming = (me - step - 1 + p) % p
+      let send = UnsafeBufferPointer(
+        start: rolled + holderStart[outgoing] * count,
+        count: (holderStart[outgoing + 1] - holderStart[outgoing]) * count)
+      let receive = UnsafeMutableBufferPointer(
+        start: rolled + holderStart[incoming] * count,
+        count: (holderStart[incoming + 1] - holderStart[incoming]) * count)
+      try columnCommunicator.sendReceive(send, to: next, sendTag: tag, into: receive, from: previous, receiveTag: tag)
+    }
+
+    for (i, j) in order.enumerated() {
+      (ut + j * count).update(from: rolled + i * count, count: count)
+    }
+  }
+
+  /// The top block's owner sends each process row the original top rows that move there.
+  private func spread(columns: UnsafeMutablePointer<Double>, count: Int, tag: Int) throws {
+    let p = columnCommunicator.size
+    let me = matrix.myRow
+    var byRow = Array(repeating: [(row: Int, top: Int)](), count: p)
+    for entry in interchanges.displaced { byRow[owner(entry.row)].append(entry) }
+    if panel.ownsDiagonal {
+      let staging = workspace.buffer(3, count: max(1, interchanges.displaced.count * count))
+      var offset = 0
+      var requests: [Request] = []
+      var local: [(row: Int, data: Int)] = []
+      for r in 0..<p where !byRow[r].isEmpty {
+        let start = offset
+        for entry in byRow[r] {
+          copyRow(panel.firstLocalRow + entry.top, of: columns, count: count, to: staging + offset * count)
+          if r == me { local.append((entry.row, offset)) }
+          offset += 1
+        }
+        if r != me {
+          requests.append(
+            try columnCommunicator.immediateSend(
+              UnsafeBufferPointer(start: staging + start * count, count: byRow[r].count * count), to: r, tag: tag))
+        }
+      }
+      for (row, data) in local { writeRow(localRow(row), of: columns, count: count, from: staging + data * count) }
+      try Request.waitAll(requests)
+    } else if !byRow[me].isEmpty {
+      let staging = workspace.buffer(3, count: byRow[me].count * count)
+      _ = try columnCommunicator.receive(
+        into: UnsafeMutableBufferPointer(start: staging, count: byRow[me].count * count),
+        from: panel.diagonalRow, tag: tag)
+      for (i, entry) in byRow[me].enumerated() {
+        writeRow(localRow(entry.row), of: columns, count: count, from: staging + i * count)
+      }
+    }
+  }
+}

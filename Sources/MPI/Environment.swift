@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// The MPI runtime of this process: start it once, stop it once, and a few process-wide facts.
+///
+/// `MPI_Init` may run only once per process, so tests initialize once and never finalize
+/// (PLATFORM.md section 4). A binary started without `mpiexec` becomes rank 0 of 1
+/// (MPICH's singleton init).
+public enum MPIEnvironment {
+  /// The environment variable that bounds ``finalize()``'s watchdog, in seconds (default 3;
+  /// `0`, a negative number or `off` disables it). See ``finalize()``.
+  public static let finalizeWatchdogEnvironmentVariable = "CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS"
+
+  /// Starts MPI, or returns the provided level if it is already running.
+  ///
+  /// Records the open file descriptors first (for the ``finalize()`` watchdog), then calls
+  /// `MPI_Init_thread` and sets `MPI_ERRORS_RETURN` on the world communicator (and
+  /// `MPI_COMM_SELF`), so every error reaches the caller as ``MPIError`` instead of aborting.
+  ///
+  /// - Parameter threadLevel: the level asked for (local input; the same on every process).
+  /// - Returns: the level MPI provides, which may be lower than asked.
+  /// - Throws: ``MPIError`` if MPI cannot start, or was already finalized (it cannot restart).
+  /// The corresponding C function is `MPI_Init_thread`.
+  @discardableResult
+  public static func initialize(threadLevel: ThreadLevel = .funneled) throws -> ThreadLevel {
+    if CMPI.finalized() {
+      throw MPIError.invalidArgument(
+        "MPI_Init_thread", "MPI was already finalized; it can start only once per process")
+    }
+    if !CMPI.initialized() {
+      FinalizeWatchdog.recordDescriptorsBeforeInit()
+      _ = try CMPI.initThread(required: threadLevel.cValue)
+      try CMPI.setErrorsReturn(Constants.commWorld)
+      try CMPI.setErrorsReturn(Constants.commSelf)
+    }
+    return ThreadLevel(cValue: try CMPI.queryThread())
+  }
+
+  /// Whether ``initialize(threadLevel:)`` (or another `MPI_Init`) has run in this process.
+  /// The corresponding C function is `MPI_Initialized`.
+  public static var isInitialized: Bool { CMPI.initialized() }
+
+  /// Whether ``finalize()`` has run. The corresponding C function is `MPI_Finalized`.
+  public static var isFinalized: Bool { CMPI.finalized() }
+
+  /// Stops MPI (collective over the world). Write and flush every result first.
+  ///
+  /// MPICH 4.0.2 over UCX/TCP with 3 or more processes hangs in `MPI_Finalize` in about half
+  /// of all runs (PLATFORM.md section 6). So a detached watchdog thread starts just before
+  /// the call: if `MPI_Finalize` has not returned after the bound in
+  /// `CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS` (default 3 seconds; `0` or `off` disables it),
+  /// it shuts down (`shutdown(SHUT_RDWR)`) every socket this process opened since `MPI_Init`
+  /// that is not listening and is not the PMI connection (`PMI_FD`). UCX then sees its TCP
+  /// peers as gone, prints a few ERROR/WARN lines, the flush completes and every rank returns
+  /// normally. ``finalizeWatchdogFired`` tells afterwards whether that happened, so a program
+  /// can say why UCX complained; the results written before finalize are complete either way.
+  /// Calling it when MPI is not running, or a second time, does nothing.
+  /// The corresponding C function is `MPI_Finalize`.
+  public static func finalize() throws {
+    guard CMPI.initialized(), !CMPI.finalized() else { return }
+    let value = getenv(finalizeWatchdogEnvironmentVariable).map { String(cString: $0) }
+    let watch = FinalizeWatchdog.boundSeconds(environmentValue: value).flatMap {
+      FinalizeWatchdog.arm(seconds: $0)
+    }
+    defer { watch?.finish() }
+    try CMPI.finalize()
+  }
+
+  /// Whether the ``finalize()`` watchdog had to shut this process's TCP connections down
+  /// because `MPI_Finalize` did not return within its bound.
+  public static var finalizeWatchdogFired: Bool {
+    FinalizeWatchdog.fired.load(ordering: .acquiring)
+  }
+
+  /// How many sockets the ``finalize()`` watchdog shut down (0 if it did not fire).
+  public static var finalizeWatchdogSocketCount: Int {
+    FinalizeWatchdog.shutDownCount.load(ordering: .acquiring)
+  }
+
+  /// Ends every process of `communicator`'s job with `code`, so no peer waits forever in a
+  /// collective. Print the reason (once, on one rank) before calling it.
+  ///
+  /// If MPI is not running, or `MPI_Abort` returns, the process exits with `code`.
+  /// The corresponding C function is `MPI_Abort`.
+  public static func abort(code: Int32 = 1, communicator: Communicator = .world) -> Never {
+    fflush(nil)  // every C stream, so results printed before the abort are not lost
+    if CMPI.initialized(), !CMPI.finalized() {
+      CMPI.abort(communicator.handle, code: code)
+    }
+    exit(code)
+  }
+
+  /// Seconds since an arbitrary moment in the past, on a clock local to this process.
+  /// The corresponding C function is `MPI_Wtime`.
+  public static func wallTime() -> Double { CMPI.wallTime() }
+
+  /// The resolution of ``wallTime()`` in seconds. The corresponding C function is `MPI_Wtick`.
+  public static var wallTimeResolution: Double { CMPI.wallTick() }
+
+  /// The name of the node this process runs on (the host name, or the name a launcher gave
+  /// it). Before ``initialize(threadLevel:)`` or if MPI fails, the host name from `gethostname`.
+  /// The corresponding C function is `MPI_Get_processor_name`.
+  public static var processorName: String {
+    if CMPI.initialized(), !CMPI.finalized(), let name = try? CMPI.processorName() {
+      return name
+    }
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// This process's rank as told by the launcher (Hydra sets `PMI_RANK` before `MPI_Init`),
+  /// so argument errors can be printed once before MPI starts; `nil` for a singleton.
+  public static var launcherRank: Int? { environmentInteger("PMI_RANK") }
+
+  /// The number of processes the launcher started (`PMI_SIZE`); `nil` for a singleton.
+  public static var launcherSize: Int? { environmentInteger("PMI_SIZE") }
+
+  private static func environmentInteger(_ name: String) -> Int? {
+    getenv(name).flatMap { Int(String(cString: $0)) }
+  }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import HPL
+import MPI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension HPLSwift {
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run every test HPL.dat describes (the default subcommand).",
+      discussion: """
+        Rank 0 reads HPL.dat and shares it; a grid smaller than the number of ranks runs on the \
+        first P·Q ranks while the others idle. The report goes where HPL.dat lines 3-4 say \
+        (6 = standard output, 7 = standard error, otherwise the file on line 3). The exit status \
+        is 0 when every test passed its residual check (or ran unchecked), 1 when any failed or \
+        was skipped, or the input was bad.
+
+        Examples:
+          mpiexec -n 2 hplswift
+          mpiexec -n 4 hplswift run --dat hpl/HPL.dat --results results/hpl.csv
+        """)
+
+    @Option(name: .customLong("dat"), help: "The HPL.dat to read.")
+    var datPath = "HPL.dat"
+
+    @Option(name: .customLong("results"), help: "The CSV file each test appends a row to.")
+    var resultsPath = "results/hpl.csv"
+
+    @Option(help: "X(0) of the matrix generator (the same seed gives the same matrix on any grid).")
+    var seed: UInt64 = 100
+
+    @Flag(help: "No progress lines on standard error.")
+    var quiet = false
+
+    @Option(
+      name: .customLong("write-solution"),
+      help: ArgumentHelp("Write each test's solution x to DIR/solution-<test>.txt (for checking).", valueName: "DIR"))
+    var solutionDirectory: String?
+
+    func run() throws {
+      try MPIEnvironment.initialize(threadLevel: .funneled)
+      var options = BenchmarkOptions(datPath: datPath, resultsPath: resultsPath, seed: seed, showProgress: !quiet)
+      options.solutionDirectory = solutionDirectory
+      let status = runReportingErrors { try Benchmark(options: options).run() }
+      HPLSwift.finalizeAndExit(status)
+    }
+  }
+
+  /// Runs rank code; bad input (the same on every rank) exits 1 after rank 0 explains, while any
+  /// other failure aborts the job so no rank is left waiting in a collective.
+  static func runReportingErrors(_ body: () throws -> Int32) -> Int32 {
+    do {
+      return try body()
+    } catch let error as BenchmarkInputError {
+      if Communicator.world.rank == 0 { printError(error.description) }
+      return 1
+    } catch {
+      printError("hplswift: rank \(Communicator.world.rank): \(error)")
+      MPIEnvironment.abort(code: 1)
+    }
+  }
+
+  static func printError(_ text: String) {
+    FileHandle.standardError.write((text + "\n").data(using: .utf8)!)
+  }
+
+  /// Results are already written; finalize (bounded by the MPI layer's watchdog) and exit.
+  static func finalizeAndExit(_ status: Int32) -> Never {
+    fflush(nil)  // every C stream, standard output included
+    do {
+      try MPIEnvironment.finalize()
+    } catch {
+      printError("hplswift: MPI_Finalize failed after all results were written: \(error)")
+    }
+    if MPIEnvironment.finalizeWatchdogFired {
+      printError(
+        "hplswift: note: MPI_Finalize stalled (a known MPICH 4.0.2 + UCX TCP issue) and was released by "
+          + "closing this rank's MPI sockets; all results had been written.")
+    }
+    Foundation.exit(status)
+  }
+}

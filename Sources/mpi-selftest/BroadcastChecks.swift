@@ -1,0 +1,23 @@
+import MPI
+
+/// Broadcast from the first and the last rank, in all three forms.
+enum BroadcastChecks {
+  static func run<T: SelfTestScalar>(_ report: Report, _ type: T.Type) {
+    let world = report.world
+    let count = 7
+    for root in Set([0, world.size - 1]).sorted() {
+      report.check("broadcast \(T.typeName) root \(root)") {
+        let expected = (0..<count).map { T.pattern(rank: root, index: $0) }
+        var buffer = world.rank == root ? expected : [T](repeating: T(small: 0), count: count)
+        try buffer.withUnsafeMutableBufferPointer { try world.broadcast($0, root: root) }
+        var array = world.rank == root ? expected : [T](repeating: T(small: 0), count: count)
+        try world.broadcast(&array, root: root)
+        let scalar = try world.broadcast(
+          world.rank == root ? expected[3] : T(small: 0), root: root)
+        return firstFailure(
+          compare(buffer, expected, "buffer"), compare(array, expected, "array"),
+          compare([scalar], [expected[3]], "scalar"))
+      }
+    }
+  }
+}

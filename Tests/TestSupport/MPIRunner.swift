@@ -1,0 +1,247 @@
+import Foundation
+import Subprocess
+import Synchronization
+
+#if canImport(System)
+  import System
+#else
+  import SystemPackage
+#endif
+
+/// Runs a built executable of this package under MPICH's `mpiexec`, with a deadline of its own.
+///
+/// `swift test` builds the package's executables next to the test binary (PLATFORM.md
+/// section 5), so ``executable(named:)`` finds them in ``buildFolder``. A run passes an argument
+/// array (never a shell string), a working directory and extra environment variables, and
+/// collects the exit status, standard output and standard error. A run that outlives its
+/// deadline is stopped (SIGTERM to `mpiexec`, which Hydra forwards to the ranks, then SIGKILL to
+/// its process group and every descendant) and reported as timed out, so a hung rank fails a
+/// test instead of hanging `swift test`. Keep the deadline below the test's `.timeLimit`.
+public struct MPIRunner: Sendable {
+  /// The launcher: `/usr/bin/mpiexec.mpich` (always MPICH's Hydra), else `mpiexec` on `PATH`.
+  public var launcher: String
+  /// Arguments placed before `-n`, such as `["-genv", "UCX_TLS", "tcp,self"]`.
+  public var launcherArguments: [String]
+  /// How long a run may take before it is stopped.
+  public var deadline: Duration
+  /// The most bytes collected from each of standard output and standard error.
+  public var outputLimit: Int
+
+  /// A runner with the default launcher.
+  public init(
+    launcher: String = MPIRunner.defaultLauncher, launcherArguments: [String] = [],
+    deadline: Duration = .seconds(40), outputLimit: Int = 16 << 20
+  ) {
+    self.launcher = launcher
+    self.launcherArguments = launcherArguments
+    self.deadline = deadline
+    self.outputLimit = outputLimit
+  }
+
+  /// `/usr/bin/mpiexec.mpich` when it exists, else `mpiexec` (looked up on `PATH`).
+  public static var defaultLauncher: String {
+    let mpich = "/usr/bin/mpiexec.mpich"
+    return FileManager.default.isExecutableFile(atPath: mpich) ? mpich : "mpiexec"
+  }
+
+  /// The folder of the running test binary, where SwiftPM also puts the package's executables
+  /// (`.build/<triple>/debug/` for `swift test` on Linux).
+  public static var buildFolder: URL {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var folder = binary.deletingLastPathComponent()
+    // On Apple platforms the binary sits inside `<Pkg>PackageTests.xctest/Contents/MacOS/`.
+    while folder.path.contains(".xctest") {
+      folder = folder.deletingLastPathComponent()
+    }
+    return folder
+  }
+
+  /// The path of the package executable `name` in ``buildFolder``, or `nil` if it was not built.
+  public static func executable(named name: String) -> String? {
+    let path = buildFolder.appendingPathComponent(name).path
+    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+  }
+
+  /// Runs `executable` on `processes` ranks and waits for it, or for the deadline.
+  ///
+  /// - Parameters:
+  ///   - executable: the program's path (see ``executable(named:)``).
+  ///   - arguments: its arguments, passed as they are.
+  ///   - processes: the number of ranks (`-n`).
+  ///   - workingDirectory: where it runs; the current directory if `nil`.
+  ///   - environment: variables added to this process's environment for the run.
+  /// - Throws: when `mpiexec` cannot be started or prints more than ``outputLimit`` bytes.
+  public func run(
+    _ executable: String, arguments: [String] = [], processes: Int,
+    workingDirectory: String? = nil, environment: [String: String] = [:]
+  ) async throws -> MPIRunResult {
+    let commandLine = launcherArguments + ["-n", String(processes), executable] + arguments
+    var overrides: [Environment.Key: String?] = [:]
+    for (key, value) in environment {
+      if let key = Environment.Key(rawValue: key) { overrides[key] = value }
+    }
+    var options = PlatformOptions()
+    options.processGroupID = 0  // its own group, so the deadline can signal all of it
+    let timedOut = Flag()
+    let started = ContinuousClock.now
+    let deadline = self.deadline
+    let launcherExecutable: Executable =
+      launcher.contains("/") ? .path(FilePath(launcher)) : .name(launcher)
+    let result = try await Subprocess.run(
+      launcherExecutable,
+      arguments: Arguments(commandLine),
+      environment: .inherit.updating(overrides),
+      workingDirectory: workingDirectory.map { FilePath($0) },
+      platformOptions: options,
+      input: .none,
+      output: .string(limit: outputLimit),
+      error: .string(limit: outputLimit)
+    ) { execution in
+      let pid = execution.processIdentifier.value
+      // Cancelled below once the run is over, so a finished process is never signalled.
+      return Task {
+        try await Task.sleep(for: deadline)
+        timedOut.set()
+        let family = ProcessTree.terminate(pid)
+        try await Task.sleep(for: .seconds(2))
+        ProcessTree.kill(pid, family: family)
+      }
+    }
+    result.closureResult.cancel()
+    let status: MPIRunResult.Termination =
+      switch result.terminationStatus {
+      case .exited(let code): .exited(code)
+      case .signaled(let signal): .signaled(signal)
+      }
+    return MPIRunResult(
+      commandLine: [launcher] + commandLine, termination: status,
+      standardOutput: result.standardOutput, standardError: result.standardError,
+      timedOut: timedOut.isSet, duration: ContinuousClock.now - started)
+  }
+
+  /// Runs the package executable `name` (see ``executable(named:)``); throws
+  /// ``MPIRunnerError/executableNotBuilt(_:folder:)`` when it is missing.
+  public func run(
+    executableNamed name: String, arguments: [String] = [], processes: Int,
+    workingDirectory: String? = nil, environment: [String: String] = [:]
+  ) async throws -> MPIRunResult {
+    guard let path = MPIRunner.executable(named: name) else {
+      throw MPIRunnerError.executableNotBuilt(name, folder: MPIRunner.buildFolder.path)
+    }
+    return try await run(
+      path, arguments: arguments, processes: processes, workingDirectory: workingDirectory,
+      environment: environment)
+  }
+}
+
+/// A flag the deadline task sets and the runner reads.
+final class Flag: Sendable {
+  private let value = Atomic<Bool>(false)
+  func set() { value.store(true, ordering: .releasing) }
+  var isSet: Bool { value.load(ordering: .acquiring) }
+}
+
+/// What an ``MPIRunner`` run did.
+public struct MPIRunResult: Sendable, CustomStringConvertible {
+  /// How the launcher ended.
+  public enum Termination: Sendable, Equatable {
+    /// It exited with this status.
+    case exited(Int32)
+    /// A signal with this number ended it.
+    case signaled(Int32)
+  }
+
+  /// The launcher and its arguments, as run.
+  public let commandLine: [String]
+  /// How `mpiexec` ended.
+  public let termination: Termination
+  /// Everything the ranks wrote to standard output (Hydra merges them).
+  public let standardOutput: String
+  /// Everything the ranks and the launcher wrote to standard error.
+  public let standardError: String
+  /// Whether the run hit its deadline and was stopped.
+  public let timedOut: Bool
+  /// How long the run took.
+  public let duration: Duration
+
+  /// The exit status, or `nil` when a signal ended the launcher.
+  public var exitStatus: Int32? {
+    if case .exited(let code) = termination { code } else { nil }
+  }
+
+  /// Whether the run exited with status 0 before its deadline.
+  public var succeeded: Bool { !timedOut && termination == .exited(0) }
+
+  /// The standard output split into lines.
+  public var outputLines: [String] {
+    standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  }
+
+  /// The command, outcome and both outputs, for a failing test's message.
+  public var description: String {
+    """
+    \(commandLine.joined(separator: " "))
+    \(timedOut ? "TIMED OUT after" : "ended") \(termination) in \(duration)
+    --- stdout ---
+    \(standardOutput)
+    --- stderr ---
+    \(standardError)
+    """
+  }
+}
+
+/// Why an ``MPIRunner`` run could not start.
+public enum MPIRunnerError: Error, CustomStringConvertible {
+  /// The package executable was not found in the build folder.
+  case executableNotBuilt(String, folder: String)
+
+  public var description: String {
+    switch self {
+    case .executableNotBuilt(let name, let folder):
+      "executable '\(name)' not found in \(folder); `swift build` builds it"
+    }
+  }
+}
+
+/// Stops a launcher and everything it started. Hydra puts its proxies and ranks in sessions of
+/// their own, so the process group alone does not reach them: the descendants are collected
+/// from `/proc` first.
+enum ProcessTree {
+  /// Sends SIGTERM to the launcher, which Hydra forwards to the ranks; returns the processes
+  /// below it, for ``kill(_:family:)`` if they outlive the grace period.
+  static func terminate(_ pid: pid_t) -> [pid_t] {
+    let family = descendants(of: pid)
+    Foundation.kill(pid, SIGTERM)
+    return family
+  }
+
+  /// Sends SIGKILL to the launcher's process group and to every process below it.
+  static func kill(_ pid: pid_t, family: [pid_t]) {
+    let everyone = Set(family + descendants(of: pid))
+    Foundation.kill(-pid, SIGKILL)
+    for member in everyone { Foundation.kill(member, SIGKILL) }
+  }
+
+  /// Every process below `root`, from the parent links in `/proc/<pid>/stat`.
+  static func descendants(of root: pid_t) -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    var children: [pid_t: [pid_t]] = [:]
+    for entry in entries {
+      guard let pid = pid_t(entry),
+        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { continue }
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      if fields.count > 1, let parent = pid_t(fields[1]) {
+        children[parent, default: []].append(pid)
+      }
+    }
+    var result: [pid_t] = []
+    var queue = children[root] ?? []
+    while let next = queue.popLast() {
+      result.append(next)
+      queue += children[next] ?? []
+    }
+    return result
+  }
+}
