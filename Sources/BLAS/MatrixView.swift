@@ -62,7 +62,8 @@ public struct MatrixView<T> {
   /// The address of the element at `row`, `column`.
   @inlinable
   public func pointer(row: Int, column: Int) -> UnsafeMutablePointer<T> {
-    assert(row >= 0 && row < rows && column >= 0 && column < columns,
+    assert(
+      row >= 0 && row < rows && column >= 0 && column < columns,
       "element (\(row), \(column)) outside a \(rows) × \(columns) matrix")
     return base + (row + column * leadingDimension)
   }
@@ -72,9 +73,11 @@ public struct MatrixView<T> {
   public func submatrix(rows rowRange: Range<Int>, columns columnRange: Range<Int>)
     -> MatrixView<T>
   {
-    assert(rowRange.lowerBound >= 0 && rowRange.upperBound <= rows,
+    assert(
+      rowRange.lowerBound >= 0 && rowRange.upperBound <= rows,
       "rows \(rowRange) outside 0..<\(rows)")
-    assert(columnRange.lowerBound >= 0 && columnRange.upperBound <= columns,
+    assert(
+      columnRange.lowerBound >= 0 && columnRange.upperBound <= columns,
       "columns \(columnRange) outside 0..<\(columns)")
     return MatrixView(
       base: base + (rowRange.lowerBound + columnRange.lowerBound * leadingDimension),

@@ -11,7 +11,9 @@ extension Communicator {
   ///   - tag: local input; matched by the receiver.
   /// The corresponding C function is `MPI_Send`.
   @inlinable
-  public func send<T: MPIScalar>(_ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int = 0)
+  public func send<T: MPIScalar>(
+    _ buffer: UnsafeBufferPointer<T>, to destination: Int, tag: Int = 0
+  )
     throws
   {
     try CMPI.send(

@@ -92,6 +92,11 @@ public final class Communicator: @unchecked Sendable {
   /// - Returns: this process's new communicator, or `nil` when `color` is `nil`.
   /// The corresponding C function is `MPI_Comm_split`.
   public func split(color: Int?, key: Int = 0) throws -> Communicator? {
+    // MPI_UNDEFINED is itself negative, so a negative color would silently mean "none".
+    if let color, color < 0 {
+      throw MPIError.invalidArgument(
+        "MPI_Comm_split", "the color \(color) is negative; pass nil to take no part")
+    }
     let cColor = try color.map { try cInt($0, .color, in: "MPI_Comm_split") }
     let cKey = try cInt(key, .key, in: "MPI_Comm_split")
     let newHandle = try CMPI.commSplit(handle, color: cColor, key: cKey)

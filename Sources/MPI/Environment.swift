@@ -53,9 +53,9 @@ public enum MPIEnvironment {
   /// the call: if `MPI_Finalize` has not returned after the bound in
   /// `CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS` (default 3 seconds; `0` or `off` disables it),
   /// it shuts down (`shutdown(SHUT_RDWR)`) every socket this process opened since `MPI_Init`
-  /// that is not listening and is not the PMI connection (`PMI_FD`). UCX then sees its TCP
-  /// peers as gone, prints a few ERROR/WARN lines, the flush completes and every rank returns
-  /// normally. ``finalizeWatchdogFired`` tells afterwards whether that happened, so a program
+  /// that is not listening and is not the PMI connection (`PMI_FD`); so close the program's own
+  /// sockets before finalizing. UCX then sees its TCP peers as gone, prints a few ERROR/WARN
+  /// lines, the flush completes and every rank returns normally. ``finalizeWatchdogFired`` tells afterwards whether that happened, so a program
   /// can say why UCX complained; the results written before finalize are complete either way.
   /// Calling it when MPI is not running, or a second time, does nothing.
   /// The corresponding C function is `MPI_Finalize`.

@@ -9,13 +9,16 @@ enum EnvironmentChecks {
       guard MPIEnvironment.isInitialized, !MPIEnvironment.isFinalized else {
         return "isInitialized/isFinalized are wrong while MPI runs"
       }
-      return again == providedLevel ? nil : "second initialize returned \(again), not \(providedLevel)"
+      return again == providedLevel
+        ? nil : "second initialize returned \(again), not \(providedLevel)"
     }
     report.check("environment wallTime and processorName") {
       let start = MPIEnvironment.wallTime()
       var later = start
       while later == start { later = MPIEnvironment.wallTime() }
-      guard later > start, MPIEnvironment.wallTimeResolution > 0 else { return "wallTime did not advance" }
+      guard later > start, MPIEnvironment.wallTimeResolution > 0 else {
+        return "wallTime did not advance"
+      }
       return MPIEnvironment.processorName.isEmpty ? "empty processor name" : nil
     }
     report.check("environment launcher rank and size") {

@@ -33,8 +33,10 @@ enum GridChecks {
     return firstFailure(
       compare([grid.myRow, grid.myColumn], [row, column], "position"),
       compare(
-        [grid.rowCommunicator.size, grid.rowCommunicator.rank,
-         grid.columnCommunicator.size, grid.columnCommunicator.rank],
+        [
+          grid.rowCommunicator.size, grid.rowCommunicator.rank,
+          grid.columnCommunicator.size, grid.columnCommunicator.rank,
+        ],
         [columns, column, rows, row], "row/column communicator size and rank"),
       compare([grid.rank(ofRow: row, column: column)], [rank], "rank(ofRow:column:)"),
       compare(expectedRowRanks, formula, "rank(ofRow:column:) along my row"),

@@ -1,9 +1,10 @@
+import MPI
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
   import Musl
 #endif
-import MPI
 
 /// `mpi-selftest`: checks the `MPI` module on however many ranks `mpiexec` starts.
 ///
@@ -80,7 +81,8 @@ enum MPISelfTest {
       return 1
     }
     if MPIEnvironment.finalizeWatchdogFired {
-      printToStandardError("mpi-selftest (rank \(rank)): MPI_Finalize did not return in time, so the finalize "
+      printToStandardError(
+        "mpi-selftest (rank \(rank)): MPI_Finalize did not return in time, so the finalize "
           + "watchdog shut down \(MPIEnvironment.finalizeWatchdogSocketCount) TCP sockets "
           + "(a known MPICH 4.0.2 UCX/TCP bug; any UCX errors above come from that). Every "
           + "result above was complete.")

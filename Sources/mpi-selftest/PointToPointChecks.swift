@@ -47,7 +47,8 @@ enum PointToPointChecks {
         }
       }
       return firstFailure(
-        compare(received, fromLeft), compare([status.source, status.count], [left, count], "status"))
+        compare(received, fromLeft),
+        compare([status.source, status.count], [left, count], "status"))
     }
 
     report.check("sendReceiveReplace \(name) ring") {
@@ -74,7 +75,8 @@ enum PointToPointChecks {
       guard let storedStatus else { return "waitAll left a request incomplete" }
       return firstFailure(
         compare(received, fromLeft),
-        compare([storedStatus.source, storedStatus.tag, storedStatus.count], [left, 6, count], "status"))
+        compare(
+          [storedStatus.source, storedStatus.tag, storedStatus.count], [left, 6, count], "status"))
     }
 
     // Each rank sends `rank + 1` elements right; the receiver sizes its buffer from the probe.
@@ -105,7 +107,8 @@ enum PointToPointChecks {
         received = [T](repeating: T(small: 0), count: status.count(of: T.self) ?? 0)
         try world.receive(into: &received, from: status.source, tag: status.tag)
       }
-      return received.isEmpty ? "no message after 20 s of immediateProbe" : compare(received, fromLeft)
+      return received.isEmpty
+        ? "no message after 20 s of immediateProbe" : compare(received, fromLeft)
     }
 
     // Everyone sends to rank 0, which receives with wildcards and checks each status.
@@ -122,7 +125,9 @@ enum PointToPointChecks {
           let status = try world.receive(
             into: &value, from: Communicator.anySource, tag: Communicator.anyTag)
           sources.insert(status.source)
-          if status.tag != 100 + status.source || value[0] != T.pattern(rank: status.source, index: 0) {
+          if status.tag != 100 + status.source
+            || value[0] != T.pattern(rank: status.source, index: 0)
+          {
             reason = "message from rank \(status.source) had tag \(status.tag), value \(value[0])"
           }
         }

@@ -1,9 +1,10 @@
+import MPI
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
   import Musl
 #endif
-import MPI
 
 /// Runs checks on every rank and prints each outcome once, on rank 0.
 ///
@@ -74,10 +75,11 @@ final class Report {
   /// Prints the closing line; returns whether any check failed.
   func finish() -> Bool {
     let total = passed + failed
+    let ranks = world.size == 1 ? "1 rank" : "\(world.size) ranks"
     if failed == 0 {
-      note("mpi-selftest: all \(total) checks passed on \(world.size) ranks")
+      note("mpi-selftest: all \(total) checks passed on \(ranks)")
     } else {
-      note("mpi-selftest: \(failed) of \(total) checks FAILED on \(world.size) ranks")
+      note("mpi-selftest: \(failed) of \(total) checks FAILED on \(ranks)")
     }
     return failed > 0
   }

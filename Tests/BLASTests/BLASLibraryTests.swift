@@ -30,12 +30,16 @@ struct BLASLibraryTests {
       7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 [stack]
       """
     let library = BLASLibrary.parse(maps: maps)
-    #expect(library.paths == [
-      "/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3",
-      "/usr/lib/x86_64-linux-gnu/libatlas.so.3.10.3",
-    ])
+    #expect(
+      library.paths == [
+        "/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3",
+        "/usr/lib/x86_64-linux-gnu/libatlas.so.3.10.3",
+      ])
     #expect(library.name == "ATLAS 3.10.3")
-    #expect(library.summary == "ATLAS 3.10.3 (/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3 + /usr/lib/x86_64-linux-gnu/libatlas.so.3.10.3)")
+    #expect(
+      library.summary
+        == "ATLAS 3.10.3 (/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3 + /usr/lib/x86_64-linux-gnu/libatlas.so.3.10.3)"
+    )
   }
 
   @Test("OpenBLAS with its environment")

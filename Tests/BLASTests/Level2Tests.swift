@@ -1,6 +1,6 @@
 import BLAS
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Level 2 BLAS against naive loops")
 struct Level2Tests {
@@ -36,7 +36,8 @@ struct Level2Tests {
     }
     gemv(trans, alpha: T(alpha), a.view, x.view, beta: T(beta), y.view)
     #expect(
-      isApproximatelyEqual(y.values, expected, relativeTolerance: tolerance(T.self),
+      isApproximatelyEqual(
+        y.values, expected, relativeTolerance: tolerance(T.self),
         absoluteTolerance: tolerance(T.self)), "\(T.self) \(trans)")
   }
 
@@ -47,13 +48,18 @@ struct Level2Tests {
     let y = TestVector<T>(count: n, stride: 2, seed: 43)
     let alpha = -1.25
     let expected = (0..<n).flatMap { j in (0..<m).map { a[$0, j] + alpha * x[$0] * y[j] } }
-    let padding = (0..<n).flatMap { j in (m..<a.leadingDimension).map { a.storage[$0 + j * a.leadingDimension] } }
+    let padding = (0..<n).flatMap { j in
+      (m..<a.leadingDimension).map { a.storage[$0 + j * a.leadingDimension] }
+    }
     ger(alpha: T(alpha), x.view, y.view, a.view)
     let actual = (0..<n).flatMap { j in (0..<m).map { a[$0, j] } }
     #expect(
-      isApproximatelyEqual(actual, expected, relativeTolerance: tolerance(T.self),
+      isApproximatelyEqual(
+        actual, expected, relativeTolerance: tolerance(T.self),
         absoluteTolerance: tolerance(T.self)), "\(T.self)")
-    let paddingAfter = (0..<n).flatMap { j in (m..<a.leadingDimension).map { a.storage[$0 + j * a.leadingDimension] } }
+    let paddingAfter = (0..<n).flatMap { j in
+      (m..<a.leadingDimension).map { a.storage[$0 + j * a.leadingDimension] }
+    }
     #expect(padding == paddingAfter, "ger wrote outside the view")
   }
 
@@ -73,7 +79,8 @@ struct Level2Tests {
     }
     let product = (0..<n).map { i in (0..<n).reduce(0.0) { $0 + t(i, $1) * x[$1] } }
     #expect(
-      isApproximatelyEqual(product, b, relativeTolerance: tolerance(T.self) * 10,
+      isApproximatelyEqual(
+        product, b, relativeTolerance: tolerance(T.self) * 10,
         absoluteTolerance: tolerance(T.self) * 10), "\(T.self) \(uplo) \(trans) \(diagonal)")
   }
 }

@@ -1,6 +1,6 @@
 import BLAS
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Level 3 BLAS against naive loops")
 struct Level3Tests {
@@ -47,15 +47,18 @@ struct Level3Tests {
     let untouched = c.snapshot
     gemm(
       .noTranspose, .noTranspose, alpha: 1, a.view.submatrix(rows: 0..<0, columns: 0..<2),
-      b.view.submatrix(rows: 0..<2, columns: 0..<3), beta: 0, c.view.submatrix(rows: 0..<0, columns: 0..<3))
+      b.view.submatrix(rows: 0..<2, columns: 0..<3), beta: 0,
+      c.view.submatrix(rows: 0..<0, columns: 0..<3))
     #expect(c.snapshot == untouched)
   }
 
   func checkGemm<T: BLASScalar>(_ type: T.Type, _ transA: Transpose, _ transB: Transpose) {
     let (m, n, k) = (7, 5, 4)
-    let a = transA == .noTranspose
+    let a =
+      transA == .noTranspose
       ? TestMatrix<T>(rows: m, columns: k, seed: 11) : TestMatrix<T>(rows: k, columns: m, seed: 11)
-    let b = transB == .noTranspose
+    let b =
+      transB == .noTranspose
       ? TestMatrix<T>(rows: k, columns: n, seed: 12) : TestMatrix<T>(rows: n, columns: k, seed: 12)
     let c = TestMatrix<T>(rows: m, columns: n, seed: 13)
     let (alpha, beta) = (1.5, -0.5)
@@ -71,7 +74,8 @@ struct Level3Tests {
     for j in 0..<n {
       for i in 0..<m {
         #expect(
-          isApproximatelyEqual(c[i, j], expected[i + j * m], relativeTolerance: tolerance(T.self),
+          isApproximatelyEqual(
+            c[i, j], expected[i + j * m], relativeTolerance: tolerance(T.self),
             absoluteTolerance: tolerance(T.self)), "C[\(i), \(j)]")
       }
     }
@@ -104,7 +108,8 @@ struct Level3Tests {
           for p in 0..<n { product += b[i, p] * t(p, j) }
         }
         #expect(
-          isApproximatelyEqual(product, alpha * original[i + j * m],
+          isApproximatelyEqual(
+            product, alpha * original[i + j * m],
             relativeTolerance: tolerance(T.self) * 10, absoluteTolerance: tolerance(T.self) * 10),
           "\(side) \(uplo) \(trans) \(diagonal) (\(i), \(j))")
       }

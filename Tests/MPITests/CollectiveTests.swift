@@ -16,9 +16,11 @@ extension SingletonMPI {
       #expect(try world.broadcast(Int64(-9), root: 0) == -9)
     }
 
-    @Test("reduce and allreduce in all forms", arguments: ReductionOperation.allCases.filter {
-      [.sum, .product, .max, .min].contains($0)
-    })
+    @Test(
+      "reduce and allreduce in all forms",
+      arguments: ReductionOperation.allCases.filter {
+        [.sum, .product, .max, .min].contains($0)
+      })
     func reductions(operation: ReductionOperation) throws {
       let world = try startSingletonMPI()
       let values: [Double] = [1.5, -2, 4]
@@ -113,7 +115,9 @@ extension SingletonMPI {
       }
       #expect(outside.function == "MPI_Allgatherv")
       #expect(throws: MPIError.self) {
-        try [1.0].withUnsafeBufferPointer { try world.reduce($0, into: nil, operation: .sum, root: 0) }
+        try [1.0].withUnsafeBufferPointer {
+          try world.reduce($0, into: nil, operation: .sum, root: 0)
+        }
       }
     }
   }

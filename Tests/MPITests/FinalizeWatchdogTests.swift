@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 import Testing
 
 @testable import MPI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The watchdog's pieces, without finalizing: which sockets it would shut down, and the bound.
 @Suite("Finalize watchdog", .serialized)
@@ -22,20 +23,20 @@ struct FinalizeWatchdogTests {
   func selectsNewConnections() throws {
     var old: [Int32] = [0, 0]
     try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &old) == 0)
-    defer { old.forEach { close($0) } }
+    defer { closeAll(old) }
     let before = FileDescriptors.open()
     #expect(before.isSuperset(of: old))
 
     var fresh: [Int32] = [0, 0]
     try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fresh) == 0)
-    defer { fresh.forEach { close($0) } }
+    defer { closeAll(fresh) }
     var pmi: [Int32] = [0, 0]
     try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pmi) == 0)
-    defer { pmi.forEach { close($0) } }
+    defer { closeAll(pmi) }
     let listening = try listeningSocket()
     defer { close(listening) }
     let pipeEnds = try makePipe()
-    defer { pipeEnds.forEach { close($0) } }
+    defer { closeAll(pipeEnds) }
 
     let selected = FileDescriptors.newConnectionSockets(before: before, pmi: pmi[0])
     #expect(selected.contains(fresh[0]) && selected.contains(fresh[1]))
@@ -51,7 +52,7 @@ struct FinalizeWatchdogTests {
     let before = FileDescriptors.open()
     var pair: [Int32] = [0, 0]
     try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
-    defer { pair.forEach { close($0) } }
+    defer { closeAll(pair) }
     let count = FinalizeWatchdog.shutDownNewConnections(before: before, pmi: nil)
     #expect(count >= 2)
     var byte: UInt8 = 0
@@ -79,5 +80,9 @@ struct FinalizeWatchdogTests {
     var ends: [Int32] = [0, 0]
     try #require(pipe(&ends) == 0)
     return ends
+  }
+
+  private func closeAll(_ descriptors: [Int32]) {
+    for descriptor in descriptors { close(descriptor) }
   }
 }

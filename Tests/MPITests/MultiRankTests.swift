@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 /// Multi-rank behaviour: `mpi-selftest` (built next to the test binary) under `mpiexec -n K`.
 ///
@@ -32,14 +32,17 @@ struct MultiRankTests {
         #expect(lines.contains(line), "missing '\(line)'\n\(result)")
       }
     }
-    #expect(lines.contains { $0.hasPrefix("mpi-selftest: all ") && $0.hasSuffix("on \(processes) ranks") })
+    #expect(
+      lines.contains { $0.hasPrefix("mpi-selftest: all ") && $0.hasSuffix("on \(processes) ranks") }
+    )
   }
 
   /// MPICH 4.0.2 over UCX/TCP with 3 ranks hangs in MPI_Finalize in about half of all runs;
   /// the finalize watchdog must turn every such run into a clean exit (PLATFORM.md section 6).
   @Test("3 ranks over TCP finish despite the finalize bug", .timeLimit(.minutes(1)))
   func finalizeOverTCP() async throws {
-    let tcp = MPIRunner(launcherArguments: ["-genv", "UCX_TLS", "tcp,self"], deadline: .seconds(50))
+    let tcp = MPIRunner(
+      launcherArguments: ["-genv", "UCX_TLS", "tcp,self"], deadline: .seconds(50))
     let result = try await tcp.run(executableNamed: "mpi-selftest", processes: 3)
     #expect(result.succeeded, "\(result)")
     #expect(result.outputLines.contains { $0.hasPrefix("mpi-selftest: all ") }, "\(result)")

@@ -42,7 +42,8 @@ extension SingletonMPI {
       #expect(grid.rank(ofRow: 0, column: 0) == 0)
     }
 
-    @Test("a grid that does not fit the communicator is rejected", arguments: [(2, 1), (1, 3), (0, 1)])
+    @Test(
+      "a grid that does not fit the communicator is rejected", arguments: [(2, 1), (1, 3), (0, 1)])
     func misfit(rows: Int, columns: Int) throws {
       let world = try startSingletonMPI()
       let error = try #require(throws: MPIError.self) {

@@ -19,7 +19,8 @@ extension CBLASCalls {
   @usableFromInline
   static func trsm(
     _ side: Side, _ uplo: Uplo, _ transA: Transpose, _ diagonal: Diagonal, _ m: Int, _ n: Int,
-    _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafeMutablePointer<Double>, _ ldb: Int
+    _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafeMutablePointer<Double>,
+    _ ldb: Int
   ) {
     cblas_dtrsm(
       CblasColMajor, side.cValue, uplo.cValue, transA.cValue, diagonal.cValue, Int32(m),
@@ -29,7 +30,8 @@ extension CBLASCalls {
   @usableFromInline
   static func gemv(
     _ trans: Transpose, _ m: Int, _ n: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int,
-    _ x: UnsafePointer<Double>, _ incx: Int, _ beta: Double, _ y: UnsafeMutablePointer<Double>, _ incy: Int
+    _ x: UnsafePointer<Double>, _ incx: Int, _ beta: Double, _ y: UnsafeMutablePointer<Double>,
+    _ incy: Int
   ) {
     cblas_dgemv(
       CblasColMajor, trans.cValue, Int32(m), Int32(n), alpha, a, Int32(lda), x, Int32(incx),
@@ -75,14 +77,16 @@ extension CBLASCalls {
 
   @usableFromInline
   static func copy(
-    _ n: Int, _ x: UnsafePointer<Double>, _ incx: Int, _ y: UnsafeMutablePointer<Double>, _ incy: Int
+    _ n: Int, _ x: UnsafePointer<Double>, _ incx: Int, _ y: UnsafeMutablePointer<Double>,
+    _ incy: Int
   ) {
     cblas_dcopy(Int32(n), x, Int32(incx), y, Int32(incy))
   }
 
   @usableFromInline
   static func axpy(
-    _ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ incx: Int, _ y: UnsafeMutablePointer<Double>,
+    _ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ incx: Int,
+    _ y: UnsafeMutablePointer<Double>,
     _ incy: Int
   ) {
     cblas_daxpy(Int32(n), alpha, x, Int32(incx), y, Int32(incy))

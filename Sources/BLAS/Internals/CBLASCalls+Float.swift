@@ -19,7 +19,8 @@ extension CBLASCalls {
   @usableFromInline
   static func trsm(
     _ side: Side, _ uplo: Uplo, _ transA: Transpose, _ diagonal: Diagonal, _ m: Int, _ n: Int,
-    _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafeMutablePointer<Float>, _ ldb: Int
+    _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafeMutablePointer<Float>,
+    _ ldb: Int
   ) {
     cblas_strsm(
       CblasColMajor, side.cValue, uplo.cValue, transA.cValue, diagonal.cValue, Int32(m),
@@ -29,7 +30,8 @@ extension CBLASCalls {
   @usableFromInline
   static func gemv(
     _ trans: Transpose, _ m: Int, _ n: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
-    _ x: UnsafePointer<Float>, _ incx: Int, _ beta: Float, _ y: UnsafeMutablePointer<Float>, _ incy: Int
+    _ x: UnsafePointer<Float>, _ incx: Int, _ beta: Float, _ y: UnsafeMutablePointer<Float>,
+    _ incy: Int
   ) {
     cblas_sgemv(
       CblasColMajor, trans.cValue, Int32(m), Int32(n), alpha, a, Int32(lda), x, Int32(incx),
@@ -82,7 +84,8 @@ extension CBLASCalls {
 
   @usableFromInline
   static func axpy(
-    _ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ incx: Int, _ y: UnsafeMutablePointer<Float>,
+    _ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ incx: Int,
+    _ y: UnsafeMutablePointer<Float>,
     _ incy: Int
   ) {
     cblas_saxpy(Int32(n), alpha, x, Int32(incx), y, Int32(incy))

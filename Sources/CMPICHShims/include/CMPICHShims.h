@@ -42,6 +42,7 @@ static inline int CMPICHShims_MPI_ERR_RANK(void) { return MPI_ERR_RANK; }
 static inline int CMPICHShims_MPI_ERR_ARG(void) { return MPI_ERR_ARG; }
 static inline int CMPICHShims_MPI_ERR_OTHER(void) { return MPI_ERR_OTHER; }
 static inline int CMPICHShims_MPI_ERR_IN_STATUS(void) { return MPI_ERR_IN_STATUS; }
+static inline int CMPICHShims_MPI_ERR_PENDING(void) { return MPI_ERR_PENDING; }
 
 // MARK: - Handles: communicators, requests, error handlers, info
 

@@ -105,14 +105,14 @@ struct RowSwap {
       // with each peer's held range (and the reverse) is contiguous, one message each way.
       var requests: [Request] = []
       for peer in 0..<p where peer != me {
-        let send = max(ownerStart[me], holderStart[peer])..<min(ownerStart[me + 1], holderStart[peer + 1])
+        let send = overlap(ownerStart[me]..<ownerStart[me + 1], holderStart[peer]..<holderStart[peer + 1])
         if !send.isEmpty {
           requests.append(
             try columnCommunicator.immediateSend(
               UnsafeBufferPointer(start: rolled + send.lowerBound * count, count: send.count * count),
               to: peer, tag: tag))
         }
-        let receive = max(holderStart[me], ownerStart[peer])..<min(holderStart[me + 1], ownerStart[peer + 1])
+        let receive = overlap(holderStart[me]..<holderStart[me + 1], ownerStart[peer]..<ownerStart[peer + 1])
         if !receive.isEmpty {
           requests.append(
             try columnCommunicator.immediateReceive(
@@ -141,6 +141,12 @@ struct RowSwap {
     for (i, j) in order.enumerated() {
       (ut + j * count).update(from: rolled + i * count, count: count)
     }
+  }
+
+  /// The common part of two ranges (empty when they do not meet).
+  private func overlap(_ a: Range<Int>, _ b: Range<Int>) -> Range<Int> {
+    let lower = max(a.lowerBound, b.lowerBound)
+    return lower..<max(lower, min(a.upperBound, b.upperBound))
   }
 
   /// The top block's owner sends each process row the original top rows that move there.

@@ -89,7 +89,8 @@ extension CMPI {
   private static func decodeCString(_ buffer: UnsafeMutableBufferPointer<CChar>, length: Int)
     -> String
   {
-    let bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<min(length, buffer.count)])
+    let bytes = UnsafeRawBufferPointer(
+      rebasing: UnsafeRawBufferPointer(buffer)[0..<min(length, buffer.count)])
     return String(decoding: bytes, as: UTF8.self)
   }
 }

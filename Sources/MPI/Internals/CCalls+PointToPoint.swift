@@ -1,4 +1,5 @@
 import CMPICH
+import CMPICHShims
 
 // MARK: - Point-to-point
 
@@ -107,7 +108,7 @@ extension Status {
     _ = MPI_Get_count(&copy, datatype, &elements)
     _ = MPI_Get_count(&copy, Constants.typeByte, &bytes)
     self.init(
-      source: Int(copy.MPI_SOURCE), tag: Int(copy.MPI_TAG),
+      source: Int(CMPICHShims_Status_source(&copy)), tag: Int(CMPICHShims_Status_tag(&copy)),
       count: elements == Constants.undefined ? 0 : Int(elements), byteCount: Int(bytes))
   }
 }

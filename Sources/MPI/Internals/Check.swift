@@ -20,8 +20,7 @@ internal enum ArgumentKind: Sendable {
 ///
 /// Truncation could turn a bad rank into a valid one, so out-of-range values are errors.
 @inlinable @inline(__always)
-internal func cInt(_ value: Int, _ kind: ArgumentKind, in function: StaticString) throws -> Int32
-{
+internal func cInt(_ value: Int, _ kind: ArgumentKind, in function: StaticString) throws -> Int32 {
   guard let converted = Int32(exactly: value) else {
     throw MPIError.outOfRange(value, kind, function: function)
   }

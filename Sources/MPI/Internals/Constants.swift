@@ -11,12 +11,6 @@ internal enum Constants {
   // MARK: Special buffers
 
   static var inPlace: UnsafeMutableRawPointer? { CMPICHShims_MPI_IN_PLACE() }
-  static var statusIgnore: UnsafeMutablePointer<MPI_Status>? {
-    CMPICHShims_MPI_STATUS_IGNORE()
-  }
-  static var statusesIgnore: UnsafeMutablePointer<MPI_Status>? {
-    CMPICHShims_MPI_STATUSES_IGNORE()
-  }
 
   // MARK: Integers
 
@@ -35,13 +29,12 @@ internal enum Constants {
 
   // MARK: Error classes for the Swift layer's own argument checks
 
-  static var errorBuffer: Int32 { CMPICHShims_MPI_ERR_BUFFER() }
   static var errorCount: Int32 { CMPICHShims_MPI_ERR_COUNT() }
   static var errorTag: Int32 { CMPICHShims_MPI_ERR_TAG() }
   static var errorRank: Int32 { CMPICHShims_MPI_ERR_RANK() }
   static var errorArgument: Int32 { CMPICHShims_MPI_ERR_ARG() }
-  static var errorOther: Int32 { CMPICHShims_MPI_ERR_OTHER() }
   static var errorInStatus: Int32 { CMPICHShims_MPI_ERR_IN_STATUS() }
+  static var errorPending: Int32 { CMPICHShims_MPI_ERR_PENDING() }
 
   // MARK: Handles
 

@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
   import Musl
 #endif
-import Synchronization
 
 /// Bounds `MPI_Finalize` against MPICH 4.0.2's TCP finalize deadlock (PLATFORM.md section 6).
 ///
