@@ -35,6 +35,9 @@ extension HPLSwift {
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
+    @Flag(help: "After each test, print the seconds each rank spent per stage on standard error.")
+    var timing = false
+
     @Option(
       name: .customLong("write-solution"),
       help: ArgumentHelp("Write each test's solution x to DIR/solution-<test>.txt (for checking).", valueName: "DIR"))
@@ -44,6 +47,7 @@ extension HPLSwift {
       try MPIEnvironment.initialize(threadLevel: .funneled)
       var options = BenchmarkOptions(datPath: datPath, resultsPath: resultsPath, seed: seed, showProgress: !quiet)
       options.solutionDirectory = solutionDirectory
+      options.detailedTiming = timing
       let status = runReportingErrors { try Benchmark(options: options).run() }
       HPLSwift.finalizeAndExit(status)
     }

@@ -15,6 +15,8 @@ public struct BenchmarkOptions: Sendable {
   /// When set, rank 0 writes each test's solution x to `solution-<test number>.txt` in this
   /// folder, one value per line (for checking against another solver).
   public var solutionDirectory: String?
+  /// Whether to print, after each test, the seconds every rank spent in each stage (stderr).
+  public var detailedTiming = false
 
   public init(datPath: String = "HPL.dat", resultsPath: String = "results/hpl.csv", seed: UInt64 = 100, showProgress: Bool = true) {
     self.datPath = datPath
@@ -86,7 +88,10 @@ public struct Benchmark {
       }
       var testRun = TestRun(
         parameters: test, grid: grid, seed: options.seed, collectsSolution: options.solutionDirectory != nil)
+      PhaseTimer.shared.reset()
+      PhaseTimer.shared.isEnabled = options.detailedTiming
       let outcome = try testRun.run()
+      if options.detailedTiming { try printPhaseTimes(grid: grid) }
       if let directory = options.solutionDirectory, let x = testRun.solution {
         let text = x.map { String(format: "%.17e", $0) }.joined(separator: "\n") + "\n"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -191,6 +196,24 @@ public struct Benchmark {
     return try ProcessGrid(
       communicator: communicator, rows: shape.rows, columns: shape.columns,
       order: mapping == .rowMajor ? .rowMajor : .columnMajor)
+  }
+
+  /// Each rank's seconds per stage of the last test, as a table on standard error (rank 0).
+  func printPhaseTimes(grid: ProcessGrid) throws {
+    let phases = PhaseTimer.Phase.allCases
+    let all = try grid.communicator.gather(PhaseTimer.shared.seconds, root: 0)
+    guard let all else { return }
+    var text = "hplswift: seconds per stage (--timing)\n" + "stage".padding(toLength: 24, withPad: " ", startingAt: 0)
+    for rank in 0..<grid.communicator.size { text += String(format: "%10@", "rank \(rank)") }
+    text += "\n"
+    for phase in phases {
+      text += phase.label.padding(toLength: 24, withPad: " ", startingAt: 0)
+      for rank in 0..<grid.communicator.size {
+        text += String(format: "%10.3f", all[rank * phases.count + phase.rawValue])
+      }
+      text += "\n"
+    }
+    FileHandle.standardError.write(text.data(using: .utf8)!)
   }
 
   /// Every rank's processor name, in rank order.

@@ -70,7 +70,7 @@ public struct LUFactorization {
           panelFactorization: settings.panelFactorization,
           recursiveFactorization: settings.recursiveFactorization,
           recursionStoppingSize: settings.recursionStoppingSize, panelDivisions: settings.panelDivisions)
-        let zero = try factorizer.run()
+        let zero = try PhaseTimer.shared.measure(.panelFactorization) { try factorizer.run() }
         if singular == 0 { singular = zero }
       }
       panel.broadcast = try PanelBroadcast(
@@ -81,7 +81,7 @@ public struct LUFactorization {
 
     func received(_ index: Int) throws -> Panel {
       let panel = panels[index]!
-      try panel.broadcast?.wait()
+      try PhaseTimer.shared.measure(.panelBroadcast) { try panel.broadcast?.wait() }
       return panel
     }
 

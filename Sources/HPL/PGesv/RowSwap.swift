@@ -22,15 +22,14 @@ struct RowSwap {
   private var ld: Int { matrix.leadingDimension }
   private var width: Int { panel.width }
 
-  /// Copies local row `localRow` of the `count` columns at `columns` into `destination`.
-  private func copyRow(_ localRow: Int, of columns: UnsafeMutablePointer<Double>, count: Int,
-                       to destination: UnsafeMutablePointer<Double>) {
-    for c in 0..<count { destination[c] = columns[c * ld + localRow] }
+  private func gather(_ pairs: [(row: Int, slot: Int)], of columns: UnsafeMutablePointer<Double>, count: Int,
+                      into buffer: UnsafeMutablePointer<Double>) {
+    RowCopy.gather(pairs, from: columns, leadingDimension: ld, count: count, into: buffer)
   }
 
-  private func writeRow(_ localRow: Int, of columns: UnsafeMutablePointer<Double>, count: Int,
-                        from source: UnsafePointer<Double>) {
-    for c in 0..<count { columns[c * ld + localRow] = source[c] }
+  private func scatter(_ pairs: [(row: Int, slot: Int)], from buffer: UnsafeMutablePointer<Double>, count: Int,
+                       into columns: UnsafeMutablePointer<Double>) {
+    RowCopy.scatter(pairs, from: buffer, count: count, into: columns, leadingDimension: ld)
   }
 
   private func localRow(_ global: Int) -> Int { matrix.rowLayout.localIndex(ofGlobal: global) }
@@ -49,7 +48,7 @@ struct RowSwap {
         column[pivots[j]] = t
       }
     }
-    for j in 0..<width { copyRow(top + j, of: columns, count: count, to: ut + j * count) }
+    gather((0..<width).map { (top + $0, $0) }, of: columns, count: count, into: ut)
   }
 
   /// SWAP 0: every process contributes the U rows it owns and (on the top block's owner) the
@@ -59,20 +58,17 @@ struct RowSwap {
     let rows = 2 * width
     let buffer = workspace.buffer(2, count: rows * count)
     buffer.initialize(repeating: 0, count: rows * count)
-    for (j, source) in interchanges.sources.enumerated() where owner(source) == matrix.myRow {
-      copyRow(localRow(source), of: columns, count: count, to: buffer + j * count)
+    var pairs = interchanges.sources.enumerated().filter { owner($0.element) == matrix.myRow }.map {
+      (row: localRow($0.element), slot: $0.offset)
     }
-    if panel.ownsDiagonal {
-      for j in 0..<width {
-        copyRow(panel.firstLocalRow + j, of: columns, count: count, to: buffer + (width + j) * count)
-      }
-    }
+    if panel.ownsDiagonal { pairs += (0..<width).map { (panel.firstLocalRow + $0, width + $0) } }
+    gather(pairs, of: columns, count: count, into: buffer)
     try columnCommunicator.allreduce(
       inPlace: UnsafeMutableBufferPointer(start: buffer, count: rows * count), operation: .sum)
     ut.update(from: buffer, count: width * count)
-    for (row, top) in interchanges.displaced where owner(row) == matrix.myRow {
-      writeRow(localRow(row), of: columns, count: count, from: buffer + (width + top) * count)
-    }
+    scatter(
+      interchanges.displaced.filter { owner($0.row) == matrix.myRow }.map { (localRow($0.row), width + $0.top) },
+      from: buffer, count: count, into: columns)
   }
 
   /// SWAP 1: spread the displaced rows, (equilibrate,) roll U's pieces.
@@ -94,9 +90,9 @@ struct RowSwap {
     let holderStart = equilibrate ? (0...p).map { width * $0 / p } : ownerStart
 
     let rolled = workspace.buffer(2, count: width * count)
-    for i in ownerStart[me]..<ownerStart[me + 1] {
-      copyRow(localRow(interchanges.sources[order[i]]), of: columns, count: count, to: rolled + i * count)
-    }
+    gather(
+      (ownerStart[me]..<ownerStart[me + 1]).map { (localRow(interchanges.sources[order[$0]]), $0) },
+      of: columns, count: count, into: rolled)
 
     try spread(columns: columns, count: count, tag: tag)
 
@@ -159,30 +155,34 @@ struct RowSwap {
       let staging = workspace.buffer(3, count: max(1, interchanges.displaced.count * count))
       var offset = 0
       var requests: [Request] = []
-      var local: [(row: Int, data: Int)] = []
+      var local: [(row: Int, slot: Int)] = []
+      var packed: [(row: Int, slot: Int)] = []
       for r in 0..<p where !byRow[r].isEmpty {
-        let start = offset
         for entry in byRow[r] {
-          copyRow(panel.firstLocalRow + entry.top, of: columns, count: count, to: staging + offset * count)
-          if r == me { local.append((entry.row, offset)) }
+          packed.append((panel.firstLocalRow + entry.top, offset))
+          if r == me { local.append((localRow(entry.row), offset)) }
           offset += 1
         }
+      }
+      gather(packed, of: columns, count: count, into: staging)
+      offset = 0
+      for r in 0..<p where !byRow[r].isEmpty {
+        let start = offset
+        offset += byRow[r].count
         if r != me {
           requests.append(
             try columnCommunicator.immediateSend(
               UnsafeBufferPointer(start: staging + start * count, count: byRow[r].count * count), to: r, tag: tag))
         }
       }
-      for (row, data) in local { writeRow(localRow(row), of: columns, count: count, from: staging + data * count) }
+      scatter(local, from: staging, count: count, into: columns)
       try Request.waitAll(requests)
     } else if !byRow[me].isEmpty {
       let staging = workspace.buffer(3, count: byRow[me].count * count)
       _ = try columnCommunicator.receive(
         into: UnsafeMutableBufferPointer(start: staging, count: byRow[me].count * count),
         from: panel.diagonalRow, tag: tag)
-      for (i, entry) in byRow[me].enumerated() {
-        writeRow(localRow(entry.row), of: columns, count: count, from: staging + i * count)
-      }
+      scatter(byRow[me].enumerated().map { (localRow($0.element.row), $0.offset) }, from: staging, count: count, into: columns)
     }
   }
 }

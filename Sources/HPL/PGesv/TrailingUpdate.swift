@@ -24,29 +24,40 @@ struct TrailingUpdate {
   /// process of the column passes the same range). `poll` returns true once nothing is pending.
   func apply(toLocalColumns columns: Range<Int>, poll: (() throws -> Bool)? = nil) throws {
     let nq = columns.count
-    let w = panel.width
-    guard nq > 0, w > 0 else { return }
-    let ld = matrix.leadingDimension
-    let a = matrix.storage + columns.lowerBound * ld
-
+    guard nq > 0, panel.width > 0 else { return }
+    let a = matrix.storage + columns.lowerBound * matrix.leadingDimension
+    let timer = PhaseTimer.shared
     // U as rows: row j of U is `ut[j*nq ..< (j+1)*nq]`, which is also Uᵀ with leading dimension nq.
-    let ut = workspace.buffer(0, count: w * nq)
+    let ut = workspace.buffer(0, count: panel.width * nq)
+    try timer.measure(.rowSwaps) { try interchange(columns: a, count: nq, into: ut) }
+    let u = timer.measure(.triangularUpdate) { solveForU(columns: a, count: nq, ut: ut) }
+    try timer.measure(.trailingGemm) { try subtractProduct(columns: a, count: nq, u: u, poll: poll) }
+  }
+
+  /// Applies the interchanges with the SWAP algorithm and leaves U's rows (the pivot rows) in `ut`.
+  private func interchange(columns a: UnsafeMutablePointer<Double>, count nq: Int, into ut: UnsafeMutablePointer<Double>) throws {
     let rowSwap = RowSwap(
       matrix: matrix, panel: panel, columnCommunicator: columnCommunicator,
       interchanges: interchanges, workspace: workspace)
-    if columnCommunicator.size == 1 {
+    guard columnCommunicator.size > 1 else {
       rowSwap.swapLocally(columns: a, count: nq, into: ut)
-    } else {
-      let algorithm = swap == .mix ? (nq > swapThreshold ? .spreadRoll : .binaryExchange) : swap
-      switch algorithm {
-      case .binaryExchange:
-        try rowSwap.binaryExchange(columns: a, count: nq, into: ut)
-      default:
-        try rowSwap.spreadRoll(columns: a, count: nq, into: ut, equilibrate: equilibration)
-      }
+      return
     }
+    let algorithm = swap == .mix ? (nq > swapThreshold ? .spreadRoll : .binaryExchange) : swap
+    switch algorithm {
+    case .binaryExchange:
+      try rowSwap.binaryExchange(columns: a, count: nq, into: ut)
+    default:
+      try rowSwap.spreadRoll(columns: a, count: nq, into: ut, equilibrate: equilibration)
+    }
+  }
 
-    // U = L1⁻¹ U, in the chosen storage forms.
+  /// U = L1⁻¹ U in the chosen storage forms; the top block's owner also keeps U in A.
+  private func solveForU(columns a: UnsafeMutablePointer<Double>, count nq: Int, ut: UnsafeMutablePointer<Double>)
+    -> MatrixView<Double>
+  {
+    let w = panel.width
+    let ld = matrix.leadingDimension
     let u: MatrixView<Double>
     let l1 = panel.l1
     let l1Uplo: Uplo = panel.l1Form == .noTransposed ? .lower : .upper
@@ -59,26 +70,32 @@ struct TrailingUpdate {
         diagonal: .unit, alpha: 1, l1, u)
     case .noTransposed:
       let un = workspace.buffer(1, count: w * nq)
-      for c in 0..<nq {
-        for j in 0..<w { un[c * w + j] = ut[j * nq + c] }
-      }
+      RowCopy.scatter((0..<w).map { ($0, $0) }, from: ut, count: nq, into: un, leadingDimension: w)
       u = MatrixView(base: un, rows: w, columns: nq, leadingDimension: w)
       trsm(
         side: .left, uplo: l1Uplo, transA: panel.l1Form == .noTransposed ? .noTranspose : .transpose,
         diagonal: .unit, alpha: 1, l1, u)
     }
-
-    // The top block's owner keeps U in A.
     if panel.ownsDiagonal {
-      for c in 0..<nq {
-        let column = a + c * ld + panel.firstLocalRow
-        for j in 0..<w { column[j] = uForm == .transposed ? u[c, j] : u[j, c] }
+      switch uForm {
+      case .transposed:
+        RowCopy.scatter(
+          (0..<w).map { (panel.firstLocalRow + $0, $0) }, from: ut, count: nq, into: a, leadingDimension: ld)
+      case .noTransposed:
+        for c in 0..<nq { (a + c * ld + panel.firstLocalRow).update(from: u.base + c * w, count: w) }
       }
     }
+    return u
+  }
 
-    // A22 −= L2 · U, in NB-wide pieces while something is pending.
+  /// A22 −= L2 · U, in NB-wide pieces while something is pending.
+  private func subtractProduct(
+    columns a: UnsafeMutablePointer<Double>, count nq: Int, u: MatrixView<Double>, poll: (() throws -> Bool)?
+  ) throws {
     let m = panel.l2Rows
     guard m > 0 else { return }
+    let w = panel.width
+    let ld = matrix.leadingDimension
     let l2 = panel.l2
     var start = 0
     while start < nq {
@@ -88,7 +105,7 @@ struct TrailingUpdate {
         base: a + start * ld + panel.l2FirstLocalRow, rows: m, columns: end - start, leadingDimension: ld)
       switch uForm {
       case .transposed:
-        let part = MatrixView(base: ut + start, rows: end - start, columns: w, leadingDimension: nq)
+        let part = MatrixView(base: u.base + start, rows: end - start, columns: w, leadingDimension: nq)
         gemm(.noTranspose, .transpose, alpha: -1, l2, part, beta: 1, c)
       case .noTransposed:
         let part = MatrixView(base: u.base + start * w, rows: w, columns: end - start, leadingDimension: w)

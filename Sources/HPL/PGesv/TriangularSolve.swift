@@ -14,6 +14,10 @@ struct TriangularSolve {
   let grid: ProcessGrid
 
   func run() throws {
+    try PhaseTimer.shared.measure(.solve) { try solve() }
+  }
+
+  private func solve() throws {
     let n = matrix.order
     let nb = matrix.blockSize
     let ld = matrix.leadingDimension

@@ -1,0 +1,39 @@
+import MPI
+
+/// Wall time spent in each stage of the factorisation on this process, for `hplswift --timing`
+/// (the counterpart of xhpl's HPL_DETAILED_TIMING report). Off unless enabled: then each
+/// `measure` costs two MPI_Wtime calls. netlib: `HPL_ptimer`.
+public final class PhaseTimer: @unchecked Sendable {
+  /// The stages, in report order.
+  public enum Phase: Int, CaseIterable, Sendable {
+    case panelFactorization, panelBroadcast, rowSwaps, triangularUpdate, trailingGemm, solve
+
+    public var label: String {
+      switch self {
+      case .panelFactorization: "panel factorization"
+      case .panelBroadcast: "panel broadcast wait"
+      case .rowSwaps: "row swaps + U"
+      case .triangularUpdate: "trsm + U copy"
+      case .trailingGemm: "trailing dgemm"
+      case .solve: "triangular solve"
+      }
+    }
+  }
+
+  /// The timer the factorisation reports to (shared by the whole process; one run at a time).
+  public static let shared = PhaseTimer()
+
+  public var isEnabled = false
+  public private(set) var seconds = [Double](repeating: 0, count: Phase.allCases.count)
+
+  public func reset() { seconds = Array(repeating: 0, count: Phase.allCases.count) }
+
+  /// Runs `body`, adding its wall time to `phase` when enabled.
+  @inline(__always)
+  public func measure<T>(_ phase: Phase, _ body: () throws -> T) rethrows -> T {
+    guard isEnabled else { return try body() }
+    let start = MPIEnvironment.wallTime()
+    defer { seconds[phase.rawValue] += MPIEnvironment.wallTime() - start }
+    return try body()
+  }
+}
