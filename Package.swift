@@ -26,7 +26,7 @@ let package = Package(
     /// MPICH through pkg-config `mpich` (never the `mpi` alternative, which may name Open MPI).
     .systemLibrary(name: "CMPICH", pkgConfig: "mpich", providers: [.apt(["libmpich-dev"])]),
     /// Prefixed shims for MPICH macros Swift cannot import (MPI_SUM, MPI_IN_PLACE, ...). Not API.
-    .target(name: "CMPICHShims", dependencies: ["CMPICH"]),
+    .target(name: "CMPICHShims", dependencies: ["CMPICH"], exclude: ["README.md"]),
     /// CBLAS through `blas-atlas`, which links Debian's `libblas.so.3` alternative.
     .systemLibrary(name: "CBLAS", pkgConfig: "blas-atlas", providers: [.apt(["libatlas-base-dev"])]),
 
@@ -34,7 +34,7 @@ let package = Package(
 
     .target(name: "MPI", dependencies: ["CMPICH", "CMPICHShims"], swiftSettings: swiftSettings),
     .target(name: "BLAS", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
-    .target(name: "HPL", dependencies: ["MPI", "BLAS"], swiftSettings: swiftSettings),
+    .target(name: "HPL", dependencies: ["MPI", "BLAS"], exclude: ["README.md"], swiftSettings: swiftSettings),
 
     // MARK: - Executables: parse arguments, call one library function
 
