@@ -95,7 +95,7 @@ public struct Benchmark {
       if let directory = options.solutionDirectory, let x = testRun.solution {
         let text = x.map { String(format: "%.17e", $0) }.joined(separator: "\n") + "\n"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: "\(directory)/solution-\(number + 1).txt", contents: text.data(using: .utf8))
+        _ = FileManager.default.createFile(atPath: "\(directory)/solution-\(number + 1).txt", contents: text.data(using: .utf8))
       }
       let peak = try grid.communicator.allreduce(Int64(ProcessMemory.peakResidentBytes() ?? 0), operation: .max)
       guard isRoot else { continue }
@@ -204,7 +204,10 @@ public struct Benchmark {
     let all = try grid.communicator.gather(PhaseTimer.shared.seconds, root: 0)
     guard let all else { return }
     var text = "hplswift: seconds per stage (--timing)\n" + "stage".padding(toLength: 24, withPad: " ", startingAt: 0)
-    for rank in 0..<grid.communicator.size { text += String(format: "%10@", "rank \(rank)") }
+    for rank in 0..<grid.communicator.size {
+      let label = "rank \(rank)"
+      text += String(repeating: " ", count: max(1, 10 - label.count)) + label
+    }
     text += "\n"
     for phase in phases {
       text += phase.label.padding(toLength: 24, withPad: " ", startingAt: 0)

@@ -35,9 +35,9 @@ struct RowSwap {
   private func localRow(_ global: Int) -> Int { matrix.rowLayout.localIndex(ofGlobal: global) }
   private func owner(_ global: Int) -> Int { matrix.rowLayout.owner(ofGlobal: global) }
 
-  /// P = 1: swap rows in place, column by column (each column is contiguous), then copy U out.
+  /// P = 1: swap rows in place, column by column (each column is contiguous).
   /// netlib: `HPL_dlaswp00N`.
-  func swapLocally(columns: UnsafeMutablePointer<Double>, count: Int, into ut: UnsafeMutablePointer<Double>) {
+  func swapLocally(columns: UnsafeMutablePointer<Double>, count: Int) {
     let top = panel.firstLocalRow
     let pivots = (0..<width).map { localRow(panel.pivot($0)) }
     for c in 0..<count {
@@ -48,7 +48,6 @@ struct RowSwap {
         column[pivots[j]] = t
       }
     }
-    gather((0..<width).map { (top + $0, $0) }, of: columns, count: count, into: ut)
   }
 
   /// SWAP 0: every process contributes the U rows it owns and (on the top block's owner) the

@@ -27,22 +27,44 @@ struct TrailingUpdate {
     guard nq > 0, panel.width > 0 else { return }
     let a = matrix.storage + columns.lowerBound * matrix.leadingDimension
     let timer = PhaseTimer.shared
+    if columnCommunicator.size == 1 {
+      // One process row: swap in place and use U where it lies in A, as HPL does; the U storage
+      // form only shapes the buffer that carries U between process rows.
+      let u = MatrixView(
+        base: a + panel.firstLocalRow, rows: panel.width, columns: nq, leadingDimension: matrix.leadingDimension)
+      timer.measure(.rowSwaps) { swapInPlace(columns: a, count: nq) }
+      timer.measure(.triangularUpdate) { solve(u) }
+      try timer.measure(.trailingGemm) { try subtractProduct(columns: a, count: nq, u: u, uForm: .noTransposed, poll: poll) }
+      return
+    }
     // U as rows: row j of U is `ut[j*nq ..< (j+1)*nq]`, which is also Uᵀ with leading dimension nq.
     let ut = workspace.buffer(0, count: panel.width * nq)
     try timer.measure(.rowSwaps) { try interchange(columns: a, count: nq, into: ut) }
     let u = timer.measure(.triangularUpdate) { solveForU(columns: a, count: nq, ut: ut) }
-    try timer.measure(.trailingGemm) { try subtractProduct(columns: a, count: nq, u: u, poll: poll) }
+    try timer.measure(.trailingGemm) { try subtractProduct(columns: a, count: nq, u: u, uForm: uForm, poll: poll) }
+  }
+
+  private var rowSwap: RowSwap {
+    RowSwap(
+      matrix: matrix, panel: panel, columnCommunicator: columnCommunicator,
+      interchanges: interchanges, workspace: workspace)
+  }
+
+  /// P = 1: the pivots applied to the local columns in place.
+  private func swapInPlace(columns a: UnsafeMutablePointer<Double>, count nq: Int) {
+    rowSwap.swapLocally(columns: a, count: nq)
+  }
+
+  /// U = L1⁻¹ U for U (width × nq) stored as columns, with L1 in its storage form.
+  private func solve(_ u: MatrixView<Double>) {
+    let stored = panel.l1Form == .noTransposed
+    trsm(
+      side: .left, uplo: stored ? .lower : .upper, transA: stored ? .noTranspose : .transpose,
+      diagonal: .unit, alpha: 1, panel.l1, u)
   }
 
   /// Applies the interchanges with the SWAP algorithm and leaves U's rows (the pivot rows) in `ut`.
   private func interchange(columns a: UnsafeMutablePointer<Double>, count nq: Int, into ut: UnsafeMutablePointer<Double>) throws {
-    let rowSwap = RowSwap(
-      matrix: matrix, panel: panel, columnCommunicator: columnCommunicator,
-      interchanges: interchanges, workspace: workspace)
-    guard columnCommunicator.size > 1 else {
-      rowSwap.swapLocally(columns: a, count: nq, into: ut)
-      return
-    }
     let algorithm = swap == .mix ? (nq > swapThreshold ? .spreadRoll : .binaryExchange) : swap
     switch algorithm {
     case .binaryExchange:
@@ -59,22 +81,19 @@ struct TrailingUpdate {
     let w = panel.width
     let ld = matrix.leadingDimension
     let u: MatrixView<Double>
-    let l1 = panel.l1
-    let l1Uplo: Uplo = panel.l1Form == .noTransposed ? .lower : .upper
     switch uForm {
     case .transposed:
       u = MatrixView(base: ut, rows: nq, columns: w, leadingDimension: nq)
       // Uᵀ L1ᵀ = (old U)ᵀ
+      let stored = panel.l1Form == .noTransposed
       trsm(
-        side: .right, uplo: l1Uplo, transA: panel.l1Form == .noTransposed ? .transpose : .noTranspose,
-        diagonal: .unit, alpha: 1, l1, u)
+        side: .right, uplo: stored ? .lower : .upper, transA: stored ? .transpose : .noTranspose,
+        diagonal: .unit, alpha: 1, panel.l1, u)
     case .noTransposed:
       let un = workspace.buffer(1, count: w * nq)
       RowCopy.scatter((0..<w).map { ($0, $0) }, from: ut, count: nq, into: un, leadingDimension: w)
       u = MatrixView(base: un, rows: w, columns: nq, leadingDimension: w)
-      trsm(
-        side: .left, uplo: l1Uplo, transA: panel.l1Form == .noTransposed ? .noTranspose : .transpose,
-        diagonal: .unit, alpha: 1, l1, u)
+      solve(u)
     }
     if panel.ownsDiagonal {
       switch uForm {
@@ -90,7 +109,8 @@ struct TrailingUpdate {
 
   /// A22 −= L2 · U, in NB-wide pieces while something is pending.
   private func subtractProduct(
-    columns a: UnsafeMutablePointer<Double>, count nq: Int, u: MatrixView<Double>, poll: (() throws -> Bool)?
+    columns a: UnsafeMutablePointer<Double>, count nq: Int, u: MatrixView<Double>, uForm: StorageForm,
+    poll: (() throws -> Bool)?
   ) throws {
     let m = panel.l2Rows
     guard m > 0 else { return }
@@ -105,10 +125,11 @@ struct TrailingUpdate {
         base: a + start * ld + panel.l2FirstLocalRow, rows: m, columns: end - start, leadingDimension: ld)
       switch uForm {
       case .transposed:
-        let part = MatrixView(base: u.base + start, rows: end - start, columns: w, leadingDimension: nq)
+        let part = MatrixView(base: u.base + start, rows: end - start, columns: w, leadingDimension: u.leadingDimension)
         gemm(.noTranspose, .transpose, alpha: -1, l2, part, beta: 1, c)
       case .noTransposed:
-        let part = MatrixView(base: u.base + start * w, rows: w, columns: end - start, leadingDimension: w)
+        let part = MatrixView(
+          base: u.base + start * u.leadingDimension, rows: w, columns: end - start, leadingDimension: u.leadingDimension)
         gemm(.noTranspose, .noTranspose, alpha: -1, l2, part, beta: 1, c)
       }
       start = end
