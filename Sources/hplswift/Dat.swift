@@ -26,7 +26,9 @@ extension HPLSwift {
         """)
 
     @Option(help: "The number of nodes.") var nodes: Int?
-    @Option(help: "The memory of one node, e.g. 4GiB, 3.5G, 512MiB (K/M/G/T and KiB/MiB/GiB/TiB are binary, kB/MB/GB decimal).")
+    @Option(
+      help:
+        "The memory of one node, e.g. 4GiB, 3.5G, 512MiB (K/M/G/T and KiB/MiB/GiB/TiB are binary, kB/MB/GB decimal).")
     var memoryPerNode: String?
     @Option(help: "Cores per node: one rank per core.") var coresPerNode: Int?
     @Option(help: "The share of all memory the matrix may fill, in (0, 1]; the ROCK-CNN runs used 0.2 and 0.8.")
@@ -39,10 +41,12 @@ extension HPLSwift {
     func validate() throws {
       let described = [nodes != nil, memoryPerNode != nil, coresPerNode != nil]
       if fromCluster && described.contains(true) {
-        throw ValidationError("--from-cluster reads the nodes itself; drop --nodes, --memory-per-node and --cores-per-node.")
+        throw ValidationError(
+          "--from-cluster reads the nodes itself; drop --nodes, --memory-per-node and --cores-per-node.")
       }
       if described.contains(true) && described.contains(false) {
-        throw ValidationError("Give all three of --nodes, --memory-per-node and --cores-per-node (or none, to size for this machine).")
+        throw ValidationError(
+          "Give all three of --nodes, --memory-per-node and --cores-per-node (or none, to size for this machine).")
       }
     }
 
@@ -81,7 +85,8 @@ extension HPLSwift {
         try plan.render().write(toFile: temporary, atomically: false, encoding: .utf8)
         if rename(temporary, output) != 0 { throw CocoaError(.fileWriteUnknown) }
         print(why, terminator: "")
-        print("wrote \(output): N=\(plan.n) NB=\(plan.nb) P=\(plan.grid.rows) Q=\(plan.grid.columns) (\(plan.ranks) ranks)")
+        print(
+          "wrote \(output): N=\(plan.n) NB=\(plan.nb) P=\(plan.grid.rows) Q=\(plan.grid.columns) (\(plan.ranks) ranks)")
         return 0
       } catch {
         HPLSwift.printError("hplswift dat: cannot write \(output): \(error)")

@@ -75,9 +75,12 @@ import Testing
       for j in 0..<(k / test.nb * test.nb) { a.swapAt(j * n + k, j * n + lu.pivots[k]) }
     }
     for k in 0..<(n * n) {
-      #expect(isApproximatelyEqual(a[k], lu.factors[k], relativeTolerance: 1e-9, absoluteTolerance: 1e-12), "entry \(k)")
+      #expect(
+        isApproximatelyEqual(a[k], lu.factors[k], relativeTolerance: 1e-9, absoluteTolerance: 1e-12), "entry \(k)")
     }
-    for i in 0..<n { #expect(isApproximatelyEqual(x[i], xReference[i], relativeTolerance: 1e-9, absoluteTolerance: 1e-12)) }
+    for i in 0..<n {
+      #expect(isApproximatelyEqual(x[i], xReference[i], relativeTolerance: 1e-9, absoluteTolerance: 1e-12))
+    }
   }
 
   @Test(arguments: [StorageForm.transposed, .noTransposed], [StorageForm.transposed, .noTransposed])
@@ -85,7 +88,9 @@ import Testing
     for (n, nb) in [(40, 8), (33, 5), (7, 16), (1, 1)] {
       let (_, x) = try Self.factorise(Self.parameters(n: n, nb: nb, l1: l1, u: u))
       let (_, xReference) = Self.reference(n: n)
-      for i in 0..<n { #expect(isApproximatelyEqual(x[i], xReference[i], relativeTolerance: 1e-9, absoluteTolerance: 1e-12)) }
+      for i in 0..<n {
+        #expect(isApproximatelyEqual(x[i], xReference[i], relativeTolerance: 1e-9, absoluteTolerance: 1e-12))
+      }
     }
   }
 
@@ -93,7 +98,9 @@ import Testing
   func lookaheadDepthsGiveTheSameSolution(depth: Int) throws {
     let (_, x) = try Self.factorise(Self.parameters(n: 45, nb: 4, depth: depth))
     let (_, xReference) = Self.reference(n: 45)
-    for i in 0..<45 { #expect(isApproximatelyEqual(x[i], xReference[i], relativeTolerance: 1e-9, absoluteTolerance: 1e-12)) }
+    for i in 0..<45 {
+      #expect(isApproximatelyEqual(x[i], xReference[i], relativeTolerance: 1e-9, absoluteTolerance: 1e-12))
+    }
   }
 
   /// The residual check passes on a real solution and catches a corrupted one.

@@ -24,7 +24,9 @@ import Testing
   @Test func fillMatchesEntries() {
     let generator = RandomMatrix(order: 50)
     var buffer = [Double](repeating: 0, count: 13)
-    buffer.withUnsafeMutableBufferPointer { generator.fill(column: 7, firstRow: 20, rowCount: 13, into: $0.baseAddress!) }
+    buffer.withUnsafeMutableBufferPointer {
+      generator.fill(column: 7, firstRow: 20, rowCount: 13, into: $0.baseAddress!)
+    }
     for i in 0..<13 { #expect(buffer[i] == generator.entry(row: 20 + i, column: 7)) }
   }
 }

@@ -94,8 +94,7 @@ struct ResultsCSVTests {
     let good = ResultsCSV.line(for: Self.row())
     let badNumber = good.replacingOccurrences(of: ",34.7771,", with: ",fast,")
     let badQuote = "\"unterminated,1,2\n"
-    try
-      (ResultRow.header + "\n" + good + "\n" + badNumber + ResultRow.header + "\n" + good + badQuote)
+    try (ResultRow.header + "\n" + good + "\n" + badNumber + ResultRow.header + "\n" + good + badQuote)
       .write(toFile: path, atomically: true, encoding: .utf8)
     let (rows, warnings) = try ResultsCSV.read(path: path)
     #expect(rows.count == 2)

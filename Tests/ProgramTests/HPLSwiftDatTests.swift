@@ -45,7 +45,10 @@ import Testing
   @Test(arguments: [
     (["dat", "--nodes", "0", "--memory-per-node", "4GiB", "--cores-per-node", "6"], "--nodes"),
     (["dat", "--nodes", "2", "--memory-per-node", "lots", "--cores-per-node", "6"], "--memory-per-node"),
-    (["dat", "--nodes", "2", "--memory-per-node", "4GiB", "--cores-per-node", "6", "--memory-fraction", "80"], "--memory-fraction"),
+    (
+      ["dat", "--nodes", "2", "--memory-per-node", "4GiB", "--cores-per-node", "6", "--memory-fraction", "80"],
+      "--memory-fraction"
+    ),
     (["dat", "--nodes", "2"], "--memory-per-node"),
   ])
   func badFlagsNameTheFlag(arguments: [String], flag: String) async throws {

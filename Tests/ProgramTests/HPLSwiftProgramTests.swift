@@ -124,7 +124,9 @@ import Testing
       #expect(warnings.isEmpty)
       #expect(parsed.map(\.n) == [30, 30, 41, 41])
       #expect(parsed.allSatisfy { $0.p == 1 && $0.q == 2 && $0.nb == 5 && $0.ranks == 2 })
-      #expect(parsed.allSatisfy { !$0.blas.isEmpty && $0.seconds >= 0 && ($0.residual ?? 99) < 16 && ($0.peakRSSMB ?? 0) > 1 })
+      #expect(
+        parsed.allSatisfy { !$0.blas.isEmpty && $0.seconds >= 0 && ($0.residual ?? 99) < 16 && ($0.peakRSSMB ?? 0) > 1 }
+      )
       #expect(Set(parsed.map(\.runID)).count == 1)
       #expect(parsed.map(\.variantCode) == ["WR10C2R4", "WR14C2R4", "WR10C2R4", "WR14C2R4"])
     }
@@ -133,7 +135,8 @@ import Testing
   /// netlib's own sample HPL.dat (864 tests on 4 ranks) runs unchanged and every test passes.
   /// It is HPL's file, so it is read from the shared data folder and skipped where absent.
   @Test(
-    .enabled(if: FileManager.default.fileExists(atPath: netlibSamplePath), "netlib's HPL.dat is not beside the repository"),
+    .enabled(
+      if: FileManager.default.fileExists(atPath: netlibSamplePath), "netlib's HPL.dat is not beside the repository"),
     .timeLimit(.minutes(10)))
   func netlibSampleRunsUnchanged() async throws {
     let text = try String(contentsOfFile: netlibSamplePath, encoding: .utf8)

@@ -26,7 +26,8 @@ import Testing
       workingDirectory: directory.path)
     #expect(result.succeeded, "\(result)")
     let passed = result.outputLines.filter { $0.hasSuffix("PASSED") }.count
-    #expect(passed == dat.testCount, "\(name): \(passed) of \(dat.testCount) PASSED\n\(result.standardOutput.suffix(3000))")
+    #expect(
+      passed == dat.testCount, "\(name): \(passed) of \(dat.testCount) PASSED\n\(result.standardOutput.suffix(3000))")
     #expect(!result.standardOutput.contains("FAILED"))
     let n = dat.ns[0]
     let reference = referenceSolution(n: n)
@@ -37,7 +38,8 @@ import Testing
         continue
       }
       let x = text.split(separator: "\n").compactMap { Double($0) }
-      #expect(isApproximatelyEqual(x, reference, relativeTolerance: 1e-8, absoluteTolerance: 1e-10), "\(name) test \(test)")
+      #expect(
+        isApproximatelyEqual(x, reference, relativeTolerance: 1e-8, absoluteTolerance: 1e-10), "\(name) test \(test)")
     }
   }
 
@@ -53,6 +55,15 @@ import Testing
     dat.bcasts = [0, 1, 2, 3, 4, 5]
     dat.depths = [0, 1, 2]
     try await Self.runAndCheck(dat, processes: 2, name: "variants-2")
+  }
+
+  /// `mpiexec -n 4 hplswift` with a 2×2 grid and with a 1×3 grid (rank 3 idles for it).
+  @Test func fourRanksTwoByTwoAndOneByThree() async throws {
+    var dat = HPLDatBuilder()
+    dat.ns = [200]
+    dat.nbs = [16]
+    dat.grids = [(2, 2), (1, 3)]
+    try await Self.runAndCheck(dat, processes: 4, name: "grids-4")
   }
 
   /// Every broadcast topology along rows of 3 and 4 process columns, with look-ahead.

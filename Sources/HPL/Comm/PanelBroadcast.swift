@@ -22,8 +22,10 @@ final class PanelBroadcast {
 
   /// Starts the broadcast (collective over the process row in program order, non-blocking for
   /// ring topologies). `buffer` must hold the packed panel at the root.
-  init(topology: BroadcastTopology, communicator: Communicator, root: Int,
-       buffer: UnsafeMutableBufferPointer<Double>, panelIndex: Int) throws {
+  init(
+    topology: BroadcastTopology, communicator: Communicator, root: Int,
+    buffer: UnsafeMutableBufferPointer<Double>, panelIndex: Int
+  ) throws {
     self.topology = topology
     self.communicator = communicator
     self.root = root
@@ -127,7 +129,8 @@ final class PanelBroadcast {
     if me == 0 {
       var scatter: [Request] = []
       for i in 1..<count {
-        scatter.append(try communicator.immediateSend(UnsafeBufferPointer(piece(i)), to: absolute(participants[i]), tag: tag))
+        scatter.append(
+          try communicator.immediateSend(UnsafeBufferPointer(piece(i)), to: absolute(participants[i]), tag: tag))
       }
       try Request.waitAll(scatter)
     } else {
@@ -174,7 +177,9 @@ struct RingPlan: Equatable {
     }
     switch topology {
     case .oneRing:
-      if r == 0 { self.init(source: nil, destinations: q > 1 ? [1] : []) } else {
+      if r == 0 {
+        self.init(source: nil, destinations: q > 1 ? [1] : [])
+      } else {
         self.init(source: r - 1, destinations: r + 1 < q ? [r + 1] : [])
       }
     case .oneRingModified:
@@ -187,7 +192,9 @@ struct RingPlan: Equatable {
       }
     case .twoRing:
       let (starts, mine) = twoRings(from: 1)
-      if r == 0 { self.init(source: nil, destinations: starts) } else {
+      if r == 0 {
+        self.init(source: nil, destinations: starts)
+      } else {
         self.init(source: mine?.0, destinations: mine?.1 ?? [])
       }
     case .twoRingModified:

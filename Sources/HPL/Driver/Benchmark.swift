@@ -18,7 +18,9 @@ public struct BenchmarkOptions: Sendable {
   /// Whether to print, after each test, the seconds every rank spent in each stage (stderr).
   public var detailedTiming = false
 
-  public init(datPath: String = "HPL.dat", resultsPath: String = "results/hpl.csv", seed: UInt64 = 100, showProgress: Bool = true) {
+  public init(
+    datPath: String = "HPL.dat", resultsPath: String = "results/hpl.csv", seed: UInt64 = 100, showProgress: Bool = true
+  ) {
     self.datPath = datPath
     self.resultsPath = resultsPath
     self.seed = seed
@@ -64,7 +66,8 @@ public struct Benchmark {
       throw BenchmarkInputError(description: openError.isEmpty ? "hplswift: cannot open the output file" : openError)
     }
     if isRoot {
-      report?.write("hplswift: BLAS \(library.summary); \(world.size) ranks on \(Set(hosts).count) host(s); run \(runID)\n")
+      report?.write(
+        "hplswift: BLAS \(library.summary); \(world.size) ranks on \(Set(hosts).count) host(s); run \(runID)\n")
       report?.write(writer.header(for: input))
     }
 
@@ -95,7 +98,8 @@ public struct Benchmark {
       if let directory = options.solutionDirectory, let x = testRun.solution {
         let text = x.map { String(format: "%.17e", $0) }.joined(separator: "\n") + "\n"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: "\(directory)/solution-\(number + 1).txt", contents: text.data(using: .utf8))
+        _ = FileManager.default.createFile(
+          atPath: "\(directory)/solution-\(number + 1).txt", contents: text.data(using: .utf8))
       }
       let peak = try grid.communicator.allreduce(Int64(ProcessMemory.peakResidentBytes() ?? 0), operation: .max)
       guard isRoot else { continue }
@@ -120,7 +124,8 @@ public struct Benchmark {
             to: options.resultsPath)
         } catch {
           // The other ranks are already on their way to the next test: warn, never stop here.
-          FileHandle.standardError.write("hplswift: warning: could not append to \(options.resultsPath): \(error)\n".data(using: .utf8)!)
+          FileHandle.standardError.write(
+            "hplswift: warning: could not append to \(options.resultsPath): \(error)\n".data(using: .utf8)!)
         }
       }
     }
@@ -157,7 +162,8 @@ public struct Benchmark {
           copy the default one (hpl/HPL.dat in the repository), or pass --dat PATH.
           """)
     case 2:
-      throw BenchmarkInputError(description: "hplswift: cannot read \(options.datPath): permission denied or not a file.")
+      throw BenchmarkInputError(
+        description: "hplswift: cannot read \(options.datPath): permission denied or not a file.")
     default:
       break
     }

@@ -64,8 +64,7 @@ public enum ResultsCSV {
   }
 
   /// Appends one row; see ``append(_:to:)-([ResultRow],_)``.
-  public static func append(_ row: ResultRow, to path: String = defaultPath) throws(ResultsCSVError)
-  {
+  public static func append(_ row: ResultRow, to path: String = defaultPath) throws(ResultsCSVError) {
     try append([row], to: path)
   }
 

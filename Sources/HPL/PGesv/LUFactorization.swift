@@ -88,8 +88,9 @@ public struct LUFactorization {
     /// Local columns whose global index is in `global`.
     func localColumns(_ global: Range<Int>) -> Range<Int> {
       let layout = matrix.columnLayout
-      return layout.localCount(below: global.lowerBound, on: grid.myColumn)..<layout.localCount(
-        below: global.upperBound, on: grid.myColumn)
+      return layout.localCount(
+        below: global.lowerBound, on: grid.myColumn)..<layout.localCount(
+          below: global.upperBound, on: grid.myColumn)
     }
 
     func update(with panel: Panel, globalColumns: Range<Int>, poll: (() throws -> Bool)? = nil) throws {

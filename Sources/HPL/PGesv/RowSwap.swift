@@ -22,13 +22,17 @@ struct RowSwap {
   private var ld: Int { matrix.leadingDimension }
   private var width: Int { panel.width }
 
-  private func gather(_ pairs: [(row: Int, slot: Int)], of columns: UnsafeMutablePointer<Double>, count: Int,
-                      into buffer: UnsafeMutablePointer<Double>) {
+  private func gather(
+    _ pairs: [(row: Int, slot: Int)], of columns: UnsafeMutablePointer<Double>, count: Int,
+    into buffer: UnsafeMutablePointer<Double>
+  ) {
     RowCopy.gather(pairs, from: columns, leadingDimension: ld, count: count, into: buffer)
   }
 
-  private func scatter(_ pairs: [(row: Int, slot: Int)], from buffer: UnsafeMutablePointer<Double>, count: Int,
-                       into columns: UnsafeMutablePointer<Double>) {
+  private func scatter(
+    _ pairs: [(row: Int, slot: Int)], from buffer: UnsafeMutablePointer<Double>, count: Int,
+    into columns: UnsafeMutablePointer<Double>
+  ) {
     RowCopy.scatter(pairs, from: buffer, count: count, into: columns, leadingDimension: ld)
   }
 
@@ -111,7 +115,8 @@ struct RowSwap {
         if !receive.isEmpty {
           requests.append(
             try columnCommunicator.immediateReceive(
-              into: UnsafeMutableBufferPointer(start: rolled + receive.lowerBound * count, count: receive.count * count),
+              into: UnsafeMutableBufferPointer(
+                start: rolled + receive.lowerBound * count, count: receive.count * count),
               from: peer, tag: tag))
         }
       }
@@ -181,7 +186,9 @@ struct RowSwap {
       _ = try columnCommunicator.receive(
         into: UnsafeMutableBufferPointer(start: staging, count: byRow[me].count * count),
         from: panel.diagonalRow, tag: tag)
-      scatter(byRow[me].enumerated().map { (localRow($0.element.row), $0.offset) }, from: staging, count: count, into: columns)
+      scatter(
+        byRow[me].enumerated().map { (localRow($0.element.row), $0.offset) }, from: staging, count: count, into: columns
+      )
     }
   }
 }

@@ -34,7 +34,9 @@ struct TrailingUpdate {
         base: a + panel.firstLocalRow, rows: panel.width, columns: nq, leadingDimension: matrix.leadingDimension)
       timer.measure(.rowSwaps) { swapInPlace(columns: a, count: nq) }
       timer.measure(.triangularUpdate) { solve(u) }
-      try timer.measure(.trailingGemm) { try subtractProduct(columns: a, count: nq, u: u, uForm: .noTransposed, poll: poll) }
+      try timer.measure(.trailingGemm) {
+        try subtractProduct(columns: a, count: nq, u: u, uForm: .noTransposed, poll: poll)
+      }
       return
     }
     // U as rows: row j of U is `ut[j*nq ..< (j+1)*nq]`, which is also Uᵀ with leading dimension nq.
@@ -64,7 +66,9 @@ struct TrailingUpdate {
   }
 
   /// Applies the interchanges with the SWAP algorithm and leaves U's rows (the pivot rows) in `ut`.
-  private func interchange(columns a: UnsafeMutablePointer<Double>, count nq: Int, into ut: UnsafeMutablePointer<Double>) throws {
+  private func interchange(
+    columns a: UnsafeMutablePointer<Double>, count nq: Int, into ut: UnsafeMutablePointer<Double>
+  ) throws {
     let algorithm = swap == .mix ? (nq > swapThreshold ? .spreadRoll : .binaryExchange) : swap
     switch algorithm {
     case .binaryExchange:
@@ -129,7 +133,8 @@ struct TrailingUpdate {
         gemm(.noTranspose, .transpose, alpha: -1, l2, part, beta: 1, c)
       case .noTransposed:
         let part = MatrixView(
-          base: u.base + start * u.leadingDimension, rows: w, columns: end - start, leadingDimension: u.leadingDimension)
+          base: u.base + start * u.leadingDimension, rows: w, columns: end - start, leadingDimension: u.leadingDimension
+        )
         gemm(.noTranspose, .noTranspose, alpha: -1, l2, part, beta: 1, c)
       }
       start = end

@@ -8,7 +8,8 @@ public enum ClusterSurvey {
   /// sizing then names that host.
   public static func gather(on communicator: Communicator, procRoot: String = "/proc") throws -> [NodeResources] {
     let host = MPIEnvironment.processorName
-    let mine = (try? NodeResources.local(host: host, procRoot: procRoot))
+    let mine =
+      (try? NodeResources.local(host: host, procRoot: procRoot))
       ?? NodeResources(host: host, memTotalBytes: 0, memAvailableBytes: 0, cores: 0)
     let numbers = try communicator.gather(
       [Int64(mine.memTotalBytes), Int64(mine.memAvailableBytes), Int64(mine.cores)], root: 0)
