@@ -9,18 +9,19 @@
 /// The binary links `libblas.so.3`, a Debian alternative that may resolve to ATLAS, OpenBLAS
 /// or the reference BLAS (PLATFORM.md section 3), and their speeds differ fivefold. So results
 /// must name the real file: `/proc/self/maps` shows it behind every link, for example
-/// `/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3` plus `libatlas.so.3.10.3`. OpenBLAS's
-/// `OPENBLAS_CORETYPE` and `OPENBLAS_NUM_THREADS`, read when the library loads, are reported
-/// too, and so is the kernel OpenBLAS says it chose.
+/// `/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3` plus `libatlas.so.3.10.3`. When the
+/// library is OpenBLAS, its `OPENBLAS_CORETYPE` and `OPENBLAS_NUM_THREADS`, read when it loads,
+/// are reported too, and so is the kernel it says it chose. Other libraries ignore those
+/// variables (which a machine may set for every process), so they are not mentioned then.
 public struct BLASLibrary: Sendable, Equatable {
   /// The BLAS files mapped into the process, in the order of the maps, without duplicates.
   public var paths: [String]
   /// A short name with the version when the file name tells it: `"ATLAS 3.10.3"`,
   /// `"OpenBLAS 0.3.21"`, `"reference BLAS 3.11.0"`, or the file name of an unknown BLAS.
   public var name: String
-  /// `OPENBLAS_CORETYPE` from the environment, if set.
+  /// `OPENBLAS_CORETYPE` from the environment, if set (whichever library is loaded).
   public var openBLASCoreType: String?
-  /// `OPENBLAS_NUM_THREADS` from the environment, if set.
+  /// `OPENBLAS_NUM_THREADS` from the environment, if set (whichever library is loaded).
   public var openBLASThreadCount: String?
   /// The kernel OpenBLAS chose (`openblas_get_corename()`), when the library is OpenBLAS.
   public var openBLASCoreName: String?
@@ -40,13 +41,19 @@ public struct BLASLibrary: Sendable, Equatable {
   /// One line for a report or a CSV field (no commas), for example
   /// `ATLAS 3.10.3 (/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3 + /usr/lib/x86_64-linux-gnu/libatlas.so.3.10.3)`
   /// or `OpenBLAS 0.3.21 (…); core SkylakeX; OPENBLAS_CORETYPE=SkylakeX; OPENBLAS_NUM_THREADS=1`.
+  /// The OpenBLAS settings appear only when the library is OpenBLAS (see ``isOpenBLAS``).
   public var summary: String {
     var parts = [paths.isEmpty ? name : "\(name) (\(paths.joined(separator: " + ")))"]
-    if let openBLASCoreName { parts.append("core \(openBLASCoreName)") }
-    if let openBLASCoreType { parts.append("OPENBLAS_CORETYPE=\(openBLASCoreType)") }
-    if let openBLASThreadCount { parts.append("OPENBLAS_NUM_THREADS=\(openBLASThreadCount)") }
+    if isOpenBLAS {
+      if let openBLASCoreName { parts.append("core \(openBLASCoreName)") }
+      if let openBLASCoreType { parts.append("OPENBLAS_CORETYPE=\(openBLASCoreType)") }
+      if let openBLASThreadCount { parts.append("OPENBLAS_NUM_THREADS=\(openBLASThreadCount)") }
+    }
     return parts.joined(separator: "; ").replacingCommas
   }
+
+  /// Whether the loaded library is OpenBLAS, the only one that reads the `OPENBLAS_*` variables.
+  public var isOpenBLAS: Bool { name.hasPrefix("OpenBLAS") }
 
   /// The BLAS of the running process, from `/proc/self/maps` and the environment.
   public static func loaded() -> BLASLibrary {
@@ -56,7 +63,7 @@ public struct BLASLibrary: Sendable, Equatable {
         "OPENBLAS_CORETYPE": getenv("OPENBLAS_CORETYPE").map { String(cString: $0) },
         "OPENBLAS_NUM_THREADS": getenv("OPENBLAS_NUM_THREADS").map { String(cString: $0) },
       ].compactMapValues { $0 })
-    if library.name.hasPrefix("OpenBLAS") {
+    if library.isOpenBLAS {
       library.openBLASCoreName = openBLASCoreName()
     }
     return library

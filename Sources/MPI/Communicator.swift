@@ -2,7 +2,9 @@
 ///
 /// Point-to-point calls are in `Communicator+PointToPoint.swift`, collectives in
 /// `Communicator+Broadcast.swift`, `+Reduce`, `+Gather` and `+Scatter`. Every call throws
-/// ``MPIError`` with MPI's message when MPI reports an error. A communicator made by
+/// ``MPIError`` with MPI's message when MPI reports an error. Every blocking call waits as
+/// ``MPIEnvironment/waitPolicy`` says: inside MPI's blocking function (busy), or through its
+/// non-blocking form, yielding the CPU between tests (yielding). A communicator made by
 /// ``split(color:key:)``, ``splitShared(key:)`` or ``duplicate()`` is freed when its last
 /// reference goes away (if MPI is still running); ``world`` never is.
 /// The corresponding C type is `MPI_Comm`.

@@ -14,15 +14,27 @@ public enum MPIEnvironment {
   /// `0`, a negative number or `off` disables it). See ``finalize()``.
   public static let finalizeWatchdogEnvironmentVariable = "CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS"
 
+  /// The environment variable that chooses ``waitPolicy``: `busy`, `yield` or `auto` (the
+  /// default). See ``initialize(threadLevel:)``.
+  public static let waitPolicyEnvironmentVariable = "CLUSTERBENCH_MPI_WAIT"
+
   /// Starts MPI, or returns the provided level if it is already running.
   ///
-  /// Records the open file descriptors first (for the ``finalize()`` watchdog), then calls
-  /// `MPI_Init_thread` and sets `MPI_ERRORS_RETURN` on the world communicator (and
-  /// `MPI_COMM_SELF`), so every error reaches the caller as ``MPIError`` instead of aborting.
+  /// Reads `CLUSTERBENCH_MPI_WAIT` and records the open file descriptors (for the
+  /// ``finalize()`` watchdog) first, then calls `MPI_Init_thread` and sets `MPI_ERRORS_RETURN`
+  /// on the world communicator (and `MPI_COMM_SELF`), so every error reaches the caller as
+  /// ``MPIError`` instead of aborting. Last it chooses ``waitPolicy`` (collective over the
+  /// world): `busy` or `yield` as the variable says, or for `auto` (the default) ``WaitPolicy/yielding``
+  /// when this node runs more ranks (`MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)`) than the
+  /// process may use CPUs (`sched_getaffinity`, else the online CPUs). The processes then
+  /// agree: if any chose yielding, every one yields, since blocking and non-blocking
+  /// collectives never match each other.
   ///
   /// - Parameter threadLevel: the level asked for (local input; the same on every process).
   /// - Returns: the level MPI provides, which may be lower than asked.
-  /// - Throws: ``MPIError`` if MPI cannot start, or was already finalized (it cannot restart).
+  /// - Throws: ``MPIError`` if MPI cannot start, was already finalized (it cannot restart), or
+  ///   `CLUSTERBENCH_MPI_WAIT` has another value than `busy`, `yield` or `auto` (then MPI is
+  ///   not started).
   /// The corresponding C function is `MPI_Init_thread`.
   @discardableResult
   public static func initialize(threadLevel: ThreadLevel = .funneled) throws -> ThreadLevel {
@@ -31,12 +43,32 @@ public enum MPIEnvironment {
         "MPI_Init_thread", "MPI was already finalized; it can start only once per process")
     }
     if !CMPI.initialized() {
+      let setting = try WaitPolicy.Setting(
+        environmentValue: getenv(waitPolicyEnvironmentVariable).map { String(cString: $0) })
       FinalizeWatchdog.recordDescriptorsBeforeInit()
       _ = try CMPI.initThread(required: threadLevel.cValue)
       try CMPI.setErrorsReturn(Constants.commWorld)
       try CMPI.setErrorsReturn(Constants.commSelf)
+      let local = setting.resolve(
+        ranksOnNode: try CMPI.processesOnNode(Constants.commWorld),
+        availableCPUs: CMPI.availableCPUCount())
+      let anyYields = try CMPI.anyProcess(local == .yielding, Constants.commWorld)
+      WaitPolicy.current = anyYields ? .yielding : .busy
     }
     return ThreadLevel(cValue: try CMPI.queryThread())
+  }
+
+  /// How every blocking call of this module waits (see ``WaitPolicy``); chosen by
+  /// ``initialize(threadLevel:)`` and ``WaitPolicy/busy`` before it.
+  ///
+  /// Setting it is meant for tests and comparisons. It is global input: set the same value on
+  /// every process at the same point of the program, between calls (a call in progress
+  /// finishes under the policy it started with), or a blocking collective on one process
+  /// would meet a non-blocking one on another and never match.
+  /// There is no C equivalent.
+  public static var waitPolicy: WaitPolicy {
+    get { WaitPolicy.current }
+    set { WaitPolicy.current = newValue }
   }
 
   /// Whether ``initialize(threadLevel:)`` (or another `MPI_Init`) has run in this process.

@@ -31,7 +31,9 @@ public final class Request {
   public var isComplete: Bool { completionStatus != nil }
 
   /// Blocks until the operation completes and returns its status; a completed request returns
-  /// its stored status at once. The corresponding C function is `MPI_Wait`.
+  /// its stored status at once. Under ``WaitPolicy/yielding`` it tests the request and yields
+  /// the CPU between tests instead of spinning inside MPI.
+  /// The corresponding C function is `MPI_Wait` (`MPI_Test` and `sched_yield` when yielding).
   @discardableResult
   public func wait() throws -> Status {
     if let completionStatus { return completionStatus }
@@ -50,7 +52,8 @@ public final class Request {
   }
 
   /// Blocks until every request in `requests` has completed; already completed ones are
-  /// skipped. The corresponding C function is `MPI_Waitall`.
+  /// skipped. Waits as ``MPIEnvironment/waitPolicy`` says, like ``wait()``.
+  /// The corresponding C function is `MPI_Waitall` (`MPI_Testall` and `sched_yield` when yielding).
   public static func waitAll(_ requests: [Request]) throws {
     var seen = Set<ObjectIdentifier>()
     let pending = requests.filter { !$0.isComplete && seen.insert(ObjectIdentifier($0)).inserted }

@@ -22,6 +22,11 @@ enum MPISelfTest {
     "ok <check>" or "FAIL <check>: <reason> (ranks ...)". Exits 0 when every check passed on
     every rank, 1 otherwise. Any number of ranks works, 1 included (singleton, no mpiexec).
 
+    The checks run under the active wait policy, named in the first line: set
+    CLUSTERBENCH_MPI_WAIT to busy, yield or auto (the default: yield when this node runs more
+    ranks than the process has CPUs). The "wait policies agree" checks then run each blocking
+    operation under both policies and compare the results.
+
     MPI_Finalize is bounded by a watchdog (MPICH 4.0.2 can hang there over TCP with 3+ ranks);
     set CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS to change its 3-second bound (0 disables it).
 
@@ -58,8 +63,8 @@ enum MPISelfTest {
     let world = Communicator.world
     let report = Report(world: world)
     report.note(
-      "mpi-selftest: \(world.size) ranks, thread level \(level), rank 0 on "
-        + MPIEnvironment.processorName)
+      "mpi-selftest: \(world.size) ranks, thread level \(level), "
+        + "wait policy \(MPIEnvironment.waitPolicy), rank 0 on \(MPIEnvironment.processorName)")
 
     EnvironmentChecks.run(report, requestedLevel: .funneled, providedLevel: level)
     CommunicatorChecks.run(report)
@@ -70,6 +75,7 @@ enum MPISelfTest {
     RequestChecks.run(report)
     GridChecks.run(report)
     ErrorChecks.run(report)
+    WaitPolicyChecks.run(report)
 
     let failed = report.finish()
     fflush(nil)

@@ -18,9 +18,11 @@ struct BLASLibraryTests {
     #expect(!library.name.isEmpty)
     #expect(library.summary.hasPrefix(library.name))
     #expect(!library.summary.contains(",") && !library.summary.contains("\n"))
+    // This machine may set OPENBLAS_CORETYPE for every process; only OpenBLAS may report it.
+    #expect(library.isOpenBLAS || !library.summary.contains("OPENBLAS_"), "\(library.summary)")
   }
 
-  @Test("ATLAS from Debian's alternatives")
+  @Test("ATLAS from Debian's alternatives, without OpenBLAS variables set for every process")
   func atlas() {
     let maps = """
       7f00a0000000-7f00a0100000 r-xp 00000000 08:01 123 /usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3
@@ -29,7 +31,9 @@ struct BLASLibraryTests {
       7f00a2000000-7f00a2100000 r-xp 00000000 08:01 125 /usr/lib/x86_64-linux-gnu/libmpich.so.12.2.0
       7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 [stack]
       """
-    let library = BLASLibrary.parse(maps: maps)
+    let library = BLASLibrary.parse(
+      maps: maps, environment: ["OPENBLAS_CORETYPE": "SkylakeX", "OPENBLAS_NUM_THREADS": "1"])
+    #expect(!library.isOpenBLAS)
     #expect(
       library.paths == [
         "/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3.10.3",
@@ -51,6 +55,7 @@ struct BLASLibraryTests {
     let library = BLASLibrary.parse(
       maps: maps, environment: ["OPENBLAS_CORETYPE": "SkylakeX", "OPENBLAS_NUM_THREADS": "1"])
     #expect(library.name == "OpenBLAS 0.3.21")
+    #expect(library.isOpenBLAS)
     #expect(library.paths.count == 2)
     #expect(library.summary.hasSuffix("; OPENBLAS_CORETYPE=SkylakeX; OPENBLAS_NUM_THREADS=1"))
   }
@@ -60,6 +65,11 @@ struct BLASLibraryTests {
     let reference = BLASLibrary.parse(
       maps: "7f-7f r-xp 0 08:01 1 /usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0")
     #expect(reference.name == "reference BLAS 3.11.0")
+    let withVariables = BLASLibrary.parse(
+      maps: "7f-7f r-xp 0 08:01 1 /usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0",
+      environment: ["OPENBLAS_CORETYPE": "Haswell"])
+    #expect(withVariables.openBLASCoreType == "Haswell")
+    #expect(!withVariables.summary.contains("OPENBLAS"), "\(withVariables.summary)")
     let unknown = BLASLibrary.parse(maps: "7f-7f r-xp 0 08:01 1 /opt/vendor/lib/libblas.so.3")
     #expect(unknown.name == "libblas.so.3")
     let none = BLASLibrary.parse(maps: "7f-7f r-xp 0 08:01 1 /usr/lib/libc.so.6")

@@ -1,3 +1,4 @@
+import MPI
 import TestSupport
 import Testing
 
@@ -22,7 +23,8 @@ struct MultiRankTests {
       "ok sendReceive Double ring", "ok immediateSend/immediateReceive Int ring",
       "ok receive anySource UInt8", "ok probe Int32", "ok split by parity", "ok splitShared",
       "ok error invalid rank", "ok immediateSend/immediateReceive Double 300000 elements",
-      "mpi-selftest: \(processes) ranks, thread level funneled, rank 0 on",
+      "mpi-selftest: \(processes) ranks, thread level funneled, wait policy ",
+      "ok wait policies agree: allgatherv in place", "ok wait policies agree: sendReceiveReplace",
     ] {
       #expect(lines.contains { $0.hasPrefix(expected) }, "missing '\(expected)'\n\(result)")
     }
@@ -35,6 +37,35 @@ struct MultiRankTests {
     #expect(
       lines.contains { $0.hasPrefix("mpi-selftest: all ") && $0.hasSuffix("on \(processes) ranks") }
     )
+  }
+
+  /// Four ranks on this 2-core machine, with the wait policy forced each way: every check
+  /// passes, the header names the policy, and both policies agree on every blocking call.
+  @Test(
+    "every check passes under CLUSTERBENCH_MPI_WAIT", .timeLimit(.minutes(1)),
+    arguments: [("yield", "yielding"), ("busy", "busy")])
+  func selfTestUnderWaitPolicy(value: String, policy: String) async throws {
+    let result = try await runner.run(
+      executableNamed: "mpi-selftest", processes: 4,
+      environment: [MPIEnvironment.waitPolicyEnvironmentVariable: value])
+    #expect(result.succeeded, "\(result)")
+    let lines = result.outputLines
+    #expect(!lines.contains { $0.hasPrefix("FAIL") }, "\(result)")
+    #expect(
+      lines.contains { $0.hasPrefix("mpi-selftest: 4 ranks, thread level funneled, wait policy \(policy), ") },
+      "\(result)")
+    #expect(lines.filter { $0.hasPrefix("ok wait policies agree: ") }.count == 19, "\(result)")
+    #expect(lines.contains { $0.hasPrefix("mpi-selftest: all ") && $0.hasSuffix("on 4 ranks") }, "\(result)")
+  }
+
+  @Test("an invalid CLUSTERBENCH_MPI_WAIT stops every rank with a clear message", .timeLimit(.minutes(1)))
+  func invalidWaitPolicy() async throws {
+    let result = try await runner.run(
+      executableNamed: "mpi-selftest", processes: 2,
+      environment: [MPIEnvironment.waitPolicyEnvironmentVariable: "fast"])
+    #expect(result.exitStatus == 1, "\(result)")
+    #expect(result.standardError.contains("CLUSTERBENCH_MPI_WAIT is 'fast'"), "\(result)")
+    #expect(result.standardError.contains("busy, yield and auto"), "\(result)")
   }
 
   /// MPICH 4.0.2 over UCX/TCP with 3 ranks hangs in MPI_Finalize in about half of all runs;

@@ -110,6 +110,13 @@ static inline int CMPICHShims_Status_source(const MPI_Status *status) { return s
 static inline int CMPICHShims_Status_tag(const MPI_Status *status) { return status->MPI_TAG; }
 static inline int CMPICHShims_Status_error(const MPI_Status *status) { return status->MPI_ERROR; }
 
+// MARK: - CPU affinity (glibc declares sched_getaffinity only under _GNU_SOURCE, and
+// CPU_COUNT is a macro; both are in shim.c)
+
+// The number of CPUs this process may run on (sched_getaffinity + CPU_COUNT), or -1 when the
+// call fails (for example on a machine with more CPUs than a cpu_set_t holds).
+int CMPICHShims_sched_getaffinity_count(void);
+
 // Exists so the C target has a symbol of its own (see shim.c).
 int CMPICHShims_version(void);
 

@@ -3,7 +3,9 @@ import CMPICH
 // MARK: - Collectives
 //
 // `inPlace` arguments select `MPI_IN_PLACE` for the buffer the standard allows; counts and
-// displacements arrive already converted to C ints.
+// displacements arrive already converted to C ints. Each call is blocking for its caller and
+// passes both its blocking and its non-blocking MPI function to `blocking(_:_:requests:_:)`, which
+// picks one by the wait policy.
 
 extension CMPI {
   @usableFromInline
@@ -11,7 +13,9 @@ extension CMPI {
     _ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: Int32, root: Int32,
     _ communicator: Int32
   ) throws {
-    try check(MPI_Bcast(buffer, count, datatype, root, communicator), "MPI_Bcast")
+    try blocking(
+      "MPI_Bcast", { _ in MPI_Bcast(buffer, count, datatype, root, communicator) },
+      { MPI_Ibcast(buffer, count, datatype, root, communicator, $0) })
   }
 
   /// `MPI_Reduce`; with `inPlace` the root passes `MPI_IN_PLACE` as its send buffer.
@@ -21,9 +25,10 @@ extension CMPI {
     _ count: Int32, _ datatype: Int32, _ operation: Int32, root: Int32, _ communicator: Int32
   ) throws {
     let sendBuffer = inPlace ? UnsafeRawPointer(Constants.inPlace) : send
-    try check(
-      MPI_Reduce(sendBuffer, receive, count, datatype, operation, root, communicator),
-      "MPI_Reduce")
+    try blocking(
+      "MPI_Reduce",
+      { _ in MPI_Reduce(sendBuffer, receive, count, datatype, operation, root, communicator) },
+      { MPI_Ireduce(sendBuffer, receive, count, datatype, operation, root, communicator, $0) })
   }
 
   /// `MPI_Allreduce`; with `inPlace` every process passes `MPI_IN_PLACE` as its send buffer.
@@ -33,9 +38,10 @@ extension CMPI {
     _ count: Int32, _ datatype: Int32, _ operation: Int32, _ communicator: Int32
   ) throws {
     let sendBuffer = inPlace ? UnsafeRawPointer(Constants.inPlace) : send
-    try check(
-      MPI_Allreduce(sendBuffer, receive, count, datatype, operation, communicator),
-      "MPI_Allreduce")
+    try blocking(
+      "MPI_Allreduce",
+      { _ in MPI_Allreduce(sendBuffer, receive, count, datatype, operation, communicator) },
+      { MPI_Iallreduce(sendBuffer, receive, count, datatype, operation, communicator, $0) })
   }
 
   @usableFromInline
@@ -43,10 +49,16 @@ extension CMPI {
     _ send: UnsafeRawPointer?, _ sendCount: Int32, into receive: UnsafeMutableRawPointer?,
     _ receiveCount: Int32, _ datatype: Int32, root: Int32, _ communicator: Int32
   ) throws {
-    try check(
-      MPI_Gather(
-        send, sendCount, datatype, receive, receiveCount, datatype, root, communicator),
-      "MPI_Gather")
+    try blocking(
+      "MPI_Gather",
+      { _ in
+        MPI_Gather(
+          send, sendCount, datatype, receive, receiveCount, datatype, root, communicator)
+      },
+      {
+        MPI_Igather(
+          send, sendCount, datatype, receive, receiveCount, datatype, root, communicator, $0)
+      })
   }
 
   @usableFromInline
@@ -55,10 +67,18 @@ extension CMPI {
     counts: UnsafePointer<Int32>?, displacements: UnsafePointer<Int32>?, _ datatype: Int32,
     root: Int32, _ communicator: Int32
   ) throws {
-    try check(
-      MPI_Gatherv(
-        send, sendCount, datatype, receive, counts, displacements, datatype, root, communicator),
-      "MPI_Gatherv")
+    try blocking(
+      "MPI_Gatherv",
+      { _ in
+        MPI_Gatherv(
+          send, sendCount, datatype, receive, counts, displacements, datatype, root,
+          communicator)
+      },
+      {
+        MPI_Igatherv(
+          send, sendCount, datatype, receive, counts, displacements, datatype, root,
+          communicator, $0)
+      })
   }
 
   /// `MPI_Allgather`; with `inPlace` each process's block is already in `receive`.
@@ -69,10 +89,16 @@ extension CMPI {
     _ communicator: Int32
   ) throws {
     let sendBuffer = inPlace ? UnsafeRawPointer(Constants.inPlace) : send
-    try check(
-      MPI_Allgather(
-        sendBuffer, sendCount, datatype, receive, receiveCount, datatype, communicator),
-      "MPI_Allgather")
+    try blocking(
+      "MPI_Allgather",
+      { _ in
+        MPI_Allgather(
+          sendBuffer, sendCount, datatype, receive, receiveCount, datatype, communicator)
+      },
+      {
+        MPI_Iallgather(
+          sendBuffer, sendCount, datatype, receive, receiveCount, datatype, communicator, $0)
+      })
   }
 
   /// `MPI_Allgatherv`; with `inPlace` each process's block is already in `receive`.
@@ -83,10 +109,18 @@ extension CMPI {
     displacements: UnsafePointer<Int32>?, _ datatype: Int32, _ communicator: Int32
   ) throws {
     let sendBuffer = inPlace ? UnsafeRawPointer(Constants.inPlace) : send
-    try check(
-      MPI_Allgatherv(
-        sendBuffer, sendCount, datatype, receive, counts, displacements, datatype, communicator),
-      "MPI_Allgatherv")
+    try blocking(
+      "MPI_Allgatherv",
+      { _ in
+        MPI_Allgatherv(
+          sendBuffer, sendCount, datatype, receive, counts, displacements, datatype,
+          communicator)
+      },
+      {
+        MPI_Iallgatherv(
+          sendBuffer, sendCount, datatype, receive, counts, displacements, datatype,
+          communicator, $0)
+      })
   }
 
   @usableFromInline
@@ -94,10 +128,16 @@ extension CMPI {
     _ send: UnsafeRawPointer?, _ sendCount: Int32, into receive: UnsafeMutableRawPointer?,
     _ receiveCount: Int32, _ datatype: Int32, root: Int32, _ communicator: Int32
   ) throws {
-    try check(
-      MPI_Scatter(
-        send, sendCount, datatype, receive, receiveCount, datatype, root, communicator),
-      "MPI_Scatter")
+    try blocking(
+      "MPI_Scatter",
+      { _ in
+        MPI_Scatter(
+          send, sendCount, datatype, receive, receiveCount, datatype, root, communicator)
+      },
+      {
+        MPI_Iscatter(
+          send, sendCount, datatype, receive, receiveCount, datatype, root, communicator, $0)
+      })
   }
 
   @usableFromInline
@@ -106,10 +146,17 @@ extension CMPI {
     displacements: UnsafePointer<Int32>?, into receive: UnsafeMutableRawPointer?,
     _ receiveCount: Int32, _ datatype: Int32, root: Int32, _ communicator: Int32
   ) throws {
-    try check(
-      MPI_Scatterv(
-        send, counts, displacements, datatype, receive, receiveCount, datatype, root,
-        communicator),
-      "MPI_Scatterv")
+    try blocking(
+      "MPI_Scatterv",
+      { _ in
+        MPI_Scatterv(
+          send, counts, displacements, datatype, receive, receiveCount, datatype, root,
+          communicator)
+      },
+      {
+        MPI_Iscatterv(
+          send, counts, displacements, datatype, receive, receiveCount, datatype, root,
+          communicator, $0)
+      })
   }
 }

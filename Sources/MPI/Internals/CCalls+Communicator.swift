@@ -47,6 +47,8 @@ extension CMPI {
 
   @usableFromInline
   static func barrier(_ communicator: Int32) throws {
-    try check(MPI_Barrier(communicator), "MPI_Barrier")
+    try blocking(
+      "MPI_Barrier", { _ in MPI_Barrier(communicator) },
+      { MPI_Ibarrier(communicator, $0) })
   }
 }

@@ -4,10 +4,23 @@ import CMPICHShims
 // MARK: - Requests
 
 extension CMPI {
-  /// `MPI_Wait`; the handle becomes `MPI_REQUEST_NULL`.
+  /// `MPI_Wait`, or under the yielding policy `MPI_Testall` with `sched_yield()` between
+  /// tests; the handle becomes `MPI_REQUEST_NULL`.
   static func wait(_ request: inout MPI_Request, datatype: Int32) throws -> Status {
     var status = MPI_Status()
-    try check(MPI_Wait(&request, &status), "MPI_Wait")
+    switch WaitPolicy.current {
+    case .busy:
+      try check(MPI_Wait(&request, &status), "MPI_Wait")
+    case .yielding:
+      try withUnsafeMutablePointer(to: &request) { handle in
+        try withUnsafeMutablePointer(to: &status) { result in
+          let statuses = UnsafeMutableBufferPointer(start: result, count: 1)
+          try checkCompletion(
+            testUntilComplete(UnsafeMutableBufferPointer(start: handle, count: 1), statuses),
+            statuses, "MPI_Wait")
+        }
+      }
+    }
     return Status(status, datatype: datatype)
   }
 
@@ -19,20 +32,22 @@ extension CMPI {
     return flag != 0 ? Status(status, datatype: datatype) : nil
   }
 
-  /// `MPI_Waitall` on `requests` (their handles become null); one status per request.
+  /// `MPI_Waitall` on `requests` (their handles become null); one status per request. Under
+  /// the yielding policy, `MPI_Testall` with `sched_yield()` between tests.
   ///
   /// When it fails with `MPI_ERR_IN_STATUS`, the first failed request's own code is thrown.
   static func waitAll(_ requests: inout [MPI_Request], datatypes: [Int32]) throws -> [Status] {
     var statuses = [MPI_Status](repeating: MPI_Status(), count: requests.count)
-    let code = MPI_Waitall(Int32(requests.count), &requests, &statuses)
-    if code == Constants.errorInStatus || errorClass(code) == Constants.errorInStatus {
-      // Requests that did not fail report MPI_SUCCESS or, if not yet complete, MPI_ERR_PENDING.
-      for var status in statuses {
-        let code = CMPICHShims_Status_error(&status)
-        if code != Constants.errorPending { try check(code, "MPI_Waitall") }
+    try requests.withUnsafeMutableBufferPointer { handles in
+      try statuses.withUnsafeMutableBufferPointer { results in
+        let code =
+          switch WaitPolicy.current {
+          case .busy: MPI_Waitall(Int32(handles.count), handles.baseAddress, results.baseAddress)
+          case .yielding: testUntilComplete(handles, results)
+          }
+        try checkCompletion(code, results, "MPI_Waitall")
       }
     }
-    try check(code, "MPI_Waitall")
     return zip(statuses, datatypes).map { Status($0, datatype: $1) }
   }
 

@@ -112,12 +112,3 @@ extension FileDescriptors {
     open().subtracting(before).filter { $0 != pmi && isConnectionSocket($0) }.sorted()
   }
 }
-
-extension String {
-  fileprivate var trimmingSpaces: String {
-    var characters = Substring(self)
-    while characters.first?.isWhitespace == true { characters.removeFirst() }
-    while characters.last?.isWhitespace == true { characters.removeLast() }
-    return String(characters)
-  }
-}
