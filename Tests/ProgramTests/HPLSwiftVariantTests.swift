@@ -66,6 +66,25 @@ import Testing
     try await Self.runAndCheck(dat, processes: 4, name: "grids-4")
   }
 
+  /// Trailing matrices wider than one update block (2048 columns) on several process rows, with
+  /// each swap algorithm: the blocked update must match the unblocked one (checked through the
+  /// residual, as a serial reference at this size is too slow for a debug build).
+  @Test(arguments: [0, 1])
+  func updatesWiderThanOneBlock(swap: Int) async throws {
+    var dat = HPLDatBuilder()
+    dat.ns = [2300]
+    dat.nbs = [32]
+    dat.grids = [(2, 1), (3, 1)]
+    dat.swap = swap
+    let directory = try makeWorkingDirectory("wide-\(swap)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try dat.text.write(to: directory.appendingPathComponent("HPL.dat"), atomically: true, encoding: .utf8)
+    let result = try await Self.runner.run(
+      executableNamed: "hplswift", arguments: ["--quiet"], processes: 3, workingDirectory: directory.path)
+    #expect(result.succeeded, "\(result)")
+    #expect(result.outputLines.filter { $0.hasSuffix("PASSED") }.count == 2, "\(result.standardOutput)")
+  }
+
   /// Every broadcast topology along rows of 3 and 4 process columns, with look-ahead.
   @Test(arguments: [3, 4])
   func broadcastsOnWiderRows(processes: Int) async throws {

@@ -227,26 +227,15 @@ public struct Benchmark {
 
   /// Every rank's processor name, in rank order.
   func gatherHostNames() throws -> [String] {
-    let width = 256
-    var mine = Array(MPIEnvironment.processorName.utf8.prefix(width - 1))
-    mine += Array(repeating: 0, count: width - mine.count)
-    var all = [UInt8](repeating: 0, count: width * world.size)
-    try mine.withUnsafeBufferPointer { send in
-      try all.withUnsafeMutableBufferPointer { receive in try world.allgather(send, into: receive) }
-    }
-    return (0..<world.size).map { rank in
-      let slice = all[(rank * width)..<((rank + 1) * width)]
-      return String(decoding: slice.prefix { $0 != 0 }, as: UTF8.self)
-    }
+    try world.allgather(MPIEnvironment.processorName)
   }
 
+  /// `hpl-20261123T030047Z-3f2a`: the start time in UTC plus a random suffix. Built from the
+  /// CSV timestamp rather than a DateFormatter, which would load ICU (megabytes of resident
+  /// memory on every rank) for one string.
   static func makeRunID() -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-    let suffix = String(UInt32.random(in: 0...0xFFFF), radix: 16)
-    return "hpl-\(formatter.string(from: Date()))-\(suffix)"
+    let stamp = ResultRow.timestampText(Date()).filter { $0 != "-" && $0 != ":" }
+    return "hpl-\(stamp)-\(String(UInt32.random(in: 0...0xFFFF), radix: 16))"
   }
 }
 

@@ -291,7 +291,7 @@ struct PanelFactorizer {
       }
     }
     let buffer = panel.buffer.baseAddress!
-    let m = panel.l2Rows
+    let m = panel.packsL2 ? panel.l2Rows : 0
     if m > 0 {
       for j in 0..<w {
         (buffer + j * m).update(from: panelBase + j * ld + panel.l2FirstLocalRow, count: m)

@@ -63,7 +63,7 @@ public struct LUFactorization {
     var applied = Array(repeating: 0, count: panelCount)
 
     func factor(_ index: Int) throws {
-      let panel = Panel(index: index, matrix: matrix, l1Form: settings.l1Form)
+      let panel = Panel(index: index, matrix: matrix, l1Form: settings.l1Form, packsL2: grid.columns > 1)
       if panel.ownerColumn == grid.myColumn {
         var factorizer = PanelFactorizer(
           matrix: matrix, panel: panel, columnCommunicator: grid.columnCommunicator,

@@ -92,7 +92,9 @@ struct RowSwap {
     for r in 0..<p { ownerStart[r + 1] += ownerStart[r] }
     let holderStart = equilibrate ? (0...p).map { width * $0 / p } : ownerStart
 
-    let rolled = workspace.buffer(2, count: width * count)
+    // Rows travel in owner order inside `ut` itself and are put in pivot order at the end, so
+    // spread-roll needs no second U-sized buffer.
+    let rolled = ut
     gather(
       (ownerStart[me]..<ownerStart[me + 1]).map { (localRow(interchanges.sources[order[$0]]), $0) },
       of: columns, count: count, into: rolled)
@@ -138,8 +140,25 @@ struct RowSwap {
       try columnCommunicator.sendReceive(send, to: next, sendTag: tag, into: receive, from: previous, receiveTag: tag)
     }
 
-    for (i, j) in order.enumerated() {
-      (ut + j * count).update(from: rolled + i * count, count: count)
+    permuteRows(ut, count: count, to: order)
+  }
+
+  /// Moves row i of `rows` to row `destination[i]`, in place (cycle by cycle, one spare row).
+  private func permuteRows(_ rows: UnsafeMutablePointer<Double>, count: Int, to destination: [Int]) {
+    var source = [Int](repeating: 0, count: destination.count)
+    for (i, target) in destination.enumerated() { source[target] = i }
+    let spare = workspace.buffer(2, count: count)
+    var placed = [Bool](repeating: false, count: destination.count)
+    for start in 0..<destination.count where !placed[start] && source[start] != start {
+      spare.update(from: rows + start * count, count: count)
+      var position = start
+      while source[position] != start {
+        (rows + position * count).update(from: rows + source[position] * count, count: count)
+        placed[position] = true
+        position = source[position]
+      }
+      (rows + position * count).update(from: spare, count: count)
+      placed[position] = true
     }
   }
 
@@ -149,8 +168,22 @@ struct RowSwap {
     return lower..<max(lower, min(a.upperBound, b.upperBound))
   }
 
-  /// The top block's owner sends each process row the original top rows that move there.
+  /// Columns per spread message: bounds the staging buffer to a few megabytes, whatever the
+  /// width of the trailing matrix (peak memory per rank is one of the benchmark's targets).
+  static let spreadColumns = 512
+
+  /// The top block's owner sends each process row the original top rows that move there, a
+  /// block of columns at a time.
   private func spread(columns: UnsafeMutablePointer<Double>, count: Int, tag: Int) throws {
+    var first = 0
+    while first < count {
+      let width = min(Self.spreadColumns, count - first)
+      try spreadBlock(columns: columns + first * ld, count: width, tag: tag)
+      first += width
+    }
+  }
+
+  private func spreadBlock(columns: UnsafeMutablePointer<Double>, count: Int, tag: Int) throws {
     let p = columnCommunicator.size
     let me = matrix.myRow
     var byRow = Array(repeating: [(row: Int, top: Int)](), count: p)

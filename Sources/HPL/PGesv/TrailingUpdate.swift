@@ -39,12 +39,27 @@ struct TrailingUpdate {
       }
       return
     }
-    // U as rows: row j of U is `ut[j*nq ..< (j+1)*nq]`, which is also Uᵀ with leading dimension nq.
-    let ut = workspace.buffer(0, count: panel.width * nq)
-    try timer.measure(.rowSwaps) { try interchange(columns: a, count: nq, into: ut) }
-    let u = timer.measure(.triangularUpdate) { solveForU(columns: a, count: nq, ut: ut) }
-    try timer.measure(.trailingGemm) { try subtractProduct(columns: a, count: nq, u: u, uForm: uForm, poll: poll) }
+    // Several process rows: U travels in a buffer. Working through the columns in blocks keeps
+    // that buffer (and every swap message) a few megabytes, whatever N is; the swap algorithm is
+    // still chosen from the whole width, as HPL does.
+    let algorithm = swap == .mix ? (nq > swapThreshold ? .spreadRoll : .binaryExchange) : swap
+    var first = 0
+    while first < nq {
+      let count = min(Self.columnBlock, nq - first)
+      let block = a + first * matrix.leadingDimension
+      // U as rows: row j of U is `ut[j*count ..< (j+1)*count]`, also Uᵀ with leading dimension count.
+      let ut = workspace.buffer(0, count: panel.width * count)
+      try timer.measure(.rowSwaps) { try interchange(columns: block, count: count, into: ut, algorithm: algorithm) }
+      let u = timer.measure(.triangularUpdate) { solveForU(columns: block, count: count, ut: ut) }
+      try timer.measure(.trailingGemm) {
+        try subtractProduct(columns: block, count: count, u: u, uForm: uForm, poll: poll)
+      }
+      first += count
+    }
   }
+
+  /// Columns per block of the update when U travels between process rows.
+  static let columnBlock = 2048
 
   private var rowSwap: RowSwap {
     RowSwap(
@@ -67,9 +82,9 @@ struct TrailingUpdate {
 
   /// Applies the interchanges with the SWAP algorithm and leaves U's rows (the pivot rows) in `ut`.
   private func interchange(
-    columns a: UnsafeMutablePointer<Double>, count nq: Int, into ut: UnsafeMutablePointer<Double>
+    columns a: UnsafeMutablePointer<Double>, count nq: Int, into ut: UnsafeMutablePointer<Double>,
+    algorithm: SwapAlgorithm
   ) throws {
-    let algorithm = swap == .mix ? (nq > swapThreshold ? .spreadRoll : .binaryExchange) : swap
     switch algorithm {
     case .binaryExchange:
       try rowSwap.binaryExchange(columns: a, count: nq, into: ut)

@@ -31,12 +31,19 @@ public final class Panel {
   public let l2Rows: Int
   /// How L1 is stored in `buffer`.
   public let l1Form: StorageForm
-  /// `[L2 | L1 | pivots]`, `l2Rows·width + width² + width` doubles.
+  /// `[L2 | L1 | pivots]`, `l2Rows·width + width² + width` doubles; without L2 when the panel
+  /// never leaves its process column (Q = 1), where L2 is read from the matrix itself.
   public let buffer: UnsafeMutableBufferPointer<Double>
+  /// L2 in the matrix (Q = 1), or nil when it is packed in `buffer`.
+  private let l2InMatrix: MatrixView<Double>?
+  /// The number of L2 doubles at the start of `buffer`.
+  private var packedL2Count: Int { l2InMatrix == nil ? l2Rows * width : 0 }
   /// Broadcast progress; set when the broadcast starts.
   var broadcast: PanelBroadcast?
 
-  init(index: Int, matrix: DistributedMatrix, l1Form: StorageForm) {
+  /// A panel of `matrix`; `packsL2` is false when there is a single process column, so the
+  /// panel is never sent and L2 stays where it was factorised.
+  init(index: Int, matrix: DistributedMatrix, l1Form: StorageForm, packsL2: Bool) {
     self.index = index
     firstColumn = index * matrix.blockSize
     width = min(matrix.blockSize, matrix.order - firstColumn)
@@ -47,31 +54,43 @@ public final class Panel {
     l2FirstLocalRow = firstLocalRow + (ownsDiagonal ? width : 0)
     l2Rows = matrix.localRows - l2FirstLocalRow
     self.l1Form = l1Form
-    buffer = .allocate(capacity: l2Rows * width + width * width + width)
+    if packsL2 {
+      l2InMatrix = nil
+    } else {
+      let localColumn = matrix.columnLayout.localIndex(ofGlobal: firstColumn)
+      l2InMatrix = MatrixView(
+        base: matrix.storage + localColumn * matrix.leadingDimension + l2FirstLocalRow, rows: l2Rows,
+        columns: width, leadingDimension: matrix.leadingDimension)
+    }
+    buffer = .allocate(capacity: (packsL2 ? l2Rows * width : 0) + width * width + width)
   }
+
+  /// Whether L2 must be copied into `buffer` after factorisation.
+  var packsL2: Bool { l2InMatrix == nil }
 
   deinit { buffer.deallocate() }
 
   /// L2: this process row's rows below the top block, `l2Rows × width`.
   public var l2: MatrixView<Double> {
-    MatrixView(base: buffer.baseAddress!, rows: l2Rows, columns: width, leadingDimension: max(1, l2Rows))
+    l2InMatrix
+      ?? MatrixView(base: buffer.baseAddress!, rows: l2Rows, columns: width, leadingDimension: max(1, l2Rows))
   }
 
   /// L1 as stored (transposed or not), `width × width`.
   public var l1: MatrixView<Double> {
     MatrixView(
-      base: buffer.baseAddress! + l2Rows * width, rows: width, columns: width,
+      base: buffer.baseAddress! + packedL2Count, rows: width, columns: width,
       leadingDimension: max(1, width))
   }
 
   /// The global pivot row chosen for panel column `column`.
   public func pivot(_ column: Int) -> Int {
-    Int(buffer[l2Rows * width + width * width + column])
+    Int(buffer[packedL2Count + width * width + column])
   }
 
   /// Records the pivots (global row indices) in the buffer.
   func storePivots(_ pivots: [Int]) {
-    let base = l2Rows * width + width * width
+    let base = packedL2Count + width * width
     for (column, row) in pivots.enumerated() { buffer[base + column] = Double(row) }
   }
 }

@@ -13,16 +13,12 @@ public enum ClusterSurvey {
       ?? NodeResources(host: host, memTotalBytes: 0, memAvailableBytes: 0, cores: 0)
     let numbers = try communicator.gather(
       [Int64(mine.memTotalBytes), Int64(mine.memAvailableBytes), Int64(mine.cores)], root: 0)
-    let width = 256
-    var name = Array(host.utf8.prefix(width - 1))
-    name += Array(repeating: 0, count: width - name.count)
-    let names = try communicator.gather(name, root: 0)
+    let names = try communicator.gather(host, root: 0)
     guard let numbers, let names else { return [] }
     var seen = Set<String>()
     var nodes: [NodeResources] = []
     for rank in 0..<communicator.size {
-      let bytes = names[(rank * width)..<((rank + 1) * width)]
-      let host = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+      let host = names[rank]
       guard seen.insert(host).inserted else { continue }
       nodes.append(
         NodeResources(
