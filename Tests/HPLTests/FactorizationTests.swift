@@ -16,9 +16,7 @@ import Testing
     n: Int, nb: Int, pfact: PanelFactorization = .right, rfact: PanelFactorization = .crout, nbmin: Int = 4,
     ndiv: Int = 2, depth: Int = 1, l1: StorageForm = .transposed, u: StorageForm = .transposed
   ) -> TestParameters {
-    var input = try! HPLInput.parse(contents: TestFiles.minimalDat, fileName: "HPL.dat")
-    input.problemSizes = [n]
-    input.blockSizes = [nb]
+    var input = HPLInput(problemSizes: [n], blockSizes: [nb], grids: [GridShape(rows: 1, columns: 1)])
     input.panelFactorizations = [pfact]
     input.recursivePanelFactorizations = [rfact]
     input.recursionStoppingSizes = [nbmin]
@@ -129,42 +127,4 @@ import Testing
     #expect(result.residual == 0)
     #expect(result.passed == true)
   }
-}
-
-enum TestFiles {
-  /// A one-test HPL.dat used as the base for programmatic variants.
-  static let minimalDat = """
-    HPLinpack benchmark input file
-    Innovative Computing Laboratory, University of Tennessee
-    HPL.out      output file name (if any)
-    6            device out (6=stdout,7=stderr,file)
-    1            # of problems sizes (N)
-    50           Ns
-    1            # of NBs
-    8            NBs
-    0            PMAP process mapping (0=Row-,1=Column-major)
-    1            # of process grids (P x Q)
-    1            Ps
-    1            Qs
-    16.0         threshold
-    1            # of panel fact
-    2            PFACTs (0=left, 1=Crout, 2=Right)
-    1            # of recursive stopping criterium
-    4            NBMINs (>= 1)
-    1            # of panels in recursion
-    2            NDIVs
-    1            # of recursive panel fact.
-    1            RFACTs (0=left, 1=Crout, 2=Right)
-    1            # of broadcast
-    1            BCASTs (0=1rg,1=1rM,2=2rg,3=2rM,4=Lng,5=LnM)
-    1            # of lookahead depth
-    1            DEPTHs (>=0)
-    2            SWAP (0=bin-exch,1=long,2=mix)
-    64           swapping threshold
-    0            L1 in (0=transposed,1=no-transposed) form
-    0            U  in (0=transposed,1=no-transposed) form
-    1            Equilibration (0=no,1=yes)
-    8            memory alignment in double (> 0)
-
-    """
 }

@@ -5,7 +5,7 @@
 ///
 /// netlib: `HPL_T_TOP` (`HPL_1RING`, `HPL_1RING_M`, `HPL_2RING`, `HPL_2RING_M`, `HPL_BLONG`,
 /// `HPL_BLONG_M`)
-public enum BroadcastTopology: Int, Sendable, CaseIterable, CustomStringConvertible {
+public enum BroadcastTopology: Int, Sendable, HPLCode {
   /// Increasing ring. netlib: `HPL_1RING`
   case oneRing = 0
   /// Increasing ring in which the next panel's owner only receives; HPL's recommended choice.
@@ -33,16 +33,4 @@ public enum BroadcastTopology: Int, Sendable, CaseIterable, CustomStringConverti
     }
   }
 
-  public var description: String { token }
-
-  /// Accepts a ``token`` (case-insensitive) or netlib's numeric code.
-  public init?(token: String) {
-    if let code = Int(token) {
-      self.init(rawValue: code)
-      return
-    }
-    guard let value = Self.allCases.first(where: { $0.token.lowercased() == token.lowercased() })
-    else { return nil }
-    self = value
-  }
 }

@@ -4,7 +4,7 @@
 /// the recursive splitting scheme (`RFACT`, line 21). The raw values are netlib's HPL.dat codes.
 ///
 /// netlib: `HPL_T_FACT` (`HPL_LEFT_LOOKING`, `HPL_CROUT`, `HPL_RIGHT_LOOKING`)
-public enum PanelFactorization: Int, Sendable, CaseIterable, CustomStringConvertible {
+public enum PanelFactorization: Int, Sendable, HPLCode {
   /// netlib: `HPL_LEFT_LOOKING`
   case left = 0
   /// netlib: `HPL_CROUT`
@@ -29,19 +29,6 @@ public enum PanelFactorization: Int, Sendable, CaseIterable, CustomStringConvert
     case .crout: "C"
     case .right: "R"
     }
-  }
-
-  public var description: String { token }
-
-  /// Accepts a ``token`` (case-insensitive) or netlib's numeric code.
-  public init?(token: String) {
-    if let code = Int(token) {
-      self.init(rawValue: code)
-      return
-    }
-    guard let value = Self.allCases.first(where: { $0.token.lowercased() == token.lowercased() })
-    else { return nil }
-    self = value
   }
 
   /// The variant whose T/V letter is `letter`.

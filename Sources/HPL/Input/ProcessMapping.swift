@@ -4,7 +4,7 @@
 /// column r / P. The raw values are netlib's HPL.dat codes.
 ///
 /// netlib: `HPL_T_ORDER` (`HPL_ROW_MAJOR`, `HPL_COLUMN_MAJOR`)
-public enum ProcessMapping: Int, Sendable, CaseIterable, CustomStringConvertible {
+public enum ProcessMapping: Int, Sendable, HPLCode {
   /// netlib: `HPL_ROW_MAJOR`
   case rowMajor = 0
   /// netlib: `HPL_COLUMN_MAJOR`
@@ -26,16 +26,4 @@ public enum ProcessMapping: Int, Sendable, CaseIterable, CustomStringConvertible
     }
   }
 
-  public var description: String { token }
-
-  /// Accepts a ``token`` (case-insensitive) or netlib's numeric code.
-  public init?(token: String) {
-    if let code = Int(token) {
-      self.init(rawValue: code)
-      return
-    }
-    guard let value = Self.allCases.first(where: { $0.token.lowercased() == token.lowercased() })
-    else { return nil }
-    self = value
-  }
 }

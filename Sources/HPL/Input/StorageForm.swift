@@ -3,7 +3,7 @@
 /// The raw values are netlib's HPL.dat codes (0 = transposed, 1 = no-transposed).
 ///
 /// netlib: the `L1notran` / `Unotran` flags of `HPL_pddriver`
-public enum StorageForm: Int, Sendable, CaseIterable, CustomStringConvertible {
+public enum StorageForm: Int, Sendable, HPLCode {
   /// netlib: `L1notran == 0` / `Unotran == 0`
   case transposed = 0
   /// netlib: `L1notran != 0` / `Unotran != 0`
@@ -18,16 +18,4 @@ public enum StorageForm: Int, Sendable, CaseIterable, CustomStringConvertible {
     }
   }
 
-  public var description: String { token }
-
-  /// Accepts a ``token`` (case-insensitive) or netlib's numeric code.
-  public init?(token: String) {
-    if let code = Int(token) {
-      self.init(rawValue: code)
-      return
-    }
-    guard let value = Self.allCases.first(where: { $0.token.lowercased() == token.lowercased() })
-    else { return nil }
-    self = value
-  }
 }

@@ -3,7 +3,7 @@
 /// The raw values are netlib's HPL.dat codes.
 ///
 /// netlib: `HPL_T_SWAP` (`HPL_SWAP00`, `HPL_SWAP01`, `HPL_SW_MIX`)
-public enum SwapAlgorithm: Int, Sendable, CaseIterable, CustomStringConvertible {
+public enum SwapAlgorithm: Int, Sendable, HPLCode {
   /// Binary exchange in log2(P) steps. netlib: `HPL_SWAP00`
   case binaryExchange = 0
   /// Spread then roll ("long"). netlib: `HPL_SWAP01`
@@ -21,16 +21,4 @@ public enum SwapAlgorithm: Int, Sendable, CaseIterable, CustomStringConvertible 
     }
   }
 
-  public var description: String { token }
-
-  /// Accepts a ``token`` (case-insensitive) or netlib's numeric code.
-  public init?(token: String) {
-    if let code = Int(token) {
-      self.init(rawValue: code)
-      return
-    }
-    guard let value = Self.allCases.first(where: { $0.token.lowercased() == token.lowercased() })
-    else { return nil }
-    self = value
-  }
 }
