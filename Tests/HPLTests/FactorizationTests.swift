@@ -32,7 +32,7 @@ import Testing
     let grid = try singleRankGrid()
     let matrix = try DistributedMatrix(order: test.n, blockSize: test.nb, grid: grid, alignment: test.alignment)
     matrix.generate(RandomMatrix(order: test.n))
-    let singular = try LUFactorization(matrix: matrix, grid: grid, settings: FactorizationSettings(test)).run()
+    let singular = try LUFactorization(matrix: matrix, grid: grid, settings: test).run()
     #expect(singular == 0)
     try TriangularSolve(matrix: matrix, grid: grid).run()
     var a: [Double] = []
@@ -107,7 +107,7 @@ import Testing
     let test = Self.parameters(n: 60, nb: 8)
     let matrix = try DistributedMatrix(order: 60, blockSize: 8, grid: grid, alignment: 8)
     matrix.generate(RandomMatrix(order: 60))
-    _ = try LUFactorization(matrix: matrix, grid: grid, settings: FactorizationSettings(test)).run()
+    _ = try LUFactorization(matrix: matrix, grid: grid, settings: test).run()
     try TriangularSolve(matrix: matrix, grid: grid).run()
     matrix.generate(RandomMatrix(order: 60))
     let good = try ResidualCheck(matrix: matrix, grid: grid).run()

@@ -50,7 +50,7 @@ public struct TestRun {
     try communicator.barrier()
     let startTime = Date()
     let start = MPIEnvironment.wallTime()
-    let singular = try LUFactorization(matrix: matrix, grid: grid, settings: FactorizationSettings(parameters)).run()
+    let singular = try LUFactorization(matrix: matrix, grid: grid, settings: parameters).run()
     let anySingular = try communicator.allreduce(Int64(singular), operation: .max)
     if anySingular == 0 { try TriangularSolve(matrix: matrix, grid: grid).run() }
     let localSeconds = MPIEnvironment.wallTime() - start

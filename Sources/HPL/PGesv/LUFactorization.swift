@@ -1,34 +1,5 @@
 import MPI
 
-/// The settings of one factorisation, taken from one combination of HPL.dat.
-public struct FactorizationSettings: Sendable {
-  public var panelFactorization: PanelFactorization
-  public var recursiveFactorization: PanelFactorization
-  public var recursionStoppingSize: Int
-  public var panelDivisions: Int
-  public var broadcast: BroadcastTopology
-  public var lookaheadDepth: Int
-  public var swap: SwapAlgorithm
-  public var swapThreshold: Int
-  public var l1Form: StorageForm
-  public var uForm: StorageForm
-  public var equilibration: Bool
-
-  public init(_ test: TestParameters) {
-    panelFactorization = test.panelFactorization
-    recursiveFactorization = test.recursivePanelFactorization
-    recursionStoppingSize = test.recursionStoppingSize
-    panelDivisions = test.panelDivisions
-    broadcast = test.broadcast
-    lookaheadDepth = test.lookaheadDepth
-    swap = test.swap
-    swapThreshold = test.swapThreshold
-    l1Form = test.l1Form
-    uForm = test.uForm
-    equilibration = test.equilibration
-  }
-}
-
 /// Right-looking blocked LU with row partial pivoting of the distributed [A|b], with look-ahead.
 ///
 /// Panels are factorised in the process column that owns them, broadcast along process rows and
@@ -41,10 +12,11 @@ public struct FactorizationSettings: Sendable {
 public struct LUFactorization {
   let matrix: DistributedMatrix
   let grid: ProcessGrid
-  let settings: FactorizationSettings
+  /// The variant settings of the test (N, NB and the grid come from `matrix` and `grid`).
+  let settings: TestParameters
   let workspace = Workspace()
 
-  public init(matrix: DistributedMatrix, grid: ProcessGrid, settings: FactorizationSettings) {
+  public init(matrix: DistributedMatrix, grid: ProcessGrid, settings: TestParameters) {
     self.matrix = matrix
     self.grid = grid
     self.settings = settings
@@ -68,7 +40,7 @@ public struct LUFactorization {
         var factorizer = PanelFactorizer(
           matrix: matrix, panel: panel, columnCommunicator: grid.columnCommunicator,
           panelFactorization: settings.panelFactorization,
-          recursiveFactorization: settings.recursiveFactorization,
+          recursiveFactorization: settings.recursivePanelFactorization,
           recursionStoppingSize: settings.recursionStoppingSize, panelDivisions: settings.panelDivisions)
         let zero = try PhaseTimer.shared.measure(.panelFactorization) { try factorizer.run() }
         if singular == 0 { singular = zero }
