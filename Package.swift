@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "MPI", targets: ["MPI"]),
     .library(name: "BLAS", targets: ["BLAS"]),
     .library(name: "HPL", targets: ["HPL"]),
+    .library(name: "Telemetry", targets: ["Telemetry"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,6 +36,8 @@ let package = Package(
     .target(name: "MPI", dependencies: ["CMPICH", "CMPICHShims"], swiftSettings: swiftSettings),
     .target(name: "BLAS", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
     .target(name: "HPL", dependencies: ["MPI", "BLAS"], exclude: ["README.md"], swiftSettings: swiftSettings),
+    /// Thermal, memory, CPU and network readings from /sys and /proc (no MPI, nothing of ours).
+    .target(name: "Telemetry", swiftSettings: swiftSettings),
 
     // MARK: - Executables: parse arguments, call one library function
 
@@ -58,6 +61,9 @@ let package = Package(
     .testTarget(
       name: "HPLTests", dependencies: ["HPL", "MPI", "BLAS", "TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings),
     .testTarget(name: "ProgramTests", dependencies: ["HPL", "TestSupport"], swiftSettings: swiftSettings),
   ]
 )
