@@ -19,10 +19,12 @@ extension HPLSwift {
         MemTotal, MemAvailable and the core count on every node and sizes from the smallest node.
 
         Examples:
-          hplswift dat --nodes 22 --memory-per-node 4GiB --cores-per-node 6 --memory-fraction 0.8 -o HPL.dat
-          hplswift dat --nodes 22 --memory-per-node 4GiB --cores-per-node 6 --memory-fraction 0.2 --nb 128
-          hplswift dat -o HPL.dat                      # this machine, 80 % of its memory
-          mpiexec -f hostfile -ppn 1 hplswift dat --from-cluster --memory-fraction 0.8 -o HPL.dat
+          hplswift dat --nodes 22 --memory-per-node 4GiB --cores-per-node 6 \\
+            --memory-fraction 0.8 -o HPL.dat
+          hplswift dat --nodes 22 --memory-per-node 4GiB --cores-per-node 6 \\
+            --memory-fraction 0.2 --nb 128
+          hplswift dat -o HPL.dat            # this machine, 80 % of its memory
+          mpiexec -f hostfile -ppn 1 hplswift dat --from-cluster -o HPL.dat
         """)
 
     @Option(help: "The number of nodes.") var nodes: Int?

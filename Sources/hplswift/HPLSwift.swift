@@ -14,10 +14,11 @@ struct HPLSwift: ParsableCommand {
       prints xhpl's report. Each test also appends a row to results/hpl.csv.
 
       Examples:
-        mpiexec -n 2 hplswift                      # ./HPL.dat on 2 local ranks
+        mpiexec -n 2 hplswift              # ./HPL.dat on 2 local ranks
         mpiexec -f hostfile -n 132 hplswift --dat hpl/HPL.dat
-        hplswift dat --nodes 22 --memory-per-node 4GiB --cores-per-node 6 --memory-fraction 0.8 -o HPL.dat
-        mpiexec -f hostfile hplswift dat --from-cluster --memory-fraction 0.2 -o HPL.dat
+        hplswift dat --nodes 22 --memory-per-node 4GiB \\
+          --cores-per-node 6 --memory-fraction 0.8 -o HPL.dat
+        mpiexec -f hostfile -ppn 1 hplswift dat --from-cluster -o HPL.dat
         mpiexec -n 2 hplswift dgemm --m 5000 --n 5000 --k 192
       """,
     subcommands: [Run.self, Dat.self, Dgemm.self],
