@@ -35,9 +35,11 @@ let package = Package(
 
     .target(name: "MPI", dependencies: ["CMPICH", "CMPICHShims"], swiftSettings: swiftSettings),
     .target(name: "BLAS", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
-    .target(name: "HPL", dependencies: ["MPI", "BLAS"], exclude: ["README.md"], swiftSettings: swiftSettings),
+    /// CSV files appended to by every program (results and telemetry); no dependencies.
+    .target(name: "CSVFiles", swiftSettings: swiftSettings),
+    .target(name: "HPL", dependencies: ["MPI", "BLAS", "CSVFiles"], exclude: ["README.md"], swiftSettings: swiftSettings),
     /// Thermal, memory, CPU and network readings from /sys and /proc (no MPI, nothing of ours).
-    .target(name: "Telemetry", swiftSettings: swiftSettings),
+    .target(name: "Telemetry", dependencies: ["CSVFiles"], swiftSettings: swiftSettings),
 
     // MARK: - Executables: parse arguments, call one library function
 
@@ -57,6 +59,7 @@ let package = Package(
       path: "Tests/TestSupport",
       swiftSettings: swiftSettings),
     .testTarget(name: "MPITests", dependencies: ["MPI", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "CSVFilesTests", dependencies: ["CSVFiles"], swiftSettings: swiftSettings),
     .testTarget(name: "BLASTests", dependencies: ["BLAS", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "HPLTests", dependencies: ["HPL", "MPI", "BLAS", "TestSupport"],

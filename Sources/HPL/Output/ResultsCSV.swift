@@ -1,3 +1,4 @@
+import CSVFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -25,41 +26,13 @@ public enum ResultsCSV {
   public static func append(_ rows: [ResultRow], to path: String = defaultPath)
     throws(ResultsCSVError)
   {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
     do {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try CSVFile.append(
+        lines: rows.map { CSVFile.line($0.fields) }, header: ResultRow.header, to: path,
+        headerMismatch: "its header differs from this version's (\(ResultRow.columns.count) columns "
+          + "from 'timestamp' to 'peak_rss_mb'); move the file aside to start a new one")
     } catch {
-      throw ResultsCSVError(
-        path: path, message: "cannot create folder \(folder.path): \(error.localizedDescription)")
-    }
-    let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw ResultsCSVError(path: path, errno: errno, doing: "open") }
-    defer { close(descriptor) }
-
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else {
-      throw ResultsCSVError(path: path, errno: errno, doing: "stat")
-    }
-    var prefix = ""
-    if status.st_size == 0 {
-      prefix = ResultRow.header + "\n"
-    } else {
-      let firstLine = try readPrefix(descriptor, path: path, size: Int(status.st_size))
-      guard firstLine == ResultRow.header else {
-        throw ResultsCSVError(
-          path: path,
-          message: "its header differs from this version's (\(ResultRow.columns.count) columns "
-            + "from 'timestamp' to 'peak_rss_mb'); move the file aside to start a new one")
-      }
-      var last: UInt8 = 0
-      guard pread(descriptor, &last, 1, off_t(status.st_size - 1)) == 1 else {
-        throw ResultsCSVError(path: path, errno: errno, doing: "read")
-      }
-      if last != UInt8(ascii: "\n") { prefix = "\n" }
-    }
-    for row in rows {
-      try writeAll(descriptor, prefix + line(for: row), path: path)
-      prefix = ""
+      throw ResultsCSVError(path: error.path, message: error.message)
     }
   }
 
@@ -70,45 +43,7 @@ public enum ResultsCSV {
 
   /// The row as one CSV line, with its line end.
   public static func line(for row: ResultRow) -> String {
-    row.fields.map(quoted).joined(separator: ",") + "\n"
-  }
-
-  /// `field`, quoted per RFC 4180 when it holds a comma, a quote or a line break.
-  static func quoted(_ field: String) -> String {
-    guard field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return field }
-    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-  }
-
-  /// The file's first line (without its end), read from the start of an open file.
-  private static func readPrefix(_ descriptor: Int32, path: String, size: Int)
-    throws(ResultsCSVError) -> String
-  {
-    var buffer = [UInt8](repeating: 0, count: min(size, 4096))
-    let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-    guard count >= 0 else { throw ResultsCSVError(path: path, errno: errno, doing: "read") }
-    let bytes = buffer[..<count].prefix(while: {
-      $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r")
-    })
-    return String(decoding: bytes, as: UTF8.self)
-  }
-
-  /// Writes `text` with one `write(2)` (repeated only if the kernel writes less, which it does
-  /// for regular files only when interrupted or out of space).
-  private static func writeAll(_ descriptor: Int32, _ text: String, path: String)
-    throws(ResultsCSVError)
-  {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeBytes {
-        write(descriptor, $0.baseAddress! + offset, bytes.count - offset)
-      }
-      if written < 0 {
-        if errno == EINTR { continue }
-        throw ResultsCSVError(path: path, errno: errno, doing: "write")
-      }
-      offset += written
-    }
+    CSVFile.line(row.fields) + "\n"
   }
 
   // MARK: - Reading
@@ -180,10 +115,6 @@ public struct ResultsCSVError: Error, Sendable, Equatable, CustomStringConvertib
   public init(path: String, message: String) {
     self.path = path
     self.message = message
-  }
-
-  init(path: String, errno code: Int32, doing operation: String) {
-    self.init(path: path, message: "cannot \(operation): \(String(cString: strerror(code)))")
   }
 
   public var description: String { "\(path): \(message)" }

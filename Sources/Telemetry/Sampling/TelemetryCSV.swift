@@ -1,3 +1,4 @@
+import CSVFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -90,15 +91,10 @@ public enum TelemetryCSV {
   }
 
   /// `fields` as one CSV line, without its line end.
-  public static func line(_ fields: [String]) -> String {
-    fields.map(quoted).joined(separator: ",")
-  }
+  public static func line(_ fields: [String]) -> String { CSVFile.line(fields) }
 
   /// `field`, quoted per RFC 4180 when it holds a comma, a quote or a line break.
-  public static func quoted(_ field: String) -> String {
-    guard field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return field }
-    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-  }
+  public static func quoted(_ field: String) -> String { CSVFile.quoted(field) }
 
   /// `date` as ISO 8601 in UTC with milliseconds, `2025-01-31T12:00:00.250Z`.
   public static func timestamp(_ date: Date) -> String {
@@ -125,59 +121,17 @@ public enum TelemetryCSV {
     }
   }
 
-  /// Appends `lines` (without line ends) to the CSV file at `path`, each with a single `write(2)`
-  /// on a file opened with `O_APPEND`, so a killed run leaves whole rows. Writes `file`'s header
-  /// first when the file is new or empty; starts on a fresh line when the last line lacks its end.
+  /// Appends `lines` (without line ends) to the CSV file at `path`, writing `file`'s header first
+  /// when the file is new; one `write(2)` per row (see `CSVFile.append`).
   ///
   /// Throws when the file cannot be written, or starts with another header.
   public static func append(lines: [String], to file: File, path: String) throws(TelemetryCSVError) {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
     do {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try CSVFile.append(
+        lines: lines, header: file.header, to: path,
+        headerMismatch: "its header differs from \(file.fileName)'s; move the file aside to start a new one")
     } catch {
-      throw TelemetryCSVError(path: path, message: "cannot create folder \(folder.path): \(error.localizedDescription)")
-    }
-    let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw TelemetryCSVError(path: path, errno: errno, doing: "open") }
-    defer { close(descriptor) }
-
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw TelemetryCSVError(path: path, errno: errno, doing: "stat") }
-    var prefix = ""
-    if status.st_size == 0 {
-      prefix = file.header + "\n"
-    } else {
-      var buffer = [UInt8](repeating: 0, count: min(Int(status.st_size), 4096))
-      let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-      guard count > 0 else { throw TelemetryCSVError(path: path, errno: errno, doing: "read") }
-      let first = buffer[..<count].prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
-      guard String(decoding: first, as: UTF8.self) == file.header else {
-        throw TelemetryCSVError(
-          path: path, message: "its header differs from \(file.fileName)'s; move the file aside to start a new one")
-      }
-      var last: UInt8 = 0
-      guard pread(descriptor, &last, 1, off_t(status.st_size - 1)) == 1 else {
-        throw TelemetryCSVError(path: path, errno: errno, doing: "read")
-      }
-      if last != UInt8(ascii: "\n") { prefix = "\n" }
-    }
-    for line in lines {
-      try writeAll(descriptor, prefix + line + "\n", path: path)
-      prefix = ""
-    }
-  }
-
-  /// Writes `text` with one `write(2)`, repeated only if the kernel writes less.
-  private static func writeAll(_ descriptor: Int32, _ text: String, path: String) throws(TelemetryCSVError) {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-      if written < 0 {
-        if errno == EINTR { continue }
-        throw TelemetryCSVError(path: path, errno: errno, doing: "write")
-      }
-      offset += written
+      throw TelemetryCSVError(path: error.path, message: error.message)
     }
   }
 }
@@ -189,10 +143,6 @@ public struct TelemetryCSVError: Error, Sendable, Equatable, CustomStringConvert
 
   public init(path: String, message: String) {
     (self.path, self.message) = (path, message)
-  }
-
-  init(path: String, errno code: Int32, doing operation: String) {
-    self.init(path: path, message: "cannot \(operation): \(String(cString: strerror(code)))")
   }
 
   public var description: String { "\(path): \(message)" }

@@ -1,0 +1,105 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// CSV files that runs append to: RFC 4180 quoting, `\n` line ends, a header line first, and
+/// appends that a killed process cannot tear. Every results and telemetry file of the suite is
+/// written through here.
+public enum CSVFile {
+  /// `field`, quoted per RFC 4180 when it holds a comma, a quote or a line break.
+  public static func quoted(_ field: String) -> String {
+    guard field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return field }
+    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  /// `fields` as one CSV line, without its line end.
+  public static func line(_ fields: [String]) -> String {
+    fields.map(quoted).joined(separator: ",")
+  }
+
+  /// Appends `lines` (without line ends) to the file at `path`, creating its folder and the file
+  /// (with `header`) when needed.
+  ///
+  /// Each line is written with a single `write(2)` on a file opened with `O_APPEND`, so a killed
+  /// run leaves whole rows; if the file's last line lacks its end (cut short by something else)
+  /// the next row starts on a fresh line. A file that starts with another header is refused with
+  /// `headerMismatch` as the message: appending would mix columns.
+  public static func append(lines: [String], header: String, to path: String, headerMismatch: String)
+    throws(CSVFileError)
+  {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    do {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    } catch {
+      throw CSVFileError(path: path, message: "cannot create folder \(folder.path): \(error.localizedDescription)")
+    }
+    let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw CSVFileError(path: path, errno: errno, doing: "open") }
+    defer { close(descriptor) }
+
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw CSVFileError(path: path, errno: errno, doing: "stat") }
+    var prefix = ""
+    if status.st_size == 0 {
+      prefix = header + "\n"
+    } else {
+      guard try firstLine(descriptor, path: path, size: Int(status.st_size)) == header else {
+        throw CSVFileError(path: path, message: headerMismatch)
+      }
+      var last: UInt8 = 0
+      guard pread(descriptor, &last, 1, off_t(status.st_size - 1)) == 1 else {
+        throw CSVFileError(path: path, errno: errno, doing: "read")
+      }
+      if last != UInt8(ascii: "\n") { prefix = "\n" }
+    }
+    for line in lines {
+      try writeAll(descriptor, prefix + line + "\n", path: path)
+      prefix = ""
+    }
+  }
+
+  /// The file's first line (without its end), read from the start of an open file.
+  private static func firstLine(_ descriptor: Int32, path: String, size: Int) throws(CSVFileError) -> String {
+    var buffer = [UInt8](repeating: 0, count: min(size, 4096))
+    let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+    guard count >= 0 else { throw CSVFileError(path: path, errno: errno, doing: "read") }
+    let bytes = buffer[..<count].prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Writes `text` with one `write(2)` (repeated only if the kernel writes less, which it does
+  /// for regular files only when interrupted or out of space).
+  private static func writeAll(_ descriptor: Int32, _ text: String, path: String) throws(CSVFileError) {
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw CSVFileError(path: path, errno: errno, doing: "write")
+      }
+      offset += written
+    }
+  }
+}
+
+/// A failure to append to a CSV file.
+public struct CSVFileError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The file concerned.
+  public var path: String
+  /// What went wrong.
+  public var message: String
+
+  public init(path: String, message: String) {
+    (self.path, self.message) = (path, message)
+  }
+
+  /// A failed system call, with the C library's text for `code`.
+  public init(path: String, errno code: Int32, doing operation: String) {
+    self.init(path: path, message: "cannot \(operation): \(String(cString: strerror(code)))")
+  }
+
+  public var description: String { "\(path): \(message)" }
+}
