@@ -37,7 +37,7 @@ let package = Package(
     .target(name: "BLAS", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
     /// CSV files appended to by every program (results and telemetry); no dependencies.
     .target(name: "CSVFiles", swiftSettings: swiftSettings),
-    .target(name: "HPL", dependencies: ["MPI", "BLAS", "CSVFiles"], exclude: ["README.md"], swiftSettings: swiftSettings),
+    .target(name: "HPL", dependencies: ["MPI", "BLAS", "CSVFiles", "Telemetry"], exclude: ["README.md"], swiftSettings: swiftSettings),
     /// Thermal, memory, CPU and network readings from /sys and /proc (no MPI, nothing of ours).
     .target(name: "Telemetry", dependencies: ["CSVFiles"], swiftSettings: swiftSettings),
 

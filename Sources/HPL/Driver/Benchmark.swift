@@ -1,6 +1,7 @@
 import BLAS
 import Foundation
 import MPI
+import Telemetry
 
 /// Where `hplswift` reads and writes, and how chatty it is.
 public struct BenchmarkOptions: Sendable {
@@ -101,7 +102,8 @@ public struct Benchmark {
         _ = FileManager.default.createFile(
           atPath: "\(directory)/solution-\(number + 1).txt", contents: text.data(using: .utf8))
       }
-      let peak = try grid.communicator.allreduce(Int64(ProcessMemory.peakResidentBytes() ?? 0), operation: .max)
+      let peakBytes = ((try? ProcFS().processStatus()) ?? nil)?.peakResidentBytes ?? 0
+      let peak = try grid.communicator.allreduce(Int64(peakBytes), operation: .max)
       guard isRoot else { continue }
       switch outcome {
       case .skipped(let message):

@@ -1,4 +1,4 @@
-import Foundation
+import Telemetry
 
 /// The memory figures of `/proc/meminfo` that size an HPL run.
 ///
@@ -16,35 +16,31 @@ public struct MemInfo: Sendable, Equatable {
     self.memAvailableBytes = memAvailableBytes
   }
 
-  /// Reads `<procRoot>/meminfo`.
+  /// The two figures of a parsed `/proc/meminfo`.
+  public init(_ meminfo: Meminfo) {
+    let fallback =
+      (meminfo.memFreeBytes ?? 0) + (meminfo.buffersBytes ?? 0) + (meminfo.cachedBytes ?? 0)
+    self.init(
+      memTotalBytes: Int(meminfo.memTotalBytes),
+      memAvailableBytes: Int(meminfo.memAvailableBytes ?? fallback))
+  }
+
+  /// Reads `<procRoot>/meminfo` through the telemetry library's reader.
   ///
   /// - Parameter procRoot: where procfs is mounted; tests point it at a fixture tree.
   public static func read(procRoot: String = "/proc") throws(DatSizerError) -> MemInfo {
-    let path = procRoot + "/meminfo"
-    let text: String
+    let meminfo: Meminfo?
     do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
+      meminfo = try ProcFS(root: procRoot).meminfo()
     } catch {
-      throw DatSizerError(flag: nil, message: "cannot read \(path): \(error.localizedDescription)")
+      throw DatSizerError(flag: nil, message: "\(error)")
     }
-    guard let info = parse(text) else {
-      throw DatSizerError(flag: nil, message: "\(path) has no MemTotal line")
-    }
-    return info
+    guard let meminfo else { throw DatSizerError(flag: nil, message: "cannot read \(procRoot)/meminfo") }
+    return MemInfo(meminfo)
   }
 
   /// Parses the text of `/proc/meminfo` (values in kB, which the kernel means as KiB).
   public static func parse(_ text: String) -> MemInfo? {
-    var kibibytes: [Substring: Int] = [:]
-    for line in text.split(separator: "\n") {
-      let words = line.split(whereSeparator: { $0 == ":" || $0.isWhitespace })
-      if words.count >= 2, let value = Int(words[1]) { kibibytes[words[0]] = value }
-    }
-    guard let total = kibibytes["MemTotal"] else { return nil }
-    let available =
-      kibibytes["MemAvailable"]
-      ?? (kibibytes["MemFree", default: 0] + kibibytes["Buffers", default: 0]
-        + kibibytes["Cached", default: 0])
-    return MemInfo(memTotalBytes: total * 1024, memAvailableBytes: available * 1024)
+    (try? Meminfo(parsing: text)).map(MemInfo.init)
   }
 }
