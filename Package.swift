@@ -12,10 +12,12 @@ let package = Package(
   products: [
     .executable(name: "hplswift", targets: ["hplswift"]),
     .executable(name: "mpi-selftest", targets: ["mpi-selftest"]),
+    .executable(name: "clusterbench", targets: ["clusterbench"]),
     .library(name: "MPI", targets: ["MPI"]),
     .library(name: "BLAS", targets: ["BLAS"]),
     .library(name: "HPL", targets: ["HPL"]),
     .library(name: "Telemetry", targets: ["Telemetry"]),
+    .library(name: "ClusterTelemetry", targets: ["ClusterTelemetry"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,15 +39,28 @@ let package = Package(
     .target(name: "BLAS", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
     /// CSV files appended to by every program (results and telemetry); no dependencies.
     .target(name: "CSVFiles", swiftSettings: swiftSettings),
-    .target(name: "HPL", dependencies: ["MPI", "BLAS", "CSVFiles", "Telemetry"], exclude: ["README.md"], swiftSettings: swiftSettings),
+    .target(
+      name: "HPL", dependencies: ["MPI", "BLAS", "CSVFiles", "Telemetry", "ClusterTelemetry"], exclude: ["README.md"],
+      swiftSettings: swiftSettings),
     /// Thermal, memory, CPU and network readings from /sys and /proc (no MPI, nothing of ours).
     .target(name: "Telemetry", dependencies: ["CSVFiles"], swiftSettings: swiftSettings),
+    /// Telemetry of an MPI job: one sampler per node, samples gathered to rank 0, run folders,
+    /// the `--telemetry` flag every program shares, and the standalone monitor.
+    .target(name: "ClusterTelemetry", dependencies: ["MPI", "Telemetry"], swiftSettings: swiftSettings),
 
     // MARK: - Executables: parse arguments, call one library function
 
     .executableTarget(
       name: "hplswift",
       dependencies: ["HPL", "MPI", "BLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: swiftSettings),
+
+    /// `clusterbench`: the monitor and telemetry summaries (sweeps and the emulated cluster come next).
+    .executableTarget(
+      name: "clusterbench",
+      dependencies: [
+        "ClusterTelemetry", "Telemetry", "MPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: swiftSettings),
 
     /// Checks every MPI call of the `MPI` module under `mpiexec -n K`; the multi-rank tests run it.
@@ -67,6 +82,7 @@ let package = Package(
     .testTarget(
       name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
-    .testTarget(name: "ProgramTests", dependencies: ["HPL", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ProgramTests", dependencies: ["HPL", "Telemetry", "TestSupport"], swiftSettings: swiftSettings),
   ]
 )

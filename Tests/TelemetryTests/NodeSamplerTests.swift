@@ -46,8 +46,10 @@ import Testing
   static func twoSamples() -> (NodeSampler, NodeSample, NodeSample) {
     let sampler = NodeSampler(
       host: "rock1", sysfs: TelemetryFixtures.sys, procfs: TelemetryFixtures.proc, pids: [40211, 2, 999_999])
+    sampler.processFS = TelemetryFixtures.proc
     let first = sampler.sample(at: start)
     sampler.procfs = TelemetryFixtures.procLater
+    sampler.processFS = TelemetryFixtures.procLater
     let second = sampler.sample(at: start.addingTimeInterval(10))
     return (sampler, first, second)
   }
@@ -66,21 +68,24 @@ import Testing
     #expect(
       first.temperatures[5] == TemperatureReading(sensor: "hwmon2/temp1", type: "cpu_thermal", temperatureCelsius: 47.5)
     )
+    #expect(first.coolingDevices.map(\.name) == ["cooling_device0", "cooling_device1"])
     #expect(first.processes.map(\.pid) == [40211, 2])
     #expect(first.maxResidentBytes == 599_000 * 1024)
     #expect(first.maxPeakResidentBytes == 600_000 * 1024)
 
     let rows = TelemetryCSV.rows(for: first, runID: "r1")
-    #expect(rows[.thermal]?.first == "2023-11-14T22:13:20.000Z,r1,rock1,thermal_zone0,cpu-thermal,47.5")
+    #expect(rows[.thermal]?.first == "2023-11-14T22:13:20.000Z,r1,rock1,thermal_zone0,cpu-thermal,47.5,,")
+    #expect(rows[.thermal]?.count == 8)
+    #expect(rows[.thermal]?.last == "2023-11-14T22:13:20.000Z,r1,rock1,cooling_device1,pwm-fan,,2,3")
     #expect(
       rows[.memory]
         == [
           "2023-11-14T22:13:20.000Z,r1,rock1,\(3_969_540 * 1024),\(2_884_112 * 1024),\(1_085_428 * 1024),27.34,"
-            + "\((1_984_764 - 1_722_620) * 1024),\(599_000 * 1024),\(600_000 * 1024)"
+            + "\((1_984_764 - 1_722_620) * 1024),2,\(599_000 * 1024),\(599_000 * 1024),\(600_000 * 1024)"
         ])
-    #expect(rows[.cpu]?.first == "2023-11-14T22:13:20.000Z,r1,rock1,all,,,,,,3.92")
+    #expect(rows[.cpu]?.first == "2023-11-14T22:13:20.000Z,r1,rock1,all,,,,,,3.92,2.15,1.07")
     #expect(rows[.cpu]?.count == 7)
-    #expect(rows[.cpu]?[1] == "2023-11-14T22:13:20.000Z,r1,rock1,0,,,,,1416000000,")
+    #expect(rows[.cpu]?[1] == "2023-11-14T22:13:20.000Z,r1,rock1,0,,,,,1416000000,,,")
     #expect(rows[.network] == [])
   }
 
@@ -89,8 +94,8 @@ import Testing
     let rows = TelemetryCSV.rows(for: second, runID: "r1")
     let stamp = "2023-11-14T22:13:30.000Z,r1,rock1"
     // proc-10s-later has no loadavg: load1 is empty.
-    #expect(rows[.cpu]?.first == "\(stamp),all,55.00,48.00,7.00,0.67,,")
-    #expect(rows[.cpu]?[1] == "\(stamp),0,81.00,\(cpu0Rest),1416000000,")
+    #expect(rows[.cpu]?.first == "\(stamp),all,55.00,48.00,7.00,0.67,,,,")
+    #expect(rows[.cpu]?[1] == "\(stamp),0,81.00,\(cpu0Rest),1416000000,,,")
     #expect(rows[.cpu]?.last?.hasPrefix("\(stamp),5,3.00,") == true)
     #expect(
       rows[.network]
@@ -155,9 +160,11 @@ import Testing
     #expect(TelemetryCSV.quoted("a,b") == "\"a,b\"")
     #expect(TelemetryCSV.quoted("say \"hi\"") == "\"say \"\"hi\"\"\"")
     #expect(TelemetryCSV.timestamp(Date(timeIntervalSince1970: 0.25)) == "1970-01-01T00:00:00.250Z")
-    #expect(TelemetryCSV.File.thermal.header == "timestamp,run_id,host,sensor,type,temp_celsius")
-    #expect(TelemetryCSV.File.memory.columns.count == 10)
-    #expect(TelemetryCSV.File.cpu.columns.count == 10)
+    #expect(
+      TelemetryCSV.File.thermal.header
+        == "timestamp,run_id,host,sensor,type,temp_celsius,cooling_current_state,cooling_max_state")
+    #expect(TelemetryCSV.File.memory.columns.count == 12)
+    #expect(TelemetryCSV.File.cpu.columns.count == 12)
     #expect(TelemetryCSV.File.network.columns.count == 8)
   }
 
@@ -170,7 +177,7 @@ import Testing
     for sample in [odd, second] {
       try TelemetryCSV.append(sample, runID: "run,1", toFolder: folder)
     }
-    let expected = [TelemetryCSV.File.thermal: 13, .memory: 1, .cpu: 14, .network: 3]
+    let expected = [TelemetryCSV.File.thermal: 17, .memory: 1, .cpu: 14, .network: 3]
     for file in TelemetryCSV.File.allCases {
       let text = try String(contentsOfFile: folder + "/" + file.fileName, encoding: .utf8)
       #expect(text.hasSuffix("\n"))

@@ -35,6 +35,8 @@ public struct NodeSample: Sendable, Equatable {
   public var host: String
   /// Thermal zones first, then hwmon sensors.
   public var temperatures: [TemperatureReading]
+  /// Cooling devices (fans, throttling states) with their current and maximum state.
+  public var coolingDevices: [CoolingDevice]
   /// Per-core scaling frequencies.
   public var cpuFrequencies: [CPUFrequency]
   public var meminfo: Meminfo?
@@ -49,17 +51,23 @@ public struct NodeSample: Sendable, Equatable {
   public var processes: [ProcessMemory]
 
   public init(
-    timestamp: Date, host: String, temperatures: [TemperatureReading] = [], cpuFrequencies: [CPUFrequency] = [],
+    timestamp: Date, host: String, temperatures: [TemperatureReading] = [], coolingDevices: [CoolingDevice] = [],
+    cpuFrequencies: [CPUFrequency] = [],
     meminfo: Meminfo? = nil, loadAverage: LoadAverage? = nil, cpuUsage: CPUUsage? = nil,
     perCPUUsage: [Int: CPUUsage] = [:], network: [NetDevLine] = [], processes: [ProcessMemory] = []
   ) {
-    (self.timestamp, self.host, self.temperatures, self.cpuFrequencies) = (
-      timestamp, host, temperatures, cpuFrequencies
+    (self.timestamp, self.host, self.temperatures, self.coolingDevices, self.cpuFrequencies) = (
+      timestamp, host, temperatures, coolingDevices, cpuFrequencies
     )
     (self.meminfo, self.loadAverage, self.cpuUsage, self.perCPUUsage) = (meminfo, loadAverage, cpuUsage, perCPUUsage)
     (self.network, self.processes) = (network, processes)
   }
 
+  /// The sum of the current resident sizes over ``processes``, `nil` when none is known.
+  public var totalResidentBytes: UInt64? {
+    let known = processes.compactMap(\.residentBytes)
+    return known.isEmpty ? nil : known.reduce(0, +)
+  }
   /// The largest current resident size over ``processes``, `nil` when none is known.
   public var maxResidentBytes: UInt64? { processes.compactMap(\.residentBytes).max() }
   /// The largest peak resident size over ``processes``, `nil` when none is known.

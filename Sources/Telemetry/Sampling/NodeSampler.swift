@@ -14,6 +14,9 @@ public final class NodeSampler {
   public var procfs: ProcFS
   /// The processes whose resident memory is sampled (the node's ranks).
   public var pids: [Int32]
+  /// Where the processes' `status` files are read: always the live `/proc`, whatever ``procfs``
+  /// says, because a rank's memory comes from the process itself, never from a fixture.
+  public var processFS = ProcFS(root: "/proc")
   /// One message per source that failed or is missing, each naming the source and its file,
   /// in the order first seen.
   public private(set) var problems: [String] = []
@@ -50,6 +53,8 @@ public final class NodeSampler {
         "temperatures: no thermal zone under \(sysfs.path("class/thermal")) and no hwmon sensor under "
           + "\(sysfs.path("class/hwmon")); thermal columns left empty")
     }
+    sample.coolingDevices =
+      read("cooling devices") { () throws(TelemetryError) in try sysfs.coolingDevices() } ?? []
     sample.cpuFrequencies = read("cpufreq") { () throws(TelemetryError) in try sysfs.cpuFrequencies() } ?? []
 
     sample.meminfo = readPresent("meminfo", file: "meminfo") { () throws(TelemetryError) in try procfs.meminfo() }
@@ -72,7 +77,7 @@ public final class NodeSampler {
       previousNetDev = netDev
     }
     for pid in pids {
-      let status = read("status of pid \(pid)") { () throws(TelemetryError) in try procfs.processStatus(pid: pid) }
+      let status = read("status of pid \(pid)") { () throws(TelemetryError) in try processFS.processStatus(pid: pid) }
       if let status = status ?? nil {
         sample.processes.append(
           ProcessMemory(pid: pid, residentBytes: status.residentBytes, peakResidentBytes: status.peakResidentBytes))

@@ -21,16 +21,17 @@ public enum TelemetryCSV {
     public var columns: [String] {
       let common = ["timestamp", "run_id", "host"]
       switch self {
-      case .thermal: return common + ["sensor", "type", "temp_celsius"]
+      case .thermal:
+        return common + ["sensor", "type", "temp_celsius", "cooling_current_state", "cooling_max_state"]
       case .memory:
         return common + [
           "mem_total_bytes", "mem_available_bytes", "mem_used_bytes", "mem_used_percent", "swap_used_bytes",
-          "rank_resident_bytes", "rank_peak_resident_bytes",
+          "ranks", "ranks_resident_bytes", "rank_max_resident_bytes", "rank_max_peak_resident_bytes",
         ]
       case .cpu:
         return common + [
           "cpu", "utilization_percent", "user_percent", "system_percent", "iowait_percent",
-          "scaling_frequency_hertz", "load1",
+          "scaling_frequency_hertz", "load1", "load5", "load15",
         ]
       case .network:
         return common + ["device", "receive_bytes", "transmit_bytes", "receive_packets", "transmit_packets"]
@@ -47,7 +48,9 @@ public enum TelemetryCSV {
     let common = [timestamp(sample.timestamp), runID, sample.host]
     var rows: [File: [[String]]] = [:]
 
-    rows[.thermal] = sample.temperatures.map { common + [$0.sensor, $0.type, number($0.temperatureCelsius)] }
+    rows[.thermal] =
+      sample.temperatures.map { common + [$0.sensor, $0.type, number($0.temperatureCelsius), "", ""] }
+      + sample.coolingDevices.map { common + [$0.name, $0.type, "", String($0.currentState), String($0.maxState)] }
 
     if sample.meminfo != nil || !sample.processes.isEmpty {
       let memory = sample.meminfo
@@ -55,6 +58,7 @@ public enum TelemetryCSV {
         common + [
           text(memory?.memTotalBytes), text(memory?.memAvailableBytes), text(memory?.usedBytes),
           memory.map { percent($0.usedPercent) } ?? "", text(memory?.swapUsedBytes),
+          sample.processes.isEmpty ? "" : String(sample.processes.count), text(sample.totalResidentBytes),
           text(sample.maxResidentBytes), text(sample.maxPeakResidentBytes),
         ]
       ]
@@ -64,15 +68,16 @@ public enum TelemetryCSV {
       sample.cpuFrequencies.map { ($0.cpu, $0.frequencyHertz) }, uniquingKeysWith: { first, _ in first })
     let cores = Set(frequencies.keys).union(sample.perCPUUsage.keys).sorted()
     if sample.cpuUsage != nil || sample.loadAverage != nil || !cores.isEmpty {
-      func row(_ name: String, _ usage: CPUUsage?, _ hertz: Int?, _ load1: Double?) -> [String] {
+      func row(_ name: String, _ usage: CPUUsage?, _ hertz: Int?, _ load: LoadAverage?) -> [String] {
         common + [
           name, usage.map { percent($0.utilisationPercent) } ?? "", usage.map { percent($0.userPercent) } ?? "",
           usage.map { percent($0.systemPercent) } ?? "", usage.map { percent($0.iowaitPercent) } ?? "",
-          text(hertz), load1.map(number) ?? "",
+          text(hertz), load.map { number($0.load1) } ?? "", load.map { number($0.load5) } ?? "",
+          load.map { number($0.load15) } ?? "",
         ]
       }
       rows[.cpu] =
-        [row("all", sample.cpuUsage, nil, sample.loadAverage?.load1)]
+        [row("all", sample.cpuUsage, nil, sample.loadAverage)]
         + cores.map { row(String($0), sample.perCPUUsage[$0], frequencies[$0], nil) }
     }
 
