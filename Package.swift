@@ -52,7 +52,9 @@ let package = Package(
 
     .executableTarget(
       name: "hplswift",
-      dependencies: ["HPL", "MPI", "BLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "HPL", "MPI", "BLAS", "ClusterTelemetry", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: swiftSettings),
 
     /// `clusterbench`: the monitor and telemetry summaries (sweeps and the emulated cluster come next).
@@ -82,6 +84,8 @@ let package = Package(
     .testTarget(
       name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ClusterTelemetryTests", dependencies: ["ClusterTelemetry", "Telemetry"], swiftSettings: swiftSettings),
     .testTarget(
       name: "ProgramTests", dependencies: ["HPL", "Telemetry", "TestSupport"], swiftSettings: swiftSettings),
   ]

@@ -20,7 +20,7 @@ public enum CSVFile {
   }
 
   /// Appends `lines` (without line ends) to the file at `path`, creating its folder and the file
-  /// (with `header`) when needed.
+  /// (with `header`) when needed; with no lines it only makes sure the file exists with its header.
   ///
   /// Each line is written with a single `write(2)` on a file opened with `O_APPEND`, so a killed
   /// run leaves whole rows; if the file's last line lacks its end (cut short by something else)
@@ -53,6 +53,9 @@ public enum CSVFile {
         throw CSVFileError(path: path, errno: errno, doing: "read")
       }
       if last != UInt8(ascii: "\n") { prefix = "\n" }
+    }
+    if lines.isEmpty && status.st_size == 0 {
+      try writeAll(descriptor, prefix, path: path)  // a new file with no rows yet: its header alone
     }
     for line in lines {
       try writeAll(descriptor, prefix + line + "\n", path: path)

@@ -13,6 +13,16 @@ extension Communicator {
     return Self.split(all, counts: counts)
   }
 
+  /// `root`'s `string` on every rank (the others' argument is ignored). Collective.
+  /// The corresponding C function is `MPI_Bcast` (the length, then the bytes).
+  public func broadcast(_ string: String, root: Int) throws -> String {
+    var bytes = Array(string.utf8)
+    let count = try broadcast(bytes.count, root: root)
+    if rank != root { bytes = [UInt8](repeating: 0, count: count) }
+    if count > 0 { try broadcast(&bytes, root: root) }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   /// Every rank's `string`, in rank order, on `root` (nil elsewhere). Collective.
   /// The corresponding C functions are `MPI_Gather` (the lengths) and `MPI_Gatherv`.
   public func gather(_ string: String, root: Int) throws -> [String]? {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterTelemetry
 import Foundation
 import MPI
 
@@ -16,6 +17,7 @@ struct HPLSwift: ParsableCommand {
       Examples:
         mpiexec -n 2 hplswift              # ./HPL.dat on 2 local ranks
         mpiexec -f hostfile -n 132 hplswift --dat hpl/HPL.dat
+        mpiexec -n 2 hplswift --telemetry=1   # + results/runs/<run id>/*.csv
         hplswift dat --nodes 22 --memory-per-node 4GiB \\
           --cores-per-node 6 --memory-fraction 0.8 -o HPL.dat
         mpiexec -f hostfile -ppn 1 hplswift dat --from-cluster -o HPL.dat
@@ -28,7 +30,7 @@ struct HPLSwift: ParsableCommand {
   /// every rank exits with the same status, before MPI starts.
   static func main() {
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(TelemetryFlag.normalize(Array(CommandLine.arguments.dropFirst())))
       try command.run()
     } catch {
       if (MPIEnvironment.launcherRank ?? 0) == 0 {

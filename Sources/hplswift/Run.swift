@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterTelemetry
 import Foundation
 import HPL
 import MPI
@@ -21,6 +22,13 @@ extension HPLSwift {
         Examples:
           mpiexec -n 2 hplswift
           mpiexec -n 4 hplswift run --dat hpl/HPL.dat --results results/hpl.csv
+          mpiexec -n 2 hplswift --telemetry          # sample every node every 10 s
+          mpiexec -n 2 hplswift --telemetry=1        # ... every second
+
+        With --telemetry, one rank per node (ranks are grouped by host name; CLUSTERBENCH_HOSTNAME \
+        overrides it) samples temperatures, memory, CPU and network on a background thread, and \
+        rank 0 writes results/runs/<run id>/{thermal,memory,cpu,network}.csv and metadata.json, \
+        next to the results file; the run id is the one in results/hpl.csv.
         """)
 
     @Option(name: .customLong("dat"), help: "The HPL.dat to read.")
@@ -43,11 +51,21 @@ extension HPLSwift {
       help: ArgumentHelp("Write each test's solution x to DIR/solution-<test>.txt (for checking).", valueName: "DIR"))
     var solutionDirectory: String?
 
+    @Option(
+      name: .customLong("telemetry"),
+      help: ArgumentHelp(TelemetryFlag.help, valueName: "SECONDS"))
+    var telemetry: String?
+
+    func validate() throws {
+      do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
+    }
+
     func run() throws {
       try MPIEnvironment.initialize(threadLevel: .funneled)
       var options = BenchmarkOptions(datPath: datPath, resultsPath: resultsPath, seed: seed, showProgress: !quiet)
       options.solutionDirectory = solutionDirectory
       options.detailedTiming = timing
+      options.telemetryInterval = try TelemetryFlag.seconds(telemetry)
       let status = runReportingErrors { try Benchmark(options: options).run() }
       HPLSwift.finalizeAndExit(status)
     }
@@ -56,34 +74,18 @@ extension HPLSwift {
   /// Runs rank code; bad input (the same on every rank) exits 1 after rank 0 explains, while any
   /// other failure aborts the job so no rank is left waiting in a collective.
   static func runReportingErrors(_ body: () throws -> Int32) -> Int32 {
-    do {
-      return try body()
-    } catch let error as BenchmarkInputError {
-      if Communicator.world.rank == 0 { printError(error.description) }
-      return 1
-    } catch {
-      printError("hplswift: rank \(Communicator.world.rank): \(error)")
-      MPIEnvironment.abort(code: 1)
+    MPIProgram.run(name: "hplswift") {
+      do {
+        return try body()
+      } catch let error as BenchmarkInputError {
+        if Communicator.world.rank == 0 { printError(error.description) }
+        return 1
+      }
     }
   }
 
-  static func printError(_ text: String) {
-    FileHandle.standardError.write((text + "\n").data(using: .utf8)!)
-  }
+  static func printError(_ text: String) { MPIProgram.printError(text) }
 
   /// Results are already written; finalize (bounded by the MPI layer's watchdog) and exit.
-  static func finalizeAndExit(_ status: Int32) -> Never {
-    fflush(nil)  // every C stream, standard output included
-    do {
-      try MPIEnvironment.finalize()
-    } catch {
-      printError("hplswift: MPI_Finalize failed after all results were written: \(error)")
-    }
-    if MPIEnvironment.finalizeWatchdogFired {
-      printError(
-        "hplswift: note: MPI_Finalize stalled (a known MPICH 4.0.2 + UCX TCP issue) and was released by "
-          + "closing this rank's MPI sockets; all results had been written.")
-    }
-    Foundation.exit(status)
-  }
+  static func finalizeAndExit(_ status: Int32) -> Never { MPIProgram.finalizeAndExit(status, name: "hplswift") }
 }

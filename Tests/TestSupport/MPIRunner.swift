@@ -75,7 +75,50 @@ public struct MPIRunner: Sendable {
     _ executable: String, arguments: [String] = [], processes: Int,
     workingDirectory: String? = nil, environment: [String: String] = [:]
   ) async throws -> MPIRunResult {
-    let commandLine = launcherArguments + ["-n", String(processes), executable] + arguments
+    try await launch(
+      launcher, launcherArguments + ["-n", String(processes), executable] + arguments,
+      workingDirectory: workingDirectory, environment: environment)
+  }
+
+  /// One part of a multi-segment (MPMD) launch: `-n processes -env K V ... executable arguments`.
+  /// Hydra gives each segment its own environment, so segments can stand for different nodes.
+  public struct Segment: Sendable {
+    public var processes: Int
+    public var environment: [String: String]
+    public var executable: String
+    public var arguments: [String]
+
+    public init(processes: Int, environment: [String: String] = [:], executable: String, arguments: [String] = []) {
+      (self.processes, self.environment, self.executable, self.arguments) = (
+        processes, environment, executable, arguments
+      )
+    }
+  }
+
+  /// Runs `segments` as one job (`mpiexec -n 2 -env ... a : -n 2 -env ... b`); see ``run(_:arguments:processes:workingDirectory:environment:)``.
+  public func run(segments: [Segment], workingDirectory: String? = nil) async throws -> MPIRunResult {
+    var commandLine = launcherArguments
+    for (index, segment) in segments.enumerated() {
+      if index > 0 { commandLine.append(":") }
+      commandLine += ["-n", String(segment.processes)]
+      for (key, value) in segment.environment.sorted(by: { $0.key < $1.key }) { commandLine += ["-env", key, value] }
+      commandLine += [segment.executable] + segment.arguments
+    }
+    return try await launch(launcher, commandLine, workingDirectory: workingDirectory, environment: [:])
+  }
+
+  /// Runs `executable` alone, without a launcher (an MPI program then runs as a singleton), with
+  /// the same deadline handling: at the deadline it gets SIGTERM, 2 s later SIGKILL.
+  public func runAlone(
+    _ executable: String, arguments: [String] = [], workingDirectory: String? = nil,
+    environment: [String: String] = [:]
+  ) async throws -> MPIRunResult {
+    try await launch(executable, arguments, workingDirectory: workingDirectory, environment: environment)
+  }
+
+  private func launch(
+    _ launcher: String, _ commandLine: [String], workingDirectory: String?, environment: [String: String]
+  ) async throws -> MPIRunResult {
     var overrides: [Environment.Key: String?] = [:]
     for (key, value) in environment {
       if let key = Environment.Key(rawValue: key) { overrides[key] = value }
@@ -117,6 +160,15 @@ public struct MPIRunner: Sendable {
       commandLine: [launcher] + commandLine, termination: status,
       standardOutput: result.standardOutput, standardError: result.standardError,
       timedOut: timedOut.isSet, duration: ContinuousClock.now - started)
+  }
+
+  /// The path of the package executable `name`; throws ``MPIRunnerError/executableNotBuilt(_:folder:)``
+  /// when it was not built.
+  public static func path(ofExecutable name: String) throws -> String {
+    guard let path = executable(named: name) else {
+      throw MPIRunnerError.executableNotBuilt(name, folder: buildFolder.path)
+    }
+    return path
   }
 
   /// Runs the package executable `name` (see ``executable(named:)``); throws

@@ -1,4 +1,5 @@
 import BLAS
+import ClusterTelemetry
 import Foundation
 import MPI
 import Telemetry
@@ -18,6 +19,9 @@ public struct BenchmarkOptions: Sendable {
   public var solutionDirectory: String?
   /// Whether to print, after each test, the seconds every rank spent in each stage (stderr).
   public var detailedTiming = false
+  /// When set, one rank per node samples its node every this many seconds and rank 0 writes the
+  /// run folder `runs/<run id>` beside the results file (`--telemetry`).
+  public var telemetryInterval: Double? = nil
 
   public init(
     datPath: String = "HPL.dat", resultsPath: String = "results/hpl.csv", seed: UInt64 = 100, showProgress: Bool = true
@@ -55,7 +59,7 @@ public struct Benchmark {
     let isRoot = world.rank == 0
     let library = BLASLibrary.loaded()
     let hosts = try gatherHostNames()
-    let runID = isRoot ? Self.makeRunID() : ""
+    let runID = try world.broadcast(isRoot ? Self.makeRunID() : "", root: 0)
     let writer = ReportWriter()
     // Only rank 0 opens the output, but every rank must learn whether it could.
     var report: ReportSink? = nil
@@ -79,7 +83,9 @@ public struct Benchmark {
     var unchecked = 0
     let tests = input.tests
     var grids: [GridShape: ProcessGrid?] = [:]
+    let telemetry = try startTelemetry(runID: runID, blas: library.summary)
     for (number, test) in tests.enumerated() {
+      if number > 0 { try telemetry?.flush() }  // every rank, idle ones too: keeps samples bounded
       let shape = GridShape(rows: test.rows, columns: test.columns)
       if grids[shape] == nil {
         grids[shape] = try makeGrid(shape, mapping: test.processMapping, announce: isRoot && options.showProgress)
@@ -129,6 +135,13 @@ public struct Benchmark {
           FileHandle.standardError.write(
             "hplswift: warning: could not append to \(options.resultsPath): \(error)\n".data(using: .utf8)!)
         }
+      }
+    }
+    if let notes = try telemetry?.finish(), isRoot {
+      for note in notes { FileHandle.standardError.write("hplswift: telemetry: \(note)\n".data(using: .utf8)!) }
+      if options.showProgress {
+        FileHandle.standardError.write(
+          "hplswift: telemetry written to \(telemetry!.configuration.folder)\n".data(using: .utf8)!)
       }
     }
     if isRoot {
@@ -227,9 +240,25 @@ public struct Benchmark {
     FileHandle.standardError.write(text.data(using: .utf8)!)
   }
 
-  /// Every rank's processor name, in rank order.
+  /// Every rank's host name (``NodeIdentity/hostName(_:)``: `CLUSTERBENCH_HOSTNAME` overrides it),
+  /// in rank order.
   func gatherHostNames() throws -> [String] {
-    try world.allgather(MPIEnvironment.processorName)
+    try world.allgather(NodeIdentity.hostName())
+  }
+
+  /// Starts the run's telemetry when `--telemetry` asked for it. Collective.
+  func startTelemetry(runID: String, blas: String) throws -> RunTelemetry? {
+    guard let interval = options.telemetryInterval else { return nil }
+    let folder = RunTelemetry.Configuration.folder(besideResultsFile: options.resultsPath, runID: runID)
+    let telemetry = try RunTelemetry.start(
+      .init(runID: runID, folder: folder, interval: interval, program: "hplswift", blas: blas), on: world)
+    if world.rank == 0 && options.showProgress {
+      let count = telemetry.nodes.hosts.count
+      FileHandle.standardError.write(
+        "hplswift: telemetry every \(TimeSpan.describe(interval)) on \(count) node\(count == 1 ? "" : "s") into \(folder)\n"
+          .data(using: .utf8)!)
+    }
+    return telemetry
   }
 
   /// `hpl-20261123T030047Z-3f2a`: the start time in UTC plus a random suffix. Built from the

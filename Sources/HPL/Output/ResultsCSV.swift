@@ -60,45 +60,17 @@ public enum ResultsCSV {
   public static func read(path: String = defaultPath) throws(ResultsCSVError)
     -> (rows: [ResultRow], warnings: [String])
   {
-    let data: Data
+    let table: CSVTable
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      table = try CSVTable.read(path: path, requiredColumns: ResultRow.columns)
     } catch {
-      throw ResultsCSVError(path: path, message: "cannot be read: \(error.localizedDescription)")
+      throw ResultsCSVError(path: error.path, message: error.message)
     }
-    let records = CSVRecord.parse(String(decoding: data, as: UTF8.self))
-    guard let header = records.first else { return ([], []) }
-
-    var warnings: [String] = []
-    let missing = ResultRow.columns.filter { !header.fields.contains($0) }
-    guard missing.isEmpty else {
-      let list = missing.joined(separator: ", ")
-      return ([], ["\(path) line 1: the header lacks column(s) \(list); no rows read"])
-    }
-    var rows: [ResultRow] = []
-    for record in records.dropFirst() {
-      let place = "\(path) line \(record.line)"
-      if record.fields == [""] || record.fields == header.fields { continue }
-      if let problem = record.problem {
-        warnings.append("\(place): \(problem); row ignored")
-        continue
-      }
-      guard record.terminated else {
-        warnings.append("\(place): the last row has no line end (cut short?); row ignored")
-        continue
-      }
-      guard record.fields.count == header.fields.count else {
-        warnings.append(
-          "\(place): expected \(header.fields.count) fields, found \(record.fields.count); "
-            + "row ignored")
-        continue
-      }
-      let named = Dictionary(
-        zip(header.fields, record.fields), uniquingKeysWith: { first, _ in first })
-      do {
-        rows.append(try ResultRow(named: named))
+    let (rows, warnings) = table.convertRows { (row) throws(CSVValueError) in
+      do throws(ResultRowFieldError) {
+        return try ResultRow(named: row.fields)
       } catch {
-        warnings.append("\(place), column \(error.column): \(error.message); row ignored")
+        throw CSVValueError(column: error.column, message: error.message)
       }
     }
     return (rows, warnings)

@@ -96,7 +96,10 @@ public struct RunMetadata: Codable, Sendable, Equatable {
     do {
       return try JSONDecoder().decode(RunMetadata.self, from: data)
     } catch let DecodingError.dataCorrupted(context) {
-      throw RunMetadataError(path: path, message: "is not valid JSON: \(Self.describe(context))")
+      throw RunMetadataError(
+        path: path,
+        message: "is not valid JSON" + (Self.syntaxErrorPlace(data).map { " (\($0))" } ?? "")
+          + ": \(Self.describe(context))")
     } catch let DecodingError.keyNotFound(key, _) {
       throw RunMetadataError(path: path, message: "lacks the key \"\(key.stringValue)\"")
     } catch let DecodingError.typeMismatch(_, context) {
@@ -105,6 +108,31 @@ public struct RunMetadata: Codable, Sendable, Equatable {
       throw RunMetadataError(path: path, message: "has a null value at \(Self.describe(context))")
     } catch {
       throw RunMetadataError(path: path, message: "cannot be decoded: \(error)")
+    }
+  }
+
+  /// `line L, column C` of a JSON syntax error, from the character offset JSONSerialization
+  /// reports (JSONDecoder on Linux reports none).
+  static func syntaxErrorPlace(_ data: Data) -> String? {
+    do {
+      _ = try JSONSerialization.jsonObject(with: data)
+      return nil
+    } catch {
+      let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+      guard let range = text.range(of: "character ") else { return nil }
+      let digits = text[range.upperBound...].prefix { $0.isNumber }
+      guard let offset = Int(digits) else { return nil }
+      var line = 1
+      var column = 1
+      for byte in data.prefix(offset) {
+        if byte == UInt8(ascii: "\n") {
+          line += 1
+          column = 1
+        } else {
+          column += 1
+        }
+      }
+      return "line \(line), column \(column)"
     }
   }
 

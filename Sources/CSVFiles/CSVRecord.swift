@@ -1,19 +1,24 @@
 /// One record of an RFC 4180 CSV text, with the line it starts on.
 ///
-/// Used by ``ResultsCSV/read(path:)``; quoted fields may hold commas, doubled quotes and line
-/// breaks. Both `\n` and `\r\n` end a record.
-struct CSVRecord: Equatable {
+/// Quoted fields may hold commas, doubled quotes and line breaks. Both `\n` and `\r\n` end a
+/// record. ``CSVTable`` builds on it to read whole files; use this directly only to split text.
+public struct CSVRecord: Sendable, Equatable {
   /// The unquoted fields.
-  var fields: [String]
+  public var fields: [String]
   /// The 1-based line the record starts on.
-  var line: Int
+  public var line: Int
   /// Whether a line end closed the record (false for a last record cut short).
-  var terminated: Bool
-  /// What is malformed about the record, if anything.
-  var problem: String?
+  public var terminated: Bool
+  /// What is malformed about the record, if anything (an unclosed quote, text around a quoted
+  /// field).
+  public var problem: String?
 
-  /// Splits `text` into records.
-  static func parse(_ text: String) -> [CSVRecord] {
+  public init(fields: [String], line: Int, terminated: Bool, problem: String? = nil) {
+    (self.fields, self.line, self.terminated, self.problem) = (fields, line, terminated, problem)
+  }
+
+  /// Splits `text` into records. Never fails: malformed records carry a ``problem``.
+  public static func parse(_ text: String) -> [CSVRecord] {
     var records: [CSVRecord] = []
     var fields: [String] = []
     var field = ""

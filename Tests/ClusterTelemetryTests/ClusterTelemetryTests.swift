@@ -1,0 +1,76 @@
+import ClusterTelemetry
+import Telemetry
+import Testing
+
+struct TimeSpanTests {
+  @Test func parsesPlainSecondsUnitsAndSums() throws {
+    #expect(try TimeSpan.seconds("10", flag: "--interval") == 10)
+    #expect(try TimeSpan.seconds("0.5", flag: "--interval") == 0.5)
+    #expect(try TimeSpan.seconds("500ms", flag: "--interval") == 0.5)
+    #expect(try TimeSpan.seconds("30s", flag: "--interval") == 30)
+    #expect(try TimeSpan.seconds("5m", flag: "--interval") == 300)
+    #expect(try TimeSpan.seconds("3h", flag: "--duration") == 10_800)
+    #expect(try TimeSpan.seconds("1h30m", flag: "--duration") == 5_400)
+    #expect(try TimeSpan.seconds("2d", flag: "--duration") == 172_800)
+    #expect(try TimeSpan.seconds(" 3H ", flag: "--duration") == 10_800)
+  }
+
+  @Test(arguments: ["0", "-5", "abc", "", "5x", "h", "0s", "-1h", "nan", "inf", "1h-5m"])
+  func rejectsNonsenseNamingTheFlag(_ text: String) {
+    #expect(throws: TimeSpanError(flag: "--duration", text: text)) { try TimeSpan.seconds(text, flag: "--duration") }
+    let message = TimeSpanError(flag: "--duration", text: text).description
+    #expect(message.hasPrefix("--duration: expected a positive time span"))
+  }
+
+  @Test func describesSpans() {
+    #expect(TimeSpan.describe(10) == "10s")
+    #expect(TimeSpan.describe(0.5) == "0.5s")
+    #expect(TimeSpan.describe(5_400) == "1h30m")
+    #expect(TimeSpan.describe(10_800) == "3h")
+  }
+}
+
+struct TelemetryFlagTests {
+  @Test func bareFlagGetsTheDefault() {
+    #expect(TelemetryFlag.normalize(["--telemetry"]) == ["--telemetry=10s"])
+    #expect(TelemetryFlag.normalize(["--telemetry", "--quiet"]) == ["--telemetry=10s", "--quiet"])
+    #expect(TelemetryFlag.normalize(["run", "--telemetry", "--dat", "x"]) == ["run", "--telemetry=10s", "--dat", "x"])
+  }
+
+  @Test func valuesAreKept() {
+    #expect(TelemetryFlag.normalize(["--telemetry=1"]) == ["--telemetry=1"])
+    #expect(TelemetryFlag.normalize(["--telemetry", "5"]) == ["--telemetry=5"])
+    #expect(TelemetryFlag.normalize(["--telemetry", "500ms", "--quiet"]) == ["--telemetry=500ms", "--quiet"])
+    #expect(TelemetryFlag.normalize(["--", "--telemetry"]) == ["--", "--telemetry"])
+    #expect(TelemetryFlag.normalize(["--dat", "x"]) == ["--dat", "x"])
+  }
+
+  @Test func secondsValidates() throws {
+    #expect(try TelemetryFlag.seconds(nil) == nil)
+    #expect(try TelemetryFlag.seconds("10s") == 10)
+    #expect(throws: TimeSpanError.self) { try TelemetryFlag.seconds("0") }
+  }
+}
+
+struct NodeGroupsTests {
+  @Test func groupsRanksByHostWithTheLowestRankLeading() {
+    let members: [(host: String, pid: Int32)] = [
+      ("node-b", 100), ("node-a", 101), ("node-b", 102), ("node-a", 103), ("node-c", 104),
+    ]
+    let groups = (0..<5).map { NodeGroups(members: members, myRank: $0) }
+    #expect(groups[0].hosts == ["node-b", "node-a", "node-c"])
+    #expect(groups[0].ranks == ["node-b": [0, 2], "node-a": [1, 3], "node-c": [4]])
+    #expect(groups.map(\.isLeader) == [true, true, false, false, true])
+    #expect(groups[1].myNodePIDs == [101, 103])
+    #expect(groups[4].myNodePIDs == [104])
+    #expect(groups[0].ranksPerHost == ["node-b": 2, "node-a": 2, "node-c": 1])
+  }
+}
+
+struct NodeIdentityTests {
+  @Test func environmentOverridesTheHostName() {
+    #expect(NodeIdentity.hostName(["CLUSTERBENCH_HOSTNAME": "rock07"]) == "rock07")
+    #expect(NodeIdentity.hostName(["CLUSTERBENCH_HOSTNAME": ""]) == NodeIdentity.hostName([:]))
+    #expect(!NodeIdentity.hostName([:]).isEmpty)
+  }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import HPL
+import Telemetry
+import TestSupport
+import Testing
+
+/// `hplswift --telemetry` and `clusterbench monitor`, really launched, alone and under mpiexec
+/// with emulated nodes (hydra's multi-segment form gives each node its own environment).
+@Suite(.serialized, .timeLimit(.minutes(3))) struct TelemetryProgramTests {
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("TelemetryTests/Fixtures").path
+
+  /// The rows of a CSV file without quoted fields, as header-named dictionaries.
+  static func rows(_ path: String) throws -> (header: String, rows: [[String: String]]) {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text.hasSuffix("\n"), "\(path) ends with a complete line")
+    let lines = text.split(separator: "\n").map(String.init)
+    let columns = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    let rows = lines.dropFirst().map { line in
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      #expect(fields.count == columns.count, "\(path): \(line)")
+      return Dictionary(uniqueKeysWithValues: zip(columns, fields))
+    }
+    return (lines[0], rows)
+  }
+
+  static func runFolder(in directory: URL) throws -> String {
+    let runs = directory.appendingPathComponent("results/runs").path
+    let entries = try FileManager.default.contentsOfDirectory(atPath: runs)
+    #expect(entries.count == 1, "\(entries)")
+    return runs + "/" + entries[0]
+  }
+
+  @Test func hplswiftTelemetryOnThisMachine() async throws {
+    var dat = HPLDatBuilder()
+    dat.ns = [600]
+    dat.nbs = [32]
+    let directory = try makeWorkingDirectory("telemetry")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try dat.text.write(to: directory.appendingPathComponent("HPL.dat"), atomically: true, encoding: .utf8)
+    let result = try await MPIRunner().run(
+      executableNamed: "hplswift", arguments: ["--telemetry=0.2"], processes: 2, workingDirectory: directory.path,
+      environment: ["CLUSTERBENCH_SYSFS_ROOT": directory.appendingPathComponent("no-sys").path])
+    #expect(result.succeeded, "\(result)")
+    let folder = try Self.runFolder(in: directory)
+    let runID = URL(fileURLWithPath: folder).lastPathComponent
+
+    // The same run id in results/hpl.csv, the metadata and every row.
+    let (results, _) = try ResultsCSV.read(path: directory.appendingPathComponent("results/hpl.csv").path)
+    #expect(results.map(\.runID) == [runID])
+    let metadata = try RunMetadata.read(fromFolder: folder)
+    #expect(metadata.runID == runID && metadata.program == "hplswift" && metadata.ranks == 2)
+    #expect(metadata.hosts.count == 1 && metadata.ranksPerHost[metadata.hosts[0]] == 2)
+    #expect(metadata.end != nil && metadata.blas == results.first?.blas)
+    #expect((metadata.samples[metadata.hosts[0]] ?? 0) >= 2)
+
+    let memory = try Self.rows(folder + "/memory.csv").rows
+    #expect(memory.count >= 2)
+    #expect(memory.allSatisfy { $0["run_id"] == runID && $0["ranks"] == "2" && Int($0["mem_total_bytes"]!)! > 0 })
+    #expect(memory.allSatisfy { Int($0["rank_max_peak_resident_bytes"]!)! > 10 << 20 })
+    let cpu = try Self.rows(folder + "/cpu.csv").rows
+    #expect(cpu.contains { $0["cpu"] == "all" && Double($0["utilization_percent"]!) != nil })
+    let network = try Self.rows(folder + "/network.csv").rows
+    #expect(network.contains { $0["device"] == "lo" })
+    // No thermal source here: the file has its header and no row, and the note comes once.
+    let thermal = try Self.rows(folder + "/thermal.csv")
+    #expect(thermal.header == TelemetryCSV.File.thermal.header && thermal.rows.isEmpty)
+    #expect(result.standardError.components(separatedBy: "no thermal zone under").count == 2, "\(result)")
+    #expect(metadata.problems.values.joined().contains { $0.contains("no thermal zone") })
+  }
+
+  @Test func emulatedNodesEachReportTheirOwnSensors() async throws {
+    var dat = HPLDatBuilder()
+    dat.ns = [400]
+    dat.nbs = [32]
+    dat.grids = [(2, 2)]
+    let directory = try makeWorkingDirectory("telemetry-nodes")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try dat.text.write(to: directory.appendingPathComponent("HPL.dat"), atomically: true, encoding: .utf8)
+    let hplswift = try MPIRunner.path(ofExecutable: "hplswift")
+    let arguments = ["--telemetry=0.2", "--quiet"]
+    let result = try await MPIRunner().run(
+      segments: [
+        .init(
+          processes: 2,
+          environment: ["CLUSTERBENCH_HOSTNAME": "node-a", "CLUSTERBENCH_SYSFS_ROOT": Self.fixtures + "/sys"],
+          executable: hplswift, arguments: arguments),
+        .init(
+          processes: 2,
+          environment: ["CLUSTERBENCH_HOSTNAME": "node-b", "CLUSTERBENCH_SYSFS_ROOT": Self.fixtures + "/garbage/sys"],
+          executable: hplswift, arguments: arguments),
+      ], workingDirectory: directory.path)
+    #expect(result.succeeded, "\(result)")
+    let folder = try Self.runFolder(in: directory)
+    let metadata = try RunMetadata.read(fromFolder: folder)
+    #expect(metadata.hosts == ["node-a", "node-b"])
+    #expect(metadata.ranksPerHost == ["node-a": 2, "node-b": 2])
+    // node-b's fixture holds "N/A" in its only thermal zone: reported once, named, and skipped.
+    #expect(metadata.problems["node-b"]?.count == 1)
+    #expect(metadata.problems["node-b"]?.first?.contains("unexpected contents \"N/A\"") == true)
+    #expect(result.standardError.components(separatedBy: "\"N/A\"").count == 2, "\(result)")
+
+    let thermal = try Self.rows(folder + "/thermal.csv").rows
+    #expect(Set(thermal.map { $0["host"]! }) == ["node-a"])
+    #expect(
+      thermal.contains {
+        $0["sensor"] == "thermal_zone0" && $0["type"] == "cpu-thermal" && $0["temp_celsius"] == "47.5"
+      })
+    #expect(thermal.contains { $0["sensor"] == "cooling_device1" && $0["cooling_current_state"] == "2" })
+    // One sampler per node, each seeing its node's two ranks.
+    let memory = try Self.rows(folder + "/memory.csv").rows
+    for host in ["node-a", "node-b"] {
+      let mine = memory.filter { $0["host"] == host }
+      #expect(mine.count >= 2 && mine.allSatisfy { $0["ranks"] == "2" }, "\(host)")
+    }
+    let (results, _) = try ResultsCSV.read(path: directory.appendingPathComponent("results/hpl.csv").path)
+    #expect(results.first?.hosts == ["node-a", "node-b"])
+  }
+
+  @Test func telemetryFlagRejectsNonsense() async throws {
+    let directory = try makeWorkingDirectory("telemetry-flag")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for value in ["0", "-1", "soon"] {
+      let result = try await MPIRunner().run(
+        executableNamed: "hplswift", arguments: ["--telemetry=\(value)"], processes: 2,
+        workingDirectory: directory.path)
+      #expect(result.exitStatus == 64, "\(result)")
+      #expect(result.standardError.components(separatedBy: "--telemetry: expected a positive time span").count == 2)
+    }
+  }
+
+  @Test func monitorStopsCleanlyOnSIGTERM() async throws {
+    let directory = try makeWorkingDirectory("monitor")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("monitor").path
+    let result = try await MPIRunner(deadline: .seconds(2)).runAlone(
+      try MPIRunner.path(ofExecutable: "clusterbench"), arguments: ["monitor", "--interval", "0.2", "--out", out],
+      workingDirectory: directory.path)
+    #expect(result.timedOut && result.exitStatus == 0, "\(result)")
+    #expect(result.standardError.contains("stopped by SIGTERM"), "\(result)")
+    let metadata = try RunMetadata.read(fromFolder: out)
+    #expect(metadata.end != nil && metadata.program == "clusterbench monitor")
+    let samples = metadata.samples.values.reduce(0, +)
+    #expect(samples >= 4)
+    let memory = try Self.rows(out + "/memory.csv").rows
+    #expect(memory.count == samples)
+    // The monitor samples its own memory (it is the node's only rank).
+    #expect(memory.allSatisfy { $0["ranks"] == "1" && Int($0["ranks_resident_bytes"]!)! > 0 })
+    for file in TelemetryCSV.File.allCases { _ = try Self.rows(out + "/" + file.fileName) }
+  }
+
+  @Test func monitorUnderMPIGathersEveryNodeAndStopsAfterItsDuration() async throws {
+    let directory = try makeWorkingDirectory("monitor-mpi")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let clusterbench = try MPIRunner.path(ofExecutable: "clusterbench")
+    let arguments = ["monitor", "--interval", "0.25", "--duration", "1s", "--out", "m"]
+    let result = try await MPIRunner().run(
+      segments: [
+        .init(
+          processes: 1,
+          environment: ["CLUSTERBENCH_HOSTNAME": "node-a", "CLUSTERBENCH_SYSFS_ROOT": Self.fixtures + "/sys"],
+          executable: clusterbench, arguments: arguments),
+        .init(
+          processes: 2, environment: ["CLUSTERBENCH_HOSTNAME": "node-b"], executable: clusterbench,
+          arguments: arguments),
+      ], workingDirectory: directory.path)
+    #expect(result.succeeded && result.standardError.contains("stopped by duration"), "\(result)")
+    let out = directory.appendingPathComponent("m").path
+    let metadata = try RunMetadata.read(fromFolder: out)
+    #expect(metadata.hosts == ["node-a", "node-b"] && metadata.ranks == 3)
+    #expect(metadata.samples["node-a"] == 5 && metadata.samples["node-b"] == 5)
+    let memory = try Self.rows(out + "/memory.csv").rows
+    #expect(memory.filter { $0["host"] == "node-b" }.allSatisfy { $0["ranks"] == "2" })
+    let thermal = try Self.rows(out + "/thermal.csv").rows
+    #expect(thermal.count == 5 * 8 && thermal.allSatisfy { $0["host"] == "node-a" })
+  }
+
+  @Test func monitorRejectsNonsenseFlagsAndAnOccupiedFolder() async throws {
+    let directory = try makeWorkingDirectory("monitor-flags")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let clusterbench = try MPIRunner.path(ofExecutable: "clusterbench")
+    for (flag, value) in [("--interval", "0"), ("--interval", "abc"), ("--duration", "-5"), ("--duration", "3x")] {
+      let result = try await MPIRunner().runAlone(
+        clusterbench, arguments: ["monitor", "\(flag)=\(value)"], workingDirectory: directory.path)
+      #expect(result.exitStatus == 64, "\(result)")
+      #expect(result.standardError.contains("\(flag): expected a positive time span"), "\(result)")
+    }
+    try FileManager.default.createDirectory(atPath: directory.path + "/taken", withIntermediateDirectories: true)
+    try "{}".write(toFile: directory.path + "/taken/metadata.json", atomically: true, encoding: .utf8)
+    let result = try await MPIRunner().runAlone(
+      clusterbench, arguments: ["monitor", "--out", "taken", "--duration", "1"], workingDirectory: directory.path)
+    #expect(result.exitStatus == 1 && result.standardError.contains("--out taken already holds"), "\(result)")
+  }
+}
