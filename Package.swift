@@ -18,10 +18,12 @@ let package = Package(
     .library(name: "HPL", targets: ["HPL"]),
     .library(name: "Telemetry", targets: ["Telemetry"]),
     .library(name: "ClusterTelemetry", targets: ["ClusterTelemetry"]),
+    .library(name: "ClusterBench", targets: ["ClusterBench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // MARK: - C libraries (the only places C is imported)
@@ -48,6 +50,16 @@ let package = Package(
     /// the `--telemetry` flag every program shares, and the standalone monitor.
     .target(name: "ClusterTelemetry", dependencies: ["MPI", "Telemetry"], swiftSettings: swiftSettings),
 
+    /// clusterbench's engine: hostfiles and launch targets, job files and sweeps, the emulated
+    /// cluster, the preflight doctor, compare tables and the HTML report.
+    .target(
+      name: "ClusterBench",
+      dependencies: [
+        "HPL", "Telemetry", "CSVFiles", .product(name: "Yams", package: "Yams"),
+        .product(name: "Subprocess", package: "swift-subprocess"),
+      ],
+      swiftSettings: swiftSettings),
+
     // MARK: - Executables: parse arguments, call one library function
 
     .executableTarget(
@@ -61,7 +73,8 @@ let package = Package(
     .executableTarget(
       name: "clusterbench",
       dependencies: [
-        "ClusterTelemetry", "Telemetry", "MPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ClusterBench", "ClusterTelemetry", "Telemetry", "MPI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
 
@@ -84,6 +97,9 @@ let package = Package(
     .testTarget(
       name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ClusterBenchTests", dependencies: ["ClusterBench", "HPL", "Telemetry", "TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(
       name: "ClusterTelemetryTests", dependencies: ["ClusterTelemetry", "Telemetry"], swiftSettings: swiftSettings),
     .testTarget(

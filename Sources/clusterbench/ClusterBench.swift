@@ -14,7 +14,10 @@ struct ClusterBench: ParsableCommand {
         mpiexec -f hostfile -ppn 1 clusterbench monitor --out results/monitor-cluster
         clusterbench telemetry summary results/runs/hpl-20261123T101500Z-3f2a
       """,
-    subcommands: [Monitor.self, TelemetryCommand.self])
+    subcommands: [
+      Submit.self, Cluster.self, RunCommand.self, Doctor.self, Compare.self, Report.self, Monitor.self,
+      TelemetryCommand.self,
+    ])
 
   /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error.
   static func main() {
