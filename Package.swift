@@ -50,12 +50,15 @@ let package = Package(
     /// the `--telemetry` flag every program shares, and the standalone monitor.
     .target(name: "ClusterTelemetry", dependencies: ["MPI", "Telemetry"], swiftSettings: swiftSettings),
 
+    /// What a node says about itself to the preflight doctor (`hplswift probe`): build, MPI, BLAS,
+    /// name resolution, and a timed MPI exchange.
+    .target(name: "Preflight", dependencies: ["MPI", "BLAS", "Telemetry"], swiftSettings: swiftSettings),
     /// clusterbench's engine: hostfiles and launch targets, job files and sweeps, the emulated
     /// cluster, the preflight doctor, compare tables and the HTML report.
     .target(
       name: "ClusterBench",
       dependencies: [
-        "HPL", "Telemetry", "CSVFiles", .product(name: "Yams", package: "Yams"),
+        "HPL", "Telemetry", "ClusterTelemetry", "CSVFiles", "Preflight", .product(name: "Yams", package: "Yams"),
         .product(name: "Subprocess", package: "swift-subprocess"),
       ],
       swiftSettings: swiftSettings),
@@ -65,7 +68,8 @@ let package = Package(
     .executableTarget(
       name: "hplswift",
       dependencies: [
-        "HPL", "MPI", "BLAS", "ClusterTelemetry", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "HPL", "MPI", "BLAS", "ClusterTelemetry", "Preflight",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
 
@@ -73,7 +77,7 @@ let package = Package(
     .executableTarget(
       name: "clusterbench",
       dependencies: [
-        "ClusterBench", "ClusterTelemetry", "Telemetry", "MPI",
+        "ClusterBench", "ClusterTelemetry", "Telemetry", "MPI", "HPL",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),

@@ -135,6 +135,17 @@ public enum MPIEnvironment {
   /// The name of the node this process runs on (the host name, or the name a launcher gave
   /// it). Before ``initialize(threadLevel:)`` or if MPI fails, the host name from `gethostname`.
   /// The corresponding C function is `MPI_Get_processor_name`.
+  /// The MPI library's version text (`MPI_Get_library_version`), e.g. `MPICH Version: 4.0.2 …`;
+  /// works before `MPI_Init` too.
+  public static var libraryVersion: String {
+    (try? CMPI.libraryVersion()) ?? "unknown"
+  }
+
+  /// The first line of ``libraryVersion`` without its padding: `MPICH Version: 4.0.2`.
+  public static var libraryVersionLine: String {
+    libraryVersion.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+  }
+
   public static var processorName: String {
     if CMPI.initialized(), !CMPI.finalized(), let name = try? CMPI.processorName() {
       return name

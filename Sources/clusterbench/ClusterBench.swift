@@ -15,8 +15,8 @@ struct ClusterBench: ParsableCommand {
         clusterbench telemetry summary results/runs/hpl-20261123T101500Z-3f2a
       """,
     subcommands: [
-      Submit.self, Cluster.self, RunCommand.self, Doctor.self, Compare.self, Report.self, Monitor.self,
-      TelemetryCommand.self,
+      Submit.self, Cluster.self, RunCommand.self, DoctorCommand.self, Compare.self, Report.self, Monitor.self,
+      TelemetryCommand.self, Survey.self,
     ])
 
   /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error.

@@ -23,7 +23,7 @@ struct HPLSwift: ParsableCommand {
         mpiexec -f hostfile -ppn 1 hplswift dat --from-cluster -o HPL.dat
         mpiexec -n 2 hplswift dgemm --m 5000 --n 5000 --k 192
       """,
-    subcommands: [Run.self, Dat.self, Dgemm.self],
+    subcommands: [Run.self, Dat.self, Dgemm.self, Probe.self],
     defaultSubcommand: Run.self)
 
   /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error;

@@ -56,8 +56,22 @@ extension HPLSwift {
       help: ArgumentHelp(TelemetryFlag.help, valueName: "SECONDS"))
     var telemetry: String?
 
+    @Option(
+      name: .customLong("run-id"),
+      help: ArgumentHelp(
+        "The run id for results/hpl.csv and the telemetry folder, instead of a new one (letters, digits, - _ .).",
+        valueName: "ID"))
+    var runID: String?
+
     func validate() throws {
       do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
+      if let runID {
+        let allowed = runID.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+        guard allowed, !runID.isEmpty, runID.count <= 120, !runID.hasPrefix(".") else {
+          throw ValidationError(
+            "--run-id: expected 1 to 120 letters, digits, '-', '_' or '.' (it names a folder), got '\(runID)'")
+        }
+      }
     }
 
     func run() throws {
@@ -66,6 +80,7 @@ extension HPLSwift {
       options.solutionDirectory = solutionDirectory
       options.detailedTiming = timing
       options.telemetryInterval = try TelemetryFlag.seconds(telemetry)
+      options.runID = runID
       let status = runReportingErrors { try Benchmark(options: options).run() }
       HPLSwift.finalizeAndExit(status)
     }

@@ -28,6 +28,7 @@ static inline int CMPICHShims_MPI_PROC_NULL(void) { return MPI_PROC_NULL; }
 static inline int CMPICHShims_MPI_COMM_TYPE_SHARED(void) { return MPI_COMM_TYPE_SHARED; }
 static inline int CMPICHShims_MPI_MAX_PROCESSOR_NAME(void) { return MPI_MAX_PROCESSOR_NAME; }
 static inline int CMPICHShims_MPI_MAX_ERROR_STRING(void) { return MPI_MAX_ERROR_STRING; }
+static inline int CMPICHShims_MPI_MAX_LIBRARY_VERSION_STRING(void) { return MPI_MAX_LIBRARY_VERSION_STRING; }
 static inline int CMPICHShims_MPI_THREAD_SINGLE(void) { return MPI_THREAD_SINGLE; }
 static inline int CMPICHShims_MPI_THREAD_FUNNELED(void) { return MPI_THREAD_FUNNELED; }
 static inline int CMPICHShims_MPI_THREAD_SERIALIZED(void) { return MPI_THREAD_SERIALIZED; }

@@ -38,11 +38,18 @@ public struct Hostfile: Sendable, Equatable {
     return try Hostfile(parsing: String(decoding: data, as: UTF8.self), path: path)
   }
 
-  /// Parses hostfile text. Names the common mistakes: Open MPI's `host slots=n`, /etc/hosts-style
-  /// `address name` lines, `host:0`, a host listed twice, and a file with no host.
+  /// Parses hostfile text; throws the first mistake (see ``diagnose(_:path:)`` for all of them).
   public init(parsing text: String, path: String) throws(HostfileError) {
-    self.path = path
-    entries = []
+    let (entries, problems) = Self.diagnose(text, path: path)
+    if let first = problems.first { throw first }
+    self.init(path: path, entries: entries)
+  }
+
+  /// Every host line, and every mistake, each naming its line: Open MPI's `host slots=n`,
+  /// /etc/hosts-style `address name` lines, `host:0`, a host listed twice, and a file with no host.
+  public static func diagnose(_ text: String, path: String) -> (entries: [Entry], problems: [HostfileError]) {
+    var entries: [Entry] = []
+    var problems: [HostfileError] = []
     var seen: [String: Int] = [:]
     for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let number = index + 1
@@ -50,41 +57,47 @@ public struct Hostfile: Sendable, Equatable {
       if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
       let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
       guard let first = words.first else { continue }
-      func fail(_ message: String) -> HostfileError { HostfileError(path: path, line: number, message: message) }
+      func fail(_ message: String) { problems.append(HostfileError(path: path, line: number, message: message)) }
       if words.count > 1 {
         if words.dropFirst().contains(where: { $0.hasPrefix("slots=") || $0.hasPrefix("max_slots=") }) {
-          throw fail(
+          fail(
             "'\(words.joined(separator: " "))' is Open MPI's syntax; MPICH's hydra reads '\(first):N' "
               + "(hydra says \"token slots not supported at this time\")")
-        }
-        if Self.looksLikeAddress(first) {
-          throw fail(
+        } else if looksLikeAddress(first) {
+          fail(
             "'\(words.joined(separator: " "))' looks like an /etc/hosts line (address, then names); a hostfile "
               + "lists one host per line: '\(words[1])' or '\(first)'")
+        } else {
+          fail("expected one host per line ('host' or 'host:N'), found '\(words.joined(separator: " "))'")
         }
-        throw fail("expected one host per line ('host' or 'host:N'), found '\(words.joined(separator: " "))'")
+        continue
       }
       var host = first
       var slots: Int? = nil
       if let colon = first.lastIndex(of: ":"), !first.contains("::") || first.hasPrefix("[") {
         let count = first[first.index(after: colon)...]
         guard let value = Int(count), value > 0 else {
-          throw fail("'\(first)': the rank count after ':' must be a positive integer")
+          fail("'\(first)': the rank count after ':' must be a positive integer")
+          continue
         }
         host = String(first[..<colon])
         slots = value
       }
-      guard !host.isEmpty else { throw fail("'\(first)': no host name before ':'") }
+      guard !host.isEmpty else {
+        fail("'\(first)': no host name before ':'")
+        continue
+      }
       if let earlier = seen[host] {
-        throw fail(
-          "host '\(host)' is listed again (first on line \(earlier)); list each host once, with ':N' for N ranks")
+        fail("host '\(host)' is listed again (first on line \(earlier)); list each host once, with ':N' for N ranks")
+        continue
       }
       seen[host] = number
       entries.append(Entry(host: host, slots: slots, line: number))
     }
-    guard !entries.isEmpty else {
-      throw HostfileError(path: path, line: nil, message: "lists no host (one per line: 'host' or 'host:N')")
+    if entries.isEmpty && problems.isEmpty {
+      problems.append(HostfileError(path: path, line: nil, message: "lists no host (one per line: 'host' or 'host:N')"))
     }
+    return (entries, problems)
   }
 
   /// The hostfile text for the first `count` hosts, each with `ranksPerHost` slots.

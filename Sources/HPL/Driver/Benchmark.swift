@@ -19,6 +19,8 @@ public struct BenchmarkOptions: Sendable {
   public var solutionDirectory: String?
   /// Whether to print, after each test, the seconds every rank spent in each stage (stderr).
   public var detailedTiming = false
+  /// The run id to use instead of a new one (a sweep chooses it, to find the run's rows).
+  public var runID: String? = nil
   /// When set, one rank per node samples its node every this many seconds and rank 0 writes the
   /// run folder `runs/<run id>` beside the results file (`--telemetry`).
   public var telemetryInterval: Double? = nil
@@ -59,7 +61,7 @@ public struct Benchmark {
     let isRoot = world.rank == 0
     let library = BLASLibrary.loaded()
     let hosts = try gatherHostNames()
-    let runID = try world.broadcast(isRoot ? Self.makeRunID() : "", root: 0)
+    let runID = try world.broadcast(isRoot ? (options.runID ?? Self.makeRunID()) : "", root: 0)
     let writer = ReportWriter()
     // Only rank 0 opens the output, but every rank must learn whether it could.
     var report: ReportSink? = nil

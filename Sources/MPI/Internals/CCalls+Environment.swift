@@ -68,6 +68,17 @@ extension CMPI {
     }
   }
 
+  /// `MPI_Get_library_version`: callable before `MPI_Init`.
+  static func libraryVersion() throws -> String {
+    let capacity = Int(Constants.maxLibraryVersionString) + 1
+    return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
+      buffer.initialize(repeating: 0)
+      var length: Int32 = 0
+      try check(MPI_Get_library_version(buffer.baseAddress, &length), "MPI_Get_library_version")
+      return decodeCString(buffer, length: Int(length))
+    }
+  }
+
   static func errorString(_ code: Int32) -> String {
     let capacity = Int(Constants.maxErrorString) + 1
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in

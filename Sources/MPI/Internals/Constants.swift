@@ -22,6 +22,7 @@ internal enum Constants {
   static var commTypeShared: Int32 { CMPICHShims_MPI_COMM_TYPE_SHARED() }
   static var maxProcessorName: Int32 { CMPICHShims_MPI_MAX_PROCESSOR_NAME() }
   static var maxErrorString: Int32 { CMPICHShims_MPI_MAX_ERROR_STRING() }
+  static var maxLibraryVersionString: Int32 { CMPICHShims_MPI_MAX_LIBRARY_VERSION_STRING() }
   static var threadSingle: Int32 { CMPICHShims_MPI_THREAD_SINGLE() }
   static var threadFunneled: Int32 { CMPICHShims_MPI_THREAD_FUNNELED() }
   static var threadSerialized: Int32 { CMPICHShims_MPI_THREAD_SERIALIZED() }

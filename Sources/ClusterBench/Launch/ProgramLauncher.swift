@@ -1,0 +1,246 @@
+import ClusterTelemetry
+import Foundation
+import Subprocess
+import Synchronization
+
+#if canImport(System)
+  import System
+#else
+  import SystemPackage
+#endif
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One program to launch (typically `mpiexec` and its argument list), where its output goes, and
+/// how long it may take.
+public struct ProgramLaunch: Sendable {
+  /// The executable: a path, or a name looked up on `PATH`.
+  public var executable: String
+  /// Its arguments, passed as they are: never through a shell.
+  public var arguments: [String]
+  /// Variables added to this process's environment.
+  public var environment: [String: String]
+  public var workingDirectory: String?
+  /// Files that receive standard output and standard error (created or truncated); `nil` passes
+  /// them through to ours.
+  public var standardOutputPath: String?
+  public var standardErrorPath: String?
+  /// The bound: at the deadline the program gets SIGTERM (mpiexec forwards it to the ranks), and
+  /// what is left of its process tree SIGKILL `grace` later.
+  public var deadline: Duration?
+  public var grace: Duration
+  /// Texts that, once they appear in the standard error file, mean the launch has failed even
+  /// though the launcher may never exit: hydra keeps waiting after ssh could not reach a host.
+  /// The program is then stopped at once (see ``LaunchOutcome/failedFast``).
+  public var failFastPatterns: [String] = []
+
+  /// What ssh and hydra print when a host cannot be reached or lacks the program.
+  public static let unreachableHostPatterns = [
+    "Could not resolve hostname", "Permission denied", "Host key verification failed", "Connection refused",
+    "No route to host", "Connection timed out", "execvp error",
+  ]
+
+  public init(
+    executable: String, arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
+    standardOutputPath: String? = nil, standardErrorPath: String? = nil, deadline: Duration? = nil,
+    grace: Duration = .seconds(10)
+  ) {
+    (self.executable, self.arguments, self.environment, self.workingDirectory) = (
+      executable, arguments, environment, workingDirectory
+    )
+    (self.standardOutputPath, self.standardErrorPath, self.deadline, self.grace) = (
+      standardOutputPath, standardErrorPath, deadline, grace
+    )
+  }
+
+  /// The command line, shell-quoted, for logs and `--dry-run` (never executed as text).
+  public var displayText: String {
+    ([executable] + arguments).map(Self.quoted).joined(separator: " ")
+  }
+
+  static func quoted(_ word: String) -> String {
+    let safe = word.allSatisfy { $0.isLetter || $0.isNumber || "-_./:=,@%+".contains($0) }
+    return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+}
+
+/// How a launched program ended.
+public struct LaunchOutcome: Sendable, Equatable {
+  /// The exit status, when it exited.
+  public var exitStatus: Int32?
+  /// The signal that ended it, when one did.
+  public var signal: Int32?
+  /// Whether the deadline stopped it.
+  public var timedOut: Bool
+  /// Whether a SIGINT or SIGTERM to us stopped it (see ``StopSignal``).
+  public var interrupted: Bool
+  /// Whether a fail-fast pattern appeared on its standard error and it was stopped for that.
+  public var failedFast: Bool
+  /// Wall time, seconds.
+  public var seconds: Double
+
+  public init(
+    exitStatus: Int32?, signal: Int32?, timedOut: Bool, interrupted: Bool, seconds: Double, failedFast: Bool = false
+  ) {
+    (self.exitStatus, self.signal, self.timedOut, self.interrupted, self.seconds, self.failedFast) = (
+      exitStatus, signal, timedOut, interrupted, seconds, failedFast
+    )
+  }
+
+  public var succeeded: Bool { exitStatus == 0 && !timedOut && !interrupted && !failedFast }
+}
+
+/// A launch that could not start.
+public struct LaunchError: Error, Sendable, CustomStringConvertible {
+  public var executable: String
+  public var message: String
+  public var description: String { "cannot run \(executable): \(message)" }
+}
+
+/// Launches programs with argument lists (swift-subprocess), bounded by a deadline, forwarding a
+/// stop request (Ctrl-C) to the program, and blocking the calling thread until the program ends.
+public enum ProgramLauncher {
+  /// Runs `launch` to its end. A pending ``StopSignal`` (Ctrl-C, SIGTERM to us) is forwarded to
+  /// the program as SIGINT, then the tree is killed after the grace period.
+  public static func run(_ launch: ProgramLaunch) throws(LaunchError) -> LaunchOutcome {
+    let box = LaunchResultBox()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+      let outcome: Result<LaunchOutcome, LaunchError>
+      do { outcome = .success(try await runAsync(launch)) } catch {
+        outcome = .failure(error as? LaunchError ?? LaunchError(executable: launch.executable, message: "\(error)"))
+      }
+      box.value.withLock { $0 = outcome }
+      done.signal()
+    }
+    done.wait()
+    return try box.value.withLock { $0! }.get()
+  }
+
+  static func runAsync(_ launch: ProgramLaunch) async throws -> LaunchOutcome {
+    var overrides: [Environment.Key: String?] = [:]
+    for (key, value) in launch.environment {
+      if let key = Environment.Key(rawValue: key) { overrides[key] = value }
+    }
+    var options = PlatformOptions()
+    options.processGroupID = 0  // its own group: Ctrl-C reaches us, and we decide what the program gets
+    let executable: Executable =
+      launch.executable.contains("/") ? .path(FilePath(launch.executable)) : .name(launch.executable)
+    func open(_ path: String?) throws -> FileDescriptor? {
+      guard let path else { return nil }
+      return try FileDescriptor.open(
+        FilePath(path), .writeOnly, options: [.create, .truncate],
+        permissions: [.ownerReadWrite, .groupRead, .otherRead])
+    }
+    let outputFile: FileDescriptor?
+    let errorFile: FileDescriptor?
+    do {
+      outputFile = try open(launch.standardOutputPath)
+      errorFile = try open(launch.standardErrorPath)
+    } catch {
+      throw LaunchError(executable: launch.executable, message: "cannot open its output files: \(error)")
+    }
+    let started = ContinuousClock.now
+    let ending = EndingFlags()
+    let execution = try await Subprocess.run(
+      executable, arguments: Arguments(launch.arguments), environment: .inherit.updating(overrides),
+      workingDirectory: launch.workingDirectory.map { FilePath($0) }, platformOptions: options, input: .none,
+      output: outputFile.map { .fileDescriptor($0, closeAfterSpawningProcess: true) } ?? .currentStandardOutput,
+      error: errorFile.map { .fileDescriptor($0, closeAfterSpawningProcess: true) } ?? .currentStandardError
+    ) { execution in
+      let pid = execution.processIdentifier.value
+      // Watches the deadline and stop requests until the program ends (then it is cancelled).
+      return Task {
+        let deadline = launch.deadline.map { started.advanced(by: $0) }
+        while !Task.isCancelled {
+          let stop = StopSignal.pending != nil
+          let late = deadline.map { ContinuousClock.now >= $0 } ?? false
+          let failed = Self.showsFailure(launch)
+          if stop || late || failed {
+            ending.timedOut.store(late && !stop && !failed, ordering: .relaxed)
+            ending.interrupted.store(stop, ordering: .relaxed)
+            ending.failedFast.store(failed && !stop, ordering: .relaxed)
+            let family = ProcessTree.descendants(of: pid)
+            kill(pid, stop ? SIGINT : SIGTERM)
+            try? await Task.sleep(for: failed ? .seconds(1) : launch.grace)
+            ProcessTree.kill(pid, family: family)
+            return
+          }
+          try? await Task.sleep(for: .milliseconds(100))
+        }
+      }
+    }
+    execution.closureResult.cancel()
+    let seconds =
+      Double((ContinuousClock.now - started).components.seconds)
+      + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+    let timedOut = ending.timedOut.load(ordering: .relaxed)
+    let interrupted = ending.interrupted.load(ordering: .relaxed)
+    let failedFast = ending.failedFast.load(ordering: .relaxed)
+    switch execution.terminationStatus {
+    case .exited(let code):
+      return LaunchOutcome(
+        exitStatus: code, signal: nil, timedOut: timedOut, interrupted: interrupted, seconds: seconds,
+        failedFast: failedFast)
+    case .signaled(let signal):
+      return LaunchOutcome(
+        exitStatus: nil, signal: signal, timedOut: timedOut, interrupted: interrupted, seconds: seconds,
+        failedFast: failedFast)
+    }
+  }
+
+  /// Whether the launch's standard error file shows one of its fail-fast patterns.
+  static func showsFailure(_ launch: ProgramLaunch) -> Bool {
+    guard !launch.failFastPatterns.isEmpty, let path = launch.standardErrorPath,
+      let handle = FileHandle(forReadingAtPath: path)
+    else { return false }
+    defer { try? handle.close() }
+    let text = String(decoding: (try? handle.read(upToCount: 1 << 16)) ?? Data(), as: UTF8.self)
+    return launch.failFastPatterns.contains { text.contains($0) }
+  }
+}
+
+private final class LaunchResultBox: Sendable {
+  let value = Mutex<Result<LaunchOutcome, LaunchError>?>(nil)
+}
+
+private final class EndingFlags: Sendable {
+  let failedFast = Atomic<Bool>(false)
+  let timedOut = Atomic<Bool>(false)
+  let interrupted = Atomic<Bool>(false)
+}
+
+/// A launcher and everything it started. Hydra puts its proxies and ranks in sessions of their
+/// own, so its process group alone does not reach them: descendants are found through `/proc`.
+enum ProcessTree {
+  /// SIGKILL to the program's group and to every process below it (found before and now).
+  static func kill(_ pid: pid_t, family: [pid_t]) {
+    let everyone = Set(family + descendants(of: pid))
+    Glibc.kill(-pid, SIGKILL)
+    Glibc.kill(pid, SIGKILL)
+    for member in everyone { Glibc.kill(member, SIGKILL) }
+  }
+
+  /// Every process below `root`, from the parent links in `/proc/<pid>/stat`.
+  static func descendants(of root: pid_t) -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    var children: [pid_t: [pid_t]] = [:]
+    for entry in entries {
+      guard let pid = pid_t(entry),
+        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { continue }
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      if fields.count > 1, let parent = pid_t(fields[1]) { children[parent, default: []].append(pid) }
+    }
+    var result: [pid_t] = []
+    var queue = children[root] ?? []
+    while let next = queue.popLast() {
+      result.append(next)
+      queue += children[next] ?? []
+    }
+    return result
+  }
+}

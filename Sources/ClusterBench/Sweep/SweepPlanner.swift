@@ -1,0 +1,109 @@
+import Foundation
+import HPL
+
+/// A job turned into the points it runs, in order: for each memory fraction (or N), each node
+/// count ascending, each NB, each repetition.
+public struct SweepPlan: Sendable {
+  public var job: JobFile
+  public var target: LaunchTarget
+  public var points: [SweepPoint]
+  /// The nodes' resources the sizing used, one per host used, in host order.
+  public var resources: [NodeResources]
+}
+
+/// Plans a sweep. Sizing is `hplswift dat`'s: N is the largest multiple of NB whose matrix fits
+/// the fraction of the memory of the nodes a point actually uses (the tightest node per rank
+/// decides), with `ranks_per_node` ranks on each.
+public enum SweepPlanner {
+  /// - Parameters:
+  ///   - job: the job file.
+  ///   - target: where it runs (its hosts, in order).
+  ///   - resources: each host's memory and cores, in host order, at least as many as the largest
+  ///     node count (from the job's `memory_per_node`, the emulated cluster, or a survey).
+  public static func plan(job: JobFile, target: LaunchTarget, resources: [NodeResources]) throws(JobFileError)
+    -> SweepPlan
+  {
+    let largest = job.nodes.max()!
+    guard largest <= target.hosts.count else {
+      throw JobFileError(
+        path: job.path, line: job.lines["nodes"], key: "nodes",
+        message: "\(largest) nodes asked for, but \(target.label) has \(target.hosts.count) "
+          + "host\(target.hosts.count == 1 ? "" : "s")")
+    }
+    guard resources.count >= largest else {
+      throw JobFileError(
+        path: job.path, key: "nodes",
+        message: "only \(resources.count) of the \(largest) nodes reported their resources")
+    }
+    var points: [SweepPoint] = []
+    let sizes: [(fraction: Double?, n: Int?)] =
+      job.hpl.memoryFractions.isEmpty
+      ? job.hpl.problemSizes.map { (nil, $0) } : job.hpl.memoryFractions.map { ($0, nil) }
+    for size in sizes {
+      for nodes in job.nodes.sorted() {
+        let used = Array(resources.prefix(nodes))
+        let ranksPerNode = job.ranksPerNode ?? used.map(\.cores).min()!
+        let sized = used.map {
+          NodeResources(
+            host: $0.host, memTotalBytes: $0.memTotalBytes, memAvailableBytes: $0.memAvailableBytes,
+            cores: ranksPerNode)
+        }
+        for nb in job.hpl.blockSizes {
+          var plan: DatPlan
+          do {
+            plan = try DatSizer.plan(nodes: sized, fraction: size.fraction ?? 1, nb: nb)
+          } catch {
+            throw JobFileError(
+              path: job.path, line: job.lines["hpl"], key: "hpl",
+              message: "\(nodes) node\(nodes == 1 ? "" : "s"), NB \(nb): \(error.message)")
+          }
+          if let n = size.n {
+            let memory = sized.reduce(0) { $0 + $1.memTotalBytes }
+            guard 8 * n * n <= memory else {
+              throw JobFileError(
+                path: job.path, line: job.lines["hpl"], key: "hpl.n",
+                message: "N = \(n) needs \(ByteSize.describe(8 * n * n)) for the matrix, more than the "
+                  + "\(ByteSize.describe(memory)) of \(nodes) node\(nodes == 1 ? "" : "s")")
+            }
+            plan.input.problemSizes = [n]
+            plan.n = n
+            plan.explanation = plan.explanation.filter { !$0.hasPrefix("N = ") && !$0.hasPrefix("Memory") }
+            plan.explanation.insert("N = \(n) (hpl.n).", at: 0)
+          }
+          let grid = Self.grid(job.hpl.grid, ranks: nodes * ranksPerNode)
+          plan.input.grids = [grid]
+          plan.grid = grid
+          for repetition in 1...job.repetitions {
+            points.append(
+              SweepPoint(
+                id: SweepPoint.makeID(
+                  nodes: nodes, memoryFraction: size.fraction, n: plan.n, nb: nb, repetition: repetition),
+                index: points.count + 1, nodes: nodes, ranksPerNode: ranksPerNode, memoryFraction: size.fraction,
+                n: plan.n, nb: nb, grid: grid, repetition: repetition, hosts: Array(target.hosts.prefix(nodes)),
+                dat: plan.render(), explanation: plan.explanation))
+          }
+        }
+      }
+    }
+    return SweepPlan(job: job, target: target, points: points, resources: Array(resources.prefix(largest)))
+  }
+
+  /// P × Q for `ranks` under `policy`.
+  public static func grid(_ policy: JobFile.GridPolicy, ranks: Int) -> GridShape {
+    switch policy {
+    case .square: DatSizer.grid(processCount: ranks)
+    case .flat: GridShape(rows: 1, columns: ranks)
+    case .tall: GridShape(rows: ranks, columns: 1)
+    }
+  }
+
+  /// The resources a job's own description gives (`memory_per_node`, `cores_per_node`), or `nil`
+  /// when the nodes must be surveyed.
+  public static func describedResources(job: JobFile, target: LaunchTarget) -> [NodeResources]? {
+    let memory = job.memoryPerNodeBytes ?? target.memoryPerNodeBytes.map { Int($0) }
+    guard let memory else { return nil }
+    let cores = job.coresPerNode ?? job.ranksPerNode ?? target.coresPerNode
+    guard let cores else { return nil }
+    return target.hosts.map { NodeResources(host: $0, memTotalBytes: memory, memAvailableBytes: memory, cores: cores) }
+  }
+}

@@ -1,0 +1,284 @@
+import CSVFiles
+import ClusterTelemetry
+import Foundation
+import HPL
+import Telemetry
+
+/// What `clusterbench submit` needs besides the job.
+public struct SweepOptions: Sendable {
+  /// Skip the points already recorded as passed in the sweep's points.csv.
+  public var resume: Bool
+  /// The folder results go to: `<results>/hpl.csv`, `<results>/runs/`, `<results>/sweeps/<name>/`.
+  public var resultsFolder: String
+  /// The programs run: hplswift for the points, clusterbench for the node survey.
+  public var hplswift: String
+  public var clusterbench: String
+  /// MPICH's launcher.
+  public var mpiexec: String
+
+  public init(
+    resume: Bool = false, resultsFolder: String = "results", hplswift: String, clusterbench: String,
+    mpiexec: String = "mpiexec.mpich"
+  ) {
+    (self.resume, self.resultsFolder, self.hplswift, self.clusterbench, self.mpiexec) = (
+      resume, resultsFolder, hplswift, clusterbench, mpiexec
+    )
+  }
+}
+
+/// How a sweep ended.
+public struct SweepOutcome: Sendable, Equatable {
+  public var passed = 0
+  public var failed = 0
+  public var skipped = 0
+  public var interrupted = false
+  /// Whether `on_failure: stop` ended the sweep early.
+  public var stoppedEarly = false
+}
+
+/// Runs a planned sweep point by point: writes each point's HPL.dat and hostfile, launches
+/// mpiexec with an argument list, bounded in time, and records the point in points.csv.
+public struct SweepRunner {
+  public let plan: SweepPlan
+  public let options: SweepOptions
+  /// Receives progress lines (the command prints them on standard error).
+  public let progress: @Sendable (String) -> Void
+
+  public init(plan: SweepPlan, options: SweepOptions, progress: @escaping @Sendable (String) -> Void) {
+    (self.plan, self.options, self.progress) = (plan, options, progress)
+  }
+
+  /// `results/sweeps/<name>`.
+  public var folder: String { options.resultsFolder + "/sweeps/" + plan.job.name }
+  public var pointsPath: String { folder + "/" + SweepPointRecord.fileName }
+  var resultsPath: String { Self.absolute(options.resultsFolder + "/hpl.csv") }
+
+  /// The launch of `point`, exactly as ``run()`` performs it (`--dry-run` prints it).
+  public func launch(for point: SweepPoint, runID: String) -> ProgramLaunch {
+    let pointFolder = Self.absolute(folder + "/points/" + point.id)
+    let hostfile: String? =
+      if case .local = plan.target.kind { nil } else { pointFolder + "/hostfile" }
+    var arguments = plan.target.mpiexecArguments(
+      hosts: point.nodes, ranksPerHost: point.ranksPerNode, hostfilePath: hostfile)
+    arguments += [
+      Self.absolute(options.hplswift), "--dat", pointFolder + "/HPL.dat", "--results", resultsPath, "--run-id", runID,
+      "--quiet",
+    ]
+    if let interval = plan.job.telemetryInterval { arguments.append("--telemetry=\(TimeSpan.describe(interval))") }
+    var launch = ProgramLaunch(
+      executable: options.mpiexec, arguments: arguments, workingDirectory: pointFolder,
+      standardOutputPath: pointFolder + "/stdout", standardErrorPath: pointFolder + "/stderr",
+      deadline: .seconds(bound(for: point, done: [])))
+    // hydra waits forever after ssh fails to reach a host: a dead node must not hang the sweep.
+    launch.failFastPatterns = ProgramLaunch.unreachableHostPatterns
+    return launch
+  }
+
+  /// The hostfile text of `point` (the first k hosts, `ranks_per_node` slots each).
+  public func hostfileText(for point: SweepPoint) -> String {
+    point.hosts.map { "\($0):\(point.ranksPerNode)\n" }.joined()
+  }
+
+  /// The points that still need running: all of them, or with `resume` those not recorded as
+  /// passed. Throws when the sweep's folder holds records and `resume` is not set.
+  public func pendingPoints() throws(SweepError) -> (points: [SweepPoint], skipped: Int, warnings: [String]) {
+    guard FileManager.default.fileExists(atPath: pointsPath) else { return (plan.points, 0, []) }
+    let records: [SweepPointRecord]
+    let warnings: [String]
+    do { (records, warnings) = try SweepPointRecord.read(path: pointsPath) } catch {
+      throw SweepError(message: "\(error)")
+    }
+    let passed = Set(records.filter { $0.status == .passed && $0.job == plan.job.name }.map(\.point))
+    guard options.resume else {
+      if records.isEmpty { return (plan.points, 0, warnings) }
+      throw SweepError(
+        message: "\(folder) already holds \(records.count) recorded point\(records.count == 1 ? "" : "s") "
+          + "(\(passed.count) passed); run with --resume to continue (points that passed are skipped), or move "
+          + "the folder aside to start over")
+    }
+    let pending = plan.points.filter { !passed.contains($0.id) }
+    return (pending, plan.points.count - pending.count, warnings)
+  }
+
+  /// Runs the pending points. Each outcome is one complete row of points.csv, written as soon as
+  /// the point ends, so an interrupted sweep loses nothing and `--resume` continues it.
+  public func run() throws(SweepError) -> SweepOutcome {
+    let (pending, skipped, warnings) = try pendingPoints()
+    for warning in warnings { progress("warning: \(warning)") }
+    var outcome = SweepOutcome(skipped: skipped)
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      let snapshot = folder + "/job.yaml"
+      if let text = FileManager.default.contents(atPath: plan.job.path) {
+        try text.write(to: URL(fileURLWithPath: snapshot + ".tmp"))
+        _ = rename(snapshot + ".tmp", snapshot)
+      }
+    } catch {
+      throw SweepError(message: "cannot create \(folder): \(error.localizedDescription)")
+    }
+    if skipped > 0 { progress("resuming: \(skipped) point\(skipped == 1 ? "" : "s") already passed, skipped") }
+    let started = Date()
+    var done: [(point: SweepPoint, seconds: Double, gflops: Double?)] = []
+    for (number, point) in pending.enumerated() {
+      if StopSignal.pending != nil {
+        outcome.interrupted = true
+        break
+      }
+      progress(
+        "point \(number + 1) of \(pending.count): \(point.id): N=\(point.n) NB=\(point.nb) "
+          + "P×Q=\(point.grid.rows)×\(point.grid.columns) on \(point.nodes) node\(point.nodes == 1 ? "" : "s") "
+          + "(\(point.ranks) ranks); elapsed \(Self.duration(Date().timeIntervalSince(started)))"
+          + (done.isEmpty ? "" : ", about \(Self.duration(estimate(pending[number...], done: done))) left"))
+      let record = try runPoint(point, done: done)
+      if record == nil {
+        outcome.interrupted = true
+        break
+      }
+      let result = record!
+      do { try SweepPointRecord.append([result], to: pointsPath) } catch {
+        throw SweepError(message: "cannot record the point: \(error)")
+      }
+      done.append((point, result.seconds, result.gflops))
+      let figure = result.gflops.map { String(format: "%.3g GFLOPS", $0) } ?? "no result"
+      progress(
+        "  \(result.status.rawValue): \(figure) in \(Self.duration(result.seconds))"
+          + (result.note.isEmpty ? "" : " (\(result.note))"))
+      if result.status == .passed {
+        outcome.passed += 1
+      } else {
+        outcome.failed += 1
+        if plan.job.onFailure == .stop {
+          outcome.stoppedEarly = true
+          progress("stopping: on_failure is stop")
+          break
+        }
+      }
+    }
+    return outcome
+  }
+
+  /// Runs one point; `nil` when a stop request interrupted it (nothing is recorded then).
+  func runPoint(_ point: SweepPoint, done: [(point: SweepPoint, seconds: Double, gflops: Double?)])
+    throws(SweepError) -> SweepPointRecord?
+  {
+    let stamp = TelemetryCSV.timestamp(Date())
+    let runID = "\(plan.job.name)-\(point.id)-" + stamp.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
+    var launch = launch(for: point, runID: runID)
+    launch.deadline = .seconds(bound(for: point, done: done))
+    let pointFolder = launch.workingDirectory!
+    do {
+      try FileManager.default.createDirectory(atPath: pointFolder, withIntermediateDirectories: true)
+      try point.dat.write(toFile: pointFolder + "/HPL.dat", atomically: true, encoding: .utf8)
+      if case .local = plan.target.kind {
+      } else {
+        try hostfileText(for: point).write(toFile: pointFolder + "/hostfile", atomically: true, encoding: .utf8)
+      }
+      try (launch.displayText + "\n").write(toFile: pointFolder + "/command", atomically: true, encoding: .utf8)
+    } catch {
+      throw SweepError(message: "cannot prepare \(pointFolder): \(error.localizedDescription)")
+    }
+    let outcome: LaunchOutcome
+    do { outcome = try ProgramLauncher.run(launch) } catch {
+      return record(point, runID: runID, started: stamp, status: .error, exit: nil, seconds: 0, note: error.description)
+    }
+    if outcome.interrupted { return nil }
+    let rows = ((try? ResultsCSV.read(path: resultsPath))?.rows ?? []).filter { $0.runID == runID }
+    let best = rows.filter { $0.status == .passed }.map(\.gflops).max()
+    let status: SweepPointRecord.Status
+    var note = ""
+    if outcome.failedFast {
+      status = .failed
+      note = Self.firstError(in: pointFolder + "/stderr") ?? "a host could not be reached"
+    } else if outcome.timedOut {
+      status = .timeout
+      note = "stopped after the bound of \(Self.duration(bound(for: point, done: done)))"
+    } else if outcome.exitStatus == 0 && best != nil && rows.allSatisfy({ $0.status != .failed }) {
+      status = .passed
+    } else {
+      status = .failed
+      if rows.contains(where: { $0.status == .failed }) {
+        note = "residual check FAILED"
+      } else if let signal = outcome.signal {
+        note = "mpiexec ended by signal \(signal)"
+      } else {
+        note = Self.firstError(in: pointFolder + "/stderr") ?? "exit status \(outcome.exitStatus ?? -1)"
+      }
+    }
+    var result = record(
+      point, runID: runID, started: stamp, status: status, exit: outcome.exitStatus, seconds: outcome.seconds,
+      note: note)
+    result.gflops = best
+    if plan.job.telemetryInterval != nil { result.runFolder = "runs/" + runID }
+    return result
+  }
+
+  func record(
+    _ point: SweepPoint, runID: String, started: String, status: SweepPointRecord.Status, exit: Int32?,
+    seconds: Double, note: String
+  ) -> SweepPointRecord {
+    SweepPointRecord(
+      job: plan.job.name, point: point.id, nodes: point.nodes, ranksPerNode: point.ranksPerNode,
+      memoryFraction: point.memoryFraction, n: point.n, nb: point.nb, p: point.grid.rows, q: point.grid.columns,
+      repetition: point.repetition, status: status, exitStatus: exit, started: started,
+      seconds: (seconds * 100).rounded() / 100, gflops: nil, runID: runID, hosts: point.hosts, note: note)
+  }
+
+  /// The time bound of a point: the job's `timeout`, or with `auto` four times the expected time
+  /// plus two minutes for start-up and checking. The expected time uses the slowest GFLOPS per
+  /// rank seen so far in this sweep, or before any point 0.1 GFLOPS per rank (a small board's
+  /// core with a reference BLAS), so the first bound is generous and later ones tighten.
+  public func bound(for point: SweepPoint, done: [(point: SweepPoint, seconds: Double, gflops: Double?)]) -> Double {
+    if case .seconds(let seconds) = plan.job.timeout { return seconds }
+    let perRank = done.compactMap { entry in entry.gflops.map { $0 / Double(entry.point.ranks) } }.min() ?? 0.1
+    let expected = point.flops / (perRank * 1e9 * Double(point.ranks))
+    return 4 * expected + 120
+  }
+
+  /// The time the remaining points should take, from the rate per rank seen so far and the
+  /// average start-up and checking overhead.
+  func estimate(_ remaining: ArraySlice<SweepPoint>, done: [(point: SweepPoint, seconds: Double, gflops: Double?)])
+    -> Double
+  {
+    let rates = done.compactMap { entry in entry.gflops.map { $0 / Double(entry.point.ranks) } }
+    guard !rates.isEmpty else { return done.map(\.seconds).reduce(0, +) / Double(done.count) * Double(remaining.count) }
+    let perRank = rates.sorted()[rates.count / 2]
+    let overhead =
+      done.map { entry in
+        entry.seconds - (entry.gflops.map { entry.point.flops / ($0 * 1e9) } ?? entry.seconds)
+      }.reduce(0, +) / Double(done.count)
+    return remaining.reduce(0) { $0 + $1.flops / (perRank * 1e9 * Double($1.ranks)) + max(0, overhead) }
+  }
+
+  /// The first line of the file that speaks of an error (else its last line), trimmed.
+  static func firstError(in path: String) -> String? {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      !$0.isEmpty
+    }
+    let line = lines.first { $0.localizedCaseInsensitiveContains("error") } ?? lines.last
+    return line.map { String($0.prefix(200)) }
+  }
+
+  static func lastLine(of path: String) -> String? {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    return text.split(whereSeparator: \.isNewline).last.map { String($0.prefix(200)) }
+  }
+
+  static func absolute(_ path: String) -> String {
+    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+  }
+
+  /// `1h02m`, `3m05s`, `42s`.
+  public static func duration(_ seconds: Double) -> String {
+    let total = Int(seconds.rounded())
+    if total >= 3600 { return String(format: "%dh%02dm", total / 3600, total % 3600 / 60) }
+    if total >= 60 { return String(format: "%dm%02ds", total / 60, total % 60) }
+    return "\(total)s"
+  }
+}
+
+/// A sweep that cannot go on.
+public struct SweepError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public var description: String { message }
+}

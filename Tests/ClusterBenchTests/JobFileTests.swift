@@ -1,0 +1,167 @@
+import ClusterBench
+import Foundation
+import HPL
+import Testing
+
+struct JobFileTests {
+  static let minimal = """
+    kind: hpl
+    nodes: [1, 2]
+    hpl:
+      memory_fractions: [0.2, 0.8]
+
+    """
+
+  @Test func readsEveryKeyWithDefaults() throws {
+    let job = try JobFile(parsing: Self.minimal, path: "jobs/sweep.yaml")
+    #expect(job.name == "sweep" && job.kind == .hpl && job.target == .local)
+    #expect(job.nodes == [1, 2] && job.ranksPerNode == nil && job.repetitions == 1)
+    #expect(job.onFailure == .continue && job.telemetryInterval == 10 && job.timeout == .auto)
+    #expect(job.hpl.memoryFractions == [0.2, 0.8] && job.hpl.problemSizes.isEmpty)
+    #expect(job.hpl.blockSizes == [192] && job.hpl.grid == .square)
+
+    let full = try JobFile(
+      parsing: """
+        name: rock
+        kind: hpl
+        description: the paper's sweep
+        target:
+          hostfile: hostfiles/rockpro64-22
+        nodes: ["1-3", 5, 2]
+        ranks_per_node: 6
+        memory_per_node: 4GiB
+        cores_per_node: 6
+        repetitions: 2
+        on_failure: stop
+        telemetry: off
+        timeout: 1h30m
+        hpl:
+          n: 10000
+          nb: [128, 192]
+          grid: flat
+        """, path: "j.yaml")
+    #expect(full.name == "rock" && full.target == .hostfile(path: "hostfiles/rockpro64-22"))
+    #expect(full.nodes == [1, 2, 3, 5] && full.ranksPerNode == 6 && full.memoryPerNodeBytes == 4 << 30)
+    #expect(full.repetitions == 2 && full.onFailure == .stop && full.telemetryInterval == nil)
+    #expect(full.timeout == .seconds(5400) && full.hpl.problemSizes == [10000] && full.hpl.grid == .flat)
+  }
+
+  @Test(arguments: [
+    (
+      "kind: hpl\nnodes: [1]\nhpl:\n  nb: [192]\n  memory_fraction: [0.2]\n",
+      "j.yaml line 5, key hpl.memory_fraction: unknown key; expected one of: memory_fractions, n, nb, grid"
+    ),
+    ("kind: hpl\nnode: [1]\n", "j.yaml line 2, key node: unknown key; expected one of: name, kind,"),
+    ("kind: hpl\nhpl:\n  n: [100]\n", "j.yaml, key nodes: missing; expected node counts"),
+    (
+      "kind: hpl\nnodes: [1]\nrepetition: 2\nhpl:\n  n: [100]\n",
+      "j.yaml line 3, key repetition: unknown key; expected one of: name, kind,"
+    ),
+    ("kind: lu\nnodes: [1]\n", "j.yaml line 1, key kind: expected hpl, found 'lu'"),
+    ("nodes: [1]\n", "j.yaml, key kind: missing; expected hpl"),
+    ("kind: hpl\nnodes: []\n", "j.yaml line 2, key nodes: expected at least one node count, found []"),
+    (
+      "kind: hpl\nnodes: [1, two]\n",
+      "j.yaml line 2, key nodes: expected a positive node count or a range like 1-22, found 'two'"
+    ),
+    (
+      "kind: hpl\nnodes: [1]\nranks_per_node: 0\n",
+      "j.yaml line 3, key ranks_per_node: expected a positive integer, found '0'"
+    ),
+    (
+      "kind: hpl\nnodes: [1]\nhpl:\n  memory_fractions: [0.2, 1.5]\n",
+      "j.yaml line 4, key hpl.memory_fractions: expected a list of fractions in (0, 1], found '1.5'"
+    ),
+    (
+      "kind: hpl\nnodes: [1]\nhpl:\n  memory_fractions: []\n",
+      "j.yaml line 4, key hpl.memory_fractions: expected a non-empty list of fractions in (0, 1], found []"
+    ),
+    ("kind: hpl\nnodes: [1]\nhpl:\n  nb: [192]\n", "j.yaml line 4: give exactly one of memory_fractions"),
+    ("kind: hpl\nnodes: [1]\nhpl:\n  n: [1000]\n  memory_fractions: [0.2]\n", "give exactly one of memory_fractions"),
+    (
+      "kind: hpl\nnodes: [1]\nhpl:\n  n: [1000]\n  grid: round\n",
+      "j.yaml line 5, key hpl.grid: expected square, flat or tall, found 'round'"
+    ),
+    (
+      "kind: hpl\nnodes: [1]\ntarget:\n  hostfile: h\n  cluster: c\nhpl:\n  n: [1000]\n",
+      "j.yaml line 3, key target: give exactly one of hostfile: PATH, cluster: NAME"
+    ),
+    (
+      "kind: hpl\nnodes: [1]\ntelemetry: often\nhpl:\n  n: [1000]\n",
+      "j.yaml line 3, key telemetry: expected off or a time span like 10s, found 'often'"
+    ),
+    (
+      "kind: hpl\nnodes: [1]\nmemory_per_node: lots\nhpl:\n  n: [1000]\n",
+      "j.yaml line 3, key memory_per_node: expected a size like 4GiB or 512MiB, found 'lots'"
+    ),
+    (
+      "kind: hpl\nnodes: [1]\non_failure: retry\nhpl:\n  n: [1000]\n",
+      "j.yaml line 3, key on_failure: expected continue or stop, found 'retry'"
+    ),
+    ("kind: hpl\nnodes: [1\n", "j.yaml line 3: is not valid YAML"),
+    ("- kind: hpl\n", "j.yaml line 1: expected a mapping of keys"),
+    ("kind: hpl\nnodes: [1]\nhpl: 5\n", "j.yaml line 3, key hpl: expected a mapping of keys"),
+    ("name: ../etc\nkind: hpl\nnodes: [1]\nhpl:\n  n: [1000]\n", "j.yaml line 1, key name: expected letters, digits"),
+  ])
+  func malformedJobsAreNamed(text: String, expected: String) {
+    #expect {
+      try JobFile(parsing: text, path: "j.yaml")
+    } throws: { error in
+      "\(error)".hasPrefix(expected) || "\(error)".contains(expected)
+    }
+  }
+
+  @Test func planSizesEachPointFromTheNodesItUses() throws {
+    let job = try JobFile(
+      parsing: """
+        kind: hpl
+        target:
+          hostfile: h
+        nodes: [2, 1]
+        ranks_per_node: 2
+        memory_per_node: 1GiB
+        repetitions: 2
+        hpl:
+          memory_fractions: [0.5]
+          nb: [100]
+        """, path: "j.yaml")
+    let target = LaunchTarget(kind: .hostfile(path: "h"), hosts: ["a", "b", "c"])
+    let resources = try #require(SweepPlanner.describedResources(job: job, target: target))
+    let plan = try SweepPlanner.plan(job: job, target: target, resources: resources)
+    #expect(
+      plan.points.map(\.id) == [
+        "nodes01-mem0.50-nb100-rep1", "nodes01-mem0.50-nb100-rep2", "nodes02-mem0.50-nb100-rep1",
+        "nodes02-mem0.50-nb100-rep2",
+      ])
+    // 1 node: 0.5 GiB for the matrix → N = 8100 (8·8100² = 524.9 MB ≤ 536.9 MB; 8200 would not fit).
+    #expect(plan.points[0].n == 8100 && plan.points[0].grid == GridShape(rows: 1, columns: 2))
+    // 2 nodes: 1 GiB → N = 11500 (8·11500² = 1.058 GB ≤ 1.074 GB).
+    #expect(plan.points[2].n == 11500 && plan.points[2].grid == GridShape(rows: 2, columns: 2))
+    #expect(plan.points[2].hosts == ["a", "b"])
+    #expect(plan.points[2].dat.contains("11500        Ns"))
+
+    var tooMany = job
+    tooMany.nodes = [4]
+    #expect {
+      try SweepPlanner.plan(job: tooMany, target: target, resources: resources)
+    } throws: { error in
+      "\(error)" == "j.yaml line 4, key nodes: 4 nodes asked for, but h has 3 hosts"
+    }
+  }
+
+  @Test func shippedJobsParseAndPlan() throws {
+    let jobs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("jobs")
+    let rock = try JobFile.read(path: jobs.appendingPathComponent("rockpro64-22.yaml").path)
+    #expect(rock.nodes == Array(1...22) && rock.hpl.memoryFractions == [0.2, 0.8])
+    let hosts = (1...22).map { String(format: "rockpro64-%02d", $0) }
+    let target = LaunchTarget(kind: .hostfile(path: "hostfiles/rockpro64-22"), hosts: hosts)
+    let plan = try SweepPlanner.plan(
+      job: rock, target: target, resources: try #require(SweepPlanner.describedResources(job: rock, target: target)))
+    #expect(plan.points.count == 44)
+    #expect(plan.points.last?.ranks == 132 && plan.points.last?.grid == GridShape(rows: 11, columns: 12))
+    for name in ["this-machine.yaml", "local-quick.yaml"] {
+      _ = try JobFile.read(path: jobs.appendingPathComponent(name).path)
+    }
+  }
+}
