@@ -1,7 +1,8 @@
 /// One record of an RFC 4180 CSV text, with the line it starts on.
 ///
 /// Quoted fields may hold commas, doubled quotes and line breaks. Both `\n` and `\r\n` end a
-/// record. ``CSVTable`` builds on it to read whole files; use this directly only to split text.
+/// record. ``CSVTable`` and ``CSVRowReader`` build on it to read files; use this directly only
+/// to split text, or ``CSVRecordReader`` to stream a file's records.
 public struct CSVRecord: Sendable, Equatable {
   /// The unquoted fields.
   public var fields: [String]
@@ -19,69 +20,11 @@ public struct CSVRecord: Sendable, Equatable {
 
   /// Splits `text` into records. Never fails: malformed records carry a ``problem``.
   public static func parse(_ text: String) -> [CSVRecord] {
+    var parser = CSVRecordParser()
     var records: [CSVRecord] = []
-    var fields: [String] = []
-    var field = ""
-    var line = 1
-    var start = 1
-    var inQuotes = false
-    var afterQuote = false  // just closed a quoted field
-    var problem: String?
-    var characters = text.makeIterator()
-    var pending: Character? = nil
-
-    func finish(terminated: Bool) {
-      fields.append(field)
-      records.append(
-        CSVRecord(fields: fields, line: start, terminated: terminated, problem: problem))
-      fields = []
-      field = ""
-      problem = nil
-      afterQuote = false
-    }
-
-    while let character = pending ?? characters.next() {
-      pending = nil
-      if inQuotes {
-        if character == "\"" {
-          let next = characters.next()
-          if next == "\"" {
-            field.append("\"")
-          } else {
-            inQuotes = false
-            afterQuote = true
-            pending = next
-          }
-        } else {
-          if character.isNewline { line += 1 }
-          field.append(character)
-        }
-        continue
-      }
-      switch character {
-      case ",":
-        fields.append(field)
-        field = ""
-        afterQuote = false
-      case "\n", "\r\n":
-        finish(terminated: true)
-        line += 1
-        start = line
-      case "\"" where field.isEmpty && !afterQuote:
-        inQuotes = true
-      default:
-        if afterQuote || character == "\"" {
-          problem = problem ?? "stray text around a quoted field"
-        }
-        field.append(character)
-      }
-    }
-    if inQuotes {
-      problem = "a quoted field is not closed (cut short?)"
-      finish(terminated: false)
-    } else if !field.isEmpty || !fields.isEmpty || afterQuote {
-      finish(terminated: false)
-    }
+    var text = text
+    text.withUTF8 { parser.feed(UnsafeRawBufferPointer($0), into: &records) }
+    parser.finish(into: &records)
     return records
   }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A CSV file read back whole: its header and its well-formed rows, with columns found by name,
-/// and a warning for each row left out. Results and telemetry files are all read through here.
+/// and a warning for each row left out. Results files are read through here; files of millions
+/// of rows (telemetry) are streamed with ``CSVRowReader``, which keeps the same rules.
 ///
 /// Reading never fails on content, since a run killed mid-write or an edited file must not hide
 /// the rows that are intact. Blank lines and repeated header lines (files concatenated with
@@ -13,18 +14,32 @@ import Foundation
 /// `PATH line N, column C: WHAT; row ignored`.
 public struct CSVTable: Sendable, Equatable {
   /// One well-formed row.
+  ///
+  /// Its fields sit in file order beside a column index shared by every row of the file, so a
+  /// row costs one array rather than a dictionary of its own.
   public struct Row: Sendable, Equatable {
     /// The 1-based line the row starts on.
     public var line: Int
-    /// The fields keyed by their column's name (the first of duplicate columns wins).
-    public var fields: [String: String]
+    private var values: [String]
+    private var columns: [String: Int]
 
+    /// A row with `fields` keyed by column name.
     public init(line: Int, fields: [String: String]) {
-      (self.line, self.fields) = (line, fields)
+      let names = fields.keys.sorted()
+      self.init(
+        line: line, values: names.map { fields[$0]! },
+        columns: Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) }))
     }
 
+    init(line: Int, values: [String], columns: [String: Int]) {
+      (self.line, self.values, self.columns) = (line, values, columns)
+    }
+
+    /// The fields keyed by their column's name (the first of duplicate columns wins).
+    public var fields: [String: String] { columns.mapValues { values[$0] } }
+
     /// The field of `column`, empty when the header has no such column.
-    public subscript(column: String) -> String { fields[column] ?? "" }
+    public subscript(column: String) -> String { columns[column].map { values[$0] } ?? "" }
 
     /// The field of `column` converted by `convert`; `nil` when the field is empty. Throws,
     /// saying `expected EXPECTED, found 'TEXT'`, when `convert` returns `nil`.
@@ -36,13 +51,10 @@ public struct CSVTable: Sendable, Equatable {
       }
       return value
     }
-  }
 
-  /// A row left out, kept with its line so that warnings can be merged in file order.
-  private struct Issue: Sendable, Equatable {
-    var line: Int
-    var column: String? = nil
-    var message: String
+    public static func == (left: Row, right: Row) -> Bool {
+      left.line == right.line && left.fields == right.fields
+    }
   }
 
   /// The file's path, as given; it starts every warning.
@@ -51,48 +63,37 @@ public struct CSVTable: Sendable, Equatable {
   public var header: [String]
   /// The well-formed rows, in file order.
   public var rows: [Row]
-  private var issues: [Issue]
+  private var issues: [CSVIssue]
 
   /// A warning for each row left out (or for a header lacking columns), in line order.
-  public var warnings: [String] { issues.map(text) }
+  public var warnings: [String] { issues.map { $0.text(path: path) } }
 
-  /// Reads the file at `path`; throws only when it cannot be read.
+  /// Reads the file at `path` (streamed, see ``CSVRowReader``, with every warning kept);
+  /// throws only when it cannot be read.
   public static func read(path: String, requiredColumns: [String] = []) throws(CSVFileError) -> CSVTable {
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw CSVFileError(path: path, message: "cannot be read: \(error.localizedDescription)")
-    }
-    return CSVTable(parsing: String(decoding: data, as: UTF8.self), path: path, requiredColumns: requiredColumns)
+    let reader = try CSVRowReader(path: path, requiredColumns: requiredColumns, warningLimit: nil)
+    var rows: [Row] = []
+    while let row = try reader.next() { rows.append(row) }
+    return CSVTable(path: path, header: reader.header, rows: rows, issues: reader.issues)
   }
 
   /// Reads `text`, naming it `path` in warnings.
   public init(parsing text: String, path: String, requiredColumns: [String] = []) {
-    (self.path, header, rows, issues) = (path, [], [], [])
-    let records = CSVRecord.parse(text)
-    guard let first = records.first else { return }
-    header = first.fields
-    let missing = requiredColumns.filter { !header.contains($0) }
-    guard missing.isEmpty else {
-      let list = missing.joined(separator: ", ")
-      issues = [Issue(line: 1, message: "the header lacks column(s) \(list); no rows read")]
-      return
-    }
-    for record in records.dropFirst() {
-      if record.fields == [""] || record.fields == header { continue }
-      if let problem = record.problem {
-        issues.append(Issue(line: record.line, message: "\(problem); row ignored"))
-      } else if !record.terminated {
-        issues.append(Issue(line: record.line, message: "the last row has no line end (cut short?); row ignored"))
-      } else if record.fields.count != header.count {
-        let counts = "expected \(header.count) fields, found \(record.fields.count)"
-        issues.append(Issue(line: record.line, message: "\(counts); row ignored"))
-      } else {
-        let fields = Dictionary(zip(header, record.fields), uniquingKeysWith: { first, _ in first })
-        rows.append(Row(line: record.line, fields: fields))
+    var filter = CSVRowFilter(requiredColumns: requiredColumns)
+    var rows: [Row] = []
+    var issues: [CSVIssue] = []
+    for record in CSVRecord.parse(text) {
+      switch filter.take(record) {
+      case .row(let row): rows.append(row)
+      case .skipped: break
+      case .issue(let issue): issues.append(issue)
       }
     }
+    self.init(path: path, header: filter.header, rows: rows, issues: issues)
+  }
+
+  private init(path: String, header: [String], rows: [Row], issues: [CSVIssue]) {
+    (self.path, self.header, self.rows, self.issues) = (path, header, rows, issues)
   }
 
   /// The values `convert` makes of the rows, leaving out each row it throws for, and every
@@ -105,15 +106,10 @@ public struct CSVTable: Sendable, Equatable {
       do {
         values.append(try convert(row))
       } catch {
-        all.append(Issue(line: row.line, column: error.column, message: "\(error.message); row ignored"))
+        all.append(CSVIssue(row: row, error: error))
       }
     }
     // Lines never tie: a row is either left out by the table or handed to `convert`.
-    return (values, all.sorted { $0.line < $1.line }.map(text))
-  }
-
-  private func text(_ issue: Issue) -> String {
-    let place = issue.column.map { "\(path) line \(issue.line), column \($0)" } ?? "\(path) line \(issue.line)"
-    return "\(place): \(issue.message)"
+    return (values, all.sorted { $0.line < $1.line }.map { $0.text(path: path) })
   }
 }

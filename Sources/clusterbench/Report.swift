@@ -1,6 +1,66 @@
 import ArgumentParser
+import ClusterBench
+import Foundation
 
+/// `clusterbench report [--results PATH] [--sweep NAME] [--out PATH]`: one self-contained HTML
+/// file with the charts and the compare table. Reads files only, so MPI is never started.
 struct Report: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "report", abstract: "(being built)")
-  func run() throws { throw ValidationError("clusterbench report is being built") }
+  static let configuration = CommandConfiguration(
+    abstract: "Write an HTML report: GFLOPS against nodes, temperatures, memory per node, the compare table.",
+    discussion: """
+      Writes one HTML file that needs no network to view (inline SVG charts and CSS, no \
+      script): HPL GFLOPS against node count with one line per memory fraction, each node's \
+      temperature over time, the average temperature per node, the memory used per node, and \
+      the table of 'clusterbench compare'. Each chart has axes with units and a legend, and a \
+      note where data was unavailable (no thermal sensor on a VM, no telemetry, no PASSED \
+      result). The timeline shows the runs of --sweep, or else the latest run with telemetry \
+      and the other runs of its sweep; it keeps at most --timeline-points points per node. The \
+      file is written whole (a temporary file renamed into place). Broken rows are left out \
+      with a warning naming the file and line on standard error.
+
+      Examples:
+        clusterbench report
+        clusterbench report --sweep this-machine --out results/this-machine.html
+        clusterbench report --results /mnt/cluster/results/hpl.csv --out rock.html
+        chromium --headless --screenshot=report.png file://$PWD/results/report.html
+      """)
+
+  @Option(help: ArgumentHelp("The results file; sweeps/ and runs/ are read beside it.", valueName: "PATH"))
+  var results = "results/hpl.csv"
+
+  @Option(help: ArgumentHelp("Only this sweep (a folder under results/sweeps/).", valueName: "NAME"))
+  var sweep: String?
+
+  @Option(help: ArgumentHelp("The HTML file to write (default: report.html beside the results).", valueName: "PATH"))
+  var out: String?
+
+  @Option(help: ArgumentHelp("The most points per node on the temperature timeline.", valueName: "N"))
+  var timelinePoints = 500
+
+  func validate() throws {
+    guard timelinePoints >= 2 else { throw ValidationError("--timeline-points must be at least 2") }
+  }
+
+  func run() throws {
+    let path =
+      out ?? URL(fileURLWithPath: results).deletingLastPathComponent().appendingPathComponent("report.html").path
+    do {
+      let comparison = try Comparison.load(
+        resultsPath: results, sweep: sweep, timeline: true, timelinePoints: timelinePoints)
+      for warning in comparison.warnings {
+        printError("clusterbench report: warning: \(warning)")
+      }
+      try AtomicFile.write(HTMLReport(comparison: comparison).render(), to: path)
+      printError(
+        "clusterbench report: wrote \(path): \(comparison.table.rows.count) line(s) in the table, "
+          + "\(comparison.telemetry.runs.count) run(s) with telemetry")
+    } catch {
+      printError("clusterbench report: error: \(error.description)")
+      throw ExitCode.failure
+    }
+  }
+
+  private func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
 }

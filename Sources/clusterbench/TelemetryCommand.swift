@@ -33,8 +33,10 @@ struct TelemetryCommand: ParsableCommand {
 
     func run() throws {
       let telemetry: TelemetryFolder
+      let summary: TelemetrySummary
       do {
-        telemetry = try TelemetryFolder(path: folder)
+        // Streamed: memory grows with the nodes, not with the rows of a long monitor.
+        (summary, telemetry) = try TelemetrySummary.scan(path: folder)
       } catch {
         printError("clusterbench: error: \(error.description)")
         throw ExitCode.failure
@@ -42,7 +44,6 @@ struct TelemetryCommand: ParsableCommand {
       for warning in telemetry.warnings {
         printError("clusterbench: warning: \(warning)")
       }
-      let summary = TelemetrySummary(telemetry)
       print(csv ? summary.csv() : summary.table(), terminator: "")
     }
 

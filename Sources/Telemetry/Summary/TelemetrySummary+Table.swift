@@ -12,8 +12,7 @@ extension TelemetrySummary {
       "host", "sensor type", "max °C", "mean °C", "readings", "peak mem", "peak mem %", "peak rank RSS",
       "mean CPU %", "received", "transmitted", "samples", "first (UTC)", "last (UTC)", "note",
     ]
-    let leftAligned: Set<Int> = [0, 1, 12, 13, 14]
-    var lines = [header]
+    var table = TextTable(header: header, leftAligned: [0, 1, 12, 13, 14])
     for node in nodes {
       let nodeColumns = [
         Self.text(node.memUsedPeakBytes, Self.humanBytes), Self.text(node.memUsedPeakPercent, Self.oneDecimal),
@@ -27,24 +26,15 @@ extension TelemetrySummary {
       }
       for (index, sensor) in (sensors.isEmpty ? [["-", "-", "-", "-"]] : sensors).enumerated() {
         let first = index == 0
-        lines.append(
+        table.rows.append(
           [first ? node.host : ""] + sensor + (first ? nodeColumns : Array(repeating: "", count: nodeColumns.count)))
       }
     }
-
-    let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
-    return lines.map { line in
-      let cells = line.enumerated().map { column, cell in
-        let padding = String(repeating: " ", count: widths[column] - cell.count)
-        if column == line.count - 1 { return cell }  // the note: nothing to align after it
-        return leftAligned.contains(column) ? cell + padding : padding + cell
-      }
-      return cells.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-    }.joined(separator: "\n") + "\n"
+    return table.render()
   }
 
   /// `bytes` in the largest binary unit that keeps the number at least 1: `512 B`, `1.2 GiB`.
-  static func humanBytes(_ bytes: UInt64) -> String {
+  public static func humanBytes(_ bytes: UInt64) -> String {
     guard bytes >= 1024 else { return "\(bytes) B" }
     let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
     var value = Double(bytes) / 1024

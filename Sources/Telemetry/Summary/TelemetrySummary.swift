@@ -74,43 +74,70 @@ public struct TelemetrySummary: Sendable, Equatable {
 
   /// Summarizes `folder`'s rows.
   public init(_ folder: TelemetryFolder) {
-    var order: [String] = []
-    var nodes: [String: Accumulator] = [:]
-    func node(_ host: String) -> String {
+    var builder = Builder()
+    for row in folder.thermal { builder.consume(row) }
+    for row in folder.memory { builder.consume(row) }
+    for row in folder.cpu { builder.consume(row) }
+    for row in folder.network { builder.consume(row) }
+    self = builder.summary(metadata: folder.metadata)
+  }
+
+  /// Summarizes the folder at `path` in one streamed pass (see
+  /// ``TelemetryFolder/scan(path:files:into:)``), without keeping its rows; the folder returned has the
+  /// metadata and the warnings.
+  public static func scan(path: String) throws(TelemetryFolderError) -> (
+    summary: TelemetrySummary, folder: TelemetryFolder
+  ) {
+    var builder = Builder()
+    let folder = try TelemetryFolder.scan(path: path, into: &builder)
+    return (builder.summary(metadata: folder.metadata), folder)
+  }
+
+  /// Builds a summary from rows handed over one at a time: running totals per node, so memory
+  /// grows with the nodes, not the rows. Feed it with ``TelemetryFolder/scan(path:files:into:)`` (or
+  /// from another consumer that needs the same pass), then call ``summary(metadata:)``.
+  public struct Builder: TelemetryRowConsumer, Sendable {
+    private var order: [String] = []
+    private var nodes: [String: Accumulator] = [:]
+
+    public init() {}
+
+    public mutating func consume(_ row: TelemetryRow.Thermal) { nodes[register(row.host)]!.add(row) }
+    public mutating func consume(_ row: TelemetryRow.Memory) { nodes[register(row.host)]!.add(row) }
+    public mutating func consume(_ row: TelemetryRow.CPU) { nodes[register(row.host)]!.add(row) }
+    public mutating func consume(_ row: TelemetryRow.Network) { nodes[register(row.host)]!.add(row) }
+
+    /// The summary of the rows so far. Nodes the metadata names come first, in its order (then
+    /// those it names only for their problems, sorted), then the others in order of their first
+    /// row; the metadata's problems become each node's notes.
+    public func summary(metadata: RunMetadata?) -> TelemetrySummary {
+      // Hosts with problems but missing from `hosts` still get their line, after the listed ones.
+      let named = (metadata?.hosts ?? []) + (metadata?.problems.keys.sorted() ?? [])
+      var seen = Set<String>()
+      let hosts = (named + order).filter { seen.insert($0).inserted }
+      return TelemetrySummary(
+        nodes: hosts.map { host in
+          let accumulator = nodes[host] ?? Accumulator(host: host)
+          var summary = accumulator.finished
+          summary.notes = metadata?.problems[host] ?? []
+          if accumulator.rows == 0 && named.contains(host) { summary.notes.append(TelemetrySummary.noSamplesNote) }
+          return summary
+        })
+    }
+
+    /// `host`, with running totals created on its first row.
+    private mutating func register(_ host: String) -> String {
       if nodes[host] == nil {
         order.append(host)
         nodes[host] = Accumulator(host: host)
       }
       return host
     }
-    let metadata = folder.metadata
-    // Hosts with problems but missing from `hosts` still get their line, after the listed ones.
-    let named = (metadata?.hosts ?? []) + (metadata?.problems.keys.sorted() ?? [])
-    for host in named { _ = node(host) }
-
-    for row in folder.thermal {
-      nodes[node(row.host)]!.add(row)
-    }
-    for row in folder.memory {
-      nodes[node(row.host)]!.add(row)
-    }
-    for row in folder.cpu {
-      nodes[node(row.host)]!.add(row)
-    }
-    for row in folder.network {
-      nodes[node(row.host)]!.add(row)
-    }
-    self.nodes = order.map { host in
-      var summary = nodes[host]!.finished
-      summary.notes = metadata?.problems[host] ?? []
-      if nodes[host]!.rows == 0 && named.contains(host) { summary.notes.append(Self.noSamplesNote) }
-      return summary
-    }
   }
 }
 
 /// Running totals of one node while the rows are read.
-private struct Accumulator {
+private struct Accumulator: Sendable {
   var node: TelemetrySummary.Node
   var sensorTypes: [String] = []
   var temperatures: [String: (max: Double, sum: Double, count: Int)] = [:]

@@ -1,0 +1,137 @@
+import Foundation
+import HPL
+
+/// results/hpl.csv joined with the sweeps' `points.csv` files by run id: each result with its
+/// node count, memory fraction and sweep, and each run's telemetry folder.
+///
+/// A result whose run belongs to a sweep point takes the point's node count and memory fraction;
+/// any other result counts its distinct hosts as nodes, with the memory fraction unknown. Broken
+/// rows of any file are left out with a warning naming the file and line.
+public struct ResultsCatalog: Sendable {
+  /// One row of results/hpl.csv with what the sweeps say about its run.
+  public struct Result: Sendable, Equatable {
+    public var row: ResultRow
+    /// The sweep's nodes, or the row's distinct hosts when its run is in no sweep.
+    public var nodes: Int
+    /// The share of memory N was sized for; `nil` when unknown (no sweep, or N given).
+    public var memoryFraction: Double?
+    /// The sweep (its folder's name under `sweeps/`); `nil` when the run is in none.
+    public var sweep: String?
+
+    public init(row: ResultRow, nodes: Int, memoryFraction: Double?, sweep: String?) {
+      (self.row, self.nodes, self.memoryFraction, self.sweep) = (row, nodes, memoryFraction, sweep)
+    }
+  }
+
+  /// A sweep's point, with the sweep's name.
+  public struct Point: Sendable, Equatable {
+    public var sweep: String
+    public var record: SweepPointRecord
+
+    public init(sweep: String, record: SweepPointRecord) { (self.sweep, self.record) = (sweep, record) }
+  }
+
+  /// The results file, as given.
+  public var resultsPath: String
+  /// The folder holding it, where `sweeps/` and `runs/` are.
+  public var resultsFolder: String
+  /// The selected results (all, or those of the selected sweep), in file order.
+  public var results: [Result]
+  /// The selected sweeps' points, sweeps sorted by name, points in file order.
+  public var points: [Point]
+  /// The sweeps read, sorted.
+  public var sweeps: [String]
+  /// Broken rows and unreadable files, each naming the file (and line).
+  public var warnings: [String]
+
+  public init(
+    resultsPath: String, resultsFolder: String, results: [Result], points: [Point], sweeps: [String],
+    warnings: [String] = []
+  ) {
+    (self.resultsPath, self.resultsFolder, self.results, self.points) = (resultsPath, resultsFolder, results, points)
+    (self.sweeps, self.warnings) = (sweeps, warnings)
+  }
+
+  /// Reads `resultsPath` and every `sweeps/<name>/points.csv` beside it, or only sweep `sweep`.
+  ///
+  /// Throws when the results file cannot be read and no sweep has points, or when `sweep` does
+  /// not exist (naming the sweeps that do).
+  public static func load(resultsPath: String, sweep: String? = nil) throws(CompareError) -> ResultsCatalog {
+    // Kept as the user wrote it (relative stays relative), so warnings name files as they would.
+    let parent = (resultsPath as NSString).deletingLastPathComponent
+    let resultsFolder = parent.isEmpty ? "." : parent
+    var warnings: [String] = []
+
+    let sweepsFolder = Self.join(resultsFolder, "sweeps")
+    let available = ((try? FileManager.default.contentsOfDirectory(atPath: sweepsFolder)) ?? [])
+      .filter { FileManager.default.fileExists(atPath: "\(sweepsFolder)/\($0)/\(SweepPointRecord.fileName)") }
+      .sorted()
+    if let sweep, !available.contains(sweep) {
+      let known = available.isEmpty ? "there is none" : "there are " + available.joined(separator: ", ")
+      throw CompareError(
+        "no sweep '\(sweep)': \(sweepsFolder)/\(sweep)/\(SweepPointRecord.fileName) does not exist (\(known))")
+    }
+    let sweeps = sweep.map { [$0] } ?? available
+    var points: [Point] = []
+    for name in sweeps {
+      let path = "\(sweepsFolder)/\(name)/\(SweepPointRecord.fileName)"
+      do {
+        let (records, pointWarnings) = try SweepPointRecord.read(path: path)
+        points += records.map { Point(sweep: name, record: $0) }
+        warnings += pointWarnings
+      } catch {
+        warnings.append(error.description)
+      }
+    }
+
+    var rows: [ResultRow] = []
+    do {
+      let read = try ResultsCSV.read(path: resultsPath)
+      rows = read.rows
+      warnings = read.warnings + warnings  // the results file's first: it is named on the command line
+    } catch {
+      guard !points.isEmpty else {
+        throw CompareError("\(error.description) (hplswift and clusterbench submit write it; pass another path?)")
+      }
+      warnings.insert(error.description, at: 0)
+    }
+
+    var pointOfRun: [String: Point] = [:]
+    for point in points where !point.record.runID.isEmpty && pointOfRun[point.record.runID] == nil {
+      pointOfRun[point.record.runID] = point
+    }
+    var results: [Result] = []
+    for row in rows {
+      if let point = pointOfRun[row.runID] {
+        results.append(
+          Result(row: row, nodes: point.record.nodes, memoryFraction: point.record.memoryFraction, sweep: point.sweep))
+      } else if sweep == nil {
+        results.append(Result(row: row, nodes: max(1, row.hosts.count), memoryFraction: nil, sweep: nil))
+      }
+    }
+    return ResultsCatalog(
+      resultsPath: resultsPath, resultsFolder: resultsFolder, results: results, points: points, sweeps: sweeps,
+      warnings: warnings)
+  }
+
+  /// The telemetry folder of run `runID` when it exists: the point's `run_folder` (relative to
+  /// the results folder) when a sweep recorded one, else `runs/<run id>`.
+  public func telemetryFolder(runID: String, point: SweepPointRecord? = nil) -> String? {
+    guard !runID.isEmpty else { return nil }
+    var candidates: [String] = []
+    if let folder = point?.runFolder, !folder.isEmpty {
+      candidates.append(folder.hasPrefix("/") ? folder : Self.join(resultsFolder, folder))
+    }
+    candidates.append(Self.join(resultsFolder, "runs/" + runID))
+    return candidates.first { path in
+      var isFolder: ObjCBool = false
+      return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+    }
+  }
+
+  /// `folder/name`, or `name` alone in the working directory, so that warnings name files as the
+  /// user would (`sweeps/x/points.csv`, not `./sweeps/x/points.csv`).
+  private static func join(_ folder: String, _ name: String) -> String {
+    folder == "." ? name : folder + "/" + name
+  }
+}

@@ -1,0 +1,67 @@
+/// The telemetry of the runs being compared: each run's folder read once, in one streamed pass
+/// (see ``RunTelemetryDigest``), and the temperature timeline of a chosen set of them drawn in
+/// the same pass.
+public struct TelemetryDigests: Sendable {
+  /// The digests of the runs that have a telemetry folder, by run id.
+  public var runs: [String: RunTelemetryDigest]
+  /// The timeline of the runs in `timelineRunIDs` (empty when none was asked for).
+  public var timeline: TemperatureTimeline
+  /// The runs actually drawn on the timeline (those with a readable folder), in the order read.
+  public var timelineRuns: [String]
+  /// Unreadable folders and broken rows, each naming the file (and line).
+  public var warnings: [String]
+
+  public init(
+    runs: [String: RunTelemetryDigest] = [:], timeline: TemperatureTimeline = TemperatureTimeline(),
+    timelineRuns: [String] = [], warnings: [String] = []
+  ) {
+    (self.runs, self.timeline, self.timelineRuns, self.warnings) = (runs, timeline, timelineRuns, warnings)
+  }
+
+  /// Reads the folder of every run in `runs` that has one; the runs in `timelineRunIDs` also
+  /// feed the timeline, at most `pointLimit` points per node.
+  public static func read(runs: [CatalogRun], timelineRunIDs: Set<String> = [], pointLimit: Int = 500)
+    -> TelemetryDigests
+  {
+    var digests = TelemetryDigests(timeline: TemperatureTimeline(pointLimit: pointLimit))
+    for run in runs {
+      guard let folder = run.telemetryFolder else { continue }
+      let drawn = timelineRunIDs.contains(run.runID)
+      var timeline: TemperatureTimeline? = drawn ? digests.timeline : nil
+      if drawn { digests.timeline = TemperatureTimeline(pointLimit: pointLimit) }  // moved out, not copied
+      do {
+        let (digest, warnings) = try RunTelemetryDigest.read(runID: run.runID, folder: folder, timeline: &timeline)
+        digests.runs[run.runID] = digest
+        digests.warnings += warnings
+        if drawn { digests.timelineRuns.append(run.runID) }
+      } catch {
+        digests.warnings.append(error.description)
+      }
+      if let timeline { digests.timeline = timeline }
+    }
+    if digests.timeline.unreadableTimestamps > 0 {
+      digests.warnings.append(
+        "\(digests.timeline.unreadableTimestamps) temperature sample(s) left off the timeline: "
+          + "their timestamp is not ISO 8601 UTC (YYYY-MM-DDTHH:MM:SS[.fff]Z)")
+    }
+    return digests
+  }
+
+  /// The figures of each node over the runs in `runIDs` (a node in several runs merged), in order
+  /// of first appearance.
+  public func nodes<Runs: Sequence<String>>(of runIDs: Runs) -> [NodeTelemetry] {
+    var order: [String] = []
+    var merged: [String: NodeTelemetry] = [:]
+    for runID in runIDs {
+      for node in runs[runID]?.nodes ?? [] {
+        if merged[node.host] == nil {
+          order.append(node.host)
+          merged[node.host] = node
+        } else {
+          merged[node.host]!.merge(node)
+        }
+      }
+    }
+    return order.map { merged[$0]! }
+  }
+}
