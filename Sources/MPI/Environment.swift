@@ -89,10 +89,15 @@ public enum MPIEnvironment {
   /// sockets before finalizing. UCX then sees its TCP peers as gone, prints a few ERROR/WARN
   /// lines, the flush completes and every rank returns normally. ``finalizeWatchdogFired`` tells afterwards whether that happened, so a program
   /// can say why UCX complained; the results written before finalize are complete either way.
+  /// Before that, when the job can use TCP between processes, every rank exchanges one empty
+  /// message with every other rank, waits at a barrier and pauses 0.3 s, which keeps the hang
+  /// from happening at all in every trial so far (see `FinalizeQuiesce`;
+  /// `CLUSTERBENCH_FINALIZE_QUIESCE=off` skips it).
   /// Calling it when MPI is not running, or a second time, does nothing.
   /// The corresponding C function is `MPI_Finalize`.
   public static func finalize() throws {
     guard CMPI.initialized(), !CMPI.finalized() else { return }
+    try FinalizeQuiesce.runIfNeeded()
     let value = getenv(finalizeWatchdogEnvironmentVariable).map { String(cString: $0) }
     let watch = FinalizeWatchdog.boundSeconds(environmentValue: value).flatMap {
       FinalizeWatchdog.arm(seconds: $0)

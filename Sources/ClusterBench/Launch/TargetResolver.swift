@@ -34,7 +34,7 @@ public enum TargetResolver {
 
   /// The emulated cluster `name` as a launch target.
   public static func emulated(_ name: String) throws -> LaunchTarget {
-    try EmulatedClusterTargets.launchTarget(name)
+    try EmulatedCluster.launchTarget(name: name)
   }
 
   /// Each host's memory and cores, in host order, for the first `count` hosts: from the job's
@@ -80,12 +80,5 @@ public enum TargetResolver {
     return zip(hosts, nodes).map {
       NodeResources(host: $0, memTotalBytes: $1.memTotalBytes, memAvailableBytes: $1.memAvailableBytes, cores: $1.cores)
     }
-  }
-}
-
-/// Emulated clusters as launch targets (provided by the emulation code).
-enum EmulatedClusterTargets {
-  static func launchTarget(_ name: String) throws -> LaunchTarget {
-    throw SweepError(message: "emulated cluster \(name): not available in this build yet")
   }
 }

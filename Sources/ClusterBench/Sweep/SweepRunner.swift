@@ -127,7 +127,7 @@ public struct SweepRunner {
       progress(
         "point \(number + 1) of \(pending.count): \(point.id): N=\(point.n) NB=\(point.nb) "
           + "P×Q=\(point.grid.rows)×\(point.grid.columns) on \(point.nodes) node\(point.nodes == 1 ? "" : "s") "
-          + "(\(point.ranks) ranks); elapsed \(Self.duration(Date().timeIntervalSince(started)))"
+          + "(\(point.ranks) rank\(point.ranks == 1 ? "" : "s")); elapsed \(Self.duration(Date().timeIntervalSince(started)))"
           + (done.isEmpty ? "" : ", about \(Self.duration(estimate(pending[number...], done: done))) left"))
       let record = try runPoint(point, done: done)
       if record == nil {
@@ -268,8 +268,9 @@ public struct SweepRunner {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
   }
 
-  /// `1h02m`, `3m05s`, `42s`.
+  /// `1h02m`, `3m05s`, `42s`, `0.6s`.
   public static func duration(_ seconds: Double) -> String {
+    if seconds < 9.95 { return String(format: "%.1fs", max(0, seconds)) }
     let total = Int(seconds.rounded())
     if total >= 3600 { return String(format: "%dh%02dm", total / 3600, total % 3600 / 60) }
     if total >= 60 { return String(format: "%dm%02ds", total / 60, total % 60) }

@@ -1,0 +1,95 @@
+import Foundation
+
+/// What `clusterbench cluster up` is asked to build: how many nodes, their cores, memory, CPU
+/// shares and links, the cluster's name and its private subnet. Every value is checked here,
+/// before anything is created.
+public struct ClusterSpec: Sendable, Equatable {
+  public var naming: ClusterNaming
+  public var nodeCount: Int
+  /// Cores each node has; its CPU quota is `coresPerNode × cpuShares[i]` CPUs.
+  public var coresPerNode: Int
+  /// Each node's hard memory limit.
+  public var memoryPerNodeBytes: UInt64
+  /// The rate of each node's link, both directions; `nil` leaves links unshaped.
+  public var bandwidth: LinkRate?
+  /// A one-way delay for each link, in `tc` syntax (`2ms`); needs the kernel's netem qdisc.
+  public var delay: String?
+  /// The fraction of its cores each node may use, one per node, in (0, 1].
+  public var cpuShares: [Double]
+  public var subnet: IPv4Subnet
+
+  /// The subnet used when none is given.
+  public static let defaultSubnet = "10.213.0.0/24"
+  /// The name used when none is given.
+  public static let defaultName = "emu"
+
+  /// Checks and completes a request. `coresPerNode` defaults to this machine's CPUs divided by
+  /// the nodes (at least 1), `memoryPerNodeBytes` to its memory divided by the nodes, and
+  /// `cpuShares` to 1 for every node; one share applies to every node.
+  public init(
+    name: String = ClusterSpec.defaultName, nodes: Int, coresPerNode: Int? = nil, memoryPerNodeBytes: UInt64? = nil,
+    bandwidth: LinkRate? = nil, delay: String? = nil, cpuShares: [Double]? = nil,
+    subnet: IPv4Subnet? = nil
+  ) throws(ClusterError) {
+    naming = try ClusterNaming(name)
+    guard (1...ClusterNaming.maximumNodes).contains(nodes) else {
+      throw ClusterError(
+        flag: "--nodes", "\(nodes) is out of range: a cluster has 1 to \(ClusterNaming.maximumNodes) nodes")
+    }
+    nodeCount = nodes
+    let cpus = ProcessInfo.processInfo.activeProcessorCount
+    self.coresPerNode = coresPerNode ?? max(1, cpus / nodes)
+    guard (1...1024).contains(self.coresPerNode) else {
+      throw ClusterError(flag: "--cores-per-node", "\(self.coresPerNode) is out of range (1 to 1024)")
+    }
+    let physical = ProcessInfo.processInfo.physicalMemory
+    self.memoryPerNodeBytes = memoryPerNodeBytes ?? (physical / UInt64(nodes)) / 1_048_576 * 1_048_576
+    guard self.memoryPerNodeBytes >= 64 << 20 else {
+      throw ClusterError(flag: "--memory-per-node", "\(self.memoryPerNodeBytes) bytes is too little (at least 64MiB)")
+    }
+    self.bandwidth = bandwidth
+    if let delay {
+      let number = delay.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+      let unit = delay.dropFirst(number.count)
+      guard Double(number) != nil, ["us", "ms", "s"].contains(unit) else {
+        throw ClusterError(flag: "--delay", "'\(delay)' is not a delay; write a number and us, ms or s, e.g. 2ms")
+      }
+    }
+    self.delay = delay
+    let shares = cpuShares ?? [1]
+    guard shares.count == 1 || shares.count == nodes else {
+      throw ClusterError(
+        flag: "--cpu-share", "\(shares.count) values for \(nodes) nodes; give one value for all or one per node")
+    }
+    guard shares.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
+      throw ClusterError(
+        flag: "--cpu-share", "every share must be above 0 and at most 1 (a fraction of the node's cores)")
+    }
+    self.cpuShares = shares.count == 1 ? Array(repeating: shares[0], count: nodes) : shares
+    if let subnet { self.subnet = subnet } else { self.subnet = try IPv4Subnet(Self.defaultSubnet) }
+    guard self.subnet.usableAddresses >= nodes + 1 else {
+      throw ClusterError(
+        flag: "--subnet",
+        "\(self.subnet) has room for \(self.subnet.usableAddresses) addresses; \(nodes) nodes and the bridge need "
+          + "\(nodes + 1)")
+    }
+  }
+
+  /// Parses `--cpu-share`: one number, or a comma-separated list with one per node
+  /// (`1,1,1,0.25`).
+  public static func parseCPUShares(_ text: String) throws(ClusterError) -> [Double] {
+    let values = text.split(separator: ",", omittingEmptySubsequences: false).map {
+      Double($0.trimmingCharacters(in: .whitespaces))
+    }
+    guard !values.isEmpty, !values.contains(nil) else {
+      throw ClusterError(flag: "--cpu-share", "'\(text)' is not a list of numbers such as 1,1,1,0.25")
+    }
+    return values.map { $0! }
+  }
+
+  /// The bridge's address: the subnet's first.
+  public var bridgeAddress: String { subnet.address(1) }
+
+  /// Node `index`'s address (1-based): the subnet's `index + 1`-th.
+  public func nodeAddress(_ index: Int) -> String { subnet.address(index + 1) }
+}
