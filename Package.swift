@@ -13,12 +13,14 @@ let package = Package(
     .executable(name: "hplswift", targets: ["hplswift"]),
     .executable(name: "mpi-selftest", targets: ["mpi-selftest"]),
     .executable(name: "clusterbench", targets: ["clusterbench"]),
+    .executable(name: "cnnswift", targets: ["cnnswift"]),
     .library(name: "MPI", targets: ["MPI"]),
     .library(name: "BLAS", targets: ["BLAS"]),
     .library(name: "HPL", targets: ["HPL"]),
     .library(name: "Telemetry", targets: ["Telemetry"]),
     .library(name: "ClusterTelemetry", targets: ["ClusterTelemetry"]),
     .library(name: "ClusterBench", targets: ["ClusterBench"]),
+    .library(name: "CNN", targets: ["CNN"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +52,15 @@ let package = Package(
     /// the `--telemetry` flag every program shares, and the standalone monitor.
     .target(name: "ClusterTelemetry", dependencies: ["MPI", "Telemetry"], swiftSettings: swiftSettings),
 
+    /// zlib, for gzipped IDX files (Debian's dataset-fashion-mnist ships them gzipped).
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    /// The CNN engine: tensors, layers (one file each), kernels on BLAS, models, data, optimizer.
+    /// Imports BLAS, never MPI.
+    .target(name: "CNN", dependencies: ["BLAS", "CZlib"], swiftSettings: swiftSettings),
+    /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
+    .target(
+      name: "CNNDistributed", dependencies: ["CNN", "MPI", "ClusterTelemetry", "Telemetry", "CSVFiles"],
+      swiftSettings: swiftSettings),
     /// What a node says about itself to the preflight doctor (`hplswift probe`): build, MPI, BLAS,
     /// name resolution, and a timed MPI exchange.
     .target(name: "Preflight", dependencies: ["MPI", "BLAS", "Telemetry"], swiftSettings: swiftSettings),
@@ -82,6 +93,15 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
 
+    /// `cnnswift`: CNN training and inference over MPI.
+    .executableTarget(
+      name: "cnnswift",
+      dependencies: [
+        "CNN", "CNNDistributed", "MPI", "ClusterTelemetry",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: swiftSettings),
+
     /// Checks every MPI call of the `MPI` module under `mpiexec -n K`; the multi-rank tests run it.
     .executableTarget(name: "mpi-selftest", dependencies: ["MPI"], swiftSettings: swiftSettings),
 
@@ -104,6 +124,7 @@ let package = Package(
     .testTarget(
       name: "ClusterBenchTests", dependencies: ["ClusterBench", "HPL", "Telemetry", "TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(name: "CNNTests", dependencies: ["CNN", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "ClusterTelemetryTests", dependencies: ["ClusterTelemetry", "Telemetry"], swiftSettings: swiftSettings),
     .testTarget(

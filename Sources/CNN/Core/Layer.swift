@@ -1,0 +1,28 @@
+/// Whether a forward pass trains (batch statistics, dropout) or infers (running statistics).
+public enum Mode: Sendable {
+  case training, inference
+}
+
+/// One layer of a network: forward and backward written by hand.
+///
+/// `forward` keeps what `backward` needs (its input, a mask, …); `backward` takes dLoss/dOutput
+/// of the last `forward`, adds the parameters' gradients into `Parameter.gradient` (the trainer
+/// zeroes them between steps) and returns dLoss/dInput. Shapes are per batch: the first
+/// dimension is the batch size N, which may change from call to call.
+public protocol Layer: AnyObject {
+  /// A short description for `cnnswift models`: `conv 6@5x5 pad 2`, `dense 120`, `relu`.
+  var summary: String { get }
+  /// Weights and biases (trainable) and running statistics (not), in a fixed order.
+  var parameters: [Parameter] { get }
+  /// The shape of one output sample for one input sample (`[C, H, W]` or `[F]`).
+  func outputShape(for inputShape: [Int]) -> [Int]
+  /// Multiply-adds ×2 of one forward pass for one sample of `inputShape`.
+  func forwardFLOPs(for inputShape: [Int]) -> Int
+  func forward(_ input: Tensor, mode: Mode) -> Tensor
+  func backward(_ outputGradient: Tensor) -> Tensor
+}
+
+extension Layer {
+  public var parameters: [Parameter] { [] }
+  public func forwardFLOPs(for inputShape: [Int]) -> Int { 0 }
+}

@@ -1,0 +1,2 @@
+import CNN
+import MPI
