@@ -109,7 +109,7 @@ let package = Package(
 
     .target(
       name: "TestSupport",
-      dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+      dependencies: ["ClusterBench", .product(name: "Subprocess", package: "swift-subprocess")],
       path: "Tests/TestSupport",
       swiftSettings: swiftSettings),
     .testTarget(name: "MPITests", dependencies: ["MPI", "TestSupport"], swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import ClusterBench
 import Foundation
 import Subprocess
 import Synchronization
@@ -145,9 +146,9 @@ public struct MPIRunner: Sendable {
       return Task {
         try await Task.sleep(for: deadline)
         timedOut.set()
-        let family = ProcessTree.terminate(pid)
+        let family = LauncherStop.terminate(pid)
         try await Task.sleep(for: .seconds(2))
-        ProcessTree.kill(pid, family: family)
+        LauncherStop.kill(pid, family: family)
       }
     }
     result.closureResult.cancel()
@@ -255,45 +256,19 @@ public enum MPIRunnerError: Error, CustomStringConvertible {
   }
 }
 
-/// Stops a launcher and everything it started. Hydra puts its proxies and ranks in sessions of
-/// their own, so the process group alone does not reach them: the descendants are collected
-/// from `/proc` first.
-enum ProcessTree {
-  /// Sends SIGTERM to the launcher, which Hydra forwards to the ranks; returns the processes
+/// Stops a launcher and everything it started (hydra's proxies and ranks live in sessions of
+/// their own): the descendants are collected from `/proc` first, by ClusterBench's `ProcessTree`.
+enum LauncherStop {
+  /// Sends SIGTERM to the launcher, which hydra forwards to the ranks; returns the processes
   /// below it, for ``kill(_:family:)`` if they outlive the grace period.
   static func terminate(_ pid: pid_t) -> [pid_t] {
-    let family = descendants(of: pid)
+    let family = ProcessTree.descendants(of: pid)
     Foundation.kill(pid, SIGTERM)
     return family
   }
 
-  /// Sends SIGKILL to the launcher's process group and to every process below it.
+  /// SIGKILL to the launcher's process group and everything below it.
   static func kill(_ pid: pid_t, family: [pid_t]) {
-    let everyone = Set(family + descendants(of: pid))
-    Foundation.kill(-pid, SIGKILL)
-    for member in everyone { Foundation.kill(member, SIGKILL) }
-  }
-
-  /// Every process below `root`, from the parent links in `/proc/<pid>/stat`.
-  static func descendants(of root: pid_t) -> [pid_t] {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    var children: [pid_t: [pid_t]] = [:]
-    for entry in entries {
-      guard let pid = pid_t(entry),
-        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-        let close = stat.lastIndex(of: ")")
-      else { continue }
-      let fields = stat[stat.index(after: close)...].split(separator: " ")
-      if fields.count > 1, let parent = pid_t(fields[1]) {
-        children[parent, default: []].append(pid)
-      }
-    }
-    var result: [pid_t] = []
-    var queue = children[root] ?? []
-    while let next = queue.popLast() {
-      result.append(next)
-      queue += children[next] ?? []
-    }
-    return result
+    ProcessTree.kill(pid, family: family)
   }
 }

@@ -214,9 +214,9 @@ private final class EndingFlags: Sendable {
 
 /// A launcher and everything it started. Hydra puts its proxies and ranks in sessions of their
 /// own, so its process group alone does not reach them: descendants are found through `/proc`.
-enum ProcessTree {
+public enum ProcessTree {
   /// SIGKILL to the program's group and to every process below it (found before and now).
-  static func kill(_ pid: pid_t, family: [pid_t]) {
+  public static func kill(_ pid: pid_t, family: [pid_t]) {
     let everyone = Set(family + descendants(of: pid))
     Glibc.kill(-pid, SIGKILL)
     Glibc.kill(pid, SIGKILL)
@@ -224,7 +224,7 @@ enum ProcessTree {
   }
 
   /// Every process below `root`, from the parent links in `/proc/<pid>/stat`.
-  static func descendants(of root: pid_t) -> [pid_t] {
+  public static func descendants(of root: pid_t) -> [pid_t] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     var children: [pid_t: [pid_t]] = [:]
     for entry in entries {

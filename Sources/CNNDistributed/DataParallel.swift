@@ -1,2 +1,0 @@
-import CNN
-import MPI
