@@ -59,7 +59,7 @@ let package = Package(
     .target(name: "CNN", dependencies: ["BLAS", "CZlib"], swiftSettings: swiftSettings),
     /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
     .target(
-      name: "CNNDistributed", dependencies: ["CNN", "MPI", "ClusterTelemetry", "Telemetry", "CSVFiles"],
+      name: "CNNDistributed", dependencies: ["CNN", "BLAS", "MPI", "ClusterTelemetry", "Telemetry", "CSVFiles"],
       swiftSettings: swiftSettings),
     /// What a node says about itself to the preflight doctor (`hplswift probe`): build, MPI, BLAS,
     /// name resolution, and a timed MPI exchange.

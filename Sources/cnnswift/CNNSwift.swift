@@ -1,8 +1,30 @@
 import ArgumentParser
+import ClusterTelemetry
+import Foundation
+import MPI
 
-/// `cnnswift`: CNN training and inference over MPI (being built).
+/// `cnnswift`: CNN training and inference on BLAS, data-parallel over MPI.
 @main
 struct CNNSwift: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "cnnswift", abstract: "CNN training and inference on BLAS, data-parallel over MPI (being built).")
+    commandName: "cnnswift",
+    abstract: "Train CNNs (LeNet-5, an MLP, CIFAR ResNets) on BLAS, data-parallel over MPI.",
+    discussion: """
+      Examples:
+        cnnswift models --batch 64
+        mpiexec -n 2 cnnswift train --model lenet --batch 64 --epochs 5 --sync batch
+        mpiexec -n 2 cnnswift train --model resnet --layers 20 --batch 32 --data synthetic:2048 --sync end
+      """,
+    subcommands: [Models.self, Train.self])
+
+  /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error.
+  static func main() {
+    do {
+      var command = try parseAsRoot(TelemetryFlag.normalize(Array(CommandLine.arguments.dropFirst())))
+      try command.run()
+    } catch {
+      if (MPIEnvironment.launcherRank ?? 0) == 0 { exit(withError: error) }
+      Foundation.exit(exitCode(for: error).rawValue)
+    }
+  }
 }

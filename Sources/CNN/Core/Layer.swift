@@ -12,6 +12,9 @@ public enum Mode: Sendable {
 public protocol Layer: AnyObject {
   /// A short description for `cnnswift models`: `conv 6@5x5 pad 2`, `dense 120`, `relu`.
   var summary: String { get }
+  /// One word naming the layer type in parameter names (`0.conv.weight`): by default the first
+  /// word of ``summary``.
+  var kind: String { get }
   /// Weights and biases (trainable) and running statistics (not), in a fixed order.
   var parameters: [Parameter] { get }
   /// The shape of one output sample for one input sample (`[C, H, W]` or `[F]`).
@@ -23,6 +26,7 @@ public protocol Layer: AnyObject {
 }
 
 extension Layer {
+  public var kind: String { String(summary.prefix { $0 != " " }) }
   public var parameters: [Parameter] { [] }
   public func forwardFLOPs(for inputShape: [Int]) -> Int { 0 }
 }

@@ -29,6 +29,14 @@ public final class Sequential: Layer {
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
-    layers.reversed().reduce(outputGradient) { $1.backward($0) }
+    var gradient = outputGradient
+    // The gradients between layers are ours once read: their storage goes back to the thread's
+    // pool for the next layer's gradient, rather than to malloc (fresh pages fault on every use).
+    for (step, layer) in layers.reversed().enumerated() {
+      let next = layer.backward(gradient)
+      if step > 0 { Scratch.current.recycle(&gradient, unlessSharedWith: next) }
+      gradient = next
+    }
+    return gradient
   }
 }

@@ -1,0 +1,73 @@
+/// Where the data comes from: the value of `--data`.
+///
+/// - absent, empty or `default`: Debian's Fashion-MNIST, `/usr/share/datasets/fashion-mnist`;
+/// - `synthetic` or `synthetic:N`: N seeded synthetic training images (10,000 if N is absent) of the model's input
+///   shape, and N/6 test images (Fashion-MNIST's ratio);
+/// - `DIR`: a folder of MNIST/Fashion-MNIST IDX files (`train-images-idx3-ubyte[.gz]`, …) or CIFAR-10 batch files
+///   (`data_batch_1.bin` … `data_batch_5.bin`, `test_batch.bin`, or the `cifar-10-batches-bin` folder inside it);
+/// - `mnist:DIR`, `fashion-mnist:DIR`, `cifar10:DIR`: the same with the data set named, since MNIST and
+///   Fashion-MNIST have the same file names but not the same normalization.
+public enum DataSource: Sendable, Equatable, CustomStringConvertible {
+  /// A folder of data files and what they hold.
+  case directory(String, format: DirectoryFormat)
+  /// `count` synthetic training images drawn from `seed`.
+  case synthetic(count: Int, seed: UInt64)
+
+  /// What a folder holds.
+  public enum DirectoryFormat: String, Sendable, Equatable {
+    /// Decided from the files: CIFAR-10 batch files, or IDX files (MNIST when the path names `mnist` but not
+    /// `fashion`, Fashion-MNIST otherwise).
+    case detect
+    case fashionMNIST = "fashion-mnist"
+    case mnist
+    case cifar10
+  }
+
+  /// Where Debian's `dataset-fashion-mnist` installs the data.
+  public static let defaultDirectory = "/usr/share/datasets/fashion-mnist"
+  /// The training images of a bare `synthetic`.
+  public static let defaultSyntheticCount = 10_000
+  /// Debian's Fashion-MNIST.
+  public static let `default` = DataSource.directory(defaultDirectory, format: .fashionMNIST)
+
+  /// Parses a `--data` value (nil when the flag is absent).
+  public init(spec: String?) throws(DataError) {
+    let spec = spec ?? ""
+    if spec.isEmpty || spec == "default" {
+      self = .default
+      return
+    }
+    if spec == "synthetic" {
+      self = .synthetic(count: Self.defaultSyntheticCount, seed: 0)
+      return
+    }
+    if spec.hasPrefix("synthetic:") {
+      let value = spec.dropFirst("synthetic:".count)
+      guard let count = Int(value), count > 0 else {
+        throw DataError(
+          "--data \(spec)", "expected synthetic:N with N a positive whole number of images, got '\(value)'")
+      }
+      self = .synthetic(count: count, seed: 0)
+      return
+    }
+    let prefixes: [(String, DirectoryFormat)] = [
+      ("fashion-mnist:", .fashionMNIST), ("mnist:", .mnist), ("cifar10:", .cifar10), ("cifar-10:", .cifar10),
+    ]
+    for (prefix, format) in prefixes where spec.hasPrefix(prefix) {
+      let path = String(spec.dropFirst(prefix.count))
+      guard !path.isEmpty else { throw DataError("--data \(spec)", "expected a folder after '\(prefix)'") }
+      self = .directory(path, format: format)
+      return
+    }
+    self = .directory(spec, format: .detect)
+  }
+
+  /// The source as a `--data` value.
+  public var description: String {
+    switch self {
+    case .directory(let path, .detect): path
+    case .directory(let path, let format): "\(format.rawValue):\(path)"
+    case .synthetic(let count, _): "synthetic:\(count)"
+    }
+  }
+}

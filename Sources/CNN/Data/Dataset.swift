@@ -1,0 +1,245 @@
+import Foundation
+
+/// A data set ready for training: its files found and checked, nothing but their headers read yet.
+///
+/// Opening checks every file (names, magic numbers, sizes, counts matching) so that a bad folder fails before
+/// training starts; `shard(rank:of:)` then reads only one rank's contiguous part of the training set, and
+/// `load(_:rank:of:)` any part of either set.
+///
+/// ```swift
+/// let data = try Dataset(DataSource(spec: "--data value"), padTo32: true)
+/// let shard = try data.shard(rank: rank, of: size)
+/// for epoch in 0..<epochs {
+///   let order = shard.epochOrder(epoch: epoch, seed: seed)
+///   for start in stride(from: 0, to: order.count, by: batch) {
+///     let (images, labels) = shard.batch(order[start..<min(start + batch, order.count)])
+///     …
+///   }
+/// }
+/// ```
+public struct Dataset: Sendable {
+  /// Which data set it is, which decides the normalization.
+  public enum Kind: String, Sendable, Equatable {
+    case fashionMNIST = "Fashion-MNIST"
+    case mnist = "MNIST"
+    case cifar10 = "CIFAR-10"
+    case synthetic
+  }
+
+  private enum Storage: Sendable {
+    case idx(train: (images: IDXFile, labels: IDXFile), test: (images: IDXFile, labels: IDXFile))
+    case cifar(train: [CIFAR10File], test: CIFAR10File)
+    case synthetic(SyntheticData, train: Int, test: Int)
+  }
+
+  /// The file names of MNIST and Fashion-MNIST, each possibly followed by `.gz`.
+  public static let idxNames = (
+    trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
+    testImages: "t10k-images-idx3-ubyte", testLabels: "t10k-labels-idx1-ubyte"
+  )
+  /// The file names of CIFAR-10's binary version.
+  public static let cifarTrainNames = (1...5).map { "data_batch_\($0).bin" }
+  /// The file name of CIFAR-10's test batch.
+  public static let cifarTestName = "test_batch.bin"
+
+  /// Where the data comes from.
+  public let source: DataSource
+  /// Which data set it is.
+  public let kind: Kind
+  /// The shape of one sample in the files, `[C, H, W]`.
+  public let storedShape: [Int]
+  /// The shape of one sample as delivered, `[C, H, W]` (32 × 32 when padded).
+  public let sampleShape: [Int]
+  /// The number of classes.
+  public let classes: Int
+  /// The normalization applied to every pixel.
+  public let normalization: Normalization
+  /// Whether samples are padded to 32 × 32.
+  public let padTo32: Bool
+  private let storage: Storage
+
+  /// Finds and checks the files of `source`. `syntheticShape` is the sample shape `[C, H, W]` of a synthetic set
+  /// (the model's input); `padTo32` delivers smaller images as 32 × 32.
+  public init(
+    _ source: DataSource = .default, syntheticShape: [Int] = [1, 28, 28], classes: Int = 10, padTo32: Bool = false
+  ) throws(DataError) {
+    self.source = source
+    self.classes = classes
+    self.padTo32 = padTo32
+    switch source {
+    case .synthetic(let count, let seed):
+      let data = SyntheticData(sampleShape: syntheticShape, classes: classes, seed: seed)
+      kind = .synthetic
+      storage = .synthetic(data, train: count, test: max(1, count / 6))
+      storedShape = syntheticShape
+      normalization = .synthetic(channels: syntheticShape[0])
+    case .directory(let path, let format):
+      (kind, storage) = try Self.open(path, format: format)
+      switch storage {
+      case .idx(let train, _): storedShape = [1, train.images.rows, train.images.columns]
+      default: storedShape = CIFAR10File.sampleShape
+      }
+      normalization =
+        switch kind {
+        case .mnist: .mnist
+        case .cifar10: .cifar10
+        default: .fashionMNIST
+        }
+    }
+    let side = max(storedShape[1], storedShape[2], padTo32 ? 32 : 0)
+    sampleShape = padTo32 ? [storedShape[0], side, side] : storedShape
+  }
+
+  /// The number of samples in `partition`.
+  public func count(_ partition: Partition) -> Int {
+    switch (storage, partition) {
+    case (.idx(let train, _), .train): train.labels.count
+    case (.idx(_, let test), .test): test.labels.count
+    case (.cifar(let train, _), .train): train.reduce(0) { $0 + $1.count }
+    case (.cifar(_, let test), .test): test.count
+    case (.synthetic(_, let train, _), .train): train
+    case (.synthetic(_, _, let test), .test): test
+    }
+  }
+
+  /// Rank `rank`'s contiguous shard of the training set, read from the files alone (nothing else is read or held).
+  /// Shard sizes differ by at most one; more ranks than training samples is an error.
+  public func shard(rank: Int, of ranks: Int) throws(DataError) -> DataSplit {
+    try load(.train, rank: rank, of: ranks)
+  }
+
+  /// The whole training set.
+  public func trainingSet() throws(DataError) -> DataSplit { try load(.train) }
+
+  /// The whole test set.
+  public func testSet() throws(DataError) -> DataSplit { try load(.test) }
+
+  /// Rank `rank`'s contiguous share of `partition` (all of it by default). A test set may leave ranks empty; a
+  /// training set may not.
+  public func load(_ partition: Partition, rank: Int = 0, of ranks: Int = 1) throws(DataError) -> DataSplit {
+    precondition(ranks >= 1 && (0..<ranks).contains(rank), "rank \(rank) of \(ranks)")
+    let total = count(partition)
+    if partition == .train && ranks > total {
+      throw DataError(
+        source.description,
+        "\(total) training samples cannot be shared by \(ranks) ranks: every rank needs at least one")
+    }
+    let range = Self.shardRange(rank: rank, of: ranks, count: total)
+    let (pixels, labels) = try read(partition, range)
+    let split = DataSplit(
+      pixels: pixels, labels: labels, storedShape: storedShape, normalization: normalization, globalRange: range)
+    return sampleShape == storedShape ? split : split.padded(toSide: sampleShape[1])
+  }
+
+  /// The samples of rank `rank` of `ranks` among `count`: contiguous, the first `count % ranks` ranks one more.
+  public static func shardRange(rank: Int, of ranks: Int, count: Int) -> Range<Int> {
+    let (base, extra) = count.quotientAndRemainder(dividingBy: ranks)
+    let start = rank * base + min(rank, extra)
+    return start..<start + base + (rank < extra ? 1 : 0)
+  }
+
+  /// One line for logs: `Fashion-MNIST (/usr/share/…): 60000 train, 10000 test, 1×28×28 padded to 1×32×32`.
+  public var summary: String {
+    let shape = { (shape: [Int]) in shape.map(String.init).joined(separator: "×") }
+    let padding = sampleShape == storedShape ? "" : " padded to \(shape(sampleShape))"
+    let origin: String
+    switch source {
+    case .directory(let path, _): origin = " (\(path))"
+    case .synthetic(_, let seed): origin = " (seed \(seed))"
+    }
+    return "\(kind.rawValue)\(origin): \(count(.train)) train, \(count(.test)) test, \(shape(storedShape))\(padding)"
+  }
+
+  private func read(_ partition: Partition, _ range: Range<Int>) throws(DataError) -> ([UInt8], [UInt8]) {
+    switch storage {
+    case .idx(let train, let test):
+      let files = partition == .train ? train : test
+      return (try files.images.read(range), try files.labels.readLabels(range, classes: classes))
+    case .cifar(let train, let test):
+      var pixels: [UInt8] = []
+      var labels: [UInt8] = []
+      pixels.reserveCapacity(range.count * CIFAR10File.imageSize)
+      labels.reserveCapacity(range.count)
+      // The training set is the batches one after another; read the part of each that falls in `range`.
+      var first = 0
+      for file in partition == .train ? train : [test] {
+        let (lower, upper) = (max(range.lowerBound, first), min(range.upperBound, first + file.count))
+        if lower < upper {
+          let part = try file.read((lower - first)..<(upper - first), classes: classes)
+          pixels += part.pixels
+          labels += part.labels
+        }
+        first += file.count
+      }
+      return (pixels, labels)
+    case .synthetic(let data, _, _):
+      return data.generate(range, partition: partition)
+    }
+  }
+
+  private static func open(_ path: String, format: DataSource.DirectoryFormat) throws(DataError) -> (Kind, Storage) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      let hint = path == DataSource.defaultDirectory ? " (install it: apt-get install dataset-fashion-mnist)" : ""
+      throw DataError(path, "no such folder\(hint)")
+    }
+    guard isDirectory.boolValue else { throw DataError(path, "not a folder: --data expects a folder of data files") }
+    let exists = { (name: String, folder: String) in FileManager.default.fileExists(atPath: folder + "/" + name) }
+    // CIFAR-10's archive unpacks into cifar-10-batches-bin: accept the folder around it too.
+    let nested = path + "/cifar-10-batches-bin"
+    let cifarFolder = exists("cifar-10-batches-bin", path) && !exists(cifarTestName, path) ? nested : path
+    let cifarNames = cifarTrainNames + [cifarTestName]
+    let names = [idxNames.trainImages, idxNames.trainLabels, idxNames.testImages, idxNames.testLabels]
+    let hasCIFAR = cifarNames.contains { exists($0, cifarFolder) }
+    let hasIDX = names.contains { exists($0, path) || exists($0 + ".gz", path) }
+    let kind: Kind
+    switch format {
+    case .cifar10: kind = .cifar10
+    case .mnist: kind = .mnist
+    case .fashionMNIST: kind = .fashionMNIST
+    case .detect:
+      if hasCIFAR {
+        kind = .cifar10
+      } else if hasIDX {
+        let lowered = path.lowercased()
+        kind = lowered.contains("mnist") && !lowered.contains("fashion") ? .mnist : .fashionMNIST
+      } else {
+        throw DataError(
+          path,
+          "no data files: expected \(names.map { $0 + "[.gz]" }.joined(separator: ", ")) (MNIST or Fashion-MNIST)"
+            + " or \(cifarNames.joined(separator: ", ")) (CIFAR-10)")
+      }
+    }
+    if kind == .cifar10 {
+      var train: [CIFAR10File] = []
+      for name in cifarTrainNames { train.append(try CIFAR10File(path: cifarFolder + "/" + name)) }
+      return (kind, .cifar(train: train, test: try CIFAR10File(path: cifarFolder + "/" + cifarTestName)))
+    }
+    func file(_ name: String, _ kind: IDXFile.Kind) throws(DataError) -> IDXFile {
+      // Prefer the uncompressed file when both exist: reading a shard of it is a seek instead of inflating.
+      let plain = path + "/" + name
+      if exists(name, path) { return try IDXFile(path: plain, kind: kind) }
+      guard exists(name + ".gz", path) else { throw DataError(plain + "[.gz]", "no such file") }
+      return try IDXFile(path: plain + ".gz", kind: kind)
+    }
+    func pair(_ images: String, _ labels: String) throws(DataError) -> (images: IDXFile, labels: IDXFile) {
+      let pair = (images: try file(images, .images), labels: try file(labels, .labels))
+      guard pair.images.count == pair.labels.count else {
+        throw DataError(
+          pair.images.path,
+          "image count does not match the labels: \(pair.images.count) images, but \(pair.labels.path) has"
+            + " \(pair.labels.count) labels")
+      }
+      return pair
+    }
+    let train = try pair(idxNames.trainImages, idxNames.trainLabels)
+    let test = try pair(idxNames.testImages, idxNames.testLabels)
+    guard (test.images.rows, test.images.columns) == (train.images.rows, train.images.columns) else {
+      throw DataError(
+        test.images.path,
+        "images are \(test.images.rows)×\(test.images.columns) but the training images are"
+          + " \(train.images.rows)×\(train.images.columns)")
+    }
+    return (kind, .idx(train: train, test: test))
+  }
+}

@@ -1,0 +1,142 @@
+// im2col and col2im over a run of images, so that one sgemm covers many images.
+//
+// The column matrix is row-major with one row per kernel tap, r = (c · kh + i) · kw + j, and one
+// column per output position of each image, q = n · (outH · outW) + oh · outW + ow:
+// col[r, q] = x[n, c, oh · stride + i − padding, ow · stride + j − padding], 0 in the padding.
+
+/// The sizes of a 2-D convolution or pooling window over one image.
+struct WindowGeometry: Equatable {
+  var channels: Int
+  var height: Int
+  var width: Int
+  var kernelHeight: Int
+  var kernelWidth: Int
+  var stride: Int
+  var padding: Int
+
+  var outputHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
+  var outputWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+  /// Output positions of one image (columns of its part of the column matrix).
+  var outputPlane: Int { outputHeight * outputWidth }
+  /// Rows of the column matrix: C · kh · kw.
+  var patchSize: Int { channels * kernelHeight * kernelWidth }
+  var inputPlane: Int { height * width }
+  var inputCount: Int { channels * height * width }
+
+  /// The output indices o in 0..<outputSize whose input index o · stride + offset lies in 0..<inputSize.
+  @inline(__always)
+  func validRange(offset: Int, inputSize: Int, outputSize: Int) -> Range<Int> {
+    let low = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+    let lastInput = inputSize - 1 - offset
+    let high = lastInput < 0 ? 0 : min(outputSize, lastInput / stride + 1)
+    return min(low, high)..<high
+  }
+}
+
+/// Writes the column matrix of `images` consecutive NCHW images starting at `input` into
+/// `columns` (`patchSize` rows of `images · outputPlane` elements).
+func im2col(
+  _ input: UnsafePointer<Float>, images: Int, geometry g: WindowGeometry, into columns: UnsafeMutablePointer<Float>
+) {
+  let (outH, outW, plane) = (g.outputHeight, g.outputWidth, g.outputPlane)
+  let rowLength = images * plane
+  let (s, w) = (g.stride, g.width)
+  for c in 0..<g.channels {
+    for i in 0..<g.kernelHeight {
+      let rows = g.validRange(offset: i - g.padding, inputSize: g.height, outputSize: outH)
+      for j in 0..<g.kernelWidth {
+        let colsValid = g.validRange(offset: j - g.padding, inputSize: w, outputSize: outW)
+        let r = (c * g.kernelHeight + i) * g.kernelWidth + j
+        let shiftW = j - g.padding
+        for n in 0..<images {
+          let source = input + (n * g.channels + c) * g.inputPlane
+          let target = columns + r * rowLength + n * plane
+          fill(target, with: 0, count: rows.lowerBound * outW)
+          for oh in rows {
+            let sourceRow = source + (oh * s + i - g.padding) * w
+            let targetRow = target + oh * outW
+            fill(targetRow, with: 0, count: colsValid.lowerBound)
+            if s == 1 {
+              copy(
+                sourceRow + (colsValid.lowerBound + shiftW), into: targetRow + colsValid.lowerBound,
+                count: colsValid.count)
+            } else {
+              for ow in colsValid { targetRow[ow] = sourceRow[ow * s + shiftW] }
+            }
+            fill(targetRow + colsValid.upperBound, with: 0, count: outW - colsValid.upperBound)
+          }
+          fill(target + rows.upperBound * outW, with: 0, count: (outH - rows.upperBound) * outW)
+        }
+      }
+    }
+  }
+}
+
+/// Adds the column-matrix gradient `columns` (laid out as by ``im2col(_:images:geometry:into:)``)
+/// into the gradient of `images` NCHW images at `inputGradient`, which the caller has zeroed or
+/// filled with other contributions.
+func col2im(
+  _ columns: UnsafePointer<Float>, images: Int, geometry g: WindowGeometry,
+  addingInto inputGradient: UnsafeMutablePointer<Float>
+) {
+  let (outH, outW, plane) = (g.outputHeight, g.outputWidth, g.outputPlane)
+  let rowLength = images * plane
+  let (s, w) = (g.stride, g.width)
+  for c in 0..<g.channels {
+    for i in 0..<g.kernelHeight {
+      let rows = g.validRange(offset: i - g.padding, inputSize: g.height, outputSize: outH)
+      for j in 0..<g.kernelWidth {
+        let colsValid = g.validRange(offset: j - g.padding, inputSize: w, outputSize: outW)
+        let r = (c * g.kernelHeight + i) * g.kernelWidth + j
+        let shiftW = j - g.padding
+        for n in 0..<images {
+          let target = inputGradient + (n * g.channels + c) * g.inputPlane
+          let source = columns + r * rowLength + n * plane
+          for oh in rows {
+            let targetRow = target + (oh * s + i - g.padding) * w
+            let sourceRow = source + oh * outW
+            if s == 1 {
+              let t = targetRow + (colsValid.lowerBound + shiftW)
+              let x = sourceRow + colsValid.lowerBound
+              for k in 0..<colsValid.count { t[k] += x[k] }
+            } else {
+              for ow in colsValid { targetRow[ow * s + shiftW] += sourceRow[ow] }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Copies `images` NCHW images of `channels` planes of `plane` elements into channel-major
+/// order (CNHW: `channels` rows of `images · plane`), the layout of a batched sgemm's operand.
+func nchwToChannelMajor(
+  _ x: UnsafePointer<Float>, images: Int, channels: Int, plane: Int, into y: UnsafeMutablePointer<Float>
+) {
+  for n in 0..<images {
+    for c in 0..<channels {
+      copy(x + (n * channels + c) * plane, into: y + (c * images + n) * plane, count: plane)
+    }
+  }
+}
+
+/// The inverse of ``nchwToChannelMajor(_:images:channels:plane:into:)``, adding `bias[c]` to
+/// every element of channel c when given.
+func channelMajorToNCHW(
+  _ x: UnsafePointer<Float>, images: Int, channels: Int, plane: Int, bias: UnsafePointer<Float>?,
+  into y: UnsafeMutablePointer<Float>
+) {
+  for n in 0..<images {
+    for c in 0..<channels {
+      let source = x + (c * images + n) * plane
+      let target = y + (n * channels + c) * plane
+      if let bias {
+        let b = bias[c]
+        for k in 0..<plane { target[k] = source[k] + b }
+      } else {
+        copy(source, into: target, count: plane)
+      }
+    }
+  }
+}

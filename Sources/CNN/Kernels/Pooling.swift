@@ -1,0 +1,123 @@
+// Pooling over the planes of NCHW tensors; `planes` is N · C, each of `g.height × g.width`.
+
+/// Max pooling: writes each window's largest element to `output` and its index within the input
+/// plane to `indices` (for the backward pass). Padding never wins: windows take the maximum of
+/// their elements inside the image only.
+func maxPoolForward(
+  _ input: UnsafePointer<Float>, planes: Int, geometry g: WindowGeometry, into output: UnsafeMutablePointer<Float>,
+  indices: UnsafeMutablePointer<Int32>
+) {
+  let (outH, outW, outPlane, inPlane, w) = (g.outputHeight, g.outputWidth, g.outputPlane, g.inputPlane, g.width)
+  if g.kernelHeight == 2, g.kernelWidth == 2, g.stride == 2, g.padding == 0 {
+    // The common 2×2 window gets straight-line code.
+    for p in 0..<planes {
+      let x = input + p * inPlane
+      let y = output + p * outPlane
+      let index = indices + p * outPlane
+      for oh in 0..<outH {
+        let top = 2 * oh * w
+        for ow in 0..<outW {
+          let first = top + 2 * ow
+          var best = first
+          var value = x[first]
+          if x[first + 1] > value { (best, value) = (first + 1, x[first + 1]) }
+          if x[first + w] > value { (best, value) = (first + w, x[first + w]) }
+          if x[first + w + 1] > value { (best, value) = (first + w + 1, x[first + w + 1]) }
+          y[oh * outW + ow] = value
+          index[oh * outW + ow] = Int32(best)
+        }
+      }
+    }
+    return
+  }
+  for p in 0..<planes {
+    let x = input + p * inPlane
+    let y = output + p * outPlane
+    let index = indices + p * outPlane
+    for oh in 0..<outH {
+      let h0 = oh * g.stride - g.padding
+      let rows = max(h0, 0)..<min(h0 + g.kernelHeight, g.height)
+      for ow in 0..<outW {
+        let w0 = ow * g.stride - g.padding
+        let cols = max(w0, 0)..<min(w0 + g.kernelWidth, w)
+        var best = rows.lowerBound * w + cols.lowerBound
+        var value = -Float.infinity
+        for ih in rows {
+          for iw in cols where x[ih * w + iw] > value {
+            best = ih * w + iw
+            value = x[best]
+          }
+        }
+        y[oh * outW + ow] = value
+        index[oh * outW + ow] = Int32(best)
+      }
+    }
+  }
+}
+
+/// Max pooling's backward pass: `inputGradient` (zeroed by the caller) receives each output
+/// gradient at the index its window's maximum came from.
+func maxPoolBackward(
+  _ outputGradient: UnsafePointer<Float>, indices: UnsafePointer<Int32>, planes: Int, geometry g: WindowGeometry,
+  into inputGradient: UnsafeMutablePointer<Float>
+) {
+  let (outPlane, inPlane) = (g.outputPlane, g.inputPlane)
+  for p in 0..<planes {
+    let dy = outputGradient + p * outPlane
+    let index = indices + p * outPlane
+    let dx = inputGradient + p * inPlane
+    for o in 0..<outPlane { dx[Int(index[o])] += dy[o] }
+  }
+}
+
+/// Average pooling, counting the padding as zeros (PyTorch's default `count_include_pad`): each
+/// output is the window's sum divided by kh · kw.
+func averagePoolForward(
+  _ input: UnsafePointer<Float>, planes: Int, geometry g: WindowGeometry, into output: UnsafeMutablePointer<Float>
+) {
+  let (outH, outW, outPlane, inPlane, w) = (g.outputHeight, g.outputWidth, g.outputPlane, g.inputPlane, g.width)
+  let scale = 1 / Float(g.kernelHeight * g.kernelWidth)
+  for p in 0..<planes {
+    let x = input + p * inPlane
+    let y = output + p * outPlane
+    for oh in 0..<outH {
+      let h0 = oh * g.stride - g.padding
+      let rows = max(h0, 0)..<min(h0 + g.kernelHeight, g.height)
+      for ow in 0..<outW {
+        let w0 = ow * g.stride - g.padding
+        let cols = max(w0, 0)..<min(w0 + g.kernelWidth, w)
+        var total: Float = 0
+        for ih in rows {
+          for iw in cols { total += x[ih * w + iw] }
+        }
+        y[oh * outW + ow] = total * scale
+      }
+    }
+  }
+}
+
+/// Average pooling's backward pass: each output gradient, divided by kh · kw, is added to every
+/// input element of its window (`inputGradient` zeroed by the caller).
+func averagePoolBackward(
+  _ outputGradient: UnsafePointer<Float>, planes: Int, geometry g: WindowGeometry,
+  into inputGradient: UnsafeMutablePointer<Float>
+) {
+  let (outH, outW, outPlane, inPlane, w) = (g.outputHeight, g.outputWidth, g.outputPlane, g.inputPlane, g.width)
+  let scale = 1 / Float(g.kernelHeight * g.kernelWidth)
+  for p in 0..<planes {
+    let dy = outputGradient + p * outPlane
+    let dx = inputGradient + p * inPlane
+    for oh in 0..<outH {
+      let h0 = oh * g.stride - g.padding
+      let rows = max(h0, 0)..<min(h0 + g.kernelHeight, g.height)
+      for ow in 0..<outW {
+        let w0 = ow * g.stride - g.padding
+        let cols = max(w0, 0)..<min(w0 + g.kernelWidth, w)
+        let share = dy[oh * outW + ow] * scale
+        for ih in rows {
+          for iw in cols { dx[ih * w + iw] += share }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/// Batch normalization over the channels of `[N, C, H, W]` inputs (statistics over N, H, W) or
+/// the features of `[N, F]` inputs (statistics over N).
+///
+/// Training normalizes with the batch's mean and (biased) variance and updates the running
+/// statistics with ``momentum`` as PyTorch does: `running = (1 − momentum) · running + momentum ·
+/// batch`, the variance unbiased. Inference normalizes with the running statistics. The input
+/// is kept for the backward pass (it is the previous layer's output anyway) rather than the
+/// normalized values, which would cost one more activation per layer.
+public final class BatchNormalization: Layer {
+  public let features: Int
+  public let momentum: Float
+  public let epsilon: Float
+  /// γ, `[features]`, initially 1, not decayed.
+  public let gamma: Parameter
+  /// β, `[features]`, initially 0, not decayed.
+  public let beta: Parameter
+  /// Not trainable; averaged across ranks with the weights.
+  public let runningMean: Parameter
+  /// Not trainable; averaged across ranks with the weights.
+  public let runningVariance: Parameter
+
+  private var input = Tensor.none
+  private var output = Tensor.none
+  /// Per channel: the statistics the last forward pass used.
+  private var mean: [Float]
+  private var inverseStd: [Float]
+
+  /// A normalization of `features` channels or features.
+  public init(features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+    precondition(features > 0, "batch normalization needs at least one feature")
+    (self.features, self.momentum, self.epsilon) = (features, momentum, epsilon)
+    gamma = Parameter(name: "weight", value: Tensor(shape: [features], repeating: 1), decays: false)
+    beta = Parameter(name: "bias", value: Tensor(shape: [features]), decays: false)
+    runningMean = Parameter(
+      name: "running_mean", value: Tensor(shape: [features]), isTrainable: false, decays: false)
+    runningVariance = Parameter(
+      name: "running_var", value: Tensor(shape: [features], repeating: 1), isTrainable: false, decays: false)
+    mean = [Float](repeating: 0, count: features)
+    inverseStd = [Float](repeating: 1, count: features)
+  }
+
+  public var summary: String { "batchnorm \(features)" }
+
+  public var parameters: [Parameter] { [gamma, beta, runningMean, runningVariance] }
+
+  public func outputShape(for inputShape: [Int]) -> [Int] {
+    precondition(
+      (inputShape.count == 3 || inputShape.count == 1) && inputShape[0] == features,
+      "\(summary) expects [\(features), H, W] or [\(features)] samples, got \(inputShape)")
+    return inputShape
+  }
+
+  public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+    _ = outputShape(for: x.sampleShape)
+    let batch = x.batch
+    let plane = x.sampleCount / features
+    let reduced = batch * plane
+    output.prepare(shape: x.shape)
+    x.data.withBase { xp in
+      if mode == .training {
+        precondition(reduced > 1, "\(summary) needs more than one value per channel in training")
+        updateStatistics(xp, batch: batch, plane: plane)
+      } else {
+        runningMean.value.data.withBase { rm in
+          runningVariance.value.data.withBase { rv in
+            for c in 0..<features {
+              mean[c] = rm[c]
+              inverseStd[c] = 1 / (rv[c] + epsilon).squareRoot()
+            }
+          }
+        }
+      }
+      gamma.value.data.withBase { gammas in
+        beta.value.data.withBase { betas in
+          output.data.withMutableBase { y in
+            for c in 0..<features {
+              let a = gammas[c] * inverseStd[c]
+              let b = betas[c] - mean[c] * a
+              for n in 0..<batch {
+                let offset = (n * features + c) * plane
+                scaleShift(xp + offset, scale: a, shift: b, into: y + offset, count: plane)
+              }
+            }
+          }
+        }
+      }
+    }
+    input = mode == .training ? x : .none
+    return output
+  }
+
+  /// Batch mean and inverse standard deviation into `mean` and `inverseStd`, and the running statistics.
+  private func updateStatistics(_ x: UnsafePointer<Float>, batch: Int, plane: Int) {
+    let reduced = Double(batch * plane)
+    let keep = 1 - momentum
+    runningMean.value.data.withMutableBase { rm in
+      runningVariance.value.data.withMutableBase { rv in
+        for c in 0..<features {
+          // Moments about the channel's first element, which is near its mean.
+          let pivot = x[c * plane]
+          var (s1, s2) = (0.0, 0.0)
+          for n in 0..<batch {
+            let moments = shiftedMoments(x + (n * features + c) * plane, count: plane, shift: pivot)
+            s1 += Double(moments.sum)
+            s2 += Double(moments.squares)
+          }
+          let centered = s1 / reduced
+          let variance = max(s2 / reduced - centered * centered, 0)
+          mean[c] = pivot + Float(centered)
+          inverseStd[c] = Float(1 / (variance + Double(epsilon)).squareRoot())
+          rm[c] = keep * rm[c] + momentum * mean[c]
+          rv[c] = keep * rv[c] + momentum * Float(variance * reduced / (reduced - 1))
+        }
+      }
+    }
+  }
+
+  public func backward(_ outputGradient: Tensor) -> Tensor {
+    let x = input
+    input = .none
+    precondition(x.count > 0, "\(summary): backward without a training forward pass")
+    precondition(outputGradient.shape == x.shape, "\(summary): gradient of shape \(outputGradient.shape)")
+    let batch = x.batch
+    let plane = x.sampleCount / features
+    let reduced = Float(batch * plane)
+    var inputGradient = Tensor.pooled(shape: x.shape)
+    x.data.withBase { xp in
+      outputGradient.data.withBase { dy in
+        gamma.value.data.withBase { gammas in
+          gamma.gradient.data.withMutableBase { dgamma in
+            beta.gradient.data.withMutableBase { dbeta in
+              inputGradient.data.withMutableBase { dx in
+                for c in 0..<features {
+                  let (mu, istd) = (mean[c], inverseStd[c])
+                  var (sumDy, sumDyX) = (0.0, 0.0)
+                  for n in 0..<batch {
+                    let offset = (n * features + c) * plane
+                    let moments = gradientMoments(dy + offset, xp + offset, count: plane, mean: mu)
+                    sumDy += Double(moments.sum)
+                    sumDyX += Double(moments.dot)
+                  }
+                  dgamma[c] += Float(sumDyX) * istd
+                  dbeta[c] += Float(sumDy)
+                  // dx = γσ⁻¹ (dy − Σdy/M − x̂ Σdy·x̂/M), linear in dy and x.
+                  let a = gammas[c] * istd
+                  let bx = -a * istd * istd * Float(sumDyX) / reduced
+                  let constant = -a * Float(sumDy) / reduced - bx * mu
+                  for n in 0..<batch {
+                    let offset = (n * features + c) * plane
+                    linearCombination(dy + offset, a, xp + offset, bx, plus: constant, into: dx + offset, count: plane)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return inputGradient
+  }
+}

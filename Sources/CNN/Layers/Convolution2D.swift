@@ -1,0 +1,185 @@
+/// A 2-D convolution (cross-correlation, as in PyTorch) of NCHW images with square kernels.
+///
+/// Forward and backward go through im2col and sgemm over as many images of the batch at once as
+/// ``columnLimit`` allows, so that the BLAS gets large matrices. The im2col matrix lives in a
+/// per-thread scratch buffer shared by all convolutions and is rebuilt in the backward pass rather
+/// than kept, which would cost one such matrix per layer.
+public final class Convolution2D: Layer {
+  public let inputChannels: Int
+  public let outputChannels: Int
+  public let kernelSize: Int
+  public let stride: Int
+  public let padding: Int
+  /// `[outputChannels, inputChannels, kernelSize, kernelSize]`, decayed.
+  public let weight: Parameter
+  /// `[outputChannels]`, not decayed; nil for a convolution without bias (before batch norm).
+  public let bias: Parameter?
+  /// Whether `backward` computes dLoss/dInput. A network turns it off for its first layer, whose
+  /// input gradient nobody reads; `backward` then returns an empty tensor.
+  public var computesInputGradient = true
+  /// The most elements the im2col matrix of one sgemm may have (default 4 Mi, 16 MiB): the batch
+  /// goes through in chunks of images that fit, which also keeps the matrix near the caches.
+  public var columnLimit = 1 << 22
+
+  private var input = Tensor.none
+  private var output = Tensor.none
+
+  /// A convolution with weights drawn by `initializer` (fan-in C·k·k, fan-out K·k·k) and zero bias.
+  public init(
+    inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true,
+    initializer: Initializer = .heNormal, generator: inout SeededGenerator
+  ) {
+    precondition(inputChannels > 0 && outputChannels > 0 && kernelSize > 0, "convolution sizes must be positive")
+    precondition(stride > 0 && padding >= 0, "convolution stride must be positive and padding not negative")
+    (self.inputChannels, self.outputChannels, self.kernelSize) = (inputChannels, outputChannels, kernelSize)
+    (self.stride, self.padding) = (stride, padding)
+    let shape = [outputChannels, inputChannels, kernelSize, kernelSize]
+    let taps = kernelSize * kernelSize
+    weight = Parameter(
+      name: "weight",
+      value: initializer.tensor(
+        shape: shape, fanIn: inputChannels * taps, fanOut: outputChannels * taps, generator: &generator))
+    self.bias = bias ? Parameter(name: "bias", value: Tensor(shape: [outputChannels]), decays: false) : nil
+  }
+
+  public var summary: String {
+    var text = "conv \(outputChannels)@\(kernelSize)x\(kernelSize)"
+    if stride != 1 { text += " stride \(stride)" }
+    if padding != 0 { text += " pad \(padding)" }
+    if bias == nil { text += " no bias" }
+    return text
+  }
+
+  public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+
+  func geometry(for sampleShape: [Int]) -> WindowGeometry {
+    precondition(
+      sampleShape.count == 3 && sampleShape[0] == inputChannels,
+      "\(summary) expects [\(inputChannels), H, W] samples, got \(sampleShape)")
+    let g = WindowGeometry(
+      channels: inputChannels, height: sampleShape[1], width: sampleShape[2], kernelHeight: kernelSize,
+      kernelWidth: kernelSize, stride: stride, padding: padding)
+    precondition(g.outputHeight > 0 && g.outputWidth > 0, "\(summary) does not fit a \(sampleShape) input")
+    return g
+  }
+
+  public func outputShape(for inputShape: [Int]) -> [Int] {
+    let g = geometry(for: inputShape)
+    return [outputChannels, g.outputHeight, g.outputWidth]
+  }
+
+  public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    let g = geometry(for: inputShape)
+    return 2 * outputChannels * g.outputPlane * g.patchSize
+  }
+
+  /// Images per sgemm: as many as fit in ``columnLimit``, at least one.
+  private func chunkSize(_ g: WindowGeometry, batch: Int) -> Int {
+    max(1, min(batch, columnLimit / max(1, g.patchSize * g.outputPlane)))
+  }
+
+  public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+    let g = geometry(for: x.sampleShape)
+    let batch = x.batch
+    let (plane, patch, cout) = (g.outputPlane, g.patchSize, outputChannels)
+    output.prepare(shape: [batch, cout, g.outputHeight, g.outputWidth])
+    let chunk = chunkSize(g, batch: batch)
+    let scratch = Scratch.current
+    let columns = scratch.buffer(.columns, count: patch * chunk * plane)
+    let channelMajor = scratch.buffer(.channelMajor, count: chunk > 1 ? cout * chunk * plane : 0)
+    let biasValues = bias?.value.data
+    x.data.withBase { xp in
+      weight.value.data.withBase { w in
+        output.data.withMutableBase { yp in
+          for start in Swift.stride(from: 0, to: batch, by: chunk) {
+            let images = min(chunk, batch - start)
+            let width = images * plane
+            im2col(xp + start * g.inputCount, images: images, geometry: g, into: columns)
+            let y = yp + start * cout * plane
+            // One image's product is already NCHW; several come out channel-major (CNHW).
+            let target = images == 1 ? y : channelMajor
+            rowMajorGemm(
+              transposeA: false, transposeB: false, m: cout, n: width, k: patch, w, lda: patch, columns, ldb: width,
+              beta: 0, target, ldc: width)
+            if images > 1 {
+              if let biasValues {
+                biasValues.withBase {
+                  channelMajorToNCHW(channelMajor, images: images, channels: cout, plane: plane, bias: $0, into: y)
+                }
+              } else {
+                channelMajorToNCHW(channelMajor, images: images, channels: cout, plane: plane, bias: nil, into: y)
+              }
+            } else if let biasValues {
+              biasValues.withBase { b in
+                for c in 0..<cout {
+                  scaleShift(y + c * plane, scale: 1, shift: b[c], into: y + c * plane, count: plane)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    input = mode == .training ? x : .none
+    return output
+  }
+
+  public func backward(_ outputGradient: Tensor) -> Tensor {
+    let x = input
+    input = .none
+    precondition(x.count > 0, "\(summary): backward without a training forward pass")
+    let g = geometry(for: x.sampleShape)
+    let batch = x.batch
+    let (plane, patch, cout) = (g.outputPlane, g.patchSize, outputChannels)
+    precondition(
+      outputGradient.shape == [batch, cout, g.outputHeight, g.outputWidth],
+      "\(summary): gradient of shape \(outputGradient.shape) for output \([batch, cout, g.outputHeight, g.outputWidth])"
+    )
+    let chunk = chunkSize(g, batch: batch)
+    let scratch = Scratch.current
+    let columns = scratch.buffer(.columns, count: patch * chunk * plane)
+    let channelMajor = scratch.buffer(.channelMajor, count: chunk > 1 ? cout * chunk * plane : 0)
+    var inputGradient = computesInputGradient ? Tensor.pooledZeros(shape: x.shape) : .none
+    outputGradient.data.withBase { dyp in
+      if let bias {
+        bias.gradient.data.withMutableBase { db in
+          for n in 0..<batch {
+            for c in 0..<cout { db[c] += sum(dyp + (n * cout + c) * plane, count: plane) }
+          }
+        }
+      }
+      x.data.withBase { xp in
+        weight.value.data.withBase { w in
+          weight.gradient.data.withMutableBase { dw in
+            inputGradient.data.withMutableBase { dxp in
+              for start in Swift.stride(from: 0, to: batch, by: chunk) {
+                let images = min(chunk, batch - start)
+                let width = images * plane
+                let dy: UnsafePointer<Float>
+                if images == 1 {
+                  dy = dyp + start * cout * plane
+                } else {
+                  nchwToChannelMajor(
+                    dyp + start * cout * plane, images: images, channels: cout, plane: plane, into: channelMajor)
+                  dy = UnsafePointer(channelMajor)
+                }
+                im2col(xp + start * g.inputCount, images: images, geometry: g, into: columns)
+                // dW += dY · colᵀ
+                rowMajorGemm(
+                  transposeA: false, transposeB: true, m: cout, n: patch, k: width, dy, lda: width, columns,
+                  ldb: width, beta: 1, dw, ldc: patch)
+                guard computesInputGradient else { continue }
+                // dcol = Wᵀ · dY, into the same buffer now that dW has used it; then scattered back.
+                rowMajorGemm(
+                  transposeA: true, transposeB: false, m: patch, n: width, k: cout, w, lda: patch, dy, ldb: width,
+                  beta: 0, columns, ldc: width)
+                col2im(columns, images: images, geometry: g, addingInto: dxp + start * g.inputCount)
+              }
+            }
+          }
+        }
+      }
+    }
+    return inputGradient
+  }
+}

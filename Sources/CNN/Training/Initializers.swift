@@ -1,0 +1,31 @@
+/// How a layer draws its initial weights from a ``SeededGenerator``.
+public enum Initializer: Sendable, Hashable {
+  /// He et al.: normal with standard deviation √(2 / fan-in), for layers followed by ReLU.
+  case heNormal
+  /// He et al.: uniform in ±√(6 / fan-in).
+  case heUniform
+  /// Glorot and Bengio: uniform in ±√(6 / (fan-in + fan-out)), for dense layers.
+  case glorotUniform
+  /// All zeros.
+  case zeros
+
+  /// A tensor of `shape` drawn from this distribution; the generator advances once per element
+  /// (twice per normal draw), so one seed gives the same weights on every rank and platform.
+  public func tensor(shape: [Int], fanIn: Int, fanOut: Int, generator: inout SeededGenerator) -> Tensor {
+    var tensor = Tensor(shape: shape)
+    switch self {
+    case .heNormal:
+      let deviation = (2 / Float(max(fanIn, 1))).squareRoot()
+      for i in tensor.data.indices { tensor.data[i] = deviation * generator.nextNormal() }
+    case .heUniform:
+      let bound = (6 / Float(max(fanIn, 1))).squareRoot()
+      for i in tensor.data.indices { tensor.data[i] = bound * (2 * generator.nextUnit() - 1) }
+    case .glorotUniform:
+      let bound = (6 / Float(max(fanIn + fanOut, 1))).squareRoot()
+      for i in tensor.data.indices { tensor.data[i] = bound * (2 * generator.nextUnit() - 1) }
+    case .zeros:
+      break
+    }
+    return tensor
+  }
+}

@@ -1,0 +1,212 @@
+import BLAS
+import CNN
+import ClusterTelemetry
+import Foundation
+import MPI
+import Telemetry
+
+/// Data-parallel training over MPI: every rank holds the whole model and its own shard of the
+/// training set; the sync mode decides when the copies agree (see ``SyncMode``).
+///
+/// Rank 0 draws the initial weights and broadcasts them. Every rank takes the same number of steps
+/// per epoch (the smallest shard decides), so the collectives of `--sync batch` always match.
+/// Each epoch ends with the test accuracy over the whole test set (each rank evaluates its part),
+/// one row of results/cnn.csv and a line on standard output (rank 0).
+public final class DataParallelTrainer {
+  public let options: TrainingOptions
+  let world: Communicator
+
+  public init(options: TrainingOptions, communicator: Communicator = .world) {
+    (self.options, self.world) = (options, communicator)
+  }
+
+  /// Runs the training; `say` receives rank 0's progress lines. Throws ``TrainingInputError``
+  /// (the same on every rank) for bad input.
+  public func run(say: (String) -> Void) throws {
+    let isRoot = world.rank == 0
+    // Open the data on every rank; any rank's failure stops all of them with its message.
+    var opened: (dataset: Dataset, train: DataSplit, test: DataSplit?)? = nil
+    var problem = ""
+    do {
+      let source = try DataSource(spec: options.data)
+      // Synthetic images take the model's own input shape (3×32×32 for the ResNets, as the
+      // PyTorch baseline's random input); real 28×28 images are padded to 32×32 for them.
+      let isResNet = options.architecture.blocksPerStage != nil
+      let dataset = try Dataset(source, syntheticShape: isResNet ? [3, 32, 32] : [1, 28, 28], padTo32: isResNet)
+      guard dataset.count(.train) >= world.size else {
+        throw TrainingInputError(
+          message: "--data \(source): \(dataset.count(.train)) training images for \(world.size) ranks; use fewer ranks"
+        )
+      }
+      let train = try dataset.shard(rank: world.rank, of: world.size)
+      let test = dataset.count(.test) > 0 ? try dataset.load(.test, rank: world.rank, of: world.size) : nil
+      opened = (dataset, train, test)
+    } catch {
+      problem = "\(error)"
+    }
+    try agree(on: problem)
+    let (dataset, train, test) = opened!
+
+    let inputShape = dataset.sampleShape
+    let network = options.architecture.build(inputShape: inputShape, classes: dataset.classes, seed: options.seed)
+    var sync = ParameterSync(communicator: world)
+    try sync.broadcastValues(network.parameters)
+    let estimate = MemoryEstimate(network: network, batch: options.batchPerRank)
+    if let meminfo = try? ProcFS.fromEnvironment().meminfo(), let available = meminfo.memAvailableBytes,
+      estimate.totalBytes > Int(available)
+    {
+      problem =
+        "--batch \(options.batchPerRank): \(options.architecture) needs about \(estimate.totalBytes >> 20) MiB per rank, "
+        + "but \(NodeIdentity.hostName()) has \(available >> 20) MiB available; use a smaller batch or fewer ranks per node"
+    }
+    try agree(on: problem)
+
+    let stepsAvailable = try world.allreduce(train.count / options.batchPerRank, operation: .min)
+    let steps = min(stepsAvailable, options.stepsPerEpoch ?? Int.max)
+    guard steps >= 1 else {
+      throw TrainingInputError(
+        message: "--batch \(options.batchPerRank): larger than a rank's shard (\(train.count) images)")
+    }
+    let hosts = try world.allgather(NodeIdentity.hostName())
+    let runID = try world.broadcast(isRoot ? Self.makeRunID() : "", root: 0)
+    let blas = BLASLibrary.loaded().summary
+    let telemetry = try options.telemetryInterval.map { interval in
+      try RunTelemetry.start(
+        .init(
+          runID: runID, folder: RunTelemetry.Configuration.folder(besideResultsFile: options.resultsPath, runID: runID),
+          interval: interval, program: "cnnswift", blas: blas), on: world)
+    }
+    if isRoot {
+      say(
+        "cnnswift: \(options.architecture) on \(dataset.summary); \(world.size) rank\(world.size == 1 ? "" : "s"), "
+          + "batch \(options.batchPerRank) per rank = global batch \(options.batchPerRank * world.size), "
+          + "sync \(options.sync), \(steps) steps per epoch; \(network.parameterCount) parameters; run \(runID)")
+    }
+
+    let optimizer = SGD(momentum: options.momentum, weightDecay: options.weightDecay)
+    let schedule = StepSchedule(initialRate: options.learningRate, gamma: 0.1, milestones: options.milestones)
+    let loss = SoftmaxCrossEntropy()
+    var images = Tensor(shape: [options.batchPerRank] + inputShape)
+    var labels = [Int](repeating: 0, count: options.batchPerRank)
+    let trainable = network.trainableParameters
+    var globalStep = 0
+    for epoch in 1...options.epochs {
+      let rate = schedule.learningRate(epoch: epoch)
+      let order = train.epochOrder(epoch: epoch, seed: options.seed)
+      var lossSum = 0.0
+      var correct = 0
+      var computeSeconds = 0.0
+      var syncSeconds = 0.0
+      let epochStart = MPIEnvironment.wallTime()
+      for step in 0..<steps {
+        let computeStart = MPIEnvironment.wallTime()
+        train.fillBatch(
+          order[(step * options.batchPerRank)..<((step + 1) * options.batchPerRank)], images: &images, labels: &labels)
+        network.zeroGradients()
+        let logits = network.forward(images, mode: .training)
+        let result = loss.loss(logits: logits, labels: labels)
+        guard result.loss.isFinite else {
+          throw TrainingInputError(
+            message: "the loss became \(result.loss) at epoch \(epoch), step \(step + 1) on rank \(world.rank); "
+              + "lower --lr (now \(options.learningRate))")
+        }
+        lossSum += Double(result.loss)
+        correct += result.correct
+        network.backward(result.gradient)
+        var syncTime = 0.0
+        if options.sync == .batch {
+          let syncStart = MPIEnvironment.wallTime()
+          try sync.averageGradients(trainable)
+          syncTime = MPIEnvironment.wallTime() - syncStart
+        }
+        optimizer.step(parameters: trainable, learningRate: rate)
+        globalStep += 1
+        if case .every(let n) = options.sync, globalStep % n == 0 {
+          let syncStart = MPIEnvironment.wallTime()
+          try sync.averageValues(network.parameters)
+          syncTime += MPIEnvironment.wallTime() - syncStart
+        }
+        syncSeconds += syncTime
+        computeSeconds += MPIEnvironment.wallTime() - computeStart - syncTime
+      }
+      if options.sync == .epoch || (options.sync == .end && epoch == options.epochs) {
+        let syncStart = MPIEnvironment.wallTime()
+        try sync.averageValues(network.parameters)
+        syncSeconds += MPIEnvironment.wallTime() - syncStart
+      }
+      let epochSeconds = try world.allreduce(MPIEnvironment.wallTime() - epochStart, operation: .max)
+      var totals = [lossSum, Double(correct), computeSeconds, syncSeconds]
+      try world.allreduce(&totals, operation: .sum)
+      let testAccuracy = try test.map { try evaluate(network, on: $0) }
+      try telemetry?.flush()
+      guard isRoot else { continue }
+      let images = Double(steps * options.batchPerRank * world.size)
+      let record = TrainingRecord(
+        timestamp: TelemetryCSV.timestamp(Date()), runID: runID, model: options.architecture.description,
+        data: (try? DataSource(spec: options.data).description) ?? "default", ranks: world.size,
+        hosts: Self.distinct(hosts), batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch,
+        learningRate: Double(rate), trainLoss: totals[0] / Double(steps * world.size),
+        trainAccuracy: totals[1] / images,
+        testAccuracy: testAccuracy, epochSeconds: epochSeconds, computeSeconds: totals[2] / Double(world.size),
+        syncSeconds: totals[3] / Double(world.size), imagesPerSecond: images / epochSeconds, blas: blas)
+      do { try record.append(to: options.resultsPath) } catch {
+        say("cnnswift: warning: could not append to \(options.resultsPath): \(error)")
+      }
+      say(
+        String(
+          format:
+            "epoch %d/%d: loss %.4f, train accuracy %.4f, test accuracy %@, %.1f s (compute %.1f s, sync %.1f s), %.0f images/s",
+          epoch, options.epochs, record.trainLoss, record.trainAccuracy,
+          testAccuracy.map { String(format: "%.4f", $0) } ?? "-", epochSeconds, record.computeSeconds,
+          record.syncSeconds, record.imagesPerSecond))
+    }
+    // Every mode ends with one model: average what periodic averaging left apart.
+    if case .every(let n) = options.sync, globalStep % n != 0 { try sync.averageValues(network.parameters) }
+    let divergence = try sync.maximumDivergence(network.parameters)
+    if isRoot {
+      say(
+        divergence == 0
+          ? "cnnswift: the \(world.size) ranks hold identical weights"
+          : "cnnswift: the ranks' weights differ by up to \(divergence)")
+    }
+    if let notes = try telemetry?.finish(), isRoot {
+      for note in notes { say("cnnswift: telemetry: \(note)") }
+    }
+  }
+
+  /// The fraction of the test set the network classifies right; each rank evaluates its part.
+  func evaluate(_ network: Network, on test: DataSplit) throws -> Double {
+    var correct = 0
+    let batch = 256
+    var start = 0
+    let loss = SoftmaxCrossEntropy()
+    while start < test.count {
+      let end = min(start + batch, test.count)
+      let (images, labels) = test.batch(start..<end)
+      correct += loss.loss(logits: network.forward(images, mode: .inference), labels: labels).correct
+      start = end
+    }
+    var totals = [Double(correct), Double(test.count)]
+    try world.allreduce(&totals, operation: .sum)
+    return totals[1] > 0 ? totals[0] / totals[1] : 0
+  }
+
+  /// Throws the first rank's problem on every rank when any rank has one.
+  func agree(on problem: String) throws {
+    let failing = try world.allreduce(problem.isEmpty ? Int32(0) : 1, operation: .max)
+    guard failing != 0 else { return }
+    let problems = try world.allgather(problem)
+    throw TrainingInputError(message: problems.first { !$0.isEmpty } ?? "a rank failed")
+  }
+
+  static func distinct(_ hosts: [String]) -> [String] {
+    var seen = Set<String>()
+    return hosts.filter { seen.insert($0).inserted }
+  }
+
+  /// `cnn-20261123T101500Z-3f2a`.
+  static func makeRunID() -> String {
+    let stamp = TelemetryCSV.timestamp(Date()).prefix(19).filter { $0 != "-" && $0 != ":" }
+    return "cnn-\(stamp)Z-\(String(UInt32.random(in: 0...0xFFFF), radix: 16))"
+  }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import CNN
+import CNNDistributed
+import ClusterTelemetry
+import Foundation
+import MPI
+
+extension CNNSwift {
+  struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Train a model data-parallel over MPI (each rank holds its shard of the training set).",
+      discussion: """
+        --batch is per rank: the global batch is ranks × batch (the run prints it). With --sync \
+        batch the gradients are averaged after every batch (synchronous SGD); with every:N, epoch \
+        and end the ranks train on their shards independently and their weights and batch-norm \
+        statistics are averaged every N batches, at the end of every epoch, or once at the end. \
+        Each epoch appends a row to results/cnn.csv and prints loss, accuracy, time in compute and \
+        in synchronization, and images per second.
+
+        Examples:
+          mpiexec -n 2 cnnswift train --model lenet --batch 64 --epochs 5 --lr 0.01
+          mpiexec -n 2 cnnswift train --model resnet --layers 32 --batch 32 --epochs 5 --sync end
+          cnnswift train --model mlp --data synthetic:6000 --epochs 2 --telemetry=1
+        """)
+
+    @Option(help: ArgumentHelp("lenet, mlp or resnet.", valueName: "NAME")) var model = "lenet"
+    @Option(help: ArgumentHelp("ResNet depth, 6n+2 (20, 32, 44, 56, 110).", valueName: "L")) var layers: Int?
+    @Option(help: "Images per step on each rank (the global batch is ranks × this).") var batch = 64
+    @Option(help: "Passes over the training set.") var epochs = 1
+    @Option(help: ArgumentHelp("batch, every:N, epoch or end.", valueName: "MODE")) var sync = "batch"
+    @Option(help: "Learning rate.") var lr: Float = 0.01
+    @Option(help: "SGD momentum.") var momentum: Float = 0.9
+    @Option(help: "Weight decay (L2), applied to weights, not biases or batch-norm parameters.")
+    var weightDecay: Float = 0
+    @Option(help: ArgumentHelp("Epochs after which the learning rate is divided by 10.", valueName: "LIST"))
+    var milestones = ""
+    @Option(
+      help: ArgumentHelp(
+        "A Fashion-MNIST/MNIST or CIFAR-10 folder, or synthetic:N (default: Debian's Fashion-MNIST).",
+        valueName: "DIR|synthetic:N"))
+    var data: String?
+    @Option(help: "Seed of initialization, shuffling and dropout.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Train at most this many steps per epoch (benchmarks).", valueName: "N"))
+    var steps: Int?
+    @Option(name: .customLong("results"), help: "The CSV file each epoch appends a row to.")
+    var resultsPath = "results/cnn.csv"
+    @Option(name: .customLong("telemetry"), help: ArgumentHelp(TelemetryFlag.help, valueName: "SECONDS"))
+    var telemetry: String?
+
+    func validate() throws {
+      guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+      guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+      guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive, got \(lr)") }
+      guard SyncMode(parsing: sync) != nil else {
+        throw ValidationError("--sync \(sync): expected \(SyncMode.spellings)")
+      }
+      if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+      do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
+      do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
+      for item in milestones.split(separator: ",") where Int(item) == nil {
+        throw ValidationError("--milestones: '\(item)' is not an epoch number")
+      }
+    }
+
+    func run() throws {
+      let options = TrainingOptions(
+        architecture: try Architecture(name: model, layers: layers), data: data, batchPerRank: batch,
+        epochs: epochs, sync: SyncMode(parsing: sync)!, learningRate: lr, momentum: momentum,
+        weightDecay: weightDecay, milestones: milestones.split(separator: ",").compactMap { Int($0) }, seed: seed,
+        stepsPerEpoch: steps, resultsPath: resultsPath, telemetryInterval: try TelemetryFlag.seconds(telemetry))
+      try MPIEnvironment.initialize(threadLevel: .funneled)
+      let status = MPIProgram.run(name: "cnnswift") {
+        do {
+          try DataParallelTrainer(options: options).run { line in
+            print(line)
+            fflush(nil)
+          }
+          return 0
+        } catch let error as TrainingInputError {
+          if Communicator.world.rank == 0 { MPIProgram.printError("cnnswift: \(error.message)") }
+          return 1
+        }
+      }
+      MPIProgram.finalizeAndExit(status, name: "cnnswift")
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import Testing
+
+@testable import CNN
+
+/// The textbook convolution, one output element at a time.
+func directConvolution(_ x: Tensor, _ layer: Convolution2D) -> Tensor {
+  let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+  let (k, s, p) = (layer.kernelSize, layer.stride, layer.padding)
+  let outH = (height + 2 * p - k) / s + 1
+  let outW = (width + 2 * p - k) / s + 1
+  let w = layer.weight.value.data
+  var y = Tensor(shape: [batch, layer.outputChannels, outH, outW])
+  for n in 0..<batch {
+    for o in 0..<layer.outputChannels {
+      for oh in 0..<outH {
+        for ow in 0..<outW {
+          var total = Double(layer.bias?.value.data[o] ?? 0)
+          for c in 0..<channels {
+            for i in 0..<k {
+              for j in 0..<k {
+                let (ih, iw) = (oh * s + i - p, ow * s + j - p)
+                guard ih >= 0 && ih < height && iw >= 0 && iw < width else { continue }
+                total +=
+                  Double(x.data[((n * channels + c) * height + ih) * width + iw])
+                  * Double(w[((o * channels + c) * k + i) * k + j])
+              }
+            }
+          }
+          y.data[((n * layer.outputChannels + o) * outH + oh) * outW + ow] = Float(total)
+        }
+      }
+    }
+  }
+  return y
+}
+
+func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
+  zip(a.data, b.data).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}
+
+struct ConvolutionTests {
+  /// (input C, H, W, output channels, kernel, stride, padding, bias)
+  static let cases: [(Int, Int, Int, Int, Int, Int, Int, Bool)] = [
+    (1, 6, 6, 2, 3, 1, 0, true),
+    (2, 7, 5, 3, 3, 1, 1, false),
+    (3, 8, 8, 4, 3, 2, 1, true),
+    (2, 9, 9, 3, 5, 1, 2, true),
+    (2, 7, 7, 2, 2, 3, 1, true),
+    (4, 4, 4, 3, 1, 1, 0, false),
+  ]
+
+  @Test(arguments: 0..<cases.count)
+  func forwardMatchesDirectConvolution(_ index: Int) {
+    let (c, h, w, out, k, s, p, bias) = Self.cases[index]
+    var generator = SeededGenerator(seed: UInt64(index))
+    let layer = Convolution2D(
+      inputChannels: c, outputChannels: out, kernelSize: k, stride: s, padding: p, bias: bias, generator: &generator)
+    if let bias = layer.bias { bias.value = randomTensor([out], seed: 7) }
+    let x = randomTensor([3, c, h, w], seed: 11)
+    let expected = directConvolution(x, layer)
+    #expect(layer.outputShape(for: [c, h, w]) == expected.sampleShape)
+    #expect(maxDifference(layer.forward(x, mode: .inference), expected) < 1e-4)
+    // One image per sgemm (a tiny column limit) and the whole batch in one give the same result.
+    layer.columnLimit = 1
+    #expect(maxDifference(layer.forward(x, mode: .training), expected) < 1e-4)
+    layer.columnLimit = 2 * c * k * k * expected.sampleCount / out
+    #expect(maxDifference(layer.forward(x, mode: .training), expected) < 1e-4)
+  }
+
+  @Test(arguments: 0..<cases.count)
+  func gradientsMatchFiniteDifferences(_ index: Int) {
+    let (c, h, w, out, k, s, p, bias) = Self.cases[index]
+    var generator = SeededGenerator(seed: UInt64(index))
+    let layer = Convolution2D(
+      inputChannels: c, outputChannels: out, kernelSize: k, stride: s, padding: p, bias: bias, generator: &generator)
+    checkGradients(layer, input: randomTensor([2, c, h, w], seed: 5))
+    // In chunks of one image: the weight gradient accumulates across chunks.
+    layer.columnLimit = 1
+    checkGradients(layer, input: randomTensor([3, c, h, w], seed: 6))
+  }
+
+  @Test func im2colAndCol2imAreAdjoint() {
+    // <im2col(x), c> = <x, col2im(c)> for every x and c: col2im is im2col's transpose.
+    let g = WindowGeometry(channels: 2, height: 5, width: 6, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
+    let images = 2
+    let x = randomTensor([images, 2, 5, 6], seed: 1)
+    let c = randomTensor([g.patchSize, images * g.outputPlane], seed: 2)
+    var columns = [Float](repeating: .nan, count: c.count)
+    var back = [Float](repeating: 0, count: x.count)
+    x.data.withBase { xp in columns.withMutableBase { im2col(xp, images: images, geometry: g, into: $0) } }
+    c.data.withBase { cp in back.withMutableBase { col2im(cp, images: images, geometry: g, addingInto: $0) } }
+    let left = zip(columns, c.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+    let right = zip(x.data, back).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+    #expect(abs(left - right) < 1e-4 * max(1, abs(left)))
+  }
+
+  @Test func summaryFLOPsAndParameters() {
+    var generator = SeededGenerator(seed: 1)
+    let layer = Convolution2D(inputChannels: 1, outputChannels: 6, kernelSize: 5, padding: 2, generator: &generator)
+    #expect(layer.summary == "conv 6@5x5 pad 2")
+    #expect(layer.kind == "conv")
+    #expect(layer.outputShape(for: [1, 28, 28]) == [6, 28, 28])
+    #expect(layer.forwardFLOPs(for: [1, 28, 28]) == 2 * 6 * 28 * 28 * 25)
+    #expect(layer.parameters.map(\.name) == ["weight", "bias"])
+    #expect(layer.parameters.map(\.value.shape) == [[6, 1, 5, 5], [6]])
+    #expect(layer.weight.decays && !(layer.bias?.decays ?? true))
+  }
+
+  @Test func skippedInputGradientIsEmptyButWeightsStillLearn() {
+    var generator = SeededGenerator(seed: 3)
+    let layer = Convolution2D(inputChannels: 2, outputChannels: 3, kernelSize: 3, padding: 1, generator: &generator)
+    let x = randomTensor([2, 2, 5, 5], seed: 4)
+    let dy = randomTensor([2, 3, 5, 5], seed: 5)
+    _ = layer.forward(x, mode: .training)
+    _ = layer.backward(dy)
+    let reference = layer.weight.gradient
+    layer.weight.gradient.zero()
+    layer.computesInputGradient = false
+    _ = layer.forward(x, mode: .training)
+    #expect(layer.backward(dy).count == 0)
+    #expect(layer.weight.gradient == reference)
+  }
+}

@@ -1,0 +1,95 @@
+import Testing
+
+@testable import CNN
+
+struct DenseTests {
+  @Test func gradients() {
+    var generator = SeededGenerator(seed: 1)
+    checkGradients(Dense(inputs: 7, outputs: 5, generator: &generator), input: randomTensor([4, 7], seed: 2))
+    checkGradients(
+      Dense(inputs: 12, outputs: 3, bias: false, generator: &generator), input: randomTensor([2, 3, 2, 2], seed: 3))
+  }
+
+  @Test func forwardIsAffine() {
+    var generator = SeededGenerator(seed: 1)
+    let layer = Dense(inputs: 3, outputs: 2, generator: &generator)
+    layer.weight.value = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
+    layer.bias?.value = Tensor(shape: [2], data: [0.5, -1])
+    let y = layer.forward(Tensor(shape: [2, 3], data: [1, 0, -1, 2, 1, 0]), mode: .inference)
+    #expect(y == Tensor(shape: [2, 2], data: [-1.5, -3, 4.5, 12]))
+    #expect(layer.forwardFLOPs(for: [3]) == 12)
+    #expect(layer.summary == "dense 2")
+  }
+}
+
+struct PoolingTests {
+  @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 1, 0)])
+  func maxPoolGradients(kernel: Int, stride: Int, padding: Int) {
+    let layer = MaxPool2D(kernelSize: kernel, stride: stride, padding: padding)
+    checkGradients(layer, input: distinctTensor([2, 2, 6, 5], seed: 1), epsilon: 1e-3)
+  }
+
+  @Test func maxPoolForward() {
+    let layer = MaxPool2D(kernelSize: 2)
+    let x = Tensor(shape: [1, 1, 4, 4], data: (0..<16).map { Float(($0 * 7) % 16) })
+    // rows: 0 7 14 5 / 12 3 10 1 / 8 15 6 13 / 4 11 2 9
+    #expect(layer.forward(x, mode: .inference) == Tensor(shape: [1, 1, 2, 2], data: [12, 14, 15, 13]))
+    #expect(layer.outputShape(for: [6, 28, 28]) == [6, 14, 14])
+    #expect(layer.summary == "maxpool 2x2")
+  }
+
+  @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1)])
+  func averagePoolGradients(kernel: Int, stride: Int, padding: Int) {
+    let layer = AveragePool2D(kernelSize: kernel, stride: stride, padding: padding)
+    checkGradients(layer, input: randomTensor([2, 3, 6, 5], seed: 1))
+  }
+
+  @Test func averagePoolForward() {
+    let layer = AveragePool2D(kernelSize: 2)
+    let x = Tensor(shape: [1, 1, 2, 4], data: [1, 2, 3, 4, 5, 6, 7, 8])
+    #expect(layer.forward(x, mode: .inference) == Tensor(shape: [1, 1, 1, 2], data: [3.5, 5.5]))
+  }
+
+  @Test func globalAveragePool() {
+    let layer = GlobalAveragePool()
+    checkGradients(layer, input: randomTensor([3, 4, 5, 3], seed: 2))
+    let x = Tensor(shape: [1, 2, 1, 2], data: [1, 3, -2, 6])
+    #expect(layer.forward(x, mode: .inference) == Tensor(shape: [1, 2], data: [2, 2]))
+    #expect(layer.outputShape(for: [64, 8, 8]) == [64])
+  }
+}
+
+struct ActivationTests {
+  @Test func reluGradients() {
+    checkGradients(ReLU(), input: awayFromZero([2, 3, 4, 4], seed: 3))
+    #expect(ReLU().forward(Tensor(shape: [1, 3], data: [-1, 0, 2]), mode: .inference).data == [0, 0, 2])
+  }
+
+  @Test func flattenGradients() {
+    let layer = Flatten()
+    checkGradients(layer, input: randomTensor([2, 3, 2, 2], seed: 4))
+    #expect(layer.forward(randomTensor([2, 3, 2, 2], seed: 4), mode: .training).shape == [2, 12])
+    #expect(layer.outputShape(for: [16, 5, 5]) == [400])
+  }
+
+  @Test func dropoutGradientsWithAFixedMask() {
+    let layer = Dropout(rate: 0.4, seed: 5)
+    checkGradients(layer, input: randomTensor([4, 3, 3, 3], seed: 6)) {
+      layer.generator = SeededGenerator(seed: 42)
+    }
+  }
+
+  @Test func dropoutIsInvertedAndIdentityInInference() {
+    let layer = Dropout(rate: 0.25, seed: 7)
+    let x = Tensor(shape: [100, 100], repeating: 1)
+    let y = layer.forward(x, mode: .training)
+    let zeros = y.data.filter { $0 == 0 }.count
+    #expect(abs(Double(zeros) / 10_000 - 0.25) < 0.02)
+    #expect(y.data.allSatisfy { $0 == 0 || abs($0 - 1 / 0.75) < 1e-6 })
+    let mean = y.data.reduce(0, +) / 10_000
+    #expect(abs(mean - 1) < 0.03)
+    #expect(layer.forward(x, mode: .inference) == x)
+    // A new draw each training pass.
+    #expect(layer.forward(x, mode: .training) != y)
+  }
+}

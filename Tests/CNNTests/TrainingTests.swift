@@ -1,0 +1,155 @@
+import Testing
+
+@testable import CNN
+
+struct OptimizerTests {
+  @Test func sgdMatchesPyTorchWithMomentumAndDecay() {
+    let weight = Parameter(name: "w", value: Tensor(shape: [2], data: [1, -2]))
+    let bias = Parameter(name: "b", value: Tensor(shape: [1], data: [0.5]), decays: false)
+    let statistic = Parameter(name: "s", value: Tensor(shape: [1], data: [3]), isTrainable: false)
+    let optimizer = SGD(momentum: 0.9, weightDecay: 0.1)
+    weight.gradient = Tensor(shape: [2], data: [0.5, 1])
+    bias.gradient = Tensor(shape: [1], data: [2])
+    statistic.gradient = Tensor(shape: [1], data: [100])
+    optimizer.step(parameters: [weight, bias, statistic], learningRate: 0.1)
+    // v = g + 0.1 w = [0.6, 0.8]; w = [1 − 0.06, −2 − 0.08]; bias: v = 2, b = 0.3.
+    #expect(maxDifference(weight.value, Tensor(shape: [2], data: [0.94, -2.08])) < 1e-6)
+    #expect(abs(bias.value.data[0] - 0.3) < 1e-6)
+    #expect(statistic.value.data == [3])
+    optimizer.step(parameters: [weight, bias, statistic], learningRate: 0.1)
+    // v = 0.9 · 0.6 + 0.5 + 0.094 = 1.134; w = 0.94 − 0.1134.
+    #expect(abs(weight.value.data[0] - (0.94 - 0.1134)) < 1e-6)
+    #expect(abs(optimizer.velocity(of: weight).data[0] - 1.134) < 1e-6)
+    #expect(abs(bias.value.data[0] - (0.3 - 0.1 * 3.8)) < 1e-6)
+  }
+
+  @Test func stepSchedule() {
+    let schedule = StepSchedule(initialRate: 0.1, gamma: 0.1, milestones: [2, 4])
+    let rates = (0..<6).map { schedule.learningRate(epoch: $0) }
+    let expected: [Float] = [0.1, 0.1, 0.01, 0.01, 0.001, 0.001]
+    for (rate, want) in zip(rates, expected) { #expect(abs(rate - want) < 1e-7) }
+  }
+
+  @Test func initializersHaveTheirScales() {
+    var generator = SeededGenerator(seed: 1)
+    let he = Initializer.heNormal.tensor(shape: [20_000], fanIn: 50, fanOut: 10, generator: &generator)
+    let deviation = (he.data.reduce(0) { $0 + Double($1 * $1) } / 20_000).squareRoot()
+    #expect(abs(deviation - (2.0 / 50).squareRoot()) < 0.01)
+    let glorot = Initializer.glorotUniform.tensor(shape: [20_000], fanIn: 50, fanOut: 10, generator: &generator)
+    let bound = (6 / Float(60)).squareRoot()
+    #expect(glorot.data.allSatisfy { abs($0) <= bound })
+    #expect((glorot.data.map(abs).max() ?? 0) > 0.99 * bound)
+    let uniform = Initializer.heUniform.tensor(shape: [1000], fanIn: 6, fanOut: 1, generator: &generator)
+    #expect(uniform.data.allSatisfy { abs($0) <= 1 })
+    // The same seed gives the same weights.
+    var first = SeededGenerator(seed: 9)
+    var second = SeededGenerator(seed: 9)
+    #expect(
+      Initializer.heNormal.tensor(shape: [5], fanIn: 3, fanOut: 3, generator: &first)
+        == Initializer.heNormal.tensor(shape: [5], fanIn: 3, fanOut: 3, generator: &second))
+  }
+}
+
+/// LeNet-5 as the issue describes it (ReLU activations, max pooling).
+func leNet5(seed: UInt64) -> Network {
+  var generator = SeededGenerator(seed: seed)
+  let layers = Sequential([
+    Convolution2D(inputChannels: 1, outputChannels: 6, kernelSize: 5, padding: 2, generator: &generator),
+    ReLU(),
+    MaxPool2D(kernelSize: 2),
+    Convolution2D(inputChannels: 6, outputChannels: 16, kernelSize: 5, generator: &generator),
+    ReLU(),
+    MaxPool2D(kernelSize: 2),
+    Flatten(),
+    Dense(inputs: 400, outputs: 120, generator: &generator),
+    ReLU(),
+    Dense(inputs: 120, outputs: 84, generator: &generator),
+    ReLU(),
+    Dense(inputs: 84, outputs: 10, generator: &generator),
+  ])
+  return Network(layers: layers, inputShape: [1, 28, 28])
+}
+
+struct NetworkTests {
+  @Test func leNet5ShapesParametersAndFLOPs() {
+    let network = leNet5(seed: 1)
+    #expect(network.parameterCount == 61_706)
+    #expect(network.outputShape == [10])
+    #expect(
+      network.layerInfo.map(\.outputShape) == [
+        [6, 28, 28], [6, 28, 28], [6, 14, 14], [16, 10, 10], [16, 10, 10], [16, 5, 5], [400], [120], [120], [84],
+        [84], [10],
+      ])
+    #expect(network.layerInfo.map(\.parameterCount) == [156, 0, 0, 2416, 0, 0, 0, 48_120, 0, 10_164, 0, 850])
+    // 2 × multiply-adds of the convolutions and dense layers.
+    let flops = 2 * (6 * 28 * 28 * 25 + 16 * 10 * 10 * 150 + 400 * 120 + 120 * 84 + 84 * 10)
+    #expect(network.forwardFLOPs == flops)
+    #expect(
+      network.parameters.map(\.name).prefix(4) == ["0.conv.weight", "0.conv.bias", "3.conv.weight", "3.conv.bias"])
+    #expect(network.parameters.last?.name == "11.dense.bias")
+    let summary = network.summary
+    #expect(summary.count == network.layerInfo.count + 3)
+    #expect(summary.last?.contains("61,706") == true)
+    #expect(summary.contains { $0.contains("conv 6@5x5 pad 2") && $0.contains("6x28x28") })
+    let logits = network.forward(randomTensor([3, 1, 28, 28], seed: 2), mode: .inference)
+    #expect(logits.shape == [3, 10])
+  }
+
+  @Test func namingIsIdempotentAndResidualNamesNest() {
+    var generator = SeededGenerator(seed: 3)
+    let layers = Sequential([
+      Convolution2D(
+        inputChannels: 3, outputChannels: 16, kernelSize: 3, padding: 1, bias: false, generator: &generator),
+      BatchNormalization(features: 16),
+      ResidualBlock(inputChannels: 16, outputChannels: 16, generator: &generator),
+      GlobalAveragePool(),
+      Dense(inputs: 16, outputs: 10, generator: &generator),
+    ])
+    let network = Network(layers: layers, inputShape: [3, 32, 32])
+    let again = Network(layers: layers, inputShape: [3, 32, 32])
+    #expect(network.parameters.map(\.name) == again.parameters.map(\.name))
+    #expect(network.parameters.map(\.name).contains("2.residual.bn1.running_var"))
+    #expect(network.parameters.map(\.name).contains("1.batchnorm.weight"))
+    #expect(network.trainableParameters.count == 1 + 2 + (1 + 2 + 1 + 2) + 2)
+  }
+
+  @Test func zeroGradientsAndFirstLayerSkip() {
+    let network = leNet5(seed: 4)
+    let x = randomTensor([2, 1, 28, 28], seed: 5)
+    let logits = network.forward(x, mode: .training)
+    let (_, gradient, _) = SoftmaxCrossEntropy().loss(logits: logits, labels: [1, 2])
+    network.backward(gradient)
+    #expect(network.trainableParameters.allSatisfy { $0.gradient.data.contains { $0 != 0 } })
+    network.zeroGradients()
+    #expect(network.trainableParameters.allSatisfy { $0.gradient.data.allSatisfy { $0 == 0 } })
+  }
+
+  /// A tiny network memorizes 32 random samples with random labels.
+  @Test func overfitsThirtyTwoSamples() {
+    var generator = SeededGenerator(seed: 11)
+    let network = Network(
+      layers: Sequential([
+        Convolution2D(inputChannels: 1, outputChannels: 8, kernelSize: 3, padding: 1, generator: &generator),
+        ReLU(),
+        MaxPool2D(kernelSize: 2),
+        Flatten(),
+        Dense(inputs: 8 * 4 * 4, outputs: 10, generator: &generator),
+      ]), inputShape: [1, 8, 8])
+    let x = randomTensor([32, 1, 8, 8], seed: 12)
+    let labels = (0..<32).map { _ in Int(generator.next() % 10) }
+    let optimizer = SGD(momentum: 0.9)
+    let criterion = SoftmaxCrossEntropy()
+    var accuracy = 0.0
+    var steps = 0
+    while steps < 400 && accuracy < 1 {
+      network.zeroGradients()
+      let (_, gradient, correct) = criterion.loss(logits: network.forward(x, mode: .training), labels: labels)
+      accuracy = Double(correct) / 32
+      network.backward(gradient)
+      optimizer.step(parameters: network.parameters, learningRate: 0.05)
+      steps += 1
+    }
+    let final = criterion.loss(logits: network.forward(x, mode: .inference), labels: labels)
+    #expect(final.correct == 32, "accuracy \(final.correct)/32 after \(steps) steps")
+  }
+}
