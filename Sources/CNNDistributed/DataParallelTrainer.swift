@@ -12,6 +12,13 @@ import Telemetry
 /// per epoch (the smallest shard decides), so the collectives of `--sync batch` always match.
 /// Each epoch ends with the test accuracy over the whole test set (each rank evaluates its part),
 /// one row of results/cnn.csv and a line on standard output (rank 0).
+///
+/// With a checkpoint folder, every epoch ends with a checkpoint of every rank's state (see
+/// ``TrainingCheckpoint``), taken before the averaging that ends training; `--resume` restores it
+/// and continues with the next epoch, whose shuffle `epochOrder(epoch:seed:)` reproduces, so the
+/// weights are those of an uninterrupted run. A loss that stops being finite on any rank stops
+/// every rank at the same step (the flag rides in the next collective), before the epoch's
+/// checkpoint, so the last good one stays.
 public final class DataParallelTrainer {
   public let options: TrainingOptions
   let world: Communicator
@@ -60,6 +67,9 @@ public final class DataParallelTrainer {
         + "but \(NodeIdentity.hostName()) has \(available >> 20) MiB available; use a smaller batch or fewer ranks per node"
     }
     try agree(on: problem)
+    // Output folders are checked before training, not found missing after hours of it.
+    if isRoot { problem = Self.prepareOutputs(options) }
+    try agree(on: problem)
 
     let stepsAvailable = try world.allreduce(train.count / options.batchPerRank, operation: .min)
     let steps = min(stepsAvailable, options.stepsPerEpoch ?? Int.max)
@@ -84,57 +94,119 @@ public final class DataParallelTrainer {
     }
 
     let optimizer = SGD(momentum: options.momentum, weightDecay: options.weightDecay)
+    let checkpoint = options.checkpointPath.map { TrainingCheckpoint(world: world, path: $0) }
+    let checkpointOptions = options.checkpointOptions(ranks: world.size)
+    var globalStep = 0
+    var firstEpoch = 1
+    /// The epoch of the checkpoint in place, for the message of a diverging loss.
+    var lastCheckpoint: Int? = nil
+    if options.resume, let checkpoint,
+      let resumed = try checkpoint.restore(
+        network: network, optimizer: optimizer, architecture: options.architecture, options: checkpointOptions,
+        say: say)
+    {
+      guard resumed.steps == resumed.epoch * steps else {
+        throw TrainingInputError(
+          message: "--resume: \(checkpoint.path): \(resumed.steps) steps after \(resumed.epoch) epochs, but this run "
+            + "takes \(steps) steps per epoch")
+      }
+      (firstEpoch, globalStep, lastCheckpoint) = (resumed.epoch + 1, resumed.steps, resumed.epoch)
+      if isRoot {
+        say(
+          "cnnswift: resuming after epoch \(resumed.epoch) from \(checkpoint.path)"
+            + (firstEpoch > options.epochs ? " (--epochs \(options.epochs): nothing left to train)" : ""))
+      }
+    }
+
     let schedule = StepSchedule(initialRate: options.learningRate, gamma: 0.1, milestones: options.milestones)
     let loss = SoftmaxCrossEntropy()
     var images = Tensor(shape: [options.batchPerRank] + inputShape)
     var labels = [Int](repeating: 0, count: options.batchPerRank)
     let trainable = network.trainableParameters
-    var globalStep = 0
-    for epoch in 1...options.epochs {
-      let rate = schedule.learningRate(epoch: epoch)
+    /// Every mode ends with one model: average what periodic averaging left apart. Returns the seconds it took.
+    func finishSync() throws -> Double {
+      let start = MPIEnvironment.wallTime()
+      switch options.sync {
+      case .end: try sync.averageValues(network.parameters)
+      case .every(let n) where globalStep % n != 0: try sync.averageValues(network.parameters)
+      case .batch:
+        // The weights agree at every step, but each rank's batch-norm running statistics follow its
+        // own batches: average them so the ranks end with one model (DDP would keep rank 0's).
+        let statistics = network.parameters.filter { !$0.isTrainable }
+        if !statistics.isEmpty { try sync.averageValues(statistics) }
+      default: break
+      }
+      return MPIEnvironment.wallTime() - start
+    }
+    for epoch in stride(from: firstEpoch, through: options.epochs, by: 1) {
+      // Milestones count epochs done (StepSchedule counts from 0): `--milestones 2` decays from the third epoch.
+      let rate = schedule.learningRate(epoch: epoch - 1)
       let order = train.epochOrder(epoch: epoch, seed: options.seed)
       var lossSum = 0.0
       var correct = 0
       var computeSeconds = 0.0
       var syncSeconds = 0.0
+      /// This rank's first non-finite loss; from then on it computes nothing, only joins the collectives.
+      var diverged: String? = nil
       let epochStart = MPIEnvironment.wallTime()
       for step in 0..<steps {
         let computeStart = MPIEnvironment.wallTime()
-        train.fillBatch(
-          order[(step * options.batchPerRank)..<((step + 1) * options.batchPerRank)], images: &images, labels: &labels)
-        network.zeroGradients()
-        let logits = network.forward(images, mode: .training)
-        let result = loss.loss(logits: logits, labels: labels)
-        guard result.loss.isFinite else {
-          throw TrainingInputError(
-            message: "the loss became \(result.loss) at epoch \(epoch), step \(step + 1) on rank \(world.rank); "
-              + "lower --lr (now \(options.learningRate))")
+        if diverged == nil {
+          train.fillBatch(
+            order[(step * options.batchPerRank)..<((step + 1) * options.batchPerRank)], images: &images,
+            labels: &labels)
+          network.zeroGradients()
+          let logits = network.forward(images, mode: .training)
+          let result = loss.loss(logits: logits, labels: labels)
+          if result.loss.isFinite {
+            lossSum += Double(result.loss)
+            correct += result.correct
+            network.backward(result.gradient)
+          } else {
+            let value = result.loss.isNaN ? "NaN" : "\(result.loss)"
+            diverged =
+              "the loss became \(value) at epoch \(epoch), step \(step + 1) on rank \(world.rank); "
+              + "lower --lr (now \(options.learningRate))"
+              + (checkpoint.flatMap { checkpoint in
+                lastCheckpoint.map { "; the checkpoint of epoch \($0) stays in \(checkpoint.path)" }
+              } ?? "")
+          }
         }
-        lossSum += Double(result.loss)
-        correct += result.correct
-        network.backward(result.gradient)
         var syncTime = 0.0
         if options.sync == .batch {
           let syncStart = MPIEnvironment.wallTime()
-          try sync.averageGradients(trainable)
+          let anyDiverged = try sync.averageGradients(trainable, flag: diverged != nil)
           syncTime = MPIEnvironment.wallTime() - syncStart
+          if anyDiverged { break }
         }
-        optimizer.step(parameters: trainable, learningRate: rate)
+        if diverged == nil { optimizer.step(parameters: trainable, learningRate: rate) }
         globalStep += 1
         if case .every(let n) = options.sync, globalStep % n == 0 {
           let syncStart = MPIEnvironment.wallTime()
-          try sync.averageValues(network.parameters)
+          let anyDiverged = try sync.averageValues(network.parameters, flag: diverged != nil)
           syncTime += MPIEnvironment.wallTime() - syncStart
+          if anyDiverged { break }
         }
         syncSeconds += syncTime
         computeSeconds += MPIEnvironment.wallTime() - computeStart - syncTime
       }
-      if options.sync == .epoch || (options.sync == .end && epoch == options.epochs) {
+      if let problem = try world.firstProblem(diverged ?? "") { throw TrainingInputError(message: problem) }
+      if options.sync == .epoch {
         let syncStart = MPIEnvironment.wallTime()
         try sync.averageValues(network.parameters)
         syncSeconds += MPIEnvironment.wallTime() - syncStart
       }
-      let epochSeconds = try world.allreduce(MPIEnvironment.wallTime() - epochStart, operation: .max)
+      // The checkpoint is the state the next epoch starts from, before training's final average;
+      // its time is left out of the epoch's.
+      let checkpointStart = MPIEnvironment.wallTime()
+      try checkpoint?.save(
+        network: network, optimizer: optimizer, architecture: options.architecture, epoch: epoch, steps: globalStep,
+        options: checkpointOptions)
+      let checkpointSeconds = MPIEnvironment.wallTime() - checkpointStart
+      if checkpoint != nil { lastCheckpoint = epoch }
+      if epoch == options.epochs { syncSeconds += try finishSync() }
+      let epochSeconds = try world.allreduce(
+        MPIEnvironment.wallTime() - epochStart - checkpointSeconds, operation: .max)
       var totals = [lossSum, Double(correct), computeSeconds, syncSeconds]
       try world.allreduce(&totals, operation: .sum)
       let testAccuracy = try test.map { try evaluate(network, on: $0) }
@@ -160,14 +232,26 @@ public final class DataParallelTrainer {
           testAccuracy.map { String(format: "%.4f", $0) } ?? "-", epochSeconds, record.computeSeconds,
           record.syncSeconds, record.imagesPerSecond))
     }
-    // Every mode ends with one model: average what periodic averaging left apart.
-    if case .every(let n) = options.sync, globalStep % n != 0 { try sync.averageValues(network.parameters) }
+    // A run resumed with nothing left to train still ends with one model.
+    if firstEpoch > options.epochs { _ = try finishSync() }
     let divergence = try sync.maximumDivergence(network.parameters)
     if isRoot {
       say(
         divergence == 0
           ? "cnnswift: the \(world.size) ranks hold identical weights"
           : "cnnswift: the ranks' weights differ by up to \(divergence)")
+    }
+    if let savePath = options.savePath {
+      var problem = ""
+      if isRoot {
+        do {
+          try ModelFile.write(network: network, architecture: options.architecture, to: savePath)
+          say("cnnswift: saved the model to \(savePath)")
+        } catch {
+          problem = "--save: \(error)"
+        }
+      }
+      try agree(on: problem)
     }
     if let notes = try telemetry?.finish(), isRoot {
       for note in notes { say("cnnswift: telemetry: \(note)") }
@@ -193,10 +277,30 @@ public final class DataParallelTrainer {
 
   /// Throws the first rank's problem on every rank when any rank has one.
   func agree(on problem: String) throws {
-    let failing = try world.allreduce(problem.isEmpty ? Int32(0) : 1, operation: .max)
-    guard failing != 0 else { return }
-    let problems = try world.allgather(problem)
-    throw TrainingInputError(message: problems.first { !$0.isEmpty } ?? "a rank failed")
+    if let problem = try world.firstProblem(problem) { throw TrainingInputError(message: problem) }
+  }
+
+  /// Rank 0: creates the checkpoint folder and checks that the folder of `--save` exists; the
+  /// problem, or "".
+  static func prepareOutputs(_ options: TrainingOptions) -> String {
+    var isFolder: ObjCBool = false
+    if let folder = options.checkpointDirectory {
+      do {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      } catch {
+        return "--checkpoint-dir \(folder): cannot create the folder: \(error.localizedDescription)"
+      }
+    }
+    if let path = options.savePath {
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        return "--save \(path): no folder \(folder) to write it in"
+      }
+      guard FileManager.default.isWritableFile(atPath: folder) else {
+        return "--save \(path): cannot write in \(folder)"
+      }
+    }
+    return ""
   }
 
   static func distinct(_ hosts: [String]) -> [String] {

@@ -21,24 +21,35 @@ public struct ParameterSync {
     unpack(into: parameters, gradients: false)
   }
 
-  /// Replaces each trainable parameter's gradient by its mean over the ranks. Collective.
-  public mutating func averageGradients(_ parameters: [Parameter]) throws {
+  /// Replaces each trainable parameter's gradient by its mean over the ranks, and returns whether
+  /// any rank raised `flag`. Collective.
+  ///
+  /// The flag (a rank whose loss stopped being finite) rides in the same allreduce, one float
+  /// more, so that every rank learns of it at the same step without a collective of its own.
+  @discardableResult
+  public mutating func averageGradients(_ parameters: [Parameter], flag: Bool = false) throws -> Bool {
     let trainable = parameters.filter(\.isTrainable)
-    guard communicator.size > 1 else { return }
-    pack(trainable.map(\.gradient))
+    guard communicator.size > 1 else { return flag }
+    pack(trainable.map(\.gradient), flag: flag)
     try communicator.allreduce(&buffer, operation: .sum)
+    let raised = buffer[buffer.count - 1] > 0
     scale(1 / Float(communicator.size))
     unpack(into: trainable, gradients: true)
+    return raised
   }
 
   /// Replaces every parameter's value (weights and running statistics) by its mean over the
-  /// ranks. Collective.
-  public mutating func averageValues(_ parameters: [Parameter]) throws {
-    guard communicator.size > 1 else { return }
-    pack(parameters.map(\.value))
+  /// ranks, and returns whether any rank raised `flag` (as ``averageGradients(_:flag:)``).
+  /// Collective.
+  @discardableResult
+  public mutating func averageValues(_ parameters: [Parameter], flag: Bool = false) throws -> Bool {
+    guard communicator.size > 1 else { return flag }
+    pack(parameters.map(\.value), flag: flag)
     try communicator.allreduce(&buffer, operation: .sum)
+    let raised = buffer[buffer.count - 1] > 0
     scale(1 / Float(communicator.size))
     unpack(into: parameters, gradients: false)
+    return raised
   }
 
   /// The largest difference between this rank's values and rank 0's, over all ranks (0 when the
@@ -52,9 +63,11 @@ public struct ParameterSync {
     return try communicator.allreduce(local, operation: .max)
   }
 
-  private mutating func pack(_ tensors: [Tensor]) {
-    let total = tensors.reduce(0) { $0 + $1.count }
+  /// Copies `tensors` into the buffer, followed by 1 or 0 for `flag` when it is given.
+  private mutating func pack(_ tensors: [Tensor], flag: Bool? = nil) {
+    let total = tensors.reduce(0) { $0 + $1.count } + (flag == nil ? 0 : 1)
     if buffer.count != total { buffer = [Float](repeating: 0, count: total) }
+    if let flag { buffer[total - 1] = flag ? 1 : 0 }
     var offset = 0
     buffer.withUnsafeMutableBufferPointer { destination in
       for tensor in tensors {

@@ -20,12 +20,19 @@ public struct TrainingOptions: Sendable {
   public var resultsPath: String
   /// `--telemetry` interval, seconds.
   public var telemetryInterval: Double?
+  /// `--checkpoint-dir`: where rank 0 writes `checkpoint.cnnckpt` after every epoch; nil for no checkpoints.
+  public var checkpointDirectory: String?
+  /// `--resume`: continue from the checkpoint in ``checkpointDirectory`` (from epoch 1 when there is none yet).
+  public var resume: Bool
+  /// `--save`: where rank 0 writes the trained model file at the end; nil for nowhere.
+  public var savePath: String?
 
   public init(
     architecture: Architecture, data: String? = nil, batchPerRank: Int = 64, epochs: Int = 1, sync: SyncMode = .batch,
     learningRate: Float = 0.01, momentum: Float = 0.9, weightDecay: Float = 0, milestones: [Int] = [],
     seed: UInt64 = 1, stepsPerEpoch: Int? = nil, resultsPath: String = TrainingRecord.defaultPath,
-    telemetryInterval: Double? = nil
+    telemetryInterval: Double? = nil, checkpointDirectory: String? = nil, resume: Bool = false,
+    savePath: String? = nil
   ) {
     (self.architecture, self.data, self.batchPerRank, self.epochs, self.sync) = (
       architecture, data, batchPerRank, epochs, sync
@@ -34,7 +41,31 @@ public struct TrainingOptions: Sendable {
       learningRate, momentum, weightDecay, milestones, seed
     )
     (self.stepsPerEpoch, self.resultsPath, self.telemetryInterval) = (stepsPerEpoch, resultsPath, telemetryInterval)
+    (self.checkpointDirectory, self.resume, self.savePath) = (checkpointDirectory, resume, savePath)
   }
+
+  /// `DIR/checkpoint.cnnckpt`, when checkpoints are on.
+  public var checkpointPath: String? {
+    checkpointDirectory.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + CheckpointFile.fileName }
+  }
+
+  /// The options a checkpoint records, by flag (without `--`), for a resumed run on `ranks` ranks to compare.
+  ///
+  /// Those in ``optionsThatMustMatch`` decide which images each rank sees in which step and when ranks average,
+  /// so a run resumed with another value could not continue the same training; the others (learning rate,
+  /// momentum, weight decay, milestones) only scale the updates, and a resumed run may change them on purpose
+  /// (a lower `--lr` after the loss diverged), with a note.
+  public func checkpointOptions(ranks: Int) -> [String: String] {
+    [
+      "model": architecture.description, "data": (try? DataSource(spec: data).description) ?? (data ?? ""),
+      "batch": String(batchPerRank), "sync": sync.description, "seed": String(seed), "ranks": String(ranks),
+      "steps": stepsPerEpoch.map(String.init) ?? "all", "lr": String(learningRate), "momentum": String(momentum),
+      "weight-decay": String(weightDecay), "milestones": milestones.map(String.init).joined(separator: ","),
+    ]
+  }
+
+  /// The checkpoint options a resumed run must repeat exactly.
+  public static let optionsThatMustMatch = ["model", "data", "batch", "sync", "seed", "ranks", "steps"]
 }
 
 /// A problem with the input that stops training before it starts; every rank sees the same one.

@@ -8,14 +8,16 @@ import MPI
 struct CNNSwift: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cnnswift",
-    abstract: "Train CNNs (LeNet-5, an MLP, CIFAR ResNets) on BLAS, data-parallel over MPI.",
+    abstract: "Train CNNs (LeNet-5, an MLP, CIFAR ResNets) on BLAS, data-parallel over MPI, and run them.",
     discussion: """
       Examples:
         cnnswift models --batch 64
         mpiexec -n 2 cnnswift train --model lenet --batch 64 --epochs 5 --sync batch
         mpiexec -n 2 cnnswift train --model resnet --layers 20 --batch 32 --data synthetic:2048 --sync end
+        mpiexec -n 2 cnnswift train --model lenet --epochs 5 --checkpoint-dir ckpt --resume --save lenet.cnn
+        mpiexec -n 2 cnnswift infer --model-file lenet.cnn --predictions predictions.csv
       """,
-    subcommands: [Models.self, Train.self])
+    subcommands: [Models.self, Train.self, Infer.self])
 
   /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error.
   static func main() {

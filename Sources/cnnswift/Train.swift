@@ -17,9 +17,20 @@ extension CNNSwift {
         Each epoch appends a row to results/cnn.csv and prints loss, accuracy, time in compute and \
         in synchronization, and images per second.
 
+        With --checkpoint-dir DIR, rank 0 writes DIR/checkpoint.cnnckpt after every epoch \
+        (atomically: a killed run loses at most the epoch it was in). It holds every rank's \
+        weights, statistics and momentum, so --resume continues to exactly the weights of a run \
+        never stopped, in every sync mode; a larger --epochs extends a finished run. --model, \
+        --layers, --data, --batch, --sync, --seed, --steps and the number of ranks must be those \
+        of the checkpoint; --lr, --momentum, --weight-decay and --milestones may change (with a \
+        note). Without a checkpoint yet, --resume starts from epoch 1. A loss that becomes NaN or \
+        infinite stops every rank and leaves the last good checkpoint. --save writes the trained \
+        model file, which `cnnswift infer` reads; equal weights give byte-identical files.
+
         Examples:
-          mpiexec -n 2 cnnswift train --model lenet --batch 64 --epochs 5 --lr 0.01
+          mpiexec -n 2 cnnswift train --model lenet --batch 64 --epochs 5 --lr 0.01 --save lenet.cnn
           mpiexec -n 2 cnnswift train --model resnet --layers 32 --batch 32 --epochs 5 --sync end
+          mpiexec -n 2 cnnswift train --model lenet --epochs 5 --checkpoint-dir ckpt --resume --save lenet.cnn
           cnnswift train --model mlp --data synthetic:6000 --epochs 2 --telemetry=1
         """)
 
@@ -46,6 +57,14 @@ extension CNNSwift {
     var resultsPath = "results/cnn.csv"
     @Option(name: .customLong("telemetry"), help: ArgumentHelp(TelemetryFlag.help, valueName: "SECONDS"))
     var telemetry: String?
+    @Option(
+      help: ArgumentHelp(
+        "Write DIR/checkpoint.cnnckpt after every epoch (rank 0; created if missing).", valueName: "DIR"))
+    var checkpointDir: String?
+    @Flag(help: "Continue from the checkpoint in --checkpoint-dir (from epoch 1 if there is none yet).")
+    var resume = false
+    @Option(help: ArgumentHelp("Write the trained model file here at the end (rank 0).", valueName: "FILE"))
+    var save: String?
 
     func validate() throws {
       guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
@@ -57,6 +76,9 @@ extension CNNSwift {
       if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
       do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
       do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
+      if resume && checkpointDir == nil {
+        throw ValidationError("--resume needs --checkpoint-dir, the folder of the checkpoint to continue from")
+      }
       for item in milestones.split(separator: ",") where Int(item) == nil {
         throw ValidationError("--milestones: '\(item)' is not an epoch number")
       }
@@ -67,7 +89,8 @@ extension CNNSwift {
         architecture: try Architecture(name: model, layers: layers), data: data, batchPerRank: batch,
         epochs: epochs, sync: SyncMode(parsing: sync)!, learningRate: lr, momentum: momentum,
         weightDecay: weightDecay, milestones: milestones.split(separator: ",").compactMap { Int($0) }, seed: seed,
-        stepsPerEpoch: steps, resultsPath: resultsPath, telemetryInterval: try TelemetryFlag.seconds(telemetry))
+        stepsPerEpoch: steps, resultsPath: resultsPath, telemetryInterval: try TelemetryFlag.seconds(telemetry),
+        checkpointDirectory: checkpointDir, resume: resume, savePath: save)
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "cnnswift") {
         do {

@@ -24,6 +24,15 @@ struct BatchNormalizationTests {
     checkGradients(layer(5), input: randomTensor([6, 5], seed: 4))
   }
 
+  /// The ReLU a residual block fuses into its first normalization.
+  @Test func gradientsWithFusedReLU() {
+    let fused = layer(3)
+    fused.appliesReLU = true
+    checkGradients(fused, input: randomTensor([2, 3, 4, 4], seed: 8), epsilon: 1e-3, tolerance: 2e-2)
+    let y = fused.forward(randomTensor([2, 3, 4, 4], seed: 8), mode: .training)
+    #expect(y.data.allSatisfy { $0 >= 0 } && y.data.contains { $0 > 0 })
+  }
+
   @Test func trainingNormalizesAndUpdatesRunningStatistics() {
     let layer = BatchNormalization(features: 2)
     // Channel 0: 1, 2, 3, 4 (mean 2.5, biased variance 1.25); channel 1: all 7.

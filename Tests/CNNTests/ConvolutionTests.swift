@@ -79,16 +79,20 @@ struct ConvolutionTests {
     checkGradients(layer, input: randomTensor([3, c, h, w], seed: 6))
   }
 
-  @Test func im2colAndCol2imAreAdjoint() {
+  /// (kernel, stride, padding): strided, "same" (the whole-plane path), and valid.
+  @Test(arguments: [(3, 2, 1), (3, 1, 1), (5, 1, 2), (3, 1, 0), (2, 1, 1)])
+  func im2colAndCol2imAreAdjoint(kernel: Int, stride: Int, padding: Int) {
     // <im2col(x), c> = <x, col2im(c)> for every x and c: col2im is im2col's transpose.
-    let g = WindowGeometry(channels: 2, height: 5, width: 6, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
+    let g = WindowGeometry(
+      channels: 2, height: 5, width: 6, kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
     let images = 2
     let x = randomTensor([images, 2, 5, 6], seed: 1)
     let c = randomTensor([g.patchSize, images * g.outputPlane], seed: 2)
     var columns = [Float](repeating: .nan, count: c.count)
     var back = [Float](repeating: 0, count: x.count)
     x.data.withBase { xp in columns.withMutableBase { im2col(xp, images: images, geometry: g, into: $0) } }
-    c.data.withBase { cp in back.withMutableBase { col2im(cp, images: images, geometry: g, addingInto: $0) } }
+    var scratch = c.data
+    scratch.withMutableBase { cp in back.withMutableBase { col2im(cp, images: images, geometry: g, addingInto: $0) } }
     let left = zip(columns, c.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     let right = zip(x.data, back).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     #expect(abs(left - right) < 1e-4 * max(1, abs(left)))

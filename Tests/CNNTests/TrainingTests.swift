@@ -118,7 +118,10 @@ struct NetworkTests {
     let x = randomTensor([2, 1, 28, 28], seed: 5)
     let logits = network.forward(x, mode: .training)
     let (_, gradient, _) = SoftmaxCrossEntropy().loss(logits: logits, labels: [1, 2])
-    network.backward(gradient)
+    var finished: [Int] = []
+    network.backward(gradient) { finished.append($0) }
+    // From the last layer down to the first trainable one.
+    #expect(finished == Array((0..<12).reversed()))
     #expect(network.trainableParameters.allSatisfy { $0.gradient.data.contains { $0 != 0 } })
     network.zeroGradients()
     #expect(network.trainableParameters.allSatisfy { $0.gradient.data.allSatisfy { $0 == 0 } })

@@ -56,6 +56,19 @@ func linearCombination(
   for i in 0..<count { z[i] = a * x[i] + b * y[i] + c }
 }
 
+/// As ``linearCombination(_:_:_:_:plus:into:count:)`` with `x` masked by a ReLU's output `m`:
+/// `z[i] = a · (m[i] > 0 ? x[i] : 0) + b · y[i] + c`.
+@inline(__always)
+func linearCombination(
+  _ x: UnsafePointer<Float>, mask m: UnsafePointer<Float>, _ a: Float, _ y: UnsafePointer<Float>, _ b: Float,
+  plus c: Float, into z: UnsafeMutablePointer<Float>, count: Int
+) {
+  for i in 0..<count {
+    let v = x[i]
+    z[i] = a * (m[i] > 0 ? v : 0) + b * y[i] + c
+  }
+}
+
 /// `z[i] = x[i] · y[i]`; `z` may be `x` or `y`.
 @inline(__always)
 func multiply(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into z: UnsafeMutablePointer<Float>, count: Int) {

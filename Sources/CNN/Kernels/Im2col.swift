@@ -22,6 +22,9 @@ struct WindowGeometry: Equatable {
   var patchSize: Int { channels * kernelHeight * kernelWidth }
   var inputPlane: Int { height * width }
   var inputCount: Int { channels * height * width }
+  /// Whether output rows are input rows shifted (stride 1, kernel width 2 · padding + 1), so that
+  /// im2col and col2im can move whole planes at once.
+  var keepsWidth: Bool { stride == 1 && kernelWidth == 2 * padding + 1 }
 
   /// The output indices o in 0..<outputSize whose input index o · stride + offset lies in 0..<inputSize.
   @inline(__always)
@@ -52,6 +55,24 @@ func im2col(
           let source = input + (n * g.channels + c) * g.inputPlane
           let target = columns + r * rowLength + n * plane
           fill(target, with: 0, count: rows.lowerBound * outW)
+          if g.keepsWidth {
+            // Output rows as wide as input rows: the valid rows are one contiguous copy, shifted;
+            // the elements that wrapped around a row edge are then zeroed. One long copy instead
+            // of a short one per row (the 3x3 "same" convolutions of the ResNets).
+            let (left, right) = (max(0, -shiftW), max(0, shiftW))
+            let start = rows.lowerBound * outW + left
+            let count = rows.count * outW - left - right
+            if count > 0 {
+              copy(source + ((rows.lowerBound + i - g.padding) * w + left + shiftW), into: target + start, count: count)
+            }
+            for oh in rows {
+              let row = target + oh * outW
+              for k in 0..<left { row[k] = 0 }
+              for k in (outW - right)..<outW { row[k] = 0 }
+            }
+            fill(target + rows.upperBound * outW, with: 0, count: (outH - rows.upperBound) * outW)
+            continue
+          }
           for oh in rows {
             let sourceRow = source + (oh * s + i - g.padding) * w
             let targetRow = target + oh * outW
@@ -74,9 +95,9 @@ func im2col(
 
 /// Adds the column-matrix gradient `columns` (laid out as by ``im2col(_:images:geometry:into:)``)
 /// into the gradient of `images` NCHW images at `inputGradient`, which the caller has zeroed or
-/// filled with other contributions.
+/// filled with other contributions. Overwrites the padding's elements of `columns`.
 func col2im(
-  _ columns: UnsafePointer<Float>, images: Int, geometry g: WindowGeometry,
+  _ columns: UnsafeMutablePointer<Float>, images: Int, geometry g: WindowGeometry,
   addingInto inputGradient: UnsafeMutablePointer<Float>
 ) {
   let (outH, outW, plane) = (g.outputHeight, g.outputWidth, g.outputPlane)
@@ -92,6 +113,22 @@ func col2im(
         for n in 0..<images {
           let target = inputGradient + (n * g.channels + c) * g.inputPlane
           let source = columns + r * rowLength + n * plane
+          if g.keepsWidth {
+            // As in im2col: one contiguous sum over the valid rows, less the elements that would
+            // wrap around a row edge, which are zeroed first (the matrix is scratch).
+            let (left, right) = (max(0, -shiftW), max(0, shiftW))
+            for oh in rows {
+              let row = source + oh * outW
+              for k in 0..<left { row[k] = 0 }
+              for k in (outW - right)..<outW { row[k] = 0 }
+            }
+            let count = rows.count * outW - left - right
+            guard count > 0 else { continue }
+            let t = target + ((rows.lowerBound + i - g.padding) * w + left + shiftW)
+            let x = source + (rows.lowerBound * outW + left)
+            for k in 0..<count { t[k] += x[k] }
+            continue
+          }
           for oh in rows {
             let targetRow = target + (oh * s + i - g.padding) * w
             let sourceRow = source + oh * outW

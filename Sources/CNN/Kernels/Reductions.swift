@@ -71,6 +71,33 @@ func gradientMoments(
   return (t1, t2)
 }
 
+/// As ``gradientMoments(_:_:count:mean:)`` for `dy` masked by a ReLU's output `y`: `dy[i]`
+/// counts only where `y[i] > 0`.
+@inline(__always)
+func gradientMoments(
+  _ dy: UnsafePointer<Float>, mask y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int, mean: Float
+) -> (sum: Float, dot: Float) {
+  var s1 = SIMD16<Float>()
+  var s2 = SIMD16<Float>()
+  let m = SIMD16<Float>(repeating: mean)
+  let zero = SIMD16<Float>()
+  var i = 0
+  while i + 16 <= count {
+    let g = load16(dy + i).replacing(with: zero, where: load16(y + i) .<= zero)
+    s1 += g
+    s2 += g * (load16(x + i) - m)
+    i += 16
+  }
+  var (t1, t2) = (s1.sum(), s2.sum())
+  while i < count {
+    let g = y[i] > 0 ? dy[i] : 0
+    t1 += g
+    t2 += g * (x[i] - mean)
+    i += 1
+  }
+  return (t1, t2)
+}
+
 /// The index of the first largest of `count > 0` elements.
 @inline(__always)
 func argmax(_ x: UnsafePointer<Float>, count: Int) -> Int {

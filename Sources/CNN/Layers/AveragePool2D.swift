@@ -1,8 +1,11 @@
 /// Average pooling over square windows of each channel of NCHW images; padding counts as zeros
 /// (PyTorch's default).
 public final class AveragePool2D: Layer {
+  /// The window's side.
   public let kernelSize: Int
+  /// The distance between windows.
   public let stride: Int
+  /// Zeros around each plane, counted in the averages.
   public let padding: Int
 
   private var output = Tensor.none

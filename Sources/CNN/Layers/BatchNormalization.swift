@@ -7,8 +7,11 @@
 /// is kept for the backward pass (it is the previous layer's output anyway) rather than the
 /// normalized values, which would cost one more activation per layer.
 public final class BatchNormalization: Layer {
+  /// Channels (`[C, H, W]` samples) or features (`[F]` samples).
   public let features: Int
+  /// The weight of a batch's statistics in the running ones (PyTorch's 0.1).
   public let momentum: Float
+  /// Added to the variance before its square root.
   public let epsilon: Float
   /// γ, `[features]`, initially 1, not decayed.
   public let gamma: Parameter
@@ -18,6 +21,10 @@ public final class BatchNormalization: Layer {
   public let runningMean: Parameter
   /// Not trainable; averaged across ranks with the weights.
   public let runningVariance: Parameter
+
+  /// Whether a ReLU follows inside this layer (set by a residual block for its first
+  /// normalization): one pass and one activation less than a separate ReLU layer.
+  var appliesReLU = false
 
   private var input = Tensor.none
   private var output = Tensor.none
@@ -51,11 +58,20 @@ public final class BatchNormalization: Layer {
   }
 
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+    forward(x, mode: mode, into: &output)
+    return output
+  }
+
+  /// The forward pass into a buffer the caller owns (a residual block's output, which then
+  /// receives the shortcut in place): one activation less per block than a workspace of its own.
+  /// Not with ``appliesReLU``, whose backward pass reads this layer's own output.
+  func forward(_ x: Tensor, mode: Mode, into output: inout Tensor) {
     _ = outputShape(for: x.sampleShape)
     let batch = x.batch
     let plane = x.sampleCount / features
     let reduced = batch * plane
     output.prepare(shape: x.shape)
+    let relu = appliesReLU
     x.data.withBase { xp in
       if mode == .training {
         precondition(reduced > 1, "\(summary) needs more than one value per channel in training")
@@ -79,6 +95,7 @@ public final class BatchNormalization: Layer {
               for n in 0..<batch {
                 let offset = (n * features + c) * plane
                 scaleShift(xp + offset, scale: a, shift: b, into: y + offset, count: plane)
+                if relu { reluForward(y + offset, into: y + offset, count: plane) }
               }
             }
           }
@@ -86,7 +103,6 @@ public final class BatchNormalization: Layer {
       }
     }
     input = mode == .training ? x : .none
-    return output
   }
 
   /// Batch mean and inverse standard deviation into `mean` and `inverseStd`, and the running statistics.
@@ -124,30 +140,46 @@ public final class BatchNormalization: Layer {
     let plane = x.sampleCount / features
     let reduced = Float(batch * plane)
     var inputGradient = Tensor.pooled(shape: x.shape)
-    x.data.withBase { xp in
-      outputGradient.data.withBase { dy in
-        gamma.value.data.withBase { gammas in
-          gamma.gradient.data.withMutableBase { dgamma in
-            beta.gradient.data.withMutableBase { dbeta in
-              inputGradient.data.withMutableBase { dx in
-                for c in 0..<features {
-                  let (mu, istd) = (mean[c], inverseStd[c])
-                  var (sumDy, sumDyX) = (0.0, 0.0)
-                  for n in 0..<batch {
-                    let offset = (n * features + c) * plane
-                    let moments = gradientMoments(dy + offset, xp + offset, count: plane, mean: mu)
-                    sumDy += Double(moments.sum)
-                    sumDyX += Double(moments.dot)
-                  }
-                  dgamma[c] += Float(sumDyX) * istd
-                  dbeta[c] += Float(sumDy)
-                  // dx = γσ⁻¹ (dy − Σdy/M − x̂ Σdy·x̂/M), linear in dy and x.
-                  let a = gammas[c] * istd
-                  let bx = -a * istd * istd * Float(sumDyX) / reduced
-                  let constant = -a * Float(sumDy) / reduced - bx * mu
-                  for n in 0..<batch {
-                    let offset = (n * features + c) * plane
-                    linearCombination(dy + offset, a, xp + offset, bx, plus: constant, into: dx + offset, count: plane)
+    let relu = appliesReLU
+    // With the fused ReLU, dy counts only where the output is positive.
+    let mask = relu ? output : .none
+    precondition(!relu || mask.shape == x.shape, "\(summary): fused ReLU without its output")
+    mask.data.withBase { y in
+      x.data.withBase { xp in
+        outputGradient.data.withBase { dy in
+          gamma.value.data.withBase { gammas in
+            gamma.gradient.data.withMutableBase { dgamma in
+              beta.gradient.data.withMutableBase { dbeta in
+                inputGradient.data.withMutableBase { dx in
+                  for c in 0..<features {
+                    let (mu, istd) = (mean[c], inverseStd[c])
+                    var (sumDy, sumDyX) = (0.0, 0.0)
+                    for n in 0..<batch {
+                      let offset = (n * features + c) * plane
+                      let moments =
+                        relu
+                        ? gradientMoments(dy + offset, mask: y + offset, xp + offset, count: plane, mean: mu)
+                        : gradientMoments(dy + offset, xp + offset, count: plane, mean: mu)
+                      sumDy += Double(moments.sum)
+                      sumDyX += Double(moments.dot)
+                    }
+                    dgamma[c] += Float(sumDyX) * istd
+                    dbeta[c] += Float(sumDy)
+                    // dx = γσ⁻¹ (dy − Σdy/M − x̂ Σdy·x̂/M), linear in dy and x.
+                    let a = gammas[c] * istd
+                    let bx = -a * istd * istd * Float(sumDyX) / reduced
+                    let constant = -a * Float(sumDy) / reduced - bx * mu
+                    for n in 0..<batch {
+                      let offset = (n * features + c) * plane
+                      if relu {
+                        linearCombination(
+                          dy + offset, mask: y + offset, a, xp + offset, bx, plus: constant, into: dx + offset,
+                          count: plane)
+                      } else {
+                        linearCombination(
+                          dy + offset, a, xp + offset, bx, plus: constant, into: dx + offset, count: plane)
+                      }
+                    }
                   }
                 }
               }

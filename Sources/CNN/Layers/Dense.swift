@@ -3,7 +3,9 @@
 /// Samples of any shape with ``inputFeatures`` elements are taken as flattened (row-major), so a
 /// dense layer may follow a convolution or pooling layer directly.
 public final class Dense: Layer {
+  /// Elements of one input sample.
   public let inputFeatures: Int
+  /// Elements of one output sample.
   public let outputFeatures: Int
   /// `[outputFeatures, inputFeatures]` (PyTorch's layout), decayed.
   public let weight: Parameter

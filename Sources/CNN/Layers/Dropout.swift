@@ -1,6 +1,7 @@
 /// Inverted dropout: in training, each element is zeroed with probability ``rate`` and the others
 /// are scaled by 1 / (1 − rate), so that inference is the identity.
 public final class Dropout: Layer {
+  /// The probability that an element is zeroed in training.
   public let rate: Float
   /// Draws the masks; public so that a test can replay a mask by resetting it.
   public var generator: SeededGenerator

@@ -2,6 +2,7 @@
 public final class Flatten: Layer {
   private var inputShape: [Int] = []
 
+  /// A flattening layer.
   public init() {}
 
   public var summary: String { "flatten" }

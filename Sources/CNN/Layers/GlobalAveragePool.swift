@@ -3,6 +3,7 @@ public final class GlobalAveragePool: Layer {
   private var output = Tensor.none
   private var inputShape: [Int] = []
 
+  /// A global average pooling layer.
   public init() {}
 
   public var summary: String { "gap" }

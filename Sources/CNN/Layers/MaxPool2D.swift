@@ -1,7 +1,10 @@
 /// Max pooling over square windows of each channel of NCHW images.
 public final class MaxPool2D: Layer {
+  /// The window's side.
   public let kernelSize: Int
+  /// The distance between windows.
   public let stride: Int
+  /// Positions around each plane that windows may cover but never pick.
   public let padding: Int
 
   private var output = Tensor.none

@@ -2,6 +2,7 @@
 public final class ReLU: Layer {
   private var output = Tensor.none
 
+  /// A ReLU layer.
   public init() {}
 
   public var summary: String { "relu" }

@@ -4,15 +4,25 @@
 /// The shortcut is the identity when the shape is kept, and otherwise the parameter-free
 /// "option A": the input subsampled by the stride and its channels zero-padded evenly on both
 /// sides (as `F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, p, p))` in the common PyTorch code).
+///
+/// The block keeps four activations per sample, as PyTorch does: the first normalization applies
+/// the ReLU in place, and the second writes into the block's output, which then receives the
+/// shortcut and the last ReLU in place.
 public final class ResidualBlock: Layer {
+  /// Channels of the input samples.
   public let inputChannels: Int
+  /// Channels of the output samples (as many or more).
   public let outputChannels: Int
+  /// The first convolution's stride, which the shortcut subsamples by.
   public let stride: Int
+  /// 3x3, with the block's stride, no bias.
   public let conv1: Convolution2D
+  /// Applies the block's first ReLU too.
   public let bn1: BatchNormalization
+  /// 3x3, stride 1, no bias.
   public let conv2: Convolution2D
+  /// Normalizes the second convolution's output, before the shortcut is added.
   public let bn2: BatchNormalization
-  private let main: Sequential
 
   private var output = Tensor.none
   private var inputShape: [Int] = []
@@ -26,11 +36,11 @@ public final class ResidualBlock: Layer {
       inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: 3, stride: stride, padding: 1,
       bias: false, generator: &generator)
     bn1 = BatchNormalization(features: outputChannels)
+    bn1.appliesReLU = true
     conv2 = Convolution2D(
       inputChannels: outputChannels, outputChannels: outputChannels, kernelSize: 3, padding: 1, bias: false,
       generator: &generator)
     bn2 = BatchNormalization(features: outputChannels)
-    main = Sequential([conv1, bn1, ReLU(), conv2, bn2])
     for (prefix, layer) in [("conv1", conv1), ("bn1", bn1), ("conv2", conv2), ("bn2", bn2)] as [(String, any Layer)] {
       for parameter in layer.parameters { parameter.name = "\(prefix).\(parameter.name)" }
     }
@@ -43,35 +53,37 @@ public final class ResidualBlock: Layer {
     "residual \(inputChannels)->\(outputChannels)" + (stride != 1 ? " stride \(stride)" : "")
   }
 
-  public var parameters: [Parameter] { main.parameters }
+  public var parameters: [Parameter] { conv1.parameters + bn1.parameters + conv2.parameters + bn2.parameters }
 
-  public func outputShape(for inputShape: [Int]) -> [Int] { main.outputShape(for: inputShape) }
+  public func outputShape(for inputShape: [Int]) -> [Int] {
+    conv2.outputShape(for: conv1.outputShape(for: inputShape))
+  }
 
-  public func forwardFLOPs(for inputShape: [Int]) -> Int { main.forwardFLOPs(for: inputShape) }
+  public func forwardFLOPs(for inputShape: [Int]) -> Int {
+    conv1.forwardFLOPs(for: inputShape) + conv2.forwardFLOPs(for: conv1.outputShape(for: inputShape))
+  }
 
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
-    let residual = main.forward(x, mode: mode)
-    output.prepare(shape: residual.shape)
+    let hidden = conv2.forward(bn1.forward(conv1.forward(x, mode: mode), mode: mode), mode: mode)
+    bn2.forward(hidden, mode: mode, into: &output)
     inputShape = x.shape
-    let count = residual.count
-    residual.data.withBase { r in
-      x.data.withBase { xp in
-        output.data.withMutableBase { y in
-          if !hasProjection {
-            addReLU(r, xp, into: y, count: count)
-          } else {
-            shortcutForward(residual: r, input: xp, outputShape: residual.shape, into: y)
-          }
+    let count = output.count
+    let shape = output.shape
+    x.data.withBase { xp in
+      output.data.withMutableBase { y in
+        if !hasProjection {
+          addReLU(y, xp, into: y, count: count)
+        } else {
+          shortcutForward(input: xp, outputShape: shape, into: y)
         }
       }
     }
     return output
   }
 
-  /// `y = relu(residual + shortcut(x))` with the subsampled, channel-padded shortcut.
+  /// `y = relu(y + shortcut(x))` with the subsampled, channel-padded shortcut.
   private func shortcutForward(
-    residual r: UnsafePointer<Float>, input x: UnsafePointer<Float>, outputShape shape: [Int],
-    into y: UnsafeMutablePointer<Float>
+    input x: UnsafePointer<Float>, outputShape shape: [Int], into y: UnsafeMutablePointer<Float>
   ) {
     let (height, width) = (inputShape[2], inputShape[3])
     let (outH, outW) = (shape[2], shape[3])
@@ -82,15 +94,15 @@ public final class ResidualBlock: Layer {
         let offset = (n * outputChannels + c) * plane
         let source = c - padding
         guard source >= 0 && source < inputChannels else {
-          reluForward(r + offset, into: y + offset, count: plane)
+          reluForward(y + offset, into: y + offset, count: plane)
           continue
         }
         let xPlane = x + (n * inputChannels + source) * height * width
         for oh in 0..<outH {
           let xRow = xPlane + oh * stride * width
-          let (rRow, yRow) = (r + offset + oh * outW, y + offset + oh * outW)
+          let yRow = y + offset + oh * outW
           for ow in 0..<outW {
-            let v = rRow[ow] + xRow[ow * stride]
+            let v = yRow[ow] + xRow[ow * stride]
             yRow[ow] = v > 0 ? v : 0
           }
         }
@@ -108,7 +120,14 @@ public final class ResidualBlock: Layer {
         }
       }
     }
-    var inputGradient = main.backward(gradient)
+    let scratch = Scratch.current
+    var d2 = bn2.backward(gradient)
+    var d1 = conv2.backward(d2)
+    scratch.recycle(&d2)
+    var r1 = bn1.backward(d1)
+    scratch.recycle(&d1)
+    var inputGradient = conv1.backward(r1)
+    scratch.recycle(&r1)
     gradient.data.withBase { g in
       inputGradient.data.withMutableBase { dx in
         if !hasProjection {
@@ -118,7 +137,7 @@ public final class ResidualBlock: Layer {
         }
       }
     }
-    Scratch.current.recycle(&gradient)
+    scratch.recycle(&gradient)
     return inputGradient
   }
 

@@ -7,6 +7,7 @@
 /// Softmax followed by cross-entropy against integer labels, averaged over the batch: the loss
 /// of every classifier here. Not a layer: it ends the forward pass and starts the backward one.
 public struct SoftmaxCrossEntropy: Sendable {
+  /// The loss (it has no state).
   public init() {}
 
   /// The mean loss of `[N, K]` logits against `labels` (N values in 0..<K), its gradient with

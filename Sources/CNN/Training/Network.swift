@@ -7,7 +7,9 @@
 public final class Network {
   /// One line of ``summary``: a top-level layer and what it costs per sample.
   public struct LayerInfo: Sendable, Hashable {
+    /// The layer's position in the network (the first part of its parameters' names).
     public var index: Int
+    /// The layer's ``Layer/summary``.
     public var summary: String
     /// The shape of one output sample.
     public var outputShape: [Int]
@@ -17,6 +19,7 @@ public final class Network {
     public var flops: Int
   }
 
+  /// The layers, in order.
   public let layers: Sequential
   /// The shape of one input sample, `[C, H, W]` or `[F]`.
   public let inputShape: [Int]
@@ -82,13 +85,17 @@ public final class Network {
 
   /// Back-propagates dLoss/dOutput of the last training forward pass, adding every trainable
   /// parameter's gradient into `Parameter.gradient`.
-  public func backward(_ outputGradient: Tensor) {
+  ///
+  /// `layerFinished(i)` is called once top-level layer `i`'s gradients are complete, last layer
+  /// first, so that a caller can start reducing them while earlier layers still back-propagate.
+  public func backward(_ outputGradient: Tensor, layerFinished: ((Int) -> Void)? = nil) {
     var gradient = outputGradient
     // As in `Sequential.backward`, each consumed gradient's storage is recycled for the next.
-    for (step, layer) in layers.layers[firstTrainable...].reversed().enumerated() {
-      var next = layer.backward(gradient)
+    for (step, index) in layers.layers.indices[firstTrainable...].reversed().enumerated() {
+      var next = layers.layers[index].backward(gradient)
       if step > 0 { Scratch.current.recycle(&gradient, unlessSharedWith: next) }
       swap(&gradient, &next)
+      layerFinished?(index)
     }
     if firstTrainable < layers.layers.count { Scratch.current.recycle(&gradient, unlessSharedWith: outputGradient) }
   }

@@ -3,7 +3,9 @@
 /// `g = gradient + weightDecay · value` (decay only where `decays`), `v = momentum · v + g`,
 /// `value −= learningRate · v`. The velocities start at zero.
 public final class SGD {
+  /// The velocity's decay per step (0 for plain SGD).
   public var momentum: Float
+  /// The L2 penalty's coefficient, applied to parameters whose `decays` is true.
   public var weightDecay: Float
 
   /// The velocity of each parameter seen, by identity; the parameters are retained so that an
@@ -12,6 +14,7 @@ public final class SGD {
   private var owners: [Parameter] = []
   private var velocities: [Tensor] = []
 
+  /// An optimizer with no velocities yet.
   public init(momentum: Float = 0.9, weightDecay: Float = 0) {
     (self.momentum, self.weightDecay) = (momentum, weightDecay)
   }
@@ -68,10 +71,14 @@ public final class SGD {
 /// `gamma` once for each milestone reached. Epochs count from 0, so with milestones [100, 150]
 /// epochs 0–99 use the initial rate and epoch 100 the first decayed one.
 public struct StepSchedule: Sendable, Hashable {
+  /// The learning rate before the first milestone.
   public var initialRate: Float
+  /// The factor applied at each milestone.
   public var gamma: Float
+  /// The epochs (0-based) from which one more factor of `gamma` applies.
   public var milestones: [Int]
 
+  /// A schedule starting at `initialRate`.
   public init(initialRate: Float, gamma: Float = 0.1, milestones: [Int] = []) {
     (self.initialRate, self.gamma, self.milestones) = (initialRate, gamma, milestones)
   }

@@ -1,0 +1,199 @@
+/// The state of a training run at the end of an epoch, from which `--resume` continues to the same weights as a
+/// run that was never stopped: every rank's weights, statistics and SGD velocities, the epoch and step reached,
+/// and the options that must not change.
+///
+/// A rank's *state* is one array: the values of every parameter (``Network/parameters`` order) followed by the
+/// velocity of every trainable parameter. Ranks whose state is bit-identical to rank 0's (all of them under
+/// `--sync batch` without batch normalization, and after every `--sync epoch` average) are stored as a reference
+/// to it, so a checkpoint is as large as one model plus its velocities unless the ranks really differ.
+///
+/// Version 1, little-endian, strings and floats as in ``ModelFile``:
+///
+/// | field | encoding |
+/// |---|---|
+/// | magic | the 8 bytes `CNNSCKPT` |
+/// | format version | UInt32, 1 |
+/// | model | UInt64 byte count, then a complete model file (rank 0's values) |
+/// | epoch | UInt32: the epochs completed |
+/// | steps | UInt64: the optimizer steps each rank has taken |
+/// | ranks | UInt32: K |
+/// | options | UInt32 count, then (name, value) string pairs sorted by name |
+/// | rank 0 velocities | UInt64 count, then Float32 values |
+/// | ranks 1 … K−1 | UInt8 0 (the same state as rank 0), or 1, a UInt64 count and the rank's state |
+/// | checksum | UInt32: CRC-32 of every byte before it |
+public struct CheckpointFile: Sendable {
+  /// The first 8 bytes of every checkpoint.
+  public static let magic = Array("CNNSCKPT".utf8)
+  /// The version this code writes and reads.
+  public static let formatVersion: UInt32 = 1
+  /// The file's name in `--checkpoint-dir`.
+  public static let fileName = "checkpoint.cnnckpt"
+
+  /// Rank 0's parameter values (and the architecture).
+  public let model: ModelFile
+  /// Epochs completed: a resumed run starts with epoch `epoch + 1`.
+  public let epoch: Int
+  /// Optimizer steps each rank has taken (what `--sync every:N` counts).
+  public let steps: Int
+  /// The ranks that trained, one state each.
+  public let ranks: Int
+  /// The run's options that a resumed run must repeat, by name (`batch` → `32`).
+  public let options: [String: String]
+  /// The file it was read from.
+  public let path: String
+
+  private let bytes: [UInt8]
+  /// Rank 0's velocities: where their count is.
+  private let velocityOffset: Int
+  /// For ranks 1 … K−1: where the state's count is, or nil for "the same as rank 0".
+  private let rankOffsets: [Int?]
+
+  /// Writes a checkpoint to `path` atomically, streaming: `state(r)` is asked for the state of ranks 1 … K−1 in
+  /// order (nil when it equals rank 0's), so only one rank's state is held at a time. Until the final rename the
+  /// previous checkpoint stays in place.
+  public static func write(
+    to path: String, model: ModelFile, epoch: Int, steps: Int, ranks: Int, options: [String: String],
+    velocities: [Float], state: (Int) throws -> [Float]?
+  ) throws {
+    let file = try AtomicFileWriter(path: path)
+    var header = ByteWriter()
+    header.bytes = magic
+    header.append(formatVersion)
+    let modelBytes = model.encoded()
+    header.append(UInt64(modelBytes.count))
+    header.bytes += modelBytes
+    header.append(UInt32(epoch))
+    header.append(UInt64(steps))
+    header.append(UInt32(ranks))
+    header.append(UInt32(options.count))
+    for (name, value) in options.sorted(by: { $0.key < $1.key }) {
+      header.append(name)
+      header.append(value)
+    }
+    header.append(UInt64(velocities.count))
+    header.append(floats: velocities)
+    try file.write(header.bytes)
+    for rank in 1..<max(ranks, 1) {
+      var block = ByteWriter()
+      if let values = try state(rank) {
+        block.append(UInt8(1))
+        block.append(UInt64(values.count))
+        block.append(floats: values)
+      } else {
+        block.append(UInt8(0))
+      }
+      try file.write(block.bytes)
+    }
+    var checksum = ByteWriter()
+    checksum.append(file.checksum)
+    try file.write(checksum.bytes)
+    try file.commit()
+  }
+
+  /// Reads and checks the checkpoint at `path`: magic, version, checksum, and the embedded model file.
+  public static func read(path: String) throws(ModelFileError) -> CheckpointFile {
+    try CheckpointFile(bytes: try ModelFile.readBytes(path: path), path: path)
+  }
+
+  /// Decodes a checkpoint's `bytes`; `path` names it in errors.
+  public init(bytes: [UInt8], path: String) throws(ModelFileError) {
+    guard bytes.count >= Self.magic.count, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+      throw ModelFileError(path, "not a cnnswift checkpoint: " + ModelFile.describeStart(bytes, expected: Self.magic))
+    }
+    var reader = ByteReader(bytes, path: path, from: Self.magic.count)
+    let version = try reader.uint32("the format version")
+    guard version == Self.formatVersion else {
+      throw ModelFileError(path, "checkpoint format version \(version); this cnnswift reads \(Self.formatVersion)")
+    }
+    guard bytes.count >= Self.magic.count + 4 + 4 else { throw ModelFileError(path, "truncated") }
+    do { try ModelFile.verifyChecksum(bytes, path: path) } catch {
+      throw ModelFileError(path, error.problem.replacing("is corrupt", with: "is corrupt or truncated"))
+    }
+    reader = ByteReader(bytes, path: path, from: reader.offset, end: bytes.count - 4)
+    let modelCount = Int(clamping: try reader.uint64("the model's length"))
+    guard modelCount <= reader.remaining else { throw ModelFileError(path, "corrupt: the model runs past the end") }
+    let modelStart = reader.offset
+    do {
+      model = try ModelFile(bytes: Array(bytes[modelStart..<(modelStart + modelCount)]), path: path)
+    } catch {
+      throw ModelFileError(path, "the model inside it: \(error.problem)")
+    }
+    reader = ByteReader(bytes, path: path, from: modelStart + modelCount, end: bytes.count - 4)
+    epoch = Int(try reader.uint32("the epoch"))
+    steps = Int(clamping: try reader.uint64("the step count"))
+    ranks = Int(try reader.uint32("the rank count"))
+    guard ranks >= 1 else { throw ModelFileError(path, "corrupt: 0 ranks") }
+    let optionCount = Int(try reader.uint32("the option count"))
+    var options: [String: String] = [:]
+    for index in 0..<optionCount {
+      let name = try reader.string("the name of option \(index)")
+      options[name] = try reader.string("the value of option \(name)")
+    }
+    self.options = options
+    velocityOffset = reader.offset
+    _ = try Self.skipState(&reader, "rank 0's velocities")
+    var offsets: [Int?] = []
+    for rank in 1..<ranks {
+      let tag = try reader.uint8("the state tag of rank \(rank)")
+      switch tag {
+      case 0: offsets.append(nil)
+      case 1:
+        offsets.append(reader.offset)
+        _ = try Self.skipState(&reader, "the state of rank \(rank)")
+      default: throw ModelFileError(path, "corrupt: state tag \(tag) for rank \(rank)")
+      }
+    }
+    guard reader.remaining == 0 else {
+      throw ModelFileError(path, "corrupt: \(reader.remaining) unexplained bytes after the last rank")
+    }
+    rankOffsets = offsets
+    (self.bytes, self.path) = (bytes, path)
+  }
+
+  /// Rank 0's SGD velocities: those of the trainable parameters, in order, one after another.
+  public var velocities: [Float] {
+    var reader = ByteReader(bytes, path: path, from: velocityOffset, end: bytes.count - 4)
+    return (try? Self.readState(&reader, "")) ?? []
+  }
+
+  /// The state of `rank`: every parameter's values, then every trainable parameter's velocity.
+  public func state(ofRank rank: Int) -> [Float] {
+    precondition((0..<ranks).contains(rank), "rank \(rank) of a checkpoint of \(ranks)")
+    if rank > 0, let offset = rankOffsets[rank - 1] {
+      var reader = ByteReader(bytes, path: path, from: offset, end: bytes.count - 4)
+      return (try? Self.readState(&reader, "")) ?? []
+    }
+    return model.parameters.flatMap(\.value.data) + velocities
+  }
+
+  /// The number of values in the state of `rank`, without decoding it.
+  public func stateCount(ofRank rank: Int) -> Int {
+    precondition((0..<ranks).contains(rank), "rank \(rank) of a checkpoint of \(ranks)")
+    var reader = ByteReader(bytes, path: path, from: velocityOffset, end: bytes.count - 4)
+    if rank > 0, let offset = rankOffsets[rank - 1] {
+      reader = ByteReader(bytes, path: path, from: offset, end: bytes.count - 4)
+      return Int(clamping: (try? reader.uint64("")) ?? 0)
+    }
+    return model.parameters.reduce(0) { $0 + $1.value.count } + Int(clamping: (try? reader.uint64("")) ?? 0)
+  }
+
+  /// Whether `rank`'s state is stored as "the same as rank 0's".
+  public func sharesRankZeroState(_ rank: Int) -> Bool {
+    rank == 0 || rankOffsets[rank - 1] == nil
+  }
+
+  private static func readState(_ reader: inout ByteReader, _ what: String) throws(ModelFileError) -> [Float] {
+    let count = Int(clamping: try reader.uint64("the length of \(what)"))
+    return try reader.floats(count, what)
+  }
+
+  private static func skipState(_ reader: inout ByteReader, _ what: String) throws(ModelFileError) -> Int {
+    let count = Int(clamping: try reader.uint64("the length of \(what)"))
+    let (byteCount, overflow) = count.multipliedReportingOverflow(by: 4)
+    guard !overflow, byteCount <= reader.remaining else {
+      throw ModelFileError(reader.path, "corrupt: \(what) runs past the end of the file")
+    }
+    reader.skip(byteCount)
+    return count
+  }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import CNN
+import CNNDistributed
+import Foundation
+import MPI
+
+extension CNNSwift {
+  struct Infer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Classify a data set with a trained model over MPI ranks; print accuracy, latency and throughput.",
+      discussion: """
+        Rank 0 reads the model file (written by `cnnswift train --save`) and the inputs, and \
+        scatters contiguous runs of whole batches to the ranks; each rank classifies its share in \
+        inference mode and the predictions are gathered in input order (the same, bit for bit, \
+        on any number of ranks). The run prints the \
+        accuracy against the data set's labels, the latency of single-image forward passes on \
+        rank 0 (p50 and p99 of --latency-images passes) and the throughput at --batch (images per \
+        second over all ranks: every image / the slowest rank's forward time), and writes one CSV \
+        line per image with --predictions: index,label,predicted,confidence (the softmax \
+        probability of the predicted class), atomically. --data is read as by `train` (the test \
+        set by default; synthetic:N has N/6 test images, --split train gives N); synthetic \
+        images take the model's input shape. A corrupt model file, or \
+        one whose model, shapes or input size do not match, stops every rank with exit status 1.
+
+        Examples:
+          mpiexec -n 2 cnnswift infer --model-file lenet.cnn --predictions predictions.csv
+          mpiexec -n 4 cnnswift infer --model-file resnet20.cnn --data cifar10:/data/cifar --batch 128
+          cnnswift infer --model-file lenet.cnn --data synthetic:6000 --split train --passes 5
+        """)
+
+    @Option(help: ArgumentHelp("The model file to run (from `cnnswift train --save`).", valueName: "FILE"))
+    var modelFile: String
+    @Option(
+      help: ArgumentHelp(
+        "A Fashion-MNIST/MNIST or CIFAR-10 folder, or synthetic:N (default: Debian's Fashion-MNIST).",
+        valueName: "DIR|synthetic:N"))
+    var data: String?
+    @Option(help: ArgumentHelp("Which part of the data set to classify: test or train.", valueName: "PART"))
+    var split = "test"
+    @Option(help: "Images per forward pass on each rank (the throughput's batch).") var batch = 256
+    @Option(help: ArgumentHelp("Write index,label,predicted,confidence per image here (rank 0).", valueName: "CSV"))
+    var predictions: String?
+    @Option(help: ArgumentHelp("Single-image passes rank 0 times for p50/p99 (0: none).", valueName: "N"))
+    var latencyImages = 300
+    @Option(help: ArgumentHelp("Classify the set this many times for the throughput.", valueName: "N"))
+    var passes = 1
+    @Option(help: ArgumentHelp("Refuse a model file of any model but this: lenet, mlp or resnet.", valueName: "NAME"))
+    var model: String?
+    @Option(help: ArgumentHelp("With --model resnet: the depth the file must have.", valueName: "L")) var layers: Int?
+
+    func validate() throws {
+      guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+      guard latencyImages >= 0 else {
+        throw ValidationError("--latency-images must be 0 or more, got \(latencyImages)")
+      }
+      guard passes >= 1 else { throw ValidationError("--passes must be at least 1, got \(passes)") }
+      guard Partition(rawValue: split) != nil else { throw ValidationError("--split \(split): expected test or train") }
+      if let model {
+        do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
+      } else if layers != nil {
+        throw ValidationError("--layers applies with --model resnet")
+      }
+    }
+
+    func run() throws {
+      let options = InferenceOptions(
+        modelPath: modelFile, data: data, partition: Partition(rawValue: split)!, batch: batch,
+        predictionsPath: predictions, latencyImages: latencyImages, passes: passes,
+        expectedArchitecture: try model.map { try Architecture(name: $0, layers: layers) })
+      try MPIEnvironment.initialize(threadLevel: .funneled)
+      let status = MPIProgram.run(name: "cnnswift") {
+        let say = { (line: String) in
+          print(line)
+          fflush(nil)
+        }
+        do {
+          guard let report = try DistributedInference(options: options).run(say: say) else { return 0 }
+          if let accuracy = report.accuracy {
+            say(String(format: "accuracy: %.4f (%d of %d images)", accuracy, report.correct, report.images))
+          }
+          if let p50 = report.latencyP50, let p99 = report.latencyP99 {
+            say(
+              String(
+                format: "latency at batch 1 (rank 0, %d images): p50 %.3f ms, p99 %.3f ms", latencyImages,
+                p50 * 1e3, p99 * 1e3))
+          }
+          let ranks = Communicator.world.size
+          say(
+            String(
+              format: "throughput at batch %d: %.0f images/s over %d rank%@ (forward passes of the slowest rank); "
+                + "%.2f s end to end with scatter and gather",
+              batch, report.imagesPerSecond, ranks, ranks == 1 ? "" : "s", report.endToEndSeconds))
+          if let predictions { say("predictions: \(predictions)") }
+          return 0
+        } catch let error as InferenceInputError {
+          if Communicator.world.rank == 0 { MPIProgram.printError("cnnswift: \(error.message)") }
+          return 1
+        }
+      }
+      MPIProgram.finalizeAndExit(status, name: "cnnswift")
+    }
+  }
+}
