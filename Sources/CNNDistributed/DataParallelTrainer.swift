@@ -235,7 +235,7 @@ public final class DataParallelTrainer {
     // A run resumed with nothing left to train still ends with one model.
     if firstEpoch > options.epochs { _ = try finishSync() }
     let divergence = try sync.maximumDivergence(network.parameters)
-    if isRoot {
+    if isRoot && world.size > 1 {
       say(
         divergence == 0
           ? "cnnswift: the \(world.size) ranks hold identical weights"
