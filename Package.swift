@@ -128,6 +128,6 @@ let package = Package(
     .testTarget(
       name: "ClusterTelemetryTests", dependencies: ["ClusterTelemetry", "Telemetry"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "ProgramTests", dependencies: ["HPL", "Telemetry", "TestSupport"], swiftSettings: swiftSettings),
+      name: "ProgramTests", dependencies: ["HPL", "Telemetry", "CNN", "TestSupport"], swiftSettings: swiftSettings),
   ]
 )

@@ -71,7 +71,19 @@ public final class DataParallelTrainer {
     if isRoot { problem = Self.prepareOutputs(options) }
     try agree(on: problem)
 
-    let stepsAvailable = try world.allreduce(train.count / options.batchPerRank, operation: .min)
+    // With --emulate-ranks K, this single rank holds the K shards a K-rank run would have.
+    var emulatedShards: [DataSplit] = []
+    if let k = options.emulatedRanks {
+      if world.size != 1 { problem = "--emulate-ranks runs on one rank (mpiexec -n 1), not \(world.size)" }
+      if k > dataset.count(.train) { problem = "--emulate-ranks \(k): more ranks than training images" }
+      try agree(on: problem)
+      do { emulatedShards = try (0..<k).map { rank throws(DataError) in try dataset.shard(rank: rank, of: k) } } catch {
+        problem = "\(error)"
+      }
+      try agree(on: problem)
+    }
+    let shardCounts = emulatedShards.isEmpty ? [train.count] : emulatedShards.map(\.count)
+    let stepsAvailable = try world.allreduce(shardCounts.min()! / options.batchPerRank, operation: .min)
     let steps = min(stepsAvailable, options.stepsPerEpoch ?? Int.max)
     guard steps >= 1 else {
       throw TrainingInputError(
@@ -142,6 +154,7 @@ public final class DataParallelTrainer {
       // Milestones count epochs done (StepSchedule counts from 0): `--milestones 2` decays from the third epoch.
       let rate = schedule.learningRate(epoch: epoch - 1)
       let order = train.epochOrder(epoch: epoch, seed: options.seed)
+      let emulatedOrders = emulatedShards.map { $0.epochOrder(epoch: epoch, seed: options.seed) }
       var lossSum = 0.0
       var correct = 0
       var computeSeconds = 0.0
@@ -152,9 +165,12 @@ public final class DataParallelTrainer {
       for step in 0..<steps {
         let computeStart = MPIEnvironment.wallTime()
         if diverged == nil {
-          train.fillBatch(
-            order[(step * options.batchPerRank)..<((step + 1) * options.batchPerRank)], images: &images,
-            labels: &labels)
+          let window = (step * options.batchPerRank)..<((step + 1) * options.batchPerRank)
+          if emulatedShards.isEmpty {
+            train.fillBatch(order[window], images: &images, labels: &labels)
+          } else {
+            (images, labels) = Self.combinedBatch(emulatedShards, orders: emulatedOrders, window: window)
+          }
           network.zeroGradients()
           let logits = network.forward(images, mode: .training)
           let result = loss.loss(logits: logits, labels: labels)
@@ -273,6 +289,22 @@ public final class DataParallelTrainer {
     var totals = [Double(correct), Double(test.count)]
     try world.allreduce(&totals, operation: .sum)
     return totals[1] > 0 ? totals[0] / totals[1] : 0
+  }
+
+  /// The K shards' batches for `window` of their orders, one after the other: what K ranks would
+  /// see at one step, as one batch.
+  static func combinedBatch(_ shards: [DataSplit], orders: [[Int]], window: Range<Int>) -> (Tensor, [Int]) {
+    var data: [Float] = []
+    var labels: [Int] = []
+    var shape: [Int] = []
+    for (shard, order) in zip(shards, orders) {
+      let (images, shardLabels) = shard.batch(order[window])
+      data += images.data
+      labels += shardLabels
+      shape = images.shape
+    }
+    shape[0] = labels.count
+    return (Tensor(shape: shape, data: data), labels)
   }
 
   /// Throws the first rank's problem on every rank when any rank has one.

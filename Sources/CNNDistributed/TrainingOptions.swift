@@ -20,6 +20,11 @@ public struct TrainingOptions: Sendable {
   public var resultsPath: String
   /// `--telemetry` interval, seconds.
   public var telemetryInterval: Double?
+  /// On one rank, train as K ranks with `--sync batch` would: each step's batch is the K shards'
+  /// batches put together (K × batch images), so the weights match a K-rank run's up to
+  /// floating-point reassociation (for models without batch normalization, whose statistics
+  /// depend on the batch). For checking the data-parallel arithmetic; nil normally.
+  public var emulatedRanks: Int? = nil
   /// `--checkpoint-dir`: where rank 0 writes `checkpoint.cnnckpt` after every epoch; nil for no checkpoints.
   public var checkpointDirectory: String?
   /// `--resume`: continue from the checkpoint in ``checkpointDirectory`` (from epoch 1 when there is none yet).

@@ -55,6 +55,11 @@ extension CNNSwift {
     var steps: Int?
     @Option(name: .customLong("results"), help: "The CSV file each epoch appends a row to.")
     var resultsPath = "results/cnn.csv"
+    @Option(
+      help: ArgumentHelp(
+        "On one rank, train exactly as K ranks with --sync batch would (for checking; models without batch norm).",
+        valueName: "K"))
+    var emulateRanks: Int?
     @Option(name: .customLong("telemetry"), help: ArgumentHelp(TelemetryFlag.help, valueName: "SECONDS"))
     var telemetry: String?
     @Option(
@@ -73,6 +78,10 @@ extension CNNSwift {
       guard SyncMode(parsing: sync) != nil else {
         throw ValidationError("--sync \(sync): expected \(SyncMode.spellings)")
       }
+      if let emulateRanks, emulateRanks < 1 { throw ValidationError("--emulate-ranks must be at least 1") }
+      if emulateRanks != nil && SyncMode(parsing: sync) != .batch {
+        throw ValidationError("--emulate-ranks reproduces --sync batch only")
+      }
       if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
       do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
       do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
@@ -85,12 +94,13 @@ extension CNNSwift {
     }
 
     func run() throws {
-      let options = TrainingOptions(
+      var options = TrainingOptions(
         architecture: try Architecture(name: model, layers: layers), data: data, batchPerRank: batch,
         epochs: epochs, sync: SyncMode(parsing: sync)!, learningRate: lr, momentum: momentum,
         weightDecay: weightDecay, milestones: milestones.split(separator: ",").compactMap { Int($0) }, seed: seed,
         stepsPerEpoch: steps, resultsPath: resultsPath, telemetryInterval: try TelemetryFlag.seconds(telemetry),
         checkpointDirectory: checkpointDir, resume: resume, savePath: save)
+      options.emulatedRanks = emulateRanks
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "cnnswift") {
         do {

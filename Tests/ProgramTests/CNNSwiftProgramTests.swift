@@ -1,3 +1,4 @@
+import CNN
 import Foundation
 import TestSupport
 import Testing
@@ -28,6 +29,45 @@ import Testing
       .split(separator: "\n")
     #expect(rows.count == 3 && rows[0].hasPrefix("timestamp,run_id,model,data,ranks"))
     #expect(rows[1].contains(",lenet,synthetic:900,3,") && rows[2].contains(",\(sync),2,"))
+  }
+
+  /// K ranks at batch B with --sync batch and one rank at batch K × B (made of the K shards'
+  /// batches) take the same steps: the weights agree up to floating-point reassociation.
+  @Test func threeRanksMatchOneRankAtThreeTimesTheBatch() async throws {
+    let folder = try Self.folder("equivalence")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let common = [
+      "train", "--model", "lenet", "--data", "synthetic:960", "--batch", "16", "--epochs", "2", "--lr", "0.05",
+      "--results", folder.appendingPathComponent("cnn.csv").path,
+    ]
+    let three = try await MPIRunner(deadline: .seconds(120)).run(
+      executableNamed: "cnnswift", arguments: common + ["--save", folder.appendingPathComponent("three.cnn").path],
+      processes: 3)
+    #expect(three.succeeded, "\(three)")
+    let one = try await MPIRunner(deadline: .seconds(120)).run(
+      executableNamed: "cnnswift",
+      arguments: common + ["--emulate-ranks", "3", "--save", folder.appendingPathComponent("one.cnn").path],
+      processes: 1)
+    #expect(one.succeeded, "\(one)")
+    let a = try ModelFile.read(path: folder.appendingPathComponent("three.cnn").path)
+    let b = try ModelFile.read(path: folder.appendingPathComponent("one.cnn").path)
+    #expect(a.parameters.map(\.name) == b.parameters.map(\.name))
+    var largest: Float = 0
+    var scale: Float = 0
+    for (x, y) in zip(a.parameters, b.parameters) {
+      for (u, v) in zip(x.value.data, y.value.data) {
+        largest = max(largest, abs(u - v))
+        scale = max(scale, abs(u))
+      }
+    }
+    // 60 SGD steps in Float32: sums taken in another order differ in the last bits only.
+    #expect(largest <= 1e-4 * max(scale, 1), "largest difference \(largest), largest weight \(scale)")
+    // The weights did move: the comparison is not between two untouched initializations.
+    let initial = Architecture.lenet.build(inputShape: [1, 28, 28], seed: 1).parameters
+    let moved = zip(initial, a.parameters).contains { pair in
+      zip(pair.0.value.data, pair.1.value.data).contains { abs($0 - $1) > 1e-3 }
+    }
+    #expect(moved)
   }
 
   @Test func lenetLearnsTheSyntheticSet() async throws {
