@@ -79,7 +79,7 @@ let package = Package(
     .executableTarget(
       name: "hplswift",
       dependencies: [
-        "HPL", "MPI", "BLAS", "ClusterTelemetry", "Preflight",
+        "HPL", "MPI", "BLAS", "ClusterTelemetry", "Preflight", "CSVFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -88,7 +88,7 @@ let package = Package(
     .executableTarget(
       name: "clusterbench",
       dependencies: [
-        "ClusterBench", "ClusterTelemetry", "Telemetry", "MPI", "HPL",
+        "ClusterBench", "ClusterTelemetry", "Telemetry", "MPI", "HPL", "CSVFiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -122,7 +122,7 @@ let package = Package(
       name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "ClusterBenchTests", dependencies: ["ClusterBench", "HPL", "Telemetry", "TestSupport"],
+      name: "ClusterBenchTests", dependencies: ["ClusterBench", "CSVFiles", "HPL", "Telemetry", "TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "CNNTests", dependencies: ["CNN", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSVFiles
 import ClusterBench
 import Foundation
 
@@ -55,7 +56,7 @@ struct Report: ParsableCommand {
         "clusterbench report: wrote \(path): \(comparison.table.rows.count) line(s) in the table, "
           + "\(comparison.telemetry.runs.count) run(s) with telemetry")
     } catch {
-      printError("clusterbench report: error: \(error.description)")
+      printError("clusterbench report: error: \(error)")
       throw ExitCode.failure
     }
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSVFiles
 import Foundation
 import HPL
 import MPI
@@ -83,9 +84,7 @@ extension HPLSwift {
         return 0
       }
       do {
-        let temporary = output + ".tmp-\(getpid())"
-        try plan.render().write(toFile: temporary, atomically: false, encoding: .utf8)
-        if rename(temporary, output) != 0 { throw CocoaError(.fileWriteUnknown) }
+        try AtomicFile.write(plan.render(), to: output)
         print(why, terminator: "")
         print(
           "wrote \(output): N=\(plan.n) NB=\(plan.nb) P=\(plan.grid.rows) Q=\(plan.grid.columns) (\(plan.ranks) ranks)")

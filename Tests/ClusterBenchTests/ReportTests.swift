@@ -1,3 +1,4 @@
+import CSVFiles
 import ClusterBench
 import Foundation
 import TestSupport
@@ -128,19 +129,6 @@ import Testing
       #expect(try Self.chart(id, in: html).contains("no telemetry: no run folder"), "\(id)")
     }
     #expect(Self.notes("temperature-timeline", in: html).first?.hasPrefix("no run has telemetry") == true)
-  }
-
-  @Test func theReportIsWrittenAtomically() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    let path = folder + "/deep/report.html"
-    try AtomicFile.write("old", to: path)
-    try AtomicFile.write("new", to: path)
-    #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/deep") == ["report.html"])
-    let blocked = #expect(throws: CompareError.self) { try AtomicFile.write("x", to: path + "/inside.html") }
-    #expect(blocked?.description.hasPrefix("cannot write \(path)/inside.html") == true)
-    #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
   }
 
   @Test func theCommandWritesTheReportWhereAsked() async throws {

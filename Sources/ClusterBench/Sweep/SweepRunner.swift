@@ -108,10 +108,8 @@ public struct SweepRunner {
     var outcome = SweepOutcome(skipped: skipped)
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      let snapshot = folder + "/job.yaml"
       if let text = FileManager.default.contents(atPath: plan.job.path) {
-        try text.write(to: URL(fileURLWithPath: snapshot + ".tmp"))
-        _ = rename(snapshot + ".tmp", snapshot)
+        try AtomicFile.write(text, to: folder + "/job.yaml")
       }
     } catch {
       throw SweepError(message: "cannot create \(folder): \(error.localizedDescription)")

@@ -1,3 +1,4 @@
+import CSVFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -66,21 +67,11 @@ public struct RunMetadata: Codable, Sendable, Equatable {
     let path = KernelFiles.join(folder, Self.fileName)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      let data = try encoder.encode(self) + Data("\n".utf8)
-      let temporary = path + ".tmp-\(getpid())"
-      try data.write(to: URL(fileURLWithPath: temporary))
-      guard rename(temporary, path) == 0 else {
-        let message = String(cString: strerror(errno))
-        unlink(temporary)
-        throw RunMetadataError(path: path, message: "cannot rename into place: \(message)")
-      }
-    } catch let error as RunMetadataError {
-      throw error
-    } catch {
-      throw RunMetadataError(path: path, message: "cannot write: \(error.localizedDescription)")
+    let data: Data
+    do { data = try encoder.encode(self) + Data("\n".utf8) } catch {
+      throw RunMetadataError(path: path, message: "cannot encode: \(error)")
     }
+    do { try AtomicFile.write(data, to: path) } catch { throw RunMetadataError(path: path, message: error.message) }
   }
 
   /// Reads `metadata.json` from `folder`. Throws, naming the file and what is wrong (with the

@@ -1,0 +1,37 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Writes a file whole or not at all: the bytes go to a temporary file in the same folder, which
+/// is then renamed over the target, so a reader (a browser refreshing a report, a sweep reading
+/// its job, a resumed run) never sees half a file, and a failure leaves the old one in place.
+/// Every small file the suite writes whole goes through here (reports, HPL.dat files, run
+/// metadata); appended CSV files go through ``CSVFile`` instead.
+public enum AtomicFile {
+  /// Writes `data` to `path`, creating its folder. Throws, naming the path and the reason.
+  public static func write(_ data: Data, to path: String) throws(CSVFileError) {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).tmp-\(getpid())"
+    ).path
+    do {
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try data.write(to: URL(fileURLWithPath: temporary))
+    } catch {
+      unlink(temporary)
+      throw CSVFileError(path: path, message: "cannot write: \(error.localizedDescription)")
+    }
+    guard rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw CSVFileError(path: path, message: "cannot rename \(temporary) into place: \(reason)")
+    }
+  }
+
+  /// Writes `text` (UTF-8) to `path`; see ``write(_:to:)-(Data,_)``.
+  public static func write(_ text: String, to path: String) throws(CSVFileError) {
+    try write(Data(text.utf8), to: path)
+  }
+}

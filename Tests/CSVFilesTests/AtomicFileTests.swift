@@ -1,0 +1,19 @@
+import CSVFiles
+import Foundation
+import Testing
+
+struct AtomicFileTests {
+  @Test func replacesWholeAndLeavesNothingBehind() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let path = folder + "/deep/report.html"
+    try AtomicFile.write("old", to: path)
+    try AtomicFile.write("new", to: path)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/deep") == ["report.html"])
+    // A file cannot be a folder: the write fails, naming the path, and the old file stays.
+    let blocked = #expect(throws: CSVFileError.self) { try AtomicFile.write("x", to: path + "/inside.html") }
+    #expect(blocked?.description.hasPrefix("\(path)/inside.html: cannot write") == true)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+  }
+}
