@@ -135,6 +135,11 @@ public final class DataParallelTrainer {
     var images = Tensor(shape: [options.batchPerRank] + inputShape)
     var labels = [Int](repeating: 0, count: options.batchPerRank)
     let trainable = network.trainableParameters
+    // With --sync batch the gradients of each finished layer travel while earlier layers still
+    // back-propagate (see OverlappedGradientAverage); --no-overlap averages them after backward.
+    let overlap =
+      options.sync == .batch && world.size > 1 && options.overlapCommunication
+      ? OverlappedGradientAverage(network: network, communicator: world) : nil
     /// Every mode ends with one model: average what periodic averaging left apart. Returns the seconds it took.
     func finishSync() throws -> Double {
       let start = MPIEnvironment.wallTime()
@@ -177,7 +182,12 @@ public final class DataParallelTrainer {
           if result.loss.isFinite {
             lossSum += Double(result.loss)
             correct += result.correct
-            network.backward(result.gradient)
+            if let overlap {
+              overlap.begin(flag: false)
+              network.backward(result.gradient) { overlap.layerFinished($0) }
+            } else {
+              network.backward(result.gradient)
+            }
           } else {
             let value = result.loss.isNaN ? "NaN" : "\(result.loss)"
             diverged =
@@ -191,7 +201,16 @@ public final class DataParallelTrainer {
         var syncTime = 0.0
         if options.sync == .batch {
           let syncStart = MPIEnvironment.wallTime()
-          let anyDiverged = try sync.averageGradients(trainable, flag: diverged != nil)
+          let anyDiverged: Bool
+          if let overlap {
+            if diverged != nil {
+              overlap.begin(flag: true)
+              try overlap.postAllWithoutGradients()
+            }
+            anyDiverged = try overlap.finish()
+          } else {
+            anyDiverged = try sync.averageGradients(trainable, flag: diverged != nil)
+          }
           syncTime = MPIEnvironment.wallTime() - syncStart
           if anyDiverged { break }
         }

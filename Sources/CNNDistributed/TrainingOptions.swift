@@ -25,6 +25,9 @@ public struct TrainingOptions: Sendable {
   /// floating-point reassociation (for models without batch normalization, whose statistics
   /// depend on the batch). For checking the data-parallel arithmetic; nil normally.
   public var emulatedRanks: Int? = nil
+  /// With `--sync batch`, average each layer's gradients while the earlier layers still
+  /// back-propagate (`--no-overlap` turns it off, for comparison).
+  public var overlapCommunication = true
   /// `--checkpoint-dir`: where rank 0 writes `checkpoint.cnnckpt` after every epoch; nil for no checkpoints.
   public var checkpointDirectory: String?
   /// `--resume`: continue from the checkpoint in ``checkpointDirectory`` (from epoch 1 when there is none yet).

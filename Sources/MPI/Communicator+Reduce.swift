@@ -109,6 +109,21 @@ extension Communicator {
       operation.handle, handle)
   }
 
+  /// Starts replacing `buffer` on every process by the combination of all processes' buffers and
+  /// returns at once (collective; every process must start it in the same order among its other
+  /// collectives, and a non-blocking collective never matches a blocking one). Keep the buffer
+  /// alive and untouched until the request completes; testing the request lets MPI progress.
+  /// The corresponding C call is `MPI_Iallreduce` with `MPI_IN_PLACE`.
+  @inlinable
+  public func immediateAllreduce<T: MPIScalar>(
+    inPlace buffer: UnsafeMutableBufferPointer<T>, operation: ReductionOperation
+  ) throws -> Request {
+    let request = try CMPI.immediateAllreduceInPlace(
+      buffer.baseAddress, try cInt(buffer.count, .count, in: "MPI_Iallreduce"), T.mpiDatatype.rawValue,
+      operation.handle, handle)
+    return Request(handle: request, datatype: T.mpiDatatype)
+  }
+
   /// Replaces `array` on every process by the combination of all processes' arrays, in place;
   /// `array.count` must be the same on every process.
   /// The corresponding C call is `MPI_Allreduce` with `MPI_IN_PLACE`.

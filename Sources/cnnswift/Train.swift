@@ -60,6 +60,8 @@ extension CNNSwift {
         "On one rank, train exactly as K ranks with --sync batch would (for checking; models without batch norm).",
         valueName: "K"))
     var emulateRanks: Int?
+    @Flag(help: "With --sync batch, average the gradients after the backward pass instead of during it.")
+    var noOverlap = false
     @Option(name: .customLong("telemetry"), help: ArgumentHelp(TelemetryFlag.help, valueName: "SECONDS"))
     var telemetry: String?
     @Option(
@@ -101,6 +103,7 @@ extension CNNSwift {
         stepsPerEpoch: steps, resultsPath: resultsPath, telemetryInterval: try TelemetryFlag.seconds(telemetry),
         checkpointDirectory: checkpointDir, resume: resume, savePath: save)
       options.emulatedRanks = emulateRanks
+      options.overlapCommunication = !noOverlap
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "cnnswift") {
         do {

@@ -44,6 +44,17 @@ extension CMPI {
       { MPI_Iallreduce(sendBuffer, receive, count, datatype, operation, communicator, $0) })
   }
 
+  /// `MPI_Iallreduce` in place: starts the reduction and returns its request.
+  @usableFromInline
+  static func immediateAllreduceInPlace(
+    _ buffer: UnsafeMutableRawPointer?, _ count: Int32, _ datatype: Int32, _ operation: Int32, _ communicator: Int32
+  ) throws -> Int32 {
+    var request = Constants.requestNull
+    try check(
+      MPI_Iallreduce(Constants.inPlace, buffer, count, datatype, operation, communicator, &request), "MPI_Iallreduce")
+    return request
+  }
+
   @usableFromInline
   static func gather(
     _ send: UnsafeRawPointer?, _ sendCount: Int32, into receive: UnsafeMutableRawPointer?,
