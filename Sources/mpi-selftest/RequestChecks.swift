@@ -30,6 +30,25 @@ enum RequestChecks {
       return compare([value[0], Int64(status.source)], [Int64(left), Int64(left)])
     }
 
+    report.check("immediateAllreduce Float sum, two in flight, tested then waited") {
+      var first = [Float](repeating: Float(rank + 1), count: 1000)
+      var second = [Float](repeating: 1, count: 3)
+      try first.withUnsafeMutableBufferPointer { a in
+        try second.withUnsafeMutableBufferPointer { b in
+          let one = try world.immediateAllreduce(inPlace: a, operation: .sum)
+          let two = try world.immediateAllreduce(inPlace: b, operation: .sum)
+          _ = try one.test()
+          try two.wait()
+          try one.wait()
+        }
+      }
+      let expected = Float(size * (size + 1) / 2)
+      guard first.allSatisfy({ $0 == expected }), second.allSatisfy({ $0 == Float(size) }) else {
+        return "got \(first[0]) and \(second[0]), expected \(expected) and \(size)"
+      }
+      return nil
+    }
+
     report.check("waitAll with completed and repeated requests") {
       var values = [Int32](repeating: -1, count: 2)
       let payload = [Int32(rank), Int32(rank * 10)]
