@@ -1,11 +1,10 @@
 /// Max pooling over square windows of each channel of NCHW images.
 public final class MaxPool2D: Layer {
-  /// The window's side.
-  public let kernelSize: Int
-  /// The distance between windows.
-  public let stride: Int
-  /// Positions around each plane that windows may cover but never pick.
-  public let padding: Int
+  /// The windows: side, stride and padding.
+  public let window: PoolingWindow
+  public var kernelSize: Int { window.kernelSize }
+  public var stride: Int { window.stride }
+  public var padding: Int { window.padding }
 
   private var output = Tensor.none
   /// Where each output's maximum came from, within its input plane (for `backward`).
@@ -15,29 +14,14 @@ public final class MaxPool2D: Layer {
   /// Windows of `kernelSize`², `stride` apart (default: `kernelSize`, non-overlapping), with
   /// `padding` that never wins the maximum.
   public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
-    precondition(kernelSize > 0 && (stride ?? 1) > 0, "pooling sizes must be positive")
-    precondition(padding >= 0 && 2 * padding <= kernelSize, "pooling padding must be at most half the window")
-    (self.kernelSize, self.stride, self.padding) = (kernelSize, stride ?? kernelSize, padding)
+    window = PoolingWindow(kernelSize: kernelSize, stride: stride, padding: padding)
   }
 
-  public var summary: String {
-    "maxpool \(kernelSize)x\(kernelSize)" + (stride != kernelSize ? " stride \(stride)" : "")
-      + (padding != 0 ? " pad \(padding)" : "")
-  }
+  public var summary: String { window.summary("maxpool") }
 
-  func geometry(for sampleShape: [Int]) -> WindowGeometry {
-    precondition(sampleShape.count == 3, "\(summary) expects [C, H, W] samples, got \(sampleShape)")
-    let g = WindowGeometry(
-      channels: sampleShape[0], height: sampleShape[1], width: sampleShape[2], kernelHeight: kernelSize,
-      kernelWidth: kernelSize, stride: stride, padding: padding)
-    precondition(g.outputHeight > 0 && g.outputWidth > 0, "\(summary) does not fit a \(sampleShape) input")
-    return g
-  }
+  func geometry(for sampleShape: [Int]) -> WindowGeometry { window.geometry(for: sampleShape, layer: summary) }
 
-  public func outputShape(for inputShape: [Int]) -> [Int] {
-    let g = geometry(for: inputShape)
-    return [g.channels, g.outputHeight, g.outputWidth]
-  }
+  public func outputShape(for inputShape: [Int]) -> [Int] { window.outputShape(for: inputShape, layer: summary) }
 
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: x.sampleShape)

@@ -1,0 +1,41 @@
+/// The square windows a pooling layer slides over each channel of NCHW images: their side, the
+/// distance between them, and the padding around each plane. Shared by ``MaxPool2D`` and
+/// ``AveragePool2D``, which differ only in what they compute inside a window.
+public struct PoolingWindow: Sendable, Equatable {
+  /// The window's side.
+  public let kernelSize: Int
+  /// The distance between windows.
+  public let stride: Int
+  /// Positions around each plane that windows may cover.
+  public let padding: Int
+
+  /// Windows of `kernelSize`², `stride` apart (default: `kernelSize`, non-overlapping).
+  public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
+    precondition(kernelSize > 0 && (stride ?? 1) > 0, "pooling sizes must be positive")
+    precondition(padding >= 0 && 2 * padding <= kernelSize, "pooling padding must be at most half the window")
+    (self.kernelSize, self.stride, self.padding) = (kernelSize, stride ?? kernelSize, padding)
+  }
+
+  /// `maxpool 2x2`, `avgpool 3x3 stride 2 pad 1`, for the layer named `name`.
+  func summary(_ name: String) -> String {
+    "\(name) \(kernelSize)x\(kernelSize)" + (stride != kernelSize ? " stride \(stride)" : "")
+      + (padding != 0 ? " pad \(padding)" : "")
+  }
+
+  /// The kernels' description of the windows over samples of `sampleShape` (`[C, H, W]`);
+  /// `layer` names the layer in the precondition messages.
+  func geometry(for sampleShape: [Int], layer: String) -> WindowGeometry {
+    precondition(sampleShape.count == 3, "\(layer) expects [C, H, W] samples, got \(sampleShape)")
+    let g = WindowGeometry(
+      channels: sampleShape[0], height: sampleShape[1], width: sampleShape[2], kernelHeight: kernelSize,
+      kernelWidth: kernelSize, stride: stride, padding: padding)
+    precondition(g.outputHeight > 0 && g.outputWidth > 0, "\(layer) does not fit a \(sampleShape) input")
+    return g
+  }
+
+  /// The output sample shape `[C, Ho, Wo]` for samples of `sampleShape`.
+  func outputShape(for sampleShape: [Int], layer: String) -> [Int] {
+    let g = geometry(for: sampleShape, layer: layer)
+    return [g.channels, g.outputHeight, g.outputWidth]
+  }
+}
