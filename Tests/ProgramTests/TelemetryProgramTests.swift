@@ -133,7 +133,9 @@ import Testing
     let directory = try makeWorkingDirectory("monitor")
     defer { try? FileManager.default.removeItem(at: directory) }
     let out = directory.appendingPathComponent("monitor").path
-    let result = try await MPIRunner(deadline: .seconds(2)).runAlone(
+    // SIGTERM after 3 s: at 0.2 s intervals that is ~15 samples on an idle machine, and still
+    // several when the whole test suite loads it.
+    let result = try await MPIRunner(deadline: .seconds(3)).runAlone(
       try MPIRunner.path(ofExecutable: "clusterbench"), arguments: ["monitor", "--interval", "0.2", "--out", out],
       workingDirectory: directory.path)
     #expect(result.timedOut && result.exitStatus == 0, "\(result)")
@@ -141,7 +143,7 @@ import Testing
     let metadata = try RunMetadata.read(fromFolder: out)
     #expect(metadata.end != nil && metadata.program == "clusterbench monitor")
     let samples = metadata.samples.values.reduce(0, +)
-    #expect(samples >= 4)
+    #expect(samples >= 3)
     let memory = try Self.rows(out + "/memory.csv").rows
     #expect(memory.count == samples)
     // The monitor samples its own memory (it is the node's only rank).
@@ -168,11 +170,15 @@ import Testing
     let out = directory.appendingPathComponent("m").path
     let metadata = try RunMetadata.read(fromFolder: out)
     #expect(metadata.hosts == ["node-a", "node-b"] && metadata.ranks == 3)
-    #expect(metadata.samples["node-a"] == 5 && metadata.samples["node-b"] == 5)
+    // 1 s at 0.25 s: 5 samples each, or fewer if a loaded machine stalled the schedule (the
+    // monitor then resumes one interval later rather than sampling in a burst); always as many on
+    // both nodes, since they sample in the same intervals.
+    let counts = [metadata.samples["node-a"] ?? 0, metadata.samples["node-b"] ?? 0]
+    #expect(counts[0] == counts[1] && (2...5).contains(counts[0]), "\(counts)")
     let memory = try Self.rows(out + "/memory.csv").rows
     #expect(memory.filter { $0["host"] == "node-b" }.allSatisfy { $0["ranks"] == "2" })
     let thermal = try Self.rows(out + "/thermal.csv").rows
-    #expect(thermal.count == 5 * 8 && thermal.allSatisfy { $0["host"] == "node-a" })
+    #expect(thermal.count == counts[0] * 8 && thermal.allSatisfy { $0["host"] == "node-a" })
   }
 
   @Test func monitorRejectsNonsenseFlagsAndAnOccupiedFolder() async throws {
