@@ -1,6 +1,5 @@
 import Foundation
 import Subprocess
-import Synchronization
 
 #if canImport(System)
   import System
@@ -42,12 +41,9 @@ enum SystemCommand {
     guard let executable = path(of: tool) else {
       throw ClusterError("'\(tool)' is not installed (looked in \(searchFolders.joined(separator: ", ")))")
     }
-    let box = Mutex<Result<Output, ClusterError>?>(nil)
-    let done = DispatchSemaphore(value: 0)
     let list = arguments
-    Task.detached {
-      let outcome: Result<Output, ClusterError>
-      do {
+    do {
+      return try runBlocking {
         let result = try await Subprocess.run(
           .path(FilePath(executable)), arguments: Arguments(list), input: .none,
           output: .string(limit: 4 << 20), error: .string(limit: 1 << 20))
@@ -56,18 +52,13 @@ enum SystemCommand {
           case .exited(let code): code
           case .signaled: nil
           }
-        outcome = .success(
-          Output(
-            arguments: [tool] + list, status: status, standardOutput: result.standardOutput,
-            standardError: result.standardError))
-      } catch {
-        outcome = .failure(ClusterError("cannot run \(executable): \(error)"))
+        return Output(
+          arguments: [tool] + list, status: status, standardOutput: result.standardOutput,
+          standardError: result.standardError)
       }
-      box.withLock { $0 = outcome }
-      done.signal()
+    } catch {
+      throw ClusterError("cannot run \(executable): \(error)")
     }
-    done.wait()
-    return try box.withLock { $0! }.get()
   }
 
   /// Runs `tool` and throws, quoting what it said, unless it exits 0.

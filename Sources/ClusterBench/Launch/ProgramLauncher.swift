@@ -105,18 +105,13 @@ public enum ProgramLauncher {
   /// Runs `launch` to its end. A pending ``StopSignal`` (Ctrl-C, SIGTERM to us) is forwarded to
   /// the program as SIGINT, then the tree is killed after the grace period.
   public static func run(_ launch: ProgramLaunch) throws(LaunchError) -> LaunchOutcome {
-    let box = LaunchResultBox()
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-      let outcome: Result<LaunchOutcome, LaunchError>
-      do { outcome = .success(try await runAsync(launch)) } catch {
-        outcome = .failure(error as? LaunchError ?? LaunchError(executable: launch.executable, message: "\(error)"))
-      }
-      box.value.withLock { $0 = outcome }
-      done.signal()
+    do {
+      return try runBlocking { try await runAsync(launch) }
+    } catch let error as LaunchError {
+      throw error
+    } catch {
+      throw LaunchError(executable: launch.executable, message: "\(error)")
     }
-    done.wait()
-    return try box.value.withLock { $0! }.get()
   }
 
   static func runAsync(_ launch: ProgramLaunch) async throws -> LaunchOutcome {
@@ -200,10 +195,6 @@ public enum ProgramLauncher {
     let text = String(decoding: (try? handle.read(upToCount: 1 << 16)) ?? Data(), as: UTF8.self)
     return launch.failFastPatterns.contains { text.contains($0) }
   }
-}
-
-private final class LaunchResultBox: Sendable {
-  let value = Mutex<Result<LaunchOutcome, LaunchError>?>(nil)
 }
 
 private final class EndingFlags: Sendable {
