@@ -69,8 +69,8 @@ let package = Package(
     .target(
       name: "ClusterBench",
       dependencies: [
-        "HPL", "Telemetry", "ClusterTelemetry", "CSVFiles", "Preflight", .product(name: "Yams", package: "Yams"),
-        .product(name: "Subprocess", package: "swift-subprocess"),
+        "HPL", "CNN", "CNNDistributed", "Telemetry", "ClusterTelemetry", "CSVFiles", "Preflight",
+        .product(name: "Yams", package: "Yams"), .product(name: "Subprocess", package: "swift-subprocess"),
       ],
       swiftSettings: swiftSettings),
 
@@ -84,7 +84,7 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
 
-    /// `clusterbench`: the monitor and telemetry summaries (sweeps and the emulated cluster come next).
+    /// `clusterbench`: sweeps, the emulated cluster, the doctor, compare and report, the monitor.
     .executableTarget(
       name: "clusterbench",
       dependencies: [
@@ -97,7 +97,7 @@ let package = Package(
     .executableTarget(
       name: "cnnswift",
       dependencies: [
-        "CNN", "CNNDistributed", "MPI", "ClusterTelemetry",
+        "CNN", "CNNDistributed", "ClusterBench", "MPI", "ClusterTelemetry",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),

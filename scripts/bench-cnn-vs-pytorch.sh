@@ -86,7 +86,7 @@ cnn_train() {
   local segments=() r
   for (( r = 0; r < ranks; r++ )); do
     (( r == 0 )) || segments+=(:)
-    segments+=(-n 1 /usr/bin/time -f %M -o "$dir/rss.$r" "$CNN" train --results "$dir/cnn.csv" "$@")
+    segments+=(-n 1 /usr/bin/time -f %M -o "$dir/rss.$r" "$CNN" train --results "$dir/train.csv" "$@")
   done
   (cd "$dir" && "$MPIEXEC" "${genv[@]}" "${segments[@]}") >"$dir/stdout" 2>"$dir/stderr" || die "cnnswift failed: $dir/stderr"
   local ips acc rss

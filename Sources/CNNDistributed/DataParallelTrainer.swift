@@ -11,7 +11,7 @@ import Telemetry
 /// Rank 0 draws the initial weights and broadcasts them. Every rank takes the same number of steps
 /// per epoch (the smallest shard decides), so the collectives of `--sync batch` always match.
 /// Each epoch ends with the test accuracy over the whole test set (each rank evaluates its part),
-/// one row of results/cnn.csv and a line on standard output (rank 0).
+/// one row of results/train.csv and a line on standard output (rank 0).
 ///
 /// With a checkpoint folder, every epoch ends with a checkpoint of every rank's state (see
 /// ``TrainingCheckpoint``), taken before the averaging that ends training; `--resume` restores it
@@ -90,7 +90,7 @@ public final class DataParallelTrainer {
         message: "--batch \(options.batchPerRank): larger than a rank's shard (\(train.count) images)")
     }
     let hosts = try world.allgather(NodeIdentity.hostName())
-    let runID = try world.broadcast(isRoot ? Self.makeRunID() : "", root: 0)
+    let runID = try world.broadcast(isRoot ? (options.runID ?? Self.makeRunID()) : "", root: 0)
     let blas = BLASLibrary.loaded().summary
     let telemetry = try options.telemetryInterval.map { interval in
       try RunTelemetry.start(
@@ -166,6 +166,8 @@ public final class DataParallelTrainer {
       var syncSeconds = 0.0
       /// This rank's first non-finite loss; from then on it computes nothing, only joins the collectives.
       var diverged: String? = nil
+      let (averagesBefore, averagedBefore) = (sync.averages, sync.averagedValues)
+      var overlappedSteps = 0
       let epochStart = MPIEnvironment.wallTime()
       for step in 0..<steps {
         let computeStart = MPIEnvironment.wallTime()
@@ -208,6 +210,7 @@ public final class DataParallelTrainer {
               try overlap.postAllWithoutGradients()
             }
             anyDiverged = try overlap.finish()
+            overlappedSteps += 1
           } else {
             anyDiverged = try sync.averageGradients(trainable, flag: diverged != nil)
           }
@@ -244,18 +247,24 @@ public final class DataParallelTrainer {
         MPIEnvironment.wallTime() - epochStart - checkpointSeconds, operation: .max)
       var totals = [lossSum, Double(correct), computeSeconds, syncSeconds]
       try world.allreduce(&totals, operation: .sum)
+      let syncs = sync.averages - averagesBefore + overlappedSteps
+      let syncedValues = sync.averagedValues - averagedBefore + overlappedSteps * (overlap?.valuesPerStep ?? 0)
+      let peakRSS = try world.allreduce(Self.peakResidentBytes(), operation: .max)
       let testAccuracy = try test.map { try evaluate(network, on: $0) }
       try telemetry?.flush()
       guard isRoot else { continue }
       let images = Double(steps * options.batchPerRank * world.size)
       let record = TrainingRecord(
-        timestamp: TelemetryCSV.timestamp(Date()), runID: runID, model: options.architecture.description,
+        timestamp: TelemetryCSV.timestamp(Date()), runID: runID, job: options.jobName,
+        model: options.architecture.name, layers: options.architecture.layers,
         data: (try? DataSource(spec: options.data).description) ?? "default", ranks: world.size,
         hosts: Self.distinct(hosts), batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch,
         learningRate: Double(rate), trainLoss: totals[0] / Double(steps * world.size),
         trainAccuracy: totals[1] / images,
         testAccuracy: testAccuracy, epochSeconds: epochSeconds, computeSeconds: totals[2] / Double(world.size),
-        syncSeconds: totals[3] / Double(world.size), imagesPerSecond: images / epochSeconds, blas: blas)
+        syncSeconds: totals[3] / Double(world.size), imagesPerSecond: images / epochSeconds, syncs: syncs,
+        syncBytesPerRank: Self.allreduceTraffic(values: syncedValues, ranks: world.size), peakRSSBytes: peakRSS,
+        blas: blas)
       do { try record.append(to: options.resultsPath) } catch {
         say("cnnswift: warning: could not append to \(options.resultsPath): \(error)")
       }
@@ -352,6 +361,20 @@ public final class DataParallelTrainer {
       }
     }
     return ""
+  }
+
+  /// The bytes one rank sends (and receives) to average `values` floats over `ranks` ranks with a
+  /// bandwidth-optimal allreduce (reduce-scatter then allgather, or a ring): 2(K−1)/K of them.
+  static func allreduceTraffic(values: Int, ranks: Int) -> Int {
+    guard ranks > 1 else { return 0 }
+    return values * MemoryLayout<Float>.size * 2 * (ranks - 1) / ranks
+  }
+
+  /// This process's peak resident memory (getrusage's ru_maxrss, KiB on Linux), bytes.
+  static func peakResidentBytes() -> Int {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    return usage.ru_maxrss * 1024
   }
 
   static func distinct(_ hosts: [String]) -> [String] {

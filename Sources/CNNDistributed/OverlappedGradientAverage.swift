@@ -46,6 +46,9 @@ final class OverlappedGradientAverage {
     for bucket in buckets { bucket.buffer.deallocate() }
   }
 
+  /// The values one step's allreduces carry over all layers, flags included.
+  var valuesPerStep: Int { buckets.reduce(0) { $0 + $1.buffer.count } }
+
   /// Sets the flag the next step's buffers carry.
   func begin(flag raised: Bool) {
     flag = raised ? 1 : 0

@@ -9,6 +9,10 @@ import MPI
 public struct ParameterSync {
   public let communicator: Communicator
   private var buffer: [Float] = []
+  /// The averages made so far (gradients or values; broadcasts and checks not counted).
+  public private(set) var averages = 0
+  /// The values those averages carried, flags included.
+  public private(set) var averagedValues = 0
 
   public init(communicator: Communicator = .world) {
     self.communicator = communicator
@@ -32,6 +36,7 @@ public struct ParameterSync {
     guard communicator.size > 1 else { return flag }
     pack(trainable.map(\.gradient), flag: flag)
     try communicator.allreduce(&buffer, operation: .sum)
+    (averages, averagedValues) = (averages + 1, averagedValues + buffer.count)
     let raised = buffer[buffer.count - 1] > 0
     scale(1 / Float(communicator.size))
     unpack(into: trainable, gradients: true)
@@ -46,6 +51,7 @@ public struct ParameterSync {
     guard communicator.size > 1 else { return flag }
     pack(parameters.map(\.value), flag: flag)
     try communicator.allreduce(&buffer, operation: .sum)
+    (averages, averagedValues) = (averages + 1, averagedValues + buffer.count)
     let raised = buffer[buffer.count - 1] > 0
     scale(1 / Float(communicator.size))
     unpack(into: parameters, gradients: false)

@@ -34,6 +34,10 @@ public struct TrainingOptions: Sendable {
   public var resume: Bool
   /// `--save`: where rank 0 writes the trained model file at the end; nil for nowhere.
   public var savePath: String?
+  /// `--run-id`: the run's id in the results and its telemetry folder's name; nil to make one.
+  public var runID: String? = nil
+  /// The job the run belongs to (`--job`, or the sweep that launched it), for the results' `job` column.
+  public var jobName = ""
 
   public init(
     architecture: Architecture, data: String? = nil, batchPerRank: Int = 64, epochs: Int = 1, sync: SyncMode = .batch,

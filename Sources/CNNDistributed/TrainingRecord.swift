@@ -1,14 +1,17 @@
 import CSVFiles
 import Foundation
 
-/// One row of `results/cnn.csv`: one epoch of one training run, as rank 0 saw it after the
-/// epoch's synchronization. A run's rows share its `run_id`, which also names its telemetry folder.
+/// One row of `results/train.csv`: one epoch of one training run, as rank 0 saw it after the
+/// epoch's synchronization. A run's rows share its `run_id`, which also names its telemetry folder
+/// and, for a run of a sweep, its point in `results/sweeps/<job>/points.csv`.
 ///
 /// | column | unit / values |
 /// |---|---|
 /// | `timestamp` | when the epoch ended, ISO 8601 UTC |
-/// | `run_id` | the run (`cnn-<start>-<hex>`), shared with results/runs/<run_id>/ |
-/// | `model` | `lenet`, `mlp`, `resnet20`, … |
+/// | `run_id` | the run (`cnn-<start>-<hex>`, or the one `--run-id` gave), shared with results/runs/<run_id>/ |
+/// | `job` | the job's name (`--job`, or the sweep that launched the run); empty for a run from flags |
+/// | `model` | `lenet`, `mlp` or `resnet` |
+/// | `layers` | the ResNet's depth L (20, 32, 110, …); empty for lenet and mlp |
 /// | `data` | the training data (`fashion-mnist`, `cifar10`, `synthetic:N`) |
 /// | `ranks`, `hosts` | MPI ranks; the hosts, `;`-separated |
 /// | `batch_per_rank`, `global_batch` | images per step on each rank, and over all ranks |
@@ -22,11 +25,16 @@ import Foundation
 /// | `compute_seconds` | forward, backward and update time (mean over ranks), seconds |
 /// | `sync_seconds` | time in synchronization, waiting included (mean over ranks), seconds |
 /// | `images_per_second` | training images of all ranks / epoch_seconds |
+/// | `syncs` | synchronizations in the epoch: gradient averages (one per step with `batch`) or weight averages |
+/// | `sync_bytes_per_rank` | bytes each rank sent for them, and as many received: 2(K−1)/K × the bytes averaged, what a bandwidth-optimal allreduce moves on K ranks; 0 on one rank |
+/// | `peak_rss_bytes` | the largest peak resident memory (VmHWM) of any rank so far, bytes |
 /// | `blas` | the BLAS library loaded |
 public struct TrainingRecord: Sendable, Equatable {
   public var timestamp: String
   public var runID: String
+  public var job: String
   public var model: String
+  public var layers: Int?
   public var data: String
   public var ranks: Int
   public var hosts: [String]
@@ -41,15 +49,19 @@ public struct TrainingRecord: Sendable, Equatable {
   public var computeSeconds: Double
   public var syncSeconds: Double
   public var imagesPerSecond: Double
+  public var syncs: Int
+  public var syncBytesPerRank: Int
+  public var peakRSSBytes: Int
   public var blas: String
 
   public init(
-    timestamp: String, runID: String, model: String, data: String, ranks: Int, hosts: [String], batchPerRank: Int,
-    sync: String, epoch: Int, learningRate: Double, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double?,
-    epochSeconds: Double, computeSeconds: Double, syncSeconds: Double, imagesPerSecond: Double, blas: String
+    timestamp: String, runID: String, job: String = "", model: String, layers: Int? = nil, data: String, ranks: Int,
+    hosts: [String], batchPerRank: Int, sync: String, epoch: Int, learningRate: Double, trainLoss: Double,
+    trainAccuracy: Double, testAccuracy: Double?, epochSeconds: Double, computeSeconds: Double, syncSeconds: Double,
+    imagesPerSecond: Double, syncs: Int = 0, syncBytesPerRank: Int = 0, peakRSSBytes: Int = 0, blas: String
   ) {
-    (self.timestamp, self.runID, self.model, self.data, self.ranks, self.hosts) = (
-      timestamp, runID, model, data, ranks, hosts
+    (self.timestamp, self.runID, self.job, self.model, self.layers, self.data, self.ranks, self.hosts) = (
+      timestamp, runID, job, model, layers, data, ranks, hosts
     )
     (self.batchPerRank, self.sync, self.epoch, self.learningRate, self.trainLoss) = (
       batchPerRank, sync, epoch, learningRate, trainLoss
@@ -58,25 +70,30 @@ public struct TrainingRecord: Sendable, Equatable {
       trainAccuracy, testAccuracy, epochSeconds, computeSeconds
     )
     (self.syncSeconds, self.imagesPerSecond, self.blas) = (syncSeconds, imagesPerSecond, blas)
+    (self.syncs, self.syncBytesPerRank, self.peakRSSBytes) = (syncs, syncBytesPerRank, peakRSSBytes)
   }
+
+  /// `resnet32` for a ResNet, the model's name otherwise.
+  public var modelLabel: String { model + (layers.map(String.init) ?? "") }
 
   /// The columns, in file order.
   public static let columns = [
-    "timestamp", "run_id", "model", "data", "ranks", "hosts", "batch_per_rank", "global_batch", "sync", "epoch",
-    "learning_rate", "train_loss", "train_accuracy", "test_accuracy", "epoch_seconds", "compute_seconds",
-    "sync_seconds", "images_per_second", "blas",
+    "timestamp", "run_id", "job", "model", "layers", "data", "ranks", "hosts", "batch_per_rank", "global_batch",
+    "sync", "epoch", "learning_rate", "train_loss", "train_accuracy", "test_accuracy", "epoch_seconds",
+    "compute_seconds", "sync_seconds", "images_per_second", "syncs", "sync_bytes_per_rank", "peak_rss_bytes", "blas",
   ]
 
   /// Where training runs append by default.
-  public static let defaultPath = "results/cnn.csv"
+  public static let defaultPath = "results/train.csv"
 
   public var fields: [String] {
     [
-      timestamp, runID, model, data, String(ranks), hosts.joined(separator: ";"), String(batchPerRank),
-      String(batchPerRank * ranks), sync, String(epoch), String(learningRate), String(format: "%.6f", trainLoss),
-      String(format: "%.6f", trainAccuracy), testAccuracy.map { String(format: "%.6f", $0) } ?? "",
-      String(format: "%.3f", epochSeconds), String(format: "%.3f", computeSeconds), String(format: "%.3f", syncSeconds),
-      String(format: "%.1f", imagesPerSecond), blas,
+      timestamp, runID, job, model, layers.map(String.init) ?? "", data, String(ranks), hosts.joined(separator: ";"),
+      String(batchPerRank), String(batchPerRank * ranks), sync, String(epoch), String(learningRate),
+      String(format: "%.6f", trainLoss), String(format: "%.6f", trainAccuracy),
+      testAccuracy.map { String(format: "%.6f", $0) } ?? "", String(format: "%.3f", epochSeconds),
+      String(format: "%.3f", computeSeconds), String(format: "%.3f", syncSeconds),
+      String(format: "%.1f", imagesPerSecond), String(syncs), String(syncBytesPerRank), String(peakRSSBytes), blas,
     ]
   }
 
@@ -84,6 +101,38 @@ public struct TrainingRecord: Sendable, Equatable {
   public func append(to path: String = defaultPath) throws(CSVFileError) {
     try CSVFile.append(
       lines: [CSVFile.line(fields)], header: Self.columns.joined(separator: ","), to: path,
-      headerMismatch: "its header differs from this version's cnn.csv; move the file aside to start a new one")
+      headerMismatch: "its header differs from this version's train.csv; move the file aside to start a new one")
+  }
+
+  /// Reads a training results file: its well-formed rows, and a warning (file and line) for each other row.
+  public static func read(path: String) throws(CSVFileError) -> (records: [TrainingRecord], warnings: [String]) {
+    let table = try CSVTable.read(path: path, requiredColumns: columns)
+    let (records, warnings) = table.convertRows { row throws(CSVValueError) -> TrainingRecord in
+      func required<T>(_ column: String, _ expected: String, _ convert: (String) -> T?) throws(CSVValueError) -> T {
+        guard let value = try row.value(column, expected: expected, convert) else {
+          throw CSVValueError(column: column, message: "expected \(expected), found nothing")
+        }
+        return value
+      }
+      return TrainingRecord(
+        timestamp: row["timestamp"], runID: row["run_id"], job: row["job"], model: row["model"],
+        layers: try row.value("layers", expected: "an integer") { Int($0) }, data: row["data"],
+        ranks: try required("ranks", "an integer") { Int($0) },
+        hosts: row["hosts"].split(separator: ";").map(String.init),
+        batchPerRank: try required("batch_per_rank", "an integer") { Int($0) }, sync: row["sync"],
+        epoch: try required("epoch", "an integer") { Int($0) },
+        learningRate: try required("learning_rate", "a number") { Double($0) },
+        trainLoss: try required("train_loss", "a number") { Double($0) },
+        trainAccuracy: try required("train_accuracy", "a number") { Double($0) },
+        testAccuracy: try row.value("test_accuracy", expected: "a number") { Double($0) },
+        epochSeconds: try required("epoch_seconds", "a number") { Double($0) },
+        computeSeconds: try required("compute_seconds", "a number") { Double($0) },
+        syncSeconds: try required("sync_seconds", "a number") { Double($0) },
+        imagesPerSecond: try required("images_per_second", "a number") { Double($0) },
+        syncs: try required("syncs", "an integer") { Int($0) },
+        syncBytesPerRank: try required("sync_bytes_per_rank", "an integer") { Int($0) },
+        peakRSSBytes: try required("peak_rss_bytes", "an integer") { Int($0) }, blas: row["blas"])
+    }
+    return (records, warnings)
   }
 }

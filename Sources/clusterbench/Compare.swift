@@ -6,7 +6,7 @@ import Foundation
 /// memory fraction. Reads files only, so MPI is never started.
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Compare HPL results per node count and memory fraction: scaling, temperatures, memory.",
+    abstract: "Compare HPL and training results: scaling, time and accuracy against ranks, temperatures, memory.",
     discussion: """
       Joins results/hpl.csv with the sweeps' points (results/sweeps/<job>/points.csv, by run \
       id) and prints one line per sweep, memory fraction and node count: the best PASSED \
@@ -17,14 +17,30 @@ struct Compare: ParsableCommand {
       fraction unknown (-). A value that cannot be known is '-' with a note saying why. Broken \
       rows are left out with a warning naming the file and line on standard error.
 
+      Training runs (results/train.csv beside the HPL results, joined with the training sweeps' \
+      points) get their own table: one line per sweep, model, batch, sync mode, node and rank \
+      count with a run's wall time, images per second, speedup and efficiency over the fewest \
+      ranks of the same configuration, test accuracy and loss after the last epoch, the share of \
+      time spent synchronizing, synchronizations and bytes per rank per epoch, and peak memory. \
+      --epochs adds accuracy and elapsed time after each epoch. Both tables are printed when both \
+      kinds of results exist; --kind picks one (required with --csv then).
+
       Examples:
         clusterbench compare
         clusterbench compare --sweep this-machine
         clusterbench compare results/hpl.csv --csv > compare.csv
         clusterbench compare /mnt/cluster/results/hpl.csv --sweep rockpro64-22
+        clusterbench compare --sweep train-this-machine --epochs
+        clusterbench compare --kind train --csv > training.csv
       """)
 
-  @Argument(help: ArgumentHelp("The results file; sweeps/ and runs/ are read beside it.", valueName: "RESULTS"))
+  enum Kind: String, ExpressibleByArgument, CaseIterable {
+    case hpl, train
+  }
+
+  @Argument(
+    help: ArgumentHelp(
+      "The HPL results file (or train.csv); train.csv, sweeps/ and runs/ are read beside it.", valueName: "RESULTS"))
   var results = "results/hpl.csv"
 
   @Flag(help: "Print CSV (exact figures, the columns the README lists) instead of a table.")
@@ -32,6 +48,12 @@ struct Compare: ParsableCommand {
 
   @Option(help: ArgumentHelp("Only this sweep (a folder under results/sweeps/).", valueName: "NAME"))
   var sweep: String?
+
+  @Option(help: ArgumentHelp("Only the HPL or only the training table.", valueName: "hpl|train"))
+  var kind: Kind?
+
+  @Flag(help: "With training results, also print test accuracy and elapsed time after each epoch.")
+  var epochs = false
 
   func run() throws {
     let comparison: Comparison
@@ -44,10 +66,30 @@ struct Compare: ParsableCommand {
     for warning in comparison.warnings {
       printError("clusterbench compare: warning: \(warning)")
     }
-    if comparison.table.rows.isEmpty {
-      printError("clusterbench compare: \(results) holds no results\(sweep.map { " of sweep \($0)" } ?? "")")
+    let hasHPL = !comparison.table.rows.isEmpty
+    let hasTraining = !comparison.trainingTable.rows.isEmpty
+    let showHPL = kind == .hpl || (kind == nil && (hasHPL || !hasTraining))
+    let showTraining = kind == .train || (kind == nil && hasTraining)
+    if csv && showHPL && showTraining {
+      printError("clusterbench compare: error: there are HPL and training results; give --kind hpl or --kind train")
+      throw ExitCode.failure
     }
-    print(csv ? comparison.table.csv() : comparison.table.text(), terminator: "")
+    let within = sweep.map { " of sweep \($0)" } ?? ""
+    if showHPL && !hasHPL { printError("clusterbench compare: \(results) holds no HPL results\(within)") }
+    if showTraining && !hasTraining {
+      printError("clusterbench compare: \(comparison.training.resultsPath) holds no training results\(within)")
+    }
+    if showHPL { print(csv ? comparison.table.csv() : comparison.table.text(), terminator: "") }
+    if showTraining {
+      if csv {
+        print(comparison.trainingTable.csv(), terminator: "")
+      } else {
+        if showHPL { print("") }
+        print("Training (\(comparison.training.resultsPath))")
+        print(comparison.trainingTable.text(), terminator: "")
+        if epochs { print("\nPer epoch\n" + comparison.trainingTable.epochText(), terminator: "") }
+      }
+    }
   }
 
   private func printError(_ text: String) {

@@ -7,14 +7,16 @@ import Foundation
 /// file with the charts and the compare table. Reads files only, so MPI is never started.
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write an HTML report: GFLOPS against nodes, temperatures, memory per node, the compare table.",
+    abstract: "Write an HTML report: GFLOPS or training time and accuracy against nodes, temperatures, memory.",
     discussion: """
       Writes one HTML file that needs no network to view (inline SVG charts and CSS, no \
       script): HPL GFLOPS against node count with one line per memory fraction, each node's \
       temperature over time, the average temperature per node, the memory used per node, and \
       the table of 'clusterbench compare'. Each chart has axes with units and a legend, and a \
       note where data was unavailable (no thermal sensor on a VM, no telemetry, no PASSED \
-      result). The timeline shows the runs of --sweep, or else the latest run with telemetry \
+      result). With training results (train.csv beside the HPL results) it adds training time and \
+      test accuracy against ranks (one line per model, batch and sync mode), test accuracy after \
+      each epoch, and the training table. The timeline shows the runs of --sweep, or else the latest run with telemetry \
       and the other runs of its sweep; it keeps at most --timeline-points points per node. The \
       file is written whole (a temporary file renamed into place). Broken rows are left out \
       with a warning naming the file and line on standard error.
@@ -53,7 +55,8 @@ struct Report: ParsableCommand {
       }
       try AtomicFile.write(HTMLReport(comparison: comparison).render(), to: path)
       printError(
-        "clusterbench report: wrote \(path): \(comparison.table.rows.count) line(s) in the table, "
+        "clusterbench report: wrote \(path): \(comparison.table.rows.count) HPL line(s), "
+          + "\(comparison.trainingTable.rows.count) training line(s), "
           + "\(comparison.telemetry.runs.count) run(s) with telemetry")
     } catch {
       printError("clusterbench report: error: \(error)")

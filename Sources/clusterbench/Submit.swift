@@ -5,20 +5,25 @@ import Foundation
 
 struct Submit: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run a job file: a sweep of hplswift over node counts and memory fractions.",
+    abstract: "Run a job file: a sweep of hplswift or cnnswift train over node counts and settings.",
     discussion: """
-      For each point of the sweep (memory fraction or N, node count, NB, repetition) it sizes N \
-      as `hplswift dat` does from the nodes the point uses, writes the point's HPL.dat and \
-      hostfile (the first k hosts of the target), launches mpiexec with an argument list, bounded \
-      in time, and records the point in results/sweeps/<name>/points.csv; each test's result goes \
-      to results/hpl.csv and its telemetry to results/runs/<run id>/. Progress goes to standard \
-      error. Ctrl-C stops the running point and the sweep; --resume continues it, skipping the \
-      points that passed. The job-file format is in the README and in jobs/README.md.
+      kind: hpl — for each point of the sweep (memory fraction or N, node count, ranks per node, \
+      NB, repetition) it sizes N as `hplswift dat` does from the nodes the point uses and writes \
+      the point's HPL.dat; each test's result goes to results/hpl.csv. kind: train — for each \
+      model, batch and sync mode, node count, ranks per node and repetition it runs `cnnswift \
+      train`; each epoch's row goes to results/train.csv. Every point gets a hostfile (the first \
+      k hosts of the target), a launch of mpiexec with an argument list, bounded in time, and a \
+      row in results/sweeps/<name>/points.csv; its telemetry goes to results/runs/<run id>/. \
+      Progress goes to standard error. Ctrl-C stops the running point and the sweep; --resume \
+      continues it, skipping the points that passed. The job-file format is in the README and in \
+      jobs/README.md.
 
       Examples:
         clusterbench submit jobs/this-machine.yaml
         clusterbench submit jobs/rockpro64-22.yaml --dry-run      # commands and HPL.dat files only
         clusterbench submit jobs/rockpro64-22.yaml --resume
+        clusterbench submit jobs/train-this-machine.yaml          # LeNet and the MLP on 1 and 2 ranks
+        clusterbench compare --sweep train-this-machine
       """)
 
   @Argument(help: "The job file (YAML).") var job: String
@@ -32,6 +37,9 @@ struct Submit: ParsableCommand {
   @Option(help: ArgumentHelp("The hplswift to run (default: the one beside clusterbench).", valueName: "PATH"))
   var hplswift: String?
 
+  @Option(help: ArgumentHelp("The cnnswift to run (default: the one beside clusterbench).", valueName: "PATH"))
+  var cnnswift: String?
+
   func run() throws {
     let job: JobFile
     do { job = try JobFile.read(path: self.job) } catch {
@@ -41,10 +49,11 @@ struct Submit: ParsableCommand {
     let own = Self.ownFolder()
     let options = SweepOptions(
       resume: resume, resultsFolder: results, hplswift: hplswift ?? own + "/hplswift",
-      clusterbench: own + "/clusterbench")
-    guard FileManager.default.isExecutableFile(atPath: options.hplswift) else {
-      throw ValidationError(
-        "no hplswift at \(options.hplswift); build it (swift build -c release) or pass --hplswift PATH")
+      cnnswift: cnnswift ?? own + "/cnnswift", clusterbench: own + "/clusterbench")
+    let program = options.program(for: job.kind)
+    guard FileManager.default.isExecutableFile(atPath: program) else {
+      let name = (program as NSString).lastPathComponent
+      throw ValidationError("no \(name) at \(program); build it (swift build -c release) or pass --\(name) PATH")
     }
     let say: @Sendable (String) -> Void = { line in
       FileHandle.standardError.write(Data(("clusterbench submit: " + line + "\n").utf8))

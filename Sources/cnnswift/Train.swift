@@ -1,6 +1,7 @@
 import ArgumentParser
 import CNN
 import CNNDistributed
+import ClusterBench
 import ClusterTelemetry
 import Foundation
 import MPI
@@ -14,8 +15,13 @@ extension CNNSwift {
         batch the gradients are averaged after every batch (synchronous SGD); with every:N, epoch \
         and end the ranks train on their shards independently and their weights and batch-norm \
         statistics are averaged every N batches, at the end of every epoch, or once at the end. \
-        Each epoch appends a row to results/cnn.csv and prints loss, accuracy, time in compute and \
-        in synchronization, and images per second.
+        Each epoch appends a row to results/train.csv and prints loss, accuracy, time in compute \
+        and in synchronization, and images per second.
+
+        --job FILE takes the training settings from a job file's train: section (kind: train, one \
+        value per key; lists make a sweep, which `clusterbench submit FILE` runs) and records the \
+        job's name; the ranks are mpiexec's. Run-specific flags (--results, --checkpoint-dir, \
+        --resume, --save, --telemetry, --run-id) still apply.
 
         With --checkpoint-dir DIR, rank 0 writes DIR/checkpoint.cnnckpt after every epoch \
         (atomically: a killed run loses at most the epoch it was in). It holds every rank's \
@@ -32,7 +38,19 @@ extension CNNSwift {
           mpiexec -n 2 cnnswift train --model resnet --layers 32 --batch 32 --epochs 5 --sync end
           mpiexec -n 2 cnnswift train --model lenet --epochs 5 --checkpoint-dir ckpt --resume --save lenet.cnn
           cnnswift train --model mlp --data synthetic:6000 --epochs 2 --telemetry=1
+          mpiexec -n 2 cnnswift train --job jobs/train-lenet.yaml
         """)
+
+    /// The flags a job file's train: section gives; `--job` refuses them beside it.
+    static let trainingFlags = [
+      "model", "layers", "batch", "epochs", "sync", "lr", "momentum", "weight-decay", "milestones", "data", "seed",
+      "steps",
+    ]
+
+    @Option(
+      help: ArgumentHelp(
+        "Take the training settings from this job file (kind: train, one value per key).", valueName: "FILE"))
+    var job: String?
 
     @Option(help: ArgumentHelp("lenet, mlp or resnet.", valueName: "NAME")) var model = "lenet"
     @Option(help: ArgumentHelp("ResNet depth, 6n+2 (20, 32, 44, 56, 110).", valueName: "L")) var layers: Int?
@@ -54,7 +72,11 @@ extension CNNSwift {
     @Option(help: ArgumentHelp("Train at most this many steps per epoch (benchmarks).", valueName: "N"))
     var steps: Int?
     @Option(name: .customLong("results"), help: "The CSV file each epoch appends a row to.")
-    var resultsPath = "results/cnn.csv"
+    var resultsPath = TrainingRecord.defaultPath
+    @Option(help: ArgumentHelp("The run's id in the results and telemetry (default: made up).", valueName: "ID"))
+    var runID: String?
+    @Option(help: ArgumentHelp("The job name recorded in the results' job column.", valueName: "NAME"))
+    var jobName: String?
     @Option(
       help: ArgumentHelp(
         "On one rank, train exactly as K ranks with --sync batch would (for checking; models without batch norm).",
@@ -84,6 +106,11 @@ extension CNNSwift {
       if emulateRanks != nil && SyncMode(parsing: sync) != .batch {
         throw ValidationError("--emulate-ranks reproduces --sync batch only")
       }
+      if let runID, runID.isEmpty || runID.hasPrefix(".")
+        || !runID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+      {
+        throw ValidationError("--run-id '\(runID)': expected letters, digits, '-', '_' or '.' (it names a folder)")
+      }
       if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
       do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
       do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
@@ -96,6 +123,41 @@ extension CNNSwift {
     }
 
     func run() throws {
+      var command = self
+      if let job { command = try withSettings(ofJob: job) }
+      try command.train()
+    }
+
+    /// This command with the training settings of job file `path`; throws a validation error
+    /// naming the file and key, or a flag given beside the job.
+    func withSettings(ofJob path: String) throws -> Train {
+      let arguments = CommandLine.arguments.dropFirst()
+      for flag in Self.trainingFlags
+      where arguments.contains(where: { $0 == "--\(flag)" || $0.hasPrefix("--\(flag)=") }) {
+        throw ValidationError("--\(flag): the job file \(path) gives the training settings; drop --\(flag) or --job")
+      }
+      let jobFile: JobFile
+      let run: TrainingRun
+      do {
+        jobFile = try JobFile.read(path: path)
+        run = try jobFile.singleTrainingRun()
+      } catch { throw ValidationError("--job: \(error.description)") }
+      let settings = try Train.parse(run.arguments)
+      var command = self
+      (command.model, command.layers, command.batch, command.epochs, command.sync) = (
+        settings.model, settings.layers, settings.batch, settings.epochs, settings.sync
+      )
+      (command.lr, command.momentum, command.weightDecay, command.milestones) = (
+        settings.lr, settings.momentum, settings.weightDecay, settings.milestones
+      )
+      (command.data, command.seed, command.steps) = (settings.data, settings.seed, settings.steps)
+      command.jobName = jobName ?? jobFile.name
+      if telemetry == nil, let interval = jobFile.telemetryInterval { command.telemetry = String(interval) }
+      try command.validate()
+      return command
+    }
+
+    func train() throws {
       var options = TrainingOptions(
         architecture: try Architecture(name: model, layers: layers), data: data, batchPerRank: batch,
         epochs: epochs, sync: SyncMode(parsing: sync)!, learningRate: lr, momentum: momentum,
@@ -104,6 +166,7 @@ extension CNNSwift {
         checkpointDirectory: checkpointDir, resume: resume, savePath: save)
       options.emulatedRanks = emulateRanks
       options.overlapCommunication = !noOverlap
+      (options.runID, options.jobName) = (runID, jobName ?? "")
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "cnnswift") {
         do {

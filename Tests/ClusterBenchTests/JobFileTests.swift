@@ -15,10 +15,11 @@ struct JobFileTests {
   @Test func readsEveryKeyWithDefaults() throws {
     let job = try JobFile(parsing: Self.minimal, path: "jobs/sweep.yaml")
     #expect(job.name == "sweep" && job.kind == .hpl && job.target == .local)
-    #expect(job.nodes == [1, 2] && job.ranksPerNode == nil && job.repetitions == 1)
+    #expect(job.nodes == [1, 2] && job.ranksPerNode.isEmpty && job.repetitions == 1)
     #expect(job.onFailure == .continue && job.telemetryInterval == 10 && job.timeout == .auto)
-    #expect(job.hpl.memoryFractions == [0.2, 0.8] && job.hpl.problemSizes.isEmpty)
-    #expect(job.hpl.blockSizes == [192] && job.hpl.grid == .square)
+    let hpl = try #require(job.hpl)
+    #expect(hpl.memoryFractions == [0.2, 0.8] && hpl.problemSizes.isEmpty && job.train == nil)
+    #expect(hpl.blockSizes == [192] && hpl.grid == .square)
 
     let full = try JobFile(
       parsing: """
@@ -41,9 +42,9 @@ struct JobFileTests {
           grid: flat
         """, path: "j.yaml")
     #expect(full.name == "rock" && full.target == .hostfile(path: "hostfiles/rockpro64-22"))
-    #expect(full.nodes == [1, 2, 3, 5] && full.ranksPerNode == 6 && full.memoryPerNodeBytes == 4 << 30)
+    #expect(full.nodes == [1, 2, 3, 5] && full.ranksPerNode == [6] && full.memoryPerNodeBytes == 4 << 30)
     #expect(full.repetitions == 2 && full.onFailure == .stop && full.telemetryInterval == nil)
-    #expect(full.timeout == .seconds(5400) && full.hpl.problemSizes == [10000] && full.hpl.grid == .flat)
+    #expect(full.timeout == .seconds(5400) && full.hpl?.problemSizes == [10000] && full.hpl?.grid == .flat)
   }
 
   @Test(arguments: [
@@ -57,7 +58,7 @@ struct JobFileTests {
       "kind: hpl\nnodes: [1]\nrepetition: 2\nhpl:\n  n: [100]\n",
       "j.yaml line 3, key repetition: unknown key; expected one of: name, kind,"
     ),
-    ("kind: lu\nnodes: [1]\n", "j.yaml line 1, key kind: expected hpl, found 'lu'"),
+    ("kind: lu\nnodes: [1]\n", "j.yaml line 1, key kind: expected hpl or train, found 'lu'"),
     ("nodes: [1]\n", "j.yaml, key kind: missing; expected hpl"),
     ("kind: hpl\nnodes: []\n", "j.yaml line 2, key nodes: expected at least one node count, found []"),
     (
@@ -66,7 +67,7 @@ struct JobFileTests {
     ),
     (
       "kind: hpl\nnodes: [1]\nranks_per_node: 0\n",
-      "j.yaml line 3, key ranks_per_node: expected a positive integer, found '0'"
+      "j.yaml line 3, key ranks_per_node: expected a list of positive integers, found '0'"
     ),
     (
       "kind: hpl\nnodes: [1]\nhpl:\n  memory_fractions: [0.2, 1.5]\n",
@@ -134,11 +135,11 @@ struct JobFileTests {
         "nodes02-mem0.50-nb100-rep2",
       ])
     // 1 node: 0.5 GiB for the matrix → N = 8100 (8·8100² = 524.9 MB ≤ 536.9 MB; 8200 would not fit).
-    #expect(plan.points[0].n == 8100 && plan.points[0].grid == GridShape(rows: 1, columns: 2))
+    #expect(plan.points[0].hpl?.n == 8100 && plan.points[0].hpl?.grid == GridShape(rows: 1, columns: 2))
     // 2 nodes: 1 GiB → N = 11500 (8·11500² = 1.058 GB ≤ 1.074 GB).
-    #expect(plan.points[2].n == 11500 && plan.points[2].grid == GridShape(rows: 2, columns: 2))
+    #expect(plan.points[2].hpl?.n == 11500 && plan.points[2].hpl?.grid == GridShape(rows: 2, columns: 2))
     #expect(plan.points[2].hosts == ["a", "b"])
-    #expect(plan.points[2].dat.contains("11500        Ns"))
+    #expect(plan.points[2].hpl?.dat.contains("11500        Ns") == true)
 
     var tooMany = job
     tooMany.nodes = [4]
@@ -153,13 +154,13 @@ struct JobFileTests {
     let jobs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("jobs")
     let rock = try JobFile.read(path: jobs.appendingPathComponent("rockpro64-22.yaml").path)
-    #expect(rock.nodes == Array(1...22) && rock.hpl.memoryFractions == [0.2, 0.8])
+    #expect(rock.nodes == Array(1...22) && rock.hpl?.memoryFractions == [0.2, 0.8])
     let hosts = (1...22).map { String(format: "rockpro64-%02d", $0) }
     let target = LaunchTarget(kind: .hostfile(path: "hostfiles/rockpro64-22"), hosts: hosts)
     let plan = try SweepPlanner.plan(
       job: rock, target: target, resources: try #require(SweepPlanner.describedResources(job: rock, target: target)))
     #expect(plan.points.count == 44)
-    #expect(plan.points.last?.ranks == 132 && plan.points.last?.grid == GridShape(rows: 11, columns: 12))
+    #expect(plan.points.last?.ranks == 132 && plan.points.last?.hpl?.grid == GridShape(rows: 11, columns: 12))
     for name in ["this-machine.yaml", "local-quick.yaml"] {
       _ = try JobFile.read(path: jobs.appendingPathComponent(name).path)
     }

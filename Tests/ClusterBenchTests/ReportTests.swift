@@ -139,7 +139,7 @@ import Testing
       try MPIRunner.path(ofExecutable: "clusterbench"),
       arguments: ["report", "--results", CompareFixtures.results, "--sweep", "demo", "--out", out])
     #expect(result.succeeded, "\(result)")
-    #expect(result.standardError.contains("clusterbench report: wrote \(out): 7 line(s) in the table"))
+    #expect(result.standardError.contains("clusterbench report: wrote \(out): 7 HPL line(s), 0 training line(s)"))
     #expect(result.standardError.contains("hpl.csv line 6: expected 29 fields, found 3; row ignored"))
     let html = try String(contentsOfFile: out, encoding: .utf8)
     #expect(html.contains("the 2 run(s) of sweep demo"))

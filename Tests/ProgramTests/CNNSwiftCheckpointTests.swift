@@ -11,7 +11,7 @@ import Testing
   static func train(_ arguments: [String], in folder: URL, processes: Int = 2) async throws -> MPIRunResult {
     try await MPIRunner(deadline: .seconds(100)).run(
       executableNamed: "cnnswift",
-      arguments: training + arguments + ["--results", folder.appendingPathComponent("cnn.csv").path],
+      arguments: training + arguments + ["--results", folder.appendingPathComponent("train.csv").path],
       processes: processes, workingDirectory: folder.path)
   }
 
@@ -61,7 +61,7 @@ import Testing
       executableNamed: "cnnswift",
       arguments: [
         "train", "--data", "synthetic:600", "--batch", "16", "--sync", "every:2", "--epochs", "2", "--checkpoint-dir",
-        "ckpt", "--resume", "--results", "cnn.csv",
+        "ckpt", "--resume", "--results", "train.csv",
       ], processes: 2, workingDirectory: folder.path)
     #expect(otherBatch.exitStatus == 1, "\(otherBatch)")
     let message = "--resume: ckpt/checkpoint.cnnckpt: written by a run with --batch 32; this run has --batch 16"
@@ -87,7 +87,7 @@ import Testing
       executableNamed: "cnnswift",
       arguments: [
         "train", "--model", "lenet", "--data", "synthetic:3000", "--batch", "32", "--epochs", "2", "--lr", "0.02",
-        "--save", "lenet.cnn", "--results", "cnn.csv",
+        "--save", "lenet.cnn", "--results", "train.csv",
       ], processes: 2, workingDirectory: folder.path)
     #expect(trained.succeeded, "\(trained)")
     var outputs: [Data] = []

@@ -20,15 +20,30 @@ import Testing
       executableNamed: "cnnswift",
       arguments: [
         "train", "--model", "lenet", "--data", "synthetic:900", "--batch", "32", "--epochs", "2", "--sync", sync,
-        "--results", folder.appendingPathComponent("cnn.csv").path,
+        "--results", folder.appendingPathComponent("train.csv").path,
       ], processes: 3)
     #expect(result.succeeded, "\(result)")
     #expect(result.standardOutput.contains("3 ranks, batch 32 per rank = global batch 96, sync \(sync)"))
     #expect(result.standardOutput.contains("cnnswift: the 3 ranks hold identical weights"), "\(result)")
-    let rows = try String(contentsOf: folder.appendingPathComponent("cnn.csv"), encoding: .utf8)
+    let rows = try String(contentsOf: folder.appendingPathComponent("train.csv"), encoding: .utf8)
       .split(separator: "\n")
-    #expect(rows.count == 3 && rows[0].hasPrefix("timestamp,run_id,model,data,ranks"))
-    #expect(rows[1].contains(",lenet,synthetic:900,3,") && rows[2].contains(",\(sync),2,"))
+    #expect(rows.count == 3 && rows[0].hasPrefix("timestamp,run_id,job,model,layers,data,ranks"))
+    #expect(rows[1].contains(",lenet,,synthetic:900,3,") && rows[2].contains(",\(sync),2,"))
+    // 300 images per rank at batch 32: 9 steps per epoch. Synchronizations per epoch, and the bytes
+    // a rank moves for them: 2(K−1)/K of the 4-byte values averaged (LeNet's 61,706 parameters,
+    // plus the divergence flag each buffer carries: one per layer with weights when overlapped).
+    let header = rows[0].split(separator: ",").map(String.init)
+    func column(_ name: String, _ row: Int) -> Int? {
+      Int(rows[row].split(separator: ",", omittingEmptySubsequences: false)[header.firstIndex(of: name)!])
+    }
+    let expected: [String: (syncs: [Int], valuesPerSync: Int)] = [
+      "batch": ([9, 9], 61_706 + 5), "every:3": ([3, 3], 61_706 + 1), "epoch": ([1, 1], 61_706 + 1),
+      "end": ([0, 1], 61_706 + 1),
+    ]
+    let (syncs, values) = expected[sync]!
+    #expect([column("syncs", 1), column("syncs", 2)] == syncs)
+    #expect(column("sync_bytes_per_rank", 2) == syncs[1] * values * 4 * 2 * 2 / 3)
+    #expect((column("peak_rss_bytes", 1) ?? 0) > 10 << 20)
   }
 
   /// K ranks at batch B with --sync batch and one rank at batch K × B (made of the K shards'
@@ -38,7 +53,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let common = [
       "train", "--model", "lenet", "--data", "synthetic:960", "--batch", "16", "--epochs", "2", "--lr", "0.05",
-      "--results", folder.appendingPathComponent("cnn.csv").path,
+      "--results", folder.appendingPathComponent("train.csv").path,
     ]
     let three = try await MPIRunner(deadline: .seconds(120)).run(
       executableNamed: "cnnswift", arguments: common + ["--save", folder.appendingPathComponent("three.cnn").path],
@@ -77,7 +92,7 @@ import Testing
       executableNamed: "cnnswift",
       arguments: [
         "train", "--model", "lenet", "--data", "synthetic:3000", "--batch", "32", "--epochs", "3", "--lr", "0.02",
-        "--results", folder.appendingPathComponent("cnn.csv").path,
+        "--results", folder.appendingPathComponent("train.csv").path,
       ], processes: 2)
     #expect(result.succeeded, "\(result)")
     let accuracies = result.outputLines.compactMap { line -> Double? in

@@ -58,6 +58,21 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// The `--model` name: `lenet`, `mlp` or `resnet`.
+  public var name: String {
+    switch self {
+    case .lenet: "lenet"
+    case .mlp: "mlp"
+    case .resnet: "resnet"
+    }
+  }
+
+  /// The ResNet's depth L (`--layers`); `nil` for the models whose depth is fixed.
+  public var layers: Int? {
+    if case .resnet(let layers) = self { return layers }
+    return nil
+  }
+
   public var description: String {
     switch self {
     case .lenet: "lenet"

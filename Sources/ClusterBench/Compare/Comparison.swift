@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything `clusterbench compare` and `clusterbench report` show, read in one go: the results
 /// joined with the sweeps, each run's telemetry read once, the table, and (for the report) the
 /// temperature timeline.
@@ -7,12 +9,15 @@ public struct Comparison: Sendable {
   public var runs: [CatalogRun]
   public var telemetry: TelemetryDigests
   public var table: CompareTable
+  /// The training runs beside the HPL results (`train.csv`) and their table.
+  public var training: TrainingCatalog
+  public var trainingTable: TrainingCompareTable
   /// Which runs the timeline shows, in words (`the 12 runs of sweep rock`, `run hpl-…`); `nil`
   /// when no run has telemetry or no timeline was asked for.
   public var timelineSource: String?
 
   /// Every warning: the results' and points' broken rows, then the telemetry's.
-  public var warnings: [String] { catalog.warnings + telemetry.warnings }
+  public var warnings: [String] { catalog.warnings + training.warnings + telemetry.warnings }
 
   /// Reads the results at `resultsPath` (and the sweeps beside them, or only `sweep`) and the
   /// telemetry of their runs. With `timeline`, also draws the temperature timeline, at most
@@ -21,12 +26,22 @@ public struct Comparison: Sendable {
   public static func load(
     resultsPath: String, sweep: String? = nil, timeline: Bool = false, timelinePoints: Int = 500
   ) throws(CompareError) -> Comparison {
+    // `train.csv` names the results folder as well as `hpl.csv` does.
+    let resultsPath =
+      (resultsPath as NSString).lastPathComponent == TrainingCatalog.fileName
+      ? ResultsCatalog.join(
+        (resultsPath as NSString).deletingLastPathComponent.isEmpty
+          ? "." : (resultsPath as NSString).deletingLastPathComponent, "hpl.csv") : resultsPath
     let catalog = try ResultsCatalog.load(resultsPath: resultsPath, sweep: sweep)
     let runs = catalog.runs()
+    let training = TrainingCatalog.load(
+      resultsPath: catalog.trainingResultsPath, points: catalog.trainingPoints, sweep: sweep,
+      telemetryFolder: { catalog.telemetryFolder(runID: $0, point: $1) })
+    let trainingRuns = training.catalogRuns
     var timelineRuns: [CatalogRun] = []
     var source: String?
     if timeline {
-      let withTelemetry = runs.filter { $0.telemetryFolder != nil }
+      let withTelemetry = (runs + trainingRuns).filter { $0.telemetryFolder != nil }
       if let sweep {
         timelineRuns = withTelemetry.filter { $0.key.sweep == sweep }
         source = "the \(timelineRuns.count) run(s) of sweep \(sweep)"
@@ -41,10 +56,11 @@ public struct Comparison: Sendable {
       }
     }
     let telemetry = TelemetryDigests.read(
-      runs: runs, timelineRunIDs: Set(timelineRuns.map(\.runID)), pointLimit: timelinePoints)
+      runs: runs + trainingRuns, timelineRunIDs: Set(timelineRuns.map(\.runID)), pointLimit: timelinePoints)
     return Comparison(
       catalog: catalog, runs: runs, telemetry: telemetry,
-      table: CompareTable(catalog: catalog, runs: runs, telemetry: telemetry),
+      table: CompareTable(catalog: catalog, runs: runs, telemetry: telemetry), training: training,
+      trainingTable: TrainingCompareTable(catalog: training, telemetry: telemetry),
       timelineSource: timelineRuns.isEmpty ? nil : source)
   }
 }

@@ -37,8 +37,10 @@ public struct ResultsCatalog: Sendable {
   public var resultsFolder: String
   /// The selected results (all, or those of the selected sweep), in file order.
   public var results: [Result]
-  /// The selected sweeps' points, sweeps sorted by name, points in file order.
+  /// The selected sweeps' HPL points, sweeps sorted by name, points in file order.
   public var points: [Point]
+  /// The selected sweeps' training points (see ``TrainingCatalog``).
+  public var trainingPoints: [Point] = []
   /// The sweeps read, sorted.
   public var sweeps: [String]
   /// Broken rows and unreadable files, each naming the file (and line).
@@ -73,11 +75,13 @@ public struct ResultsCatalog: Sendable {
     }
     let sweeps = sweep.map { [$0] } ?? available
     var points: [Point] = []
+    var trainingPoints: [Point] = []
     for name in sweeps {
       let path = "\(sweepsFolder)/\(name)/\(SweepPointRecord.fileName)"
       do {
         let (records, pointWarnings) = try SweepPointRecord.read(path: path)
-        points += records.map { Point(sweep: name, record: $0) }
+        points += records.map { Point(sweep: name, record: $0) }.filter { $0.record.hpl != nil }
+        trainingPoints += records.map { Point(sweep: name, record: $0) }.filter { $0.record.training != nil }
         warnings += pointWarnings
       } catch {
         warnings.append(error.description)
@@ -90,10 +94,13 @@ public struct ResultsCatalog: Sendable {
       rows = read.rows
       warnings = read.warnings + warnings  // the results file's first: it is named on the command line
     } catch {
-      guard !points.isEmpty else {
+      let trainingResults = Self.join(resultsFolder, TrainingCatalog.fileName)
+      guard !points.isEmpty || !trainingPoints.isEmpty || FileManager.default.fileExists(atPath: trainingResults)
+      else {
         throw CompareError("\(error.description) (hplswift and clusterbench submit write it; pass another path?)")
       }
-      warnings.insert(error.description, at: 0)
+      // Training results alone are no reason to warn about the missing HPL file.
+      if !points.isEmpty { warnings.insert(error.description, at: 0) }
     }
 
     var pointOfRun: [String: Point] = [:]
@@ -109,10 +116,15 @@ public struct ResultsCatalog: Sendable {
         results.append(Result(row: row, nodes: max(1, row.hosts.count), memoryFraction: nil, sweep: nil))
       }
     }
-    return ResultsCatalog(
+    var catalog = ResultsCatalog(
       resultsPath: resultsPath, resultsFolder: resultsFolder, results: results, points: points, sweeps: sweeps,
       warnings: warnings)
+    catalog.trainingPoints = trainingPoints
+    return catalog
   }
+
+  /// `train.csv` beside the HPL results.
+  public var trainingResultsPath: String { Self.join(resultsFolder, TrainingCatalog.fileName) }
 
   /// The telemetry folder of run `runID` when it exists: the point's `run_folder` (relative to
   /// the results folder) when a sweep recorded one, else `runs/<run id>`.
@@ -131,7 +143,7 @@ public struct ResultsCatalog: Sendable {
 
   /// `folder/name`, or `name` alone in the working directory, so that warnings name files as the
   /// user would (`sweeps/x/points.csv`, not `./sweeps/x/points.csv`).
-  private static func join(_ folder: String, _ name: String) -> String {
+  static func join(_ folder: String, _ name: String) -> String {
     folder == "." ? name : folder + "/" + name
   }
 }

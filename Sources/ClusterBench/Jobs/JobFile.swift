@@ -5,8 +5,8 @@ import HPL
 /// A job file (`jobs/*.yaml`): a sweep of one program over node counts and settings, on a
 /// hostfile's hosts, an emulated cluster, or this machine. `clusterbench submit` runs it.
 ///
-/// The keys common to every kind sit at the top level; each kind has its own section (`hpl:` now;
-/// training jobs add theirs), so one format serves every program of the suite:
+/// The keys common to every kind sit at the top level; each kind has its own section (`hpl:`, or
+/// `train:` for `cnnswift train`, see ``TrainingSettings``), so one format serves every program of the suite:
 ///
 /// ```yaml
 /// name: this-machine          # the sweep's name: results/sweeps/<name>/ (default: the file's name)
@@ -14,7 +14,7 @@ import HPL
 /// target:                     # one of: hostfile, cluster (emulated), local: true (default)
 ///   hostfile: hostfiles/rockpro64-22
 /// nodes: [1, 2, 4]            # node counts (or "1-22"); a k-node point uses the first k hosts
-/// ranks_per_node: 6           # default: the cores of a node
+/// ranks_per_node: 6           # default: the cores of a node; a list ([1, 2]) sweeps it too
 /// memory_per_node: 4GiB       # optional: size without surveying the nodes (and plan on paper)
 /// cores_per_node: 6           # optional, with memory_per_node
 /// repetitions: 1
@@ -31,6 +31,8 @@ public struct JobFile: Sendable, Equatable {
   public enum Kind: String, Sendable, CaseIterable {
     /// hplswift over node counts and memory fractions.
     case hpl
+    /// cnnswift train over node counts, models, batches and sync modes.
+    case train
   }
 
   /// Where the ranks run.
@@ -73,7 +75,8 @@ public struct JobFile: Sendable, Equatable {
   public var description: String?
   public var target: Target
   public var nodes: [Int]
-  public var ranksPerNode: Int?
+  /// Ranks on each node, one point per value; empty for as many as a node has cores.
+  public var ranksPerNode: [Int]
   public var memoryPerNodeBytes: Int?
   public var coresPerNode: Int?
   public var repetitions: Int
@@ -81,14 +84,17 @@ public struct JobFile: Sendable, Equatable {
   /// Seconds between telemetry samples; `nil` when off.
   public var telemetryInterval: Double?
   public var timeout: Timeout
-  public var hpl: HPLSettings
+  /// The `hpl:` section of a `kind: hpl` job.
+  public var hpl: HPLSettings?
+  /// The `train:` section of a `kind: train` job.
+  public var train: TrainingSettings?
   /// The line of each top-level key, for messages about values that only a plan can check
   /// (a node count above the hostfile's hosts).
   public var lines: [String: Int]
 
   static let topKeys = [
     "name", "kind", "description", "target", "nodes", "ranks_per_node", "memory_per_node", "cores_per_node",
-    "repetitions", "on_failure", "telemetry", "timeout", "hpl",
+    "repetitions", "on_failure", "telemetry", "timeout", "hpl", "train",
   ]
 
   /// Reads and checks the job file at `path`.
@@ -150,7 +156,7 @@ public struct JobFile: Sendable, Equatable {
     }
 
     nodes = try Self.nodeCounts(top)
-    ranksPerNode = try top.positiveInt("ranks_per_node")
+    ranksPerNode = try top.positiveIntList("ranks_per_node") ?? []
     if let text = try top.string("memory_per_node") {
       do {
         memoryPerNodeBytes = try ByteSize.parse(text, flag: "memory_per_node")
@@ -190,6 +196,19 @@ public struct JobFile: Sendable, Equatable {
       }
     }
 
+    let other = kind == .hpl ? "train" : "hpl"
+    if top.value(other) != nil {
+      throw top.fail(other, top.value(other), "a kind: \(kind.rawValue) job has no \(other): section; remove it")
+    }
+    if kind == .train {
+      guard let section = try top.mapping("train") else {
+        throw top.fail("train", nil, "missing; a kind: train job needs a train: section (model, batch, sync, epochs)")
+      }
+      train = try TrainingSettings(section)
+      hpl = nil
+      return
+    }
+    train = nil
     guard let section = try top.mapping("hpl") else {
       throw top.fail("hpl", nil, "missing; a kind: hpl job needs an hpl: section (memory_fractions or n, nb, grid)")
     }

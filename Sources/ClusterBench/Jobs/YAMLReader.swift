@@ -106,6 +106,30 @@ struct YAMLReader {
     return result
   }
 
+  /// A list of text values; a single value is taken as a list of one. Never empty.
+  func stringList(_ key: String, expected: String) throws(JobFileError) -> [String]? {
+    guard let value = value(key) else { return nil }
+    let items = Self.items(value)
+    guard !items.isEmpty else { throw fail(key, value, "expected a non-empty list of \(expected), found []") }
+    var result: [String] = []
+    for item in items {
+      guard case .scalar(let scalar) = item, !scalar.string.isEmpty else {
+        throw fail(key, item, "expected \(expected), found \(Self.show(item))")
+      }
+      result.append(scalar.string)
+    }
+    return result
+  }
+
+  /// One number in `range`.
+  func number(_ key: String, in range: ClosedRange<Double>, expected: String) throws(JobFileError) -> Double? {
+    guard let value = value(key) else { return nil }
+    guard case .scalar(let scalar) = value, let number = Double(scalar.string), range.contains(number) else {
+      throw fail(key, value, "expected \(expected), found \(Self.show(value))")
+    }
+    return number
+  }
+
   /// A nested mapping, read strictly too.
   func mapping(_ key: String) throws(JobFileError) -> YAMLReader? {
     guard let value = value(key) else { return nil }

@@ -21,8 +21,11 @@ public struct HTMLReport: Sendable {
     (self.comparison, self.generated) = (comparison, generated)
   }
 
-  /// The chart ids, in page order.
+  /// The chart ids, in page order (the GFLOPS chart only when there are HPL results or no
+  /// training results; ``trainingChartIDs`` come after it when there are training results).
   public static let chartIDs = ["gflops-chart", "temperature-timeline", "temperature-per-node", "memory-per-node"]
+  /// The training charts' ids: time and accuracy against ranks, accuracy after each epoch.
+  public static let trainingChartIDs = TrainingCharts.ids
 
   /// The whole page.
   public func render() -> String {
@@ -44,17 +47,24 @@ public struct HTMLReport: Sendable {
       <h1>clusterbench report</h1>
       <p class="meta">\(Markup.escape(ReportCharts.utc(generated.timeIntervalSince1970))) · \
       \(Markup.escape(catalog.resultsPath)): \(catalog.results.count) result(s), \(catalog.points.count) sweep \
-      point(s) in \(Markup.escape(sweeps)) · \(comparison.runs.count) run(s), \(telemetryRuns) with telemetry</p>
+      point(s) in \(Markup.escape(sweeps)) · \(Markup.escape(comparison.training.resultsPath)): \
+      \(comparison.training.runs.count) training run(s), \(catalog.trainingPoints.count) training point(s) · \
+      \(comparison.runs.count + comparison.training.runs.count) run(s), \(telemetryRuns) with telemetry</p>
       </header>
 
       """
     html += warningsSection()
-    let charts = [
-      ReportCharts.gflops(comparison), ReportCharts.timeline(comparison), ReportCharts.temperatureByNode(comparison),
+    let training = comparison.trainingTable
+    let showHPL = !comparison.table.rows.isEmpty || training.rows.isEmpty
+    var charts = showHPL ? [ReportCharts.gflops(comparison)] : []
+    if !training.rows.isEmpty { charts += TrainingCharts.all(training) }
+    charts += [
+      ReportCharts.timeline(comparison), ReportCharts.temperatureByNode(comparison),
       ReportCharts.memoryByNode(comparison),
     ]
     html += charts.map(\.html).joined()
-    html += tableSection()
+    if showHPL { html += tableSection() }
+    if !training.rows.isEmpty { html += trainingTableSection() }
     return html + "</body>\n</html>\n"
   }
 
@@ -103,6 +113,46 @@ public struct HTMLReport: Sendable {
       efficiency: speedup / nodes (100 % is perfect scaling). °C: each node's hottest sensor per sample, over every \
       node and run of the line. peak mem: the most memory (MemTotal − MemAvailable) any node used. passed: PASSED \
       results / results. failed points: sweep points that failed, timed out or did not start / points.</p>
+      </section>
+
+      """
+    return html
+  }
+
+  /// The training table as HTML: the columns of the training view of `clusterbench compare`.
+  private func trainingTableSection() -> String {
+    let table = comparison.trainingTable
+    let header = [
+      "sweep", "model", "batch", "sync", "nodes", "ranks", "epochs", "seconds", "images/s", "speedup", "efficiency",
+      "test accuracy", "loss", "sync share", "syncs / epoch", "sync MB / rank / epoch", "peak RSS", "max °C", "runs",
+      "failed points", "note",
+    ]
+    var html =
+      "<section id=\"section-training\">\n<h2>Training table</h2>\n<table id=\"training-table\">\n<thead><tr>"
+    html += header.map { "<th>\(Markup.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+    for row in table.rows {
+      let cells = [
+        row.key.sweep ?? "-", row.key.model, String(row.key.batchPerRank), row.key.sync, String(row.key.nodes),
+        String(row.key.ranks), row.epochs.map(String.init) ?? "-", CompareTable.format(row.seconds, "%.1f"),
+        CompareTable.format(row.imagesPerSecond, "%.0f"), CompareTable.format(row.speedup, "%.2f"),
+        CompareTable.format(row.efficiency.map { $0 * 100 }, "%.0f %%"), CompareTable.format(row.testAccuracy, "%.4f"),
+        CompareTable.format(row.trainLoss, "%.4f"), CompareTable.format(row.syncShare.map { $0 * 100 }, "%.0f %%"),
+        CompareTable.format(row.syncsPerEpoch, "%.0f"),
+        CompareTable.format(row.syncBytesPerRankPerEpoch.map { $0 / 1e6 }, "%.2f"),
+        row.peakRSSBytes.map { TelemetrySummary.humanBytes(UInt64($0)) } ?? "-",
+        CompareTable.format(row.temperatureMaxCelsius, "%.1f"), String(row.runs),
+        row.points == 0 ? "-" : "\(row.failedPoints)/\(row.points)", row.notes.joined(separator: "; "),
+      ]
+      html += "<tr data-ranks=\"\(row.key.ranks)\" data-model=\"\(Markup.escape(row.key.model))\">"
+      html += cells.map { "<td>\(Markup.escape($0))</td>" }.joined() + "</tr>\n"
+    }
+    html += "</tbody>\n</table>\n"
+    html += """
+      <p class="explain">seconds, images/s, test accuracy, loss: a run's wall time, training images of all ranks per \
+      second, and the test accuracy and training loss after its last epoch (medians over the line's runs). speedup: \
+      images/s over the same model, batch and sync on the fewest ranks; efficiency: speedup × those ranks / ranks. \
+      sync share: the ranks' time spent synchronizing; sync MB: what a rank sent (and as many received) per \
+      epoch.</p>
       </section>
 
       """

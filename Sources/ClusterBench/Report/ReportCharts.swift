@@ -107,7 +107,8 @@ enum ReportCharts {
 
   /// Mean and highest temperature of each node over every run of the report (Fig. 10).
   static func temperatureByNode(_ comparison: Comparison) -> ReportChart {
-    let runIDs = comparison.runs.map(\.runID).filter { comparison.telemetry.runs[$0] != nil }
+    let runIDs = (comparison.runs.map(\.runID) + comparison.training.runs.map(\.runID))
+      .filter { comparison.telemetry.runs[$0] != nil }
     let nodes = comparison.telemetry.nodes(of: runIDs)
     var notes: [String] = []
     let missing: String
@@ -137,11 +138,19 @@ enum ReportCharts {
     let runs = comparison.runs.filter { comparison.telemetry.runs[$0.runID] != nil }
     let keys = Array(Set(runs.map(\.key.series))).sorted()
     let names = seriesNames(keys)
-    let nodes = comparison.telemetry.nodes(of: runs.map(\.runID))
-    let series = keys.map { key in
-      let peaks = comparison.telemetry.nodes(of: runs.filter { $0.key.series == key }.map(\.runID))
+    // Training runs: one series per model, batch and sync mode.
+    let trainingRuns = comparison.training.runs.filter { comparison.telemetry.runs[$0.runID] != nil }
+    let trainingKeys = Array(Set(trainingRuns.map(\.key.series))).sorted()
+    let severalSweeps = Set(trainingKeys.map(\.sweep)).count > 1
+    var groups = keys.map { key in (names[key]!, runs.filter { $0.key.series == key }.map(\.runID)) }
+    groups += trainingKeys.map { key in
+      (key.seriesName(withSweep: severalSweeps), trainingRuns.filter { $0.key.series == key }.map(\.runID))
+    }
+    let nodes = comparison.telemetry.nodes(of: groups.flatMap(\.1))
+    let series = groups.map { name, runIDs in
+      let peaks = comparison.telemetry.nodes(of: runIDs)
       let percent = Dictionary(peaks.map { ($0.host, $0.memUsedPeakPercent) }, uniquingKeysWith: { first, _ in first })
-      return BarChart.Series(name: names[key]!, values: nodes.map { percent[$0.host] ?? nil })
+      return BarChart.Series(name: name, values: nodes.map { percent[$0.host] ?? nil })
     }
     var notes: [String] = []
     for node in nodes where node.memUsedPeakPercent == nil {
@@ -149,10 +158,11 @@ enum ReportCharts {
     }
     let chart = BarChart(
       id: "memory-per-node", title: "Memory per node",
-      subtitle: "the most memory each node used (MemTotal − MemAvailable) in the runs of each memory fraction",
+      subtitle: "the most memory each node used (MemTotal − MemAvailable) in the runs of each memory fraction "
+        + "(HPL) or training configuration",
       categoryTitle: "node", yTitle: "peak memory used (% of MemTotal)", categories: nodes.map(\.host),
       series: series, yUpper: 100, unit: "%",
-      missing: runs.isEmpty
+      missing: groups.isEmpty
         ? "no telemetry: no run folder (results/runs/<run id>/) for these results"
         : "no memory figures in these runs' memory.csv")
     return ReportChart(id: chart.id, heading: "Memory per node", svg: chart.svg(), notes: notes)

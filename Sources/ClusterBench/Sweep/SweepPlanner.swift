@@ -1,8 +1,9 @@
 import Foundation
 import HPL
 
-/// A job turned into the points it runs, in order: for each memory fraction (or N), each node
-/// count ascending, each NB, each repetition.
+/// A job turned into the points it runs, in order. HPL: for each memory fraction (or N), each node
+/// count ascending, each ranks per node, each NB, each repetition. Training: for each model, batch
+/// and sync mode, each node count ascending, each ranks per node, each repetition.
 public struct SweepPlan: Sendable {
   public var job: JobFile
   public var target: LaunchTarget
@@ -36,51 +37,80 @@ public enum SweepPlanner {
         message: "only \(resources.count) of the \(largest) nodes reported their resources")
     }
     var points: [SweepPoint] = []
+    /// `ranks_per_node` values, the cores of the nodes used when the job gives none.
+    func ranksPerNodeChoices(_ nodes: Int) -> [Int] {
+      job.ranksPerNode.isEmpty ? [resources.prefix(nodes).map(\.cores).min()!] : job.ranksPerNode
+    }
+    let namesRanksPerNode = job.ranksPerNode.count > 1
+    func add(_ work: SweepPoint.Work, workID: String, nodes: Int, ranksPerNode: Int, explanation: [String]) {
+      for repetition in 1...job.repetitions {
+        points.append(
+          SweepPoint(
+            id: SweepPoint.makeID(
+              nodes: nodes, ranksPerNode: namesRanksPerNode ? ranksPerNode : nil, work: workID, repetition: repetition),
+            index: points.count + 1, nodes: nodes, ranksPerNode: ranksPerNode, work: work, repetition: repetition,
+            hosts: Array(target.hosts.prefix(nodes)), explanation: explanation))
+      }
+    }
+    if let training = job.train {
+      // The paper's order: each configuration over the node counts, so its table fills first.
+      for architecture in training.architectures {
+        for batch in training.batches {
+          for mode in training.syncModes {
+            let run = TrainingRun(architecture: architecture, batchPerRank: batch, sync: mode, settings: training)
+            for nodes in job.nodes.sorted() {
+              for ranksPerNode in ranksPerNodeChoices(nodes) {
+                add(.training(run), workID: run.idPart, nodes: nodes, ranksPerNode: ranksPerNode, explanation: [])
+              }
+            }
+          }
+        }
+      }
+      return SweepPlan(job: job, target: target, points: points, resources: Array(resources.prefix(largest)))
+    }
+    guard let hpl = job.hpl else { return SweepPlan(job: job, target: target, points: [], resources: []) }
     let sizes: [(fraction: Double?, n: Int?)] =
-      job.hpl.memoryFractions.isEmpty
-      ? job.hpl.problemSizes.map { (nil, $0) } : job.hpl.memoryFractions.map { ($0, nil) }
+      hpl.memoryFractions.isEmpty
+      ? hpl.problemSizes.map { (nil, $0) } : hpl.memoryFractions.map { ($0, nil) }
     for size in sizes {
       for nodes in job.nodes.sorted() {
         let used = Array(resources.prefix(nodes))
-        let ranksPerNode = job.ranksPerNode ?? used.map(\.cores).min()!
-        let sized = used.map {
-          NodeResources(
-            host: $0.host, memTotalBytes: $0.memTotalBytes, memAvailableBytes: $0.memAvailableBytes,
-            cores: ranksPerNode)
-        }
-        for nb in job.hpl.blockSizes {
-          var plan: DatPlan
-          do {
-            plan = try DatSizer.plan(nodes: sized, fraction: size.fraction ?? 1, nb: nb)
-          } catch {
-            throw JobFileError(
-              path: job.path, line: job.lines["hpl"], key: "hpl",
-              message: "\(nodes) node\(nodes == 1 ? "" : "s"), NB \(nb): \(error.message)")
+        for ranksPerNode in ranksPerNodeChoices(nodes) {
+          let sized = used.map {
+            NodeResources(
+              host: $0.host, memTotalBytes: $0.memTotalBytes, memAvailableBytes: $0.memAvailableBytes,
+              cores: ranksPerNode)
           }
-          if let n = size.n {
-            let memory = sized.reduce(0) { $0 + $1.memTotalBytes }
-            guard 8 * n * n <= memory else {
+          for nb in hpl.blockSizes {
+            var plan: DatPlan
+            do {
+              plan = try DatSizer.plan(nodes: sized, fraction: size.fraction ?? 1, nb: nb)
+            } catch {
               throw JobFileError(
-                path: job.path, line: job.lines["hpl"], key: "hpl.n",
-                message: "N = \(n) needs \(ByteSize.describe(8 * n * n)) for the matrix, more than the "
-                  + "\(ByteSize.describe(memory)) of \(nodes) node\(nodes == 1 ? "" : "s")")
+                path: job.path, line: job.lines["hpl"], key: "hpl",
+                message: "\(nodes) node\(nodes == 1 ? "" : "s"), NB \(nb): \(error.message)")
             }
-            plan.input.problemSizes = [n]
-            plan.n = n
-            plan.explanation = plan.explanation.filter { !$0.hasPrefix("N = ") && !$0.hasPrefix("Memory") }
-            plan.explanation.insert("N = \(n) (hpl.n).", at: 0)
-          }
-          let grid = Self.grid(job.hpl.grid, ranks: nodes * ranksPerNode)
-          plan.input.grids = [grid]
-          plan.grid = grid
-          for repetition in 1...job.repetitions {
-            points.append(
-              SweepPoint(
-                id: SweepPoint.makeID(
-                  nodes: nodes, memoryFraction: size.fraction, n: plan.n, nb: nb, repetition: repetition),
-                index: points.count + 1, nodes: nodes, ranksPerNode: ranksPerNode, memoryFraction: size.fraction,
-                n: plan.n, nb: nb, grid: grid, repetition: repetition, hosts: Array(target.hosts.prefix(nodes)),
-                dat: plan.render(), explanation: plan.explanation))
+            if let n = size.n {
+              let memory = sized.reduce(0) { $0 + $1.memTotalBytes }
+              guard 8 * n * n <= memory else {
+                throw JobFileError(
+                  path: job.path, line: job.lines["hpl"], key: "hpl.n",
+                  message: "N = \(n) needs \(ByteSize.describe(8 * n * n)) for the matrix, more than the "
+                    + "\(ByteSize.describe(memory)) of \(nodes) node\(nodes == 1 ? "" : "s")")
+              }
+              plan.input.problemSizes = [n]
+              plan.n = n
+              plan.explanation = plan.explanation.filter { !$0.hasPrefix("N = ") && !$0.hasPrefix("Memory") }
+              plan.explanation.insert("N = \(n) (hpl.n).", at: 0)
+            }
+            let grid = Self.grid(hpl.grid, ranks: nodes * ranksPerNode)
+            plan.input.grids = [grid]
+            plan.grid = grid
+            let problem = HPLProblem(
+              memoryFraction: size.fraction, n: plan.n, nb: nb, grid: grid, dat: plan.render())
+            add(
+              .hpl(problem), workID: problem.idPart, nodes: nodes, ranksPerNode: ranksPerNode,
+              explanation: plan.explanation)
           }
         }
       }
@@ -102,7 +132,7 @@ public enum SweepPlanner {
   public static func describedResources(job: JobFile, target: LaunchTarget) -> [NodeResources]? {
     let memory = job.memoryPerNodeBytes ?? target.memoryPerNodeBytes.map { Int($0) }
     guard let memory else { return nil }
-    let cores = job.coresPerNode ?? job.ranksPerNode ?? target.coresPerNode
+    let cores = job.coresPerNode ?? job.ranksPerNode.max() ?? target.coresPerNode
     guard let cores else { return nil }
     return target.hosts.map { NodeResources(host: $0, memTotalBytes: memory, memAvailableBytes: memory, cores: cores) }
   }

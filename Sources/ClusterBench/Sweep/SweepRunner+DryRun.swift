@@ -2,7 +2,7 @@ import HPL
 
 extension SweepRunner {
   /// What `clusterbench submit --dry-run` prints: per point, how it was sized, its bound, its
-  /// hostfile, the exact mpiexec command line and its HPL.dat.
+  /// hostfile, the exact mpiexec command line and (HPL) its HPL.dat.
   public func dryRunText() -> String {
     let runner = self
     var lines = [
@@ -24,8 +24,10 @@ extension SweepRunner {
         lines += runner.hostfileText(for: point).split(separator: "\n").map { "#   " + $0 }
       }
       lines.append(launch.displayText)
-      lines.append("# HPL.dat:")
-      lines += point.dat.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "#   " + $0 }
+      if let problem = point.hpl {
+        lines.append("# HPL.dat:")
+        lines += problem.dat.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "#   " + $0 }
+      }
       lines.append("")
     }
     return lines.joined(separator: "\n")

@@ -1,3 +1,4 @@
+import CNNDistributed
 import CSVFiles
 import ClusterTelemetry
 import Foundation
@@ -8,22 +9,27 @@ import Telemetry
 public struct SweepOptions: Sendable {
   /// Skip the points already recorded as passed in the sweep's points.csv.
   public var resume: Bool
-  /// The folder results go to: `<results>/hpl.csv`, `<results>/runs/`, `<results>/sweeps/<name>/`.
+  /// The folder results go to: `<results>/hpl.csv`, `<results>/train.csv`, `<results>/runs/`,
+  /// `<results>/sweeps/<name>/`.
   public var resultsFolder: String
-  /// The programs run: hplswift for the points, clusterbench for the node survey.
+  /// The programs run: hplswift or cnnswift for the points, clusterbench for the node survey.
   public var hplswift: String
+  public var cnnswift: String
   public var clusterbench: String
   /// MPICH's launcher.
   public var mpiexec: String
 
   public init(
-    resume: Bool = false, resultsFolder: String = "results", hplswift: String, clusterbench: String,
-    mpiexec: String = "mpiexec.mpich"
+    resume: Bool = false, resultsFolder: String = "results", hplswift: String, cnnswift: String,
+    clusterbench: String, mpiexec: String = "mpiexec.mpich"
   ) {
-    (self.resume, self.resultsFolder, self.hplswift, self.clusterbench, self.mpiexec) = (
-      resume, resultsFolder, hplswift, clusterbench, mpiexec
+    (self.resume, self.resultsFolder, self.hplswift, self.cnnswift, self.clusterbench, self.mpiexec) = (
+      resume, resultsFolder, hplswift, cnnswift, clusterbench, mpiexec
     )
   }
+
+  /// The program a job's points run.
+  public func program(for kind: JobFile.Kind) -> String { kind == .train ? cnnswift : hplswift }
 }
 
 /// How a sweep ended.
@@ -36,8 +42,9 @@ public struct SweepOutcome: Sendable, Equatable {
   public var stoppedEarly = false
 }
 
-/// Runs a planned sweep point by point: writes each point's HPL.dat and hostfile, launches
-/// mpiexec with an argument list, bounded in time, and records the point in points.csv.
+/// Runs a planned sweep point by point: writes each point's HPL.dat (HPL) and hostfile, launches
+/// mpiexec with an argument list (hplswift, or cnnswift train), bounded in time, and records the
+/// point in points.csv with its figures from the results file.
 public struct SweepRunner {
   public let plan: SweepPlan
   public let options: SweepOptions
@@ -51,7 +58,9 @@ public struct SweepRunner {
   /// `results/sweeps/<name>`.
   public var folder: String { options.resultsFolder + "/sweeps/" + plan.job.name }
   public var pointsPath: String { folder + "/" + SweepPointRecord.fileName }
-  var resultsPath: String { Self.absolute(options.resultsFolder + "/hpl.csv") }
+  var resultsPath: String {
+    Self.absolute(options.resultsFolder + (plan.job.kind == .train ? "/train.csv" : "/hpl.csv"))
+  }
 
   /// The launch of `point`, exactly as ``run()`` performs it (`--dry-run` prints it).
   public func launch(for point: SweepPoint, runID: String) -> ProgramLaunch {
@@ -60,10 +69,16 @@ public struct SweepRunner {
       if case .local = plan.target.kind { nil } else { pointFolder + "/hostfile" }
     var arguments = plan.target.mpiexecArguments(
       hosts: point.nodes, ranksPerHost: point.ranksPerNode, hostfilePath: hostfile)
-    arguments += [
-      Self.absolute(options.hplswift), "--dat", pointFolder + "/HPL.dat", "--results", resultsPath, "--run-id", runID,
-      "--quiet",
-    ]
+    switch point.work {
+    case .hpl:
+      arguments += [
+        Self.absolute(options.hplswift), "--dat", pointFolder + "/HPL.dat", "--results", resultsPath, "--run-id",
+        runID, "--quiet",
+      ]
+    case .training(let run):
+      arguments += [Self.absolute(options.cnnswift), "train"] + run.arguments
+      arguments += ["--results", resultsPath, "--run-id", runID, "--job-name", plan.job.name]
+    }
     if let interval = plan.job.telemetryInterval { arguments.append("--telemetry=\(TimeSpan.describe(interval))") }
     var launch = ProgramLaunch(
       executable: options.mpiexec, arguments: arguments, workingDirectory: pointFolder,
@@ -116,16 +131,15 @@ public struct SweepRunner {
     }
     if skipped > 0 { progress("resuming: \(skipped) point\(skipped == 1 ? "" : "s") already passed, skipped") }
     let started = Date()
-    var done: [(point: SweepPoint, seconds: Double, gflops: Double?)] = []
+    var done: [FinishedPoint] = []
     for (number, point) in pending.enumerated() {
       if StopSignal.pending != nil {
         outcome.interrupted = true
         break
       }
       progress(
-        "point \(number + 1) of \(pending.count): \(point.id): N=\(point.n) NB=\(point.nb) "
-          + "P×Q=\(point.grid.rows)×\(point.grid.columns) on \(point.nodes) node\(point.nodes == 1 ? "" : "s") "
-          + "(\(point.ranks) rank\(point.ranks == 1 ? "" : "s")); elapsed \(Self.duration(Date().timeIntervalSince(started)))"
+        "point \(number + 1) of \(pending.count): \(point.id): \(point.summary); "
+          + "elapsed \(Self.duration(Date().timeIntervalSince(started)))"
           + (done.isEmpty ? "" : ", about \(Self.duration(estimate(pending[number...], done: done))) left"))
       let record = try runPoint(point, done: done)
       if record == nil {
@@ -136,8 +150,8 @@ public struct SweepRunner {
       do { try SweepPointRecord.append([result], to: pointsPath) } catch {
         throw SweepError(message: "cannot record the point: \(error)")
       }
-      done.append((point, result.seconds, result.gflops))
-      let figure = result.gflops.map { String(format: "%.3g GFLOPS", $0) } ?? "no result"
+      done.append(FinishedPoint(point: point, seconds: result.seconds, gflops: Self.achievedGFLOPS(point, result)))
+      let figure = Self.figure(of: result)
       progress(
         "  \(result.status.rawValue): \(figure) in \(Self.duration(result.seconds))"
           + (result.note.isEmpty ? "" : " (\(result.note))"))
@@ -156,8 +170,7 @@ public struct SweepRunner {
   }
 
   /// Runs one point; `nil` when a stop request interrupted it (nothing is recorded then).
-  func runPoint(_ point: SweepPoint, done: [(point: SweepPoint, seconds: Double, gflops: Double?)])
-    throws(SweepError) -> SweepPointRecord?
+  func runPoint(_ point: SweepPoint, done: [FinishedPoint]) throws(SweepError) -> SweepPointRecord?
   {
     let stamp = TelemetryCSV.timestamp(Date())
     let runID = "\(plan.job.name)-\(point.id)-" + stamp.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
@@ -166,7 +179,9 @@ public struct SweepRunner {
     let pointFolder = launch.workingDirectory!
     do {
       try FileManager.default.createDirectory(atPath: pointFolder, withIntermediateDirectories: true)
-      try point.dat.write(toFile: pointFolder + "/HPL.dat", atomically: true, encoding: .utf8)
+      if let problem = point.hpl {
+        try problem.dat.write(toFile: pointFolder + "/HPL.dat", atomically: true, encoding: .utf8)
+      }
       if case .local = plan.target.kind {
       } else {
         try hostfileText(for: point).write(toFile: pointFolder + "/hostfile", atomically: true, encoding: .utf8)
@@ -180,8 +195,29 @@ public struct SweepRunner {
       return record(point, runID: runID, started: stamp, status: .error, exit: nil, seconds: 0, note: error.description)
     }
     if outcome.interrupted { return nil }
-    let rows = ((try? ResultsCSV.read(path: resultsPath))?.rows ?? []).filter { $0.runID == runID }
-    let best = rows.filter { $0.status == .passed }.map(\.gflops).max()
+    var result = record(
+      point, runID: runID, started: stamp, status: .failed, exit: outcome.exitStatus, seconds: outcome.seconds,
+      note: "")
+    // What the program recorded: a failed residual check, or a training run short of its epochs.
+    var recordedProblem: String? = nil
+    var recorded = false
+    switch point.work {
+    case .hpl:
+      let rows = ((try? ResultsCSV.read(path: resultsPath))?.rows ?? []).filter { $0.runID == runID }
+      result.hpl?.gflops = rows.filter { $0.status == .passed }.map(\.gflops).max()
+      recorded = result.hpl?.gflops != nil
+      if rows.contains(where: { $0.status == .failed }) { recordedProblem = "residual check FAILED" }
+    case .training(let run):
+      let rows = ((try? TrainingRecord.read(path: resultsPath))?.records ?? []).filter { $0.runID == runID }
+      let seconds = rows.reduce(0) { $0 + $1.epochSeconds }
+      let images = rows.reduce(0) { $0 + $1.imagesPerSecond * $1.epochSeconds }
+      result.training?.imagesPerSecond = seconds > 0 ? images / seconds : nil
+      result.training?.testAccuracy = rows.max { $0.epoch < $1.epoch }?.testAccuracy
+      recorded = !rows.isEmpty
+      if !rows.isEmpty && rows.map(\.epoch).max()! < run.settings.epochs {
+        recordedProblem = "\(rows.count) of \(run.settings.epochs) epochs recorded"
+      }
+    }
     let status: SweepPointRecord.Status
     var note = ""
     if outcome.failedFast {
@@ -190,22 +226,20 @@ public struct SweepRunner {
     } else if outcome.timedOut {
       status = .timeout
       note = "stopped after the bound of \(Self.duration(bound(for: point, done: done)))"
-    } else if outcome.exitStatus == 0 && best != nil && rows.allSatisfy({ $0.status != .failed }) {
+    } else if outcome.exitStatus == 0 && recorded && recordedProblem == nil {
       status = .passed
     } else {
       status = .failed
-      if rows.contains(where: { $0.status == .failed }) {
-        note = "residual check FAILED"
+      if let recordedProblem {
+        note = recordedProblem
       } else if let signal = outcome.signal {
         note = "mpiexec ended by signal \(signal)"
       } else {
         note = Self.firstError(in: pointFolder + "/stderr") ?? "exit status \(outcome.exitStatus ?? -1)"
       }
     }
-    var result = record(
-      point, runID: runID, started: stamp, status: status, exit: outcome.exitStatus, seconds: outcome.seconds,
-      note: note)
-    result.gflops = best
+    (result.status, result.note) = (status, note)
+    if outcome.timedOut { result.exitStatus = nil }
     if plan.job.telemetryInterval != nil { result.runFolder = "runs/" + runID }
     return result
   }
@@ -214,18 +248,61 @@ public struct SweepRunner {
     _ point: SweepPoint, runID: String, started: String, status: SweepPointRecord.Status, exit: Int32?,
     seconds: Double, note: String
   ) -> SweepPointRecord {
-    SweepPointRecord(
-      job: plan.job.name, point: point.id, nodes: point.nodes, ranksPerNode: point.ranksPerNode,
-      memoryFraction: point.memoryFraction, n: point.n, nb: point.nb, p: point.grid.rows, q: point.grid.columns,
-      repetition: point.repetition, status: status, exitStatus: exit, started: started,
-      seconds: (seconds * 100).rounded() / 100, gflops: nil, runID: runID, hosts: point.hosts, note: note)
+    var hpl: SweepPointRecord.HPLFigures? = nil
+    var training: SweepPointRecord.TrainingFigures? = nil
+    switch point.work {
+    case .hpl(let problem):
+      hpl = .init(
+        memoryFraction: problem.memoryFraction, n: problem.n, nb: problem.nb, p: problem.grid.rows,
+        q: problem.grid.columns)
+    case .training(let run):
+      training = .init(
+        model: run.architecture.name, layers: run.architecture.layers, batchPerRank: run.batchPerRank,
+        sync: run.sync.description, epochs: run.settings.epochs)
+    }
+    return SweepPointRecord(
+      job: plan.job.name, point: point.id, nodes: point.nodes, ranksPerNode: point.ranksPerNode, hpl: hpl,
+      training: training, repetition: point.repetition, status: status, exitStatus: exit, started: started,
+      seconds: (seconds * 100).rounded() / 100, runID: runID, hosts: point.hosts, note: note)
+  }
+
+  /// A point already run in this sweep, for the bounds and estimates of the next ones.
+  public struct FinishedPoint: Sendable {
+    public var point: SweepPoint
+    public var seconds: Double
+    /// The floating-point rate the point reached, GFLOPS; `nil` when it produced no result.
+    public var gflops: Double?
+
+    public init(point: SweepPoint, seconds: Double, gflops: Double?) {
+      (self.point, self.seconds, self.gflops) = (point, seconds, gflops)
+    }
+  }
+
+  /// HPL: the best PASSED GFLOPS. Training: the point's expected operations over the run's wall time.
+  static func achievedGFLOPS(_ point: SweepPoint, _ record: SweepPointRecord) -> Double? {
+    switch point.work {
+    case .hpl: record.gflops
+    case .training:
+      record.status == .passed && record.seconds > 0 ? point.flops / record.seconds / 1e9 : nil
+    }
+  }
+
+  /// A point's figure for its progress line.
+  static func figure(of record: SweepPointRecord) -> String {
+    if let training = record.training {
+      guard let rate = training.imagesPerSecond else { return "no result" }
+      return String(format: "%.0f images/s", rate)
+        + (training.testAccuracy.map { String(format: ", test accuracy %.4f", $0) } ?? "")
+    }
+    return record.gflops.map { String(format: "%.3g GFLOPS", $0) } ?? "no result"
   }
 
   /// The time bound of a point: the job's `timeout`, or with `auto` four times the expected time
   /// plus two minutes for start-up and checking. The expected time uses the slowest GFLOPS per
   /// rank seen so far in this sweep, or before any point 0.1 GFLOPS per rank (a small board's
-  /// core with a reference BLAS), so the first bound is generous and later ones tighten.
-  public func bound(for point: SweepPoint, done: [(point: SweepPoint, seconds: Double, gflops: Double?)]) -> Double {
+  /// core with a reference BLAS), so the first bound is generous and later ones tighten. A
+  /// training point's operations are about three forward passes per image (``SweepPoint/flops``).
+  public func bound(for point: SweepPoint, done: [FinishedPoint]) -> Double {
     if case .seconds(let seconds) = plan.job.timeout { return seconds }
     let perRank = done.compactMap { entry in entry.gflops.map { $0 / Double(entry.point.ranks) } }.min() ?? 0.1
     let expected = point.flops / (perRank * 1e9 * Double(point.ranks))
@@ -234,9 +311,7 @@ public struct SweepRunner {
 
   /// The time the remaining points should take, from the rate per rank seen so far and the
   /// average start-up and checking overhead.
-  func estimate(_ remaining: ArraySlice<SweepPoint>, done: [(point: SweepPoint, seconds: Double, gflops: Double?)])
-    -> Double
-  {
+  func estimate(_ remaining: ArraySlice<SweepPoint>, done: [FinishedPoint]) -> Double {
     let rates = done.compactMap { entry in entry.gflops.map { $0 / Double(entry.point.ranks) } }
     guard !rates.isEmpty else { return done.map(\.seconds).reduce(0, +) / Double(done.count) * Double(remaining.count) }
     let perRank = rates.sorted()[rates.count / 2]

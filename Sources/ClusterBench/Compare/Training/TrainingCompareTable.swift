@@ -1,0 +1,228 @@
+import CSVFiles
+import Foundation
+import Telemetry
+
+/// The training view of `clusterbench compare`: time and accuracy against ranks for each model,
+/// batch and sync mode (the paper's Tables 1 and 2, sync against async as Fig. 3a), and with
+/// ``epochText()`` the accuracy after each epoch (its Table 4).
+public struct TrainingCompareTable: Sendable, Equatable {
+  public var rows: [TrainingCompareRow]
+  /// The runs behind the rows, for the per-epoch view.
+  public var runs: [TrainingCatalog.Run]
+
+  public init(catalog: TrainingCatalog, telemetry: TelemetryDigests) {
+    var groups: [TrainingCompareKey: [TrainingCatalog.Run]] = [:]
+    for run in catalog.runs { groups[run.key, default: []].append(run) }
+    var pointCounts: [TrainingCompareKey: (all: Int, failed: Int, notes: [String: Int])] = [:]
+    for point in catalog.points {
+      guard let training = point.record.training else { continue }
+      let key = TrainingCompareKey(
+        sweep: point.sweep, model: training.modelLabel, batchPerRank: training.batchPerRank, sync: training.sync,
+        nodes: point.record.nodes, ranks: point.record.ranks)
+      var counts = pointCounts[key] ?? (0, 0, [:])
+      counts.all += 1
+      if point.record.status != .passed {
+        counts.failed += 1
+        counts.notes[point.record.status.rawValue, default: 0] += 1
+      }
+      pointCounts[key] = counts
+    }
+    let keys = Set(groups.keys).union(pointCounts.keys).sorted()
+    var rows: [TrainingCompareRow] = keys.map { key in
+      var row = TrainingCompareRow(key: key)
+      let runs = groups[key] ?? []
+      row.runs = runs.count
+      (row.points, row.failedPoints) = (pointCounts[key]?.all ?? 0, pointCounts[key]?.failed ?? 0)
+      if !runs.isEmpty {
+        row.epochs = runs.map { $0.last.epoch }.max()
+        row.seconds = Self.median(runs.map(\.seconds))
+        row.imagesPerSecond = Self.median(runs.map(\.imagesPerSecond))
+        row.testAccuracy = Self.median(runs.compactMap { $0.last.testAccuracy })
+        row.trainLoss = Self.median(runs.map { $0.last.trainLoss })
+        row.syncShare = Self.median(runs.map(\.syncShare))
+        let epochRows = runs.flatMap(\.epochs)
+        row.syncsPerEpoch = epochRows.reduce(0) { $0 + Double($1.syncs) } / Double(epochRows.count)
+        row.syncBytesPerRankPerEpoch =
+          epochRows.reduce(0) { $0 + Double($1.syncBytesPerRank) } / Double(epochRows.count)
+        row.peakRSSBytes = epochRows.map(\.peakRSSBytes).max()
+      }
+      let withTelemetry = runs.map(\.runID).filter { telemetry.runs[$0] != nil }
+      row.telemetryRuns = withTelemetry.count
+      let nodes = telemetry.nodes(of: withTelemetry)
+      row.temperatureMaxCelsius = nodes.compactMap(\.temperatureMaxCelsius).max()
+      let samples = nodes.reduce(0) { $0 + $1.temperatureSamples }
+      if samples > 0 { row.temperatureMeanCelsius = nodes.reduce(0) { $0 + $1.temperatureSumCelsius } / Double(samples) }
+      row.memUsedPeakBytes = nodes.compactMap(\.memUsedPeakBytes).max()
+      if runs.isEmpty { row.notes.append("no row in \(catalog.resultsPath)") }
+      if let counts = pointCounts[key], counts.failed > 0 {
+        let text = counts.notes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        row.notes.append("failed points: \(text)")
+      }
+      if !runs.isEmpty && row.testAccuracy == nil { row.notes.append("no test set: accuracy unknown") }
+      if !runs.isEmpty && withTelemetry.isEmpty { row.notes.append("no telemetry") }
+      return row
+    }
+    // Speedup over the same configuration on the fewest ranks.
+    for index in rows.indices {
+      guard let rate = rows[index].imagesPerSecond else { continue }
+      let base = rows.filter { $0.key.series == rows[index].key.series && $0.imagesPerSecond != nil }
+        .min { $0.key.ranks < $1.key.ranks }
+      guard let base, let baseRate = base.imagesPerSecond, baseRate > 0 else { continue }
+      rows[index].baseRanks = base.key.ranks
+      rows[index].speedup = rate / baseRate
+      rows[index].efficiency = rate / baseRate * Double(base.key.ranks) / Double(rows[index].key.ranks)
+    }
+    self.rows = rows
+    runs = catalog.runs
+  }
+
+  static func median(_ values: [Double]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  }
+
+  // MARK: - Rendering
+
+  /// The table for a terminal, with notes explaining the derived columns after it.
+  public func text() -> String {
+    var table = TextTable(
+      header: [
+        "sweep", "model", "batch", "sync", "nodes", "ranks", "epochs", "seconds", "images/s", "speedup", "efficiency",
+        "test acc", "loss", "sync share", "syncs/epoch", "sync MB/rank/epoch", "peak RSS", "max °C", "runs",
+        "failed points", "note",
+      ],
+      leftAligned: [0, 1, 3, 20])
+    for row in rows {
+      table.rows.append([
+        row.key.sweep ?? "-", row.key.model, String(row.key.batchPerRank), row.key.sync, String(row.key.nodes),
+        String(row.key.ranks), row.epochs.map(String.init) ?? "-", CompareTable.format(row.seconds, "%.1f"),
+        CompareTable.format(row.imagesPerSecond, "%.0f"), CompareTable.format(row.speedup, "%.2f"),
+        CompareTable.format(row.efficiency.map { $0 * 100 }, "%.0f %%"), CompareTable.format(row.testAccuracy, "%.4f"),
+        CompareTable.format(row.trainLoss, "%.4f"), CompareTable.format(row.syncShare.map { $0 * 100 }, "%.0f %%"),
+        CompareTable.format(row.syncsPerEpoch, "%.0f"),
+        CompareTable.format(row.syncBytesPerRankPerEpoch.map { $0 / 1e6 }, "%.2f"),
+        row.peakRSSBytes.map { TelemetrySummary.humanBytes(UInt64($0)) } ?? "-",
+        CompareTable.format(row.temperatureMaxCelsius, "%.1f"), String(row.runs),
+        row.points == 0 ? "-" : "\(row.failedPoints)/\(row.points)", row.notes.joined(separator: "; "),
+      ])
+    }
+    return table.render() + """
+
+      seconds, images/s, test acc, loss: a run's wall time, training images of all ranks per second, and test accuracy
+      and training loss after its last epoch (medians over the line's runs). speedup: images/s over the same model,
+      batch and sync on the fewest ranks; efficiency: speedup × those ranks / ranks. sync share: the ranks' time spent
+      synchronizing. sync MB: what a rank sent (and received) per epoch. peak RSS: the largest of any rank.
+
+      """
+  }
+
+  /// Test accuracy and cumulative time after each epoch, one line per configuration and epoch
+  /// (medians over the line's runs): the paper's Table 4.
+  public func epochText() -> String {
+    var table = TextTable(
+      header: ["sweep", "model", "batch", "sync", "ranks", "epoch", "elapsed s", "test acc", "loss", "images/s"],
+      leftAligned: [0, 1, 3])
+    for (key, epochs) in epochSeries() {
+      for point in epochs {
+        table.rows.append([
+          key.sweep ?? "-", key.model, String(key.batchPerRank), key.sync, String(key.ranks), String(point.epoch),
+          String(format: "%.1f", point.elapsedSeconds), CompareTable.format(point.testAccuracy, "%.4f"),
+          String(format: "%.4f", point.trainLoss), String(format: "%.0f", point.imagesPerSecond),
+        ])
+      }
+    }
+    return table.render()
+  }
+
+  /// One epoch of a configuration, medians over its runs.
+  public struct EpochPoint: Sendable, Equatable {
+    public var epoch: Int
+    /// Seconds from the start of the run to the end of this epoch.
+    public var elapsedSeconds: Double
+    public var testAccuracy: Double?
+    public var trainLoss: Double
+    public var imagesPerSecond: Double
+  }
+
+  /// Each group's epochs, groups in table order.
+  public func epochSeries() -> [(key: TrainingCompareKey, epochs: [EpochPoint])] {
+    var runsOfKey: [TrainingCompareKey: [TrainingCatalog.Run]] = [:]
+    for run in runs { runsOfKey[run.key, default: []].append(run) }
+    return rows.compactMap { row in
+      guard let runs = runsOfKey[row.key] else { return nil }
+      let last = runs.map { $0.last.epoch }.max()!
+      let points: [EpochPoint] = (1...last).compactMap { epoch in
+        var elapsed: [Double] = []
+        var accuracy: [Double] = []
+        var loss: [Double] = []
+        var rate: [Double] = []
+        for run in runs {
+          guard let index = run.epochs.firstIndex(where: { $0.epoch == epoch }) else { continue }
+          // Epochs before a resumed run's first recorded one are unknown: elapsed counts what was recorded.
+          elapsed.append(run.epochs[...index].reduce(0) { $0 + $1.epochSeconds })
+          if let value = run.epochs[index].testAccuracy { accuracy.append(value) }
+          loss.append(run.epochs[index].trainLoss)
+          rate.append(run.epochs[index].imagesPerSecond)
+        }
+        guard !elapsed.isEmpty else { return nil }
+        return EpochPoint(
+          epoch: epoch, elapsedSeconds: Self.median(elapsed)!, testAccuracy: Self.median(accuracy),
+          trainLoss: Self.median(loss)!, imagesPerSecond: Self.median(rate)!)
+      }
+      return (row.key, points)
+    }
+  }
+
+  /// The columns of ``csv()``, in order.
+  ///
+  /// | column | unit |
+  /// |---|---|
+  /// | `sweep` | the sweep; empty for runs in no sweep |
+  /// | `model`, `batch_per_rank`, `sync` | the configuration (`resnet32`: ResNet of 32 layers) |
+  /// | `nodes`, `ranks` | where it ran (a run in no sweep: its distinct hosts as nodes) |
+  /// | `epochs` | the most epochs a run of the line recorded |
+  /// | `seconds` | seconds, a run's wall time (sum of its epochs), median over runs |
+  /// | `images_per_second` | training images of all ranks per second over a run, median |
+  /// | `speedup` | images_per_second / that of the same model, batch and sync on `base_ranks` ranks, 4 decimals |
+  /// | `efficiency` | speedup × base_ranks / ranks, 0–1, 4 decimals |
+  /// | `base_ranks` | the fewest ranks of the configuration (1 when run on one) |
+  /// | `test_accuracy`, `train_loss` | after a run's last epoch (0–1; nats), medians |
+  /// | `sync_share` | share of the ranks' time spent synchronizing, 0–1, median |
+  /// | `syncs_per_epoch` | synchronizations per epoch, mean |
+  /// | `sync_bytes_per_rank_per_epoch` | bytes a rank sent (and as many received) per epoch, mean |
+  /// | `peak_rss_bytes` | bytes, the largest peak resident memory of any rank |
+  /// | `temp_max_celsius`, `temp_mean_celsius` | °C from the runs' telemetry (as the HPL view) |
+  /// | `mem_used_peak_bytes` | bytes, the most memory one node used (telemetry) |
+  /// | `runs`, `telemetry_runs` | runs of the line, and those with a telemetry folder |
+  /// | `points`, `failed_points` | sweep points recorded, and those `failed`, `timeout` or `error` |
+  /// | `note` | what is missing or failed, `; `-separated |
+  public static let csvColumns = [
+    "sweep", "model", "batch_per_rank", "sync", "nodes", "ranks", "epochs", "seconds", "images_per_second", "speedup",
+    "efficiency", "base_ranks", "test_accuracy", "train_loss", "sync_share", "syncs_per_epoch",
+    "sync_bytes_per_rank_per_epoch", "peak_rss_bytes", "temp_max_celsius", "temp_mean_celsius", "mem_used_peak_bytes",
+    "runs", "telemetry_runs", "points", "failed_points", "note",
+  ]
+
+  /// The table as CSV (RFC 4180, `\n` line ends): the header of ``csvColumns``, exact figures.
+  public func csv() -> String {
+    var lines = [CSVFile.line(Self.csvColumns)]
+    func number(_ value: Double?, _ format: String = "%.4f") -> String { CompareTable.format(value, format, empty: "") }
+    for row in rows {
+      lines.append(
+        CSVFile.line([
+          row.key.sweep ?? "", row.key.model, String(row.key.batchPerRank), row.key.sync, String(row.key.nodes),
+          String(row.key.ranks), row.epochs.map(String.init) ?? "", number(row.seconds, "%.3f"),
+          number(row.imagesPerSecond, "%.1f"), number(row.speedup), number(row.efficiency),
+          row.baseRanks.map(String.init) ?? "", number(row.testAccuracy, "%.6f"), number(row.trainLoss, "%.6f"),
+          number(row.syncShare), number(row.syncsPerEpoch, "%.2f"), number(row.syncBytesPerRankPerEpoch, "%.0f"),
+          row.peakRSSBytes.map(String.init) ?? "", number(row.temperatureMaxCelsius, "%.2f"),
+          number(row.temperatureMeanCelsius, "%.2f"), row.memUsedPeakBytes.map { String($0) } ?? "",
+          String(row.runs), String(row.telemetryRuns), String(row.points), String(row.failedPoints),
+          row.notes.joined(separator: "; "),
+        ]))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

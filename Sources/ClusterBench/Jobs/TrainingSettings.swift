@@ -1,0 +1,161 @@
+import CNN
+import CNNDistributed
+
+/// The `train:` section of a `kind: train` job: what `cnnswift train` runs at each point. Lists
+/// (models, ResNet depths, batches, sync modes) make a sweep; single values are lists of one.
+///
+/// ```yaml
+/// train:
+///   model: [lenet, mlp]        # lenet, mlp or resnet
+///   layers: [32, 80, 110]      # ResNet depths (6n+2), with model resnet only
+///   batch: [64]                # images per step on each rank
+///   sync: [batch, end]         # batch, every:N, epoch or end
+///   epochs: 5
+///   lr: 0.01                   # optional, as cnnswift train: momentum 0.9, weight_decay 0, milestones []
+///   data: synthetic:6000       # a folder on every node, or synthetic:N (default: Debian's Fashion-MNIST)
+///   seed: 1
+///   steps: 100                 # optional: at most this many steps per epoch
+/// ```
+public struct TrainingSettings: Sendable, Equatable {
+  /// The models, each ResNet once per depth, in file order.
+  public var architectures: [Architecture]
+  public var batches: [Int]
+  public var syncModes: [SyncMode]
+  public var epochs: Int
+  public var learningRate: Double
+  public var momentum: Double
+  public var weightDecay: Double
+  public var milestones: [Int]
+  /// `--data`; `nil` for Debian's Fashion-MNIST.
+  public var data: String?
+  public var seed: UInt64
+  public var stepsPerEpoch: Int?
+
+  /// The section's keys.
+  static let keys = [
+    "model", "layers", "batch", "sync", "epochs", "lr", "momentum", "weight_decay", "milestones", "data", "seed",
+    "steps",
+  ]
+
+  /// Reads the `train:` section.
+  init(_ section: YAMLReader) throws(JobFileError) {
+    try section.rejectUnknownKeys(allowed: Self.keys)
+    let models =
+      try section.stringList("model", expected: "a model name (\(Architecture.names.joined(separator: ", ")))")
+      ?? ["lenet"]
+    let depths = try section.positiveIntList("layers")
+    var architectures: [Architecture] = []
+    for name in models {
+      do {
+        if name.lowercased() == "resnet" {
+          for depth in depths ?? [20] { architectures.append(try Architecture(name: name, layers: depth)) }
+        } else {
+          architectures.append(try Architecture(name: name, layers: nil))
+        }
+      } catch {
+        // The engine's messages speak of flags; a job file speaks of keys.
+        let key = error.message.hasPrefix("--layers") ? "layers" : "model"
+        let message = error.message.replacingOccurrences(of: "--layers", with: "layers")
+          .replacingOccurrences(of: "--model", with: "model")
+        throw section.fail(key, section.value(key), message)
+      }
+    }
+    if depths != nil && !architectures.contains(where: { $0.layers != nil }) {
+      throw section.fail("layers", section.value("layers"), "applies to model resnet only; add resnet to model")
+    }
+    var seen: Set<String> = []
+    self.architectures = architectures.filter { seen.insert($0.description).inserted }
+    batches = try section.positiveIntList("batch") ?? [64]
+    let syncTexts = try section.stringList("sync", expected: SyncMode.spellings) ?? ["batch"]
+    var modes: [SyncMode] = []
+    for text in syncTexts {
+      guard let mode = SyncMode(parsing: text) else {
+        throw section.fail("sync", section.value("sync"), "expected \(SyncMode.spellings), found '\(text)'")
+      }
+      if !modes.contains(mode) { modes.append(mode) }
+    }
+    syncModes = modes
+    epochs = try section.positiveInt("epochs") ?? 1
+    learningRate = try section.number("lr", in: 1e-12...1e6, expected: "a positive learning rate") ?? 0.01
+    momentum = try section.number("momentum", in: 0...0.999_999, expected: "a momentum in [0, 1)") ?? 0.9
+    weightDecay = try section.number("weight_decay", in: 0...1, expected: "a weight decay in [0, 1]") ?? 0
+    milestones = try section.positiveIntList("milestones") ?? []
+    data = try section.string("data")
+    if let data {
+      do { _ = try DataSource(spec: data) } catch {
+        throw section.fail("data", section.value("data"), "\(error)")
+      }
+    }
+    guard let seedValue = section.value("seed") else {
+      seed = 1
+      stepsPerEpoch = try section.positiveInt("steps")
+      return
+    }
+    guard let seed = YAMLReader.int(seedValue).flatMap({ $0 >= 0 ? UInt64($0) : nil }) else {
+      throw section.fail("seed", seedValue, "expected a non-negative integer, found \(YAMLReader.show(seedValue))")
+    }
+    self.seed = seed
+    stepsPerEpoch = try section.positiveInt("steps")
+  }
+}
+
+/// What one point of a training sweep runs: one model, batch and sync mode, with the job's other
+/// training settings.
+public struct TrainingRun: Sendable, Equatable {
+  public var architecture: Architecture
+  public var batchPerRank: Int
+  public var sync: SyncMode
+  public var settings: TrainingSettings
+
+  public init(architecture: Architecture, batchPerRank: Int, sync: SyncMode, settings: TrainingSettings) {
+    (self.architecture, self.batchPerRank, self.sync, self.settings) = (architecture, batchPerRank, sync, settings)
+  }
+
+  /// The training flags of `cnnswift train` for this run (after `train`), the same ones a user
+  /// would type: `cnnswift train --job` runs a one-point job through them, and sweeps launch them.
+  public var arguments: [String] {
+    var arguments = ["--model", architecture.name]
+    if let layers = architecture.layers { arguments += ["--layers", String(layers)] }
+    arguments += [
+      "--batch", String(batchPerRank), "--epochs", String(settings.epochs), "--sync", sync.description, "--lr",
+      String(settings.learningRate), "--momentum", String(settings.momentum), "--weight-decay",
+      String(settings.weightDecay), "--seed", String(settings.seed),
+    ]
+    if !settings.milestones.isEmpty {
+      arguments += ["--milestones", settings.milestones.map(String.init).joined(separator: ",")]
+    }
+    if let data = settings.data { arguments += ["--data", data] }
+    if let steps = settings.stepsPerEpoch { arguments += ["--steps", String(steps)] }
+    return arguments
+  }
+
+  /// The part of a point's id naming the run: `lenet-b64-sync-batch`, `resnet32-b32-sync-every4`.
+  var idPart: String {
+    let sync = self.sync.description.replacingOccurrences(of: ":", with: "")
+    return "\(architecture)-b\(batchPerRank)-sync-\(sync)"
+  }
+}
+
+extension JobFile {
+  /// The one training run of a `kind: train` job without lists, for `cnnswift train --job`.
+  /// Throws, naming the key, for a job of another kind or one whose lists make a sweep.
+  public func singleTrainingRun() throws(JobFileError) -> TrainingRun {
+    guard let train else {
+      throw JobFileError(
+        path: path, line: lines["kind"], key: "kind",
+        message: "expected train (cnnswift train runs training jobs), found \(kind.rawValue)")
+    }
+    let lists: [(key: String, count: Int)] = [
+      ("train.model/train.layers", train.architectures.count), ("train.batch", train.batches.count),
+      ("train.sync", train.syncModes.count), ("nodes", nodes.count), ("ranks_per_node", ranksPerNode.count),
+    ]
+    for (key, count) in lists where count > 1 {
+      throw JobFileError(
+        path: path, line: lines[String(key.split(separator: ".").first!)], key: key,
+        message: "\(count) values make a sweep of \(count) runs; run it with `clusterbench submit \(path)`, "
+          + "or keep one value for `cnnswift train --job`")
+    }
+    return TrainingRun(
+      architecture: train.architectures[0], batchPerRank: train.batches[0], sync: train.syncModes[0], settings: train)
+  }
+}
