@@ -106,8 +106,9 @@ extension CNNSwift {
       if emulateRanks != nil && SyncMode(parsing: sync) != .batch {
         throw ValidationError("--emulate-ranks reproduces --sync batch only")
       }
-      if let runID, runID.isEmpty || runID.hasPrefix(".")
-        || !runID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+      if let runID,
+        runID.isEmpty || runID.hasPrefix(".")
+          || !runID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
       {
         throw ValidationError("--run-id '\(runID)': expected letters, digits, '-', '_' or '.' (it names a folder)")
       }

@@ -30,6 +30,8 @@ public struct TrainingSettings: Sendable, Equatable {
   public var data: String?
   public var seed: UInt64
   public var stepsPerEpoch: Int?
+  /// The line of each key of the section, for messages about its values.
+  public var lines: [String: Int] = [:]
 
   /// The section's keys.
   static let keys = [
@@ -40,6 +42,7 @@ public struct TrainingSettings: Sendable, Equatable {
   /// Reads the `train:` section.
   init(_ section: YAMLReader) throws(JobFileError) {
     try section.rejectUnknownKeys(allowed: Self.keys)
+    for key in Self.keys { if let line = section.keyLine(key) { lines[key] = line } }
     let models =
       try section.stringList("model", expected: "a model name (\(Architecture.names.joined(separator: ", ")))")
       ?? ["lenet"]
@@ -145,13 +148,15 @@ extension JobFile {
         path: path, line: lines["kind"], key: "kind",
         message: "expected train (cnnswift train runs training jobs), found \(kind.rawValue)")
     }
-    let lists: [(key: String, count: Int)] = [
-      ("train.model/train.layers", train.architectures.count), ("train.batch", train.batches.count),
-      ("train.sync", train.syncModes.count), ("nodes", nodes.count), ("ranks_per_node", ranksPerNode.count),
+    let lists: [(key: String, line: Int?, count: Int)] = [
+      ("train.model", train.lines["layers"] ?? train.lines["model"], train.architectures.count),
+      ("train.batch", train.lines["batch"], train.batches.count),
+      ("train.sync", train.lines["sync"], train.syncModes.count),
+      ("nodes", lines["nodes"], nodes.count), ("ranks_per_node", lines["ranks_per_node"], ranksPerNode.count),
     ]
-    for (key, count) in lists where count > 1 {
+    for (key, line, count) in lists where count > 1 {
       throw JobFileError(
-        path: path, line: lines[String(key.split(separator: ".").first!)], key: key,
+        path: path, line: line, key: key,
         message: "\(count) values make a sweep of \(count) runs; run it with `clusterbench submit \(path)`, "
           + "or keep one value for `cnnswift train --job`")
     }

@@ -24,7 +24,8 @@ enum TrainingCharts {
             attributes: [
               DataAttribute("ranks", String(row.key.ranks)), DataAttribute("nodes", String(row.key.nodes)),
             ],
-            tooltip: "\(row.key.model), batch \(row.key.batchPerRank), sync \(row.key.sync), \(row.key.ranks) rank(s) on "
+            tooltip:
+              "\(row.key.model), batch \(row.key.batchPerRank), sync \(row.key.sync), \(row.key.ranks) rank(s) on "
               + "\(row.key.nodes) node(s): \(describe(y)) (\(row.runs) run(s))")
         })
     }
@@ -48,7 +49,8 @@ enum TrainingCharts {
     let accuracy = againstRanks(
       table, id: ids[1], heading: "Training accuracy",
       title: "Test accuracy against ranks",
-      subtitle: "after a run's last epoch (median of runs); sync batch is synchronous SGD, end the paper's asynchronous",
+      subtitle:
+        "after a run's last epoch (median of runs); sync batch is synchronous SGD, end the paper's asynchronous",
       yTitle: "test accuracy (0–1)", value: \.testAccuracy, describe: { String(format: "%.4f", $0) })
     return [time, accuracy, epochs(table)]
   }

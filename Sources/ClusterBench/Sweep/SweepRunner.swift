@@ -170,8 +170,7 @@ public struct SweepRunner {
   }
 
   /// Runs one point; `nil` when a stop request interrupted it (nothing is recorded then).
-  func runPoint(_ point: SweepPoint, done: [FinishedPoint]) throws(SweepError) -> SweepPointRecord?
-  {
+  func runPoint(_ point: SweepPoint, done: [FinishedPoint]) throws(SweepError) -> SweepPointRecord? {
     let stamp = TelemetryCSV.timestamp(Date())
     let runID = "\(plan.job.name)-\(point.id)-" + stamp.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
     var launch = launch(for: point, runID: runID)

@@ -51,7 +51,9 @@ public struct TrainingCompareTable: Sendable, Equatable {
       let nodes = telemetry.nodes(of: withTelemetry)
       row.temperatureMaxCelsius = nodes.compactMap(\.temperatureMaxCelsius).max()
       let samples = nodes.reduce(0) { $0 + $1.temperatureSamples }
-      if samples > 0 { row.temperatureMeanCelsius = nodes.reduce(0) { $0 + $1.temperatureSumCelsius } / Double(samples) }
+      if samples > 0 {
+        row.temperatureMeanCelsius = nodes.reduce(0) { $0 + $1.temperatureSumCelsius } / Double(samples)
+      }
       row.memUsedPeakBytes = nodes.compactMap(\.memUsedPeakBytes).max()
       if runs.isEmpty { row.notes.append("no row in \(catalog.resultsPath)") }
       if let counts = pointCounts[key], counts.failed > 0 {
