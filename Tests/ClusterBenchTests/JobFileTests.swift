@@ -161,8 +161,35 @@ struct JobFileTests {
       job: rock, target: target, resources: try #require(SweepPlanner.describedResources(job: rock, target: target)))
     #expect(plan.points.count == 44)
     #expect(plan.points.last?.ranks == 132 && plan.points.last?.hpl?.grid == GridShape(rows: 11, columns: 12))
-    for name in ["this-machine.yaml", "local-quick.yaml"] {
-      _ = try JobFile.read(path: jobs.appendingPathComponent(name).path)
+    // Every shipped job parses and plans (hostfile jobs on their hostfile's hosts, the others on
+    // stand-in hosts); the paper's training jobs have the paper's configurations.
+    var planned: [String: SweepPlan] = [:]
+    let names = try FileManager.default.contentsOfDirectory(atPath: jobs.path).filter { $0.hasSuffix(".yaml") }
+    for name in names {
+      let job = try JobFile.read(path: jobs.appendingPathComponent(name).path)
+      let target: LaunchTarget
+      switch job.target {
+      case .hostfile(let path):
+        let hostfile = try Hostfile.read(path: jobs.deletingLastPathComponent().appendingPathComponent(path).path)
+        target = LaunchTarget(kind: .hostfile(path: path), hosts: hostfile.hosts)
+      case .cluster(let name): target = LaunchTarget(kind: .emulated(name: name), hosts: ["n1", "n2", "n3", "n4"])
+      case .local: target = LaunchTarget(kind: .local, hosts: ["vm"], coresPerNode: 2, memoryPerNodeBytes: 4 << 30)
+      }
+      let resources = try #require(SweepPlanner.describedResources(job: job, target: target), "\(name)")
+      planned[job.name] = try SweepPlanner.plan(job: job, target: target, resources: resources)
     }
+    #expect(Set(planned.keys).isSuperset(of: ["this-machine", "local-quick", "paper-lenet", "train-this-machine"]))
+    let lenet = try #require(planned["paper-lenet"]?.points)
+    #expect(lenet.count == 40 && Set(lenet.compactMap { $0.training?.architecture.description }) == ["mlp", "lenet"])
+    #expect(lenet.allSatisfy { $0.training?.batchPerRank == 64 } && lenet.map(\.nodes).max() == 10)
+    let configurations = ["paper-resnet-batches", "paper-resnet-depths"].flatMap { name in
+      (planned[name]?.points ?? []).compactMap { point in
+        point.training.map { "\($0.architecture)x\($0.batchPerRank)" }
+      }
+    }
+    #expect(Set(configurations) == ["resnet32x32", "resnet32x64", "resnet32x128", "resnet80x32", "resnet110x32"])
+    let epochs = try #require(planned["paper-resnet-epochs"]?.points)
+    #expect(Set(epochs.compactMap { $0.training?.sync.description }) == ["batch", "epoch", "end"])
+    #expect(epochs.allSatisfy { $0.training?.settings.epochs == 5 })
   }
 }

@@ -131,6 +131,11 @@ public enum SweepPlanner {
   /// when the nodes must be surveyed.
   public static func describedResources(job: JobFile, target: LaunchTarget) -> [NodeResources]? {
     let memory = job.memoryPerNodeBytes ?? target.memoryPerNodeBytes.map { Int($0) }
+    // A training sweep sizes nothing from memory: with its ranks per node, it needs no survey
+    // (cnnswift train checks each node's memory itself). Memory 0 stands for "not known".
+    if job.kind == .train, memory == nil, let ranks = job.ranksPerNode.max() {
+      return target.hosts.map { NodeResources(host: $0, memTotalBytes: 0, memAvailableBytes: 0, cores: ranks) }
+    }
     guard let memory else { return nil }
     let cores = job.coresPerNode ?? job.ranksPerNode.max() ?? target.coresPerNode
     guard let cores else { return nil }

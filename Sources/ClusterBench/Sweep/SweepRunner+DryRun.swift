@@ -8,7 +8,9 @@ extension SweepRunner {
     var lines = [
       "# \(plan.job.name): \(plan.points.count) point\(plan.points.count == 1 ? "" : "s") on \(plan.target.label)",
       "# nodes: "
-        + plan.resources.map { "\($0.host) (\($0.cores) cores, \(ByteSize.describe($0.memTotalBytes)))" }
+        + plan.resources.map {
+          $0.memTotalBytes > 0 ? "\($0.host) (\($0.cores) cores, \(ByteSize.describe($0.memTotalBytes)))" : $0.host
+        }
         .joined(separator: ", "),
       "",
     ]
