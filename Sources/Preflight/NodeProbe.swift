@@ -9,7 +9,7 @@ import Telemetry
 
 /// The suite's version, reported by `hplswift probe` so the doctor can compare nodes.
 public enum SuiteVersion {
-  public static let current = "0.6.0"
+  public static let current = "0.7.0"
 }
 
 /// What one node says about itself to `clusterbench doctor`: which program, build, MPI and BLAS
