@@ -98,6 +98,33 @@ struct ConvolutionTests {
     #expect(abs(left - right) < 1e-4 * max(1, abs(left)))
   }
 
+  /// "Same" convolutions (stride 1, kernel 2 · padding + 1), whose backward pass goes through the
+  /// output gradient's columns: (input C, output channels, kernel, padding).
+  @Test(arguments: [(3, 4, 3, 1), (2, 3, 5, 2), (4, 4, 1, 0), (3, 6, 3, 1)])
+  func outputColumnsBackwardMatchesInputColumnsBackward(c: Int, out: Int, k: Int, p: Int) {
+    var generator = SeededGenerator(seed: 9)
+    let layer = Convolution2D(
+      inputChannels: c, outputChannels: out, kernelSize: k, padding: p, bias: true, generator: &generator)
+    let x = randomTensor([5, c, 6, 7], seed: 10)
+    let dy = randomTensor([5, out, 6, 7], seed: 11)
+    var results: [(Tensor, Tensor, Tensor)] = []
+    // Both paths, each once over the whole batch and once in chunks of two images.
+    for (allowed, limit) in [(false, 1 << 19), (true, 1 << 19), (true, 2 * out * k * k * 42)] {
+      layer.allowsOutputColumnsBackward = allowed
+      layer.columnLimit = limit
+      layer.weight.gradient.zero()
+      layer.bias?.gradient.zero()
+      _ = layer.forward(x, mode: .training)
+      let dx = layer.backward(dy)
+      results.append((dx, layer.weight.gradient, layer.bias!.gradient))
+    }
+    for (dx, dw, db) in results.dropFirst() {
+      #expect(maxDifference(dx, results[0].0) < 1e-4)
+      #expect(maxDifference(dw, results[0].1) < 1e-3)
+      #expect(maxDifference(db, results[0].2) < 1e-4)
+    }
+  }
+
   @Test func summaryFLOPsAndParameters() {
     var generator = SeededGenerator(seed: 1)
     let layer = Convolution2D(inputChannels: 1, outputChannels: 6, kernelSize: 5, padding: 2, generator: &generator)

@@ -47,6 +47,17 @@ func scaleShift(
   for i in 0..<count { y[i] = a * x[i] + b }
 }
 
+/// `y[i] = max(a · x[i] + b, 0)`: a batch normalization and the ReLU after it in one pass.
+@inline(__always)
+func scaleShiftReLU(
+  _ x: UnsafePointer<Float>, scale a: Float, shift b: Float, into y: UnsafeMutablePointer<Float>, count: Int
+) {
+  for i in 0..<count {
+    let v = a * x[i] + b
+    y[i] = v > 0 ? v : 0
+  }
+}
+
 /// `z[i] = a · x[i] + b · y[i] + c`; `z` may be `x` or `y`.
 @inline(__always)
 func linearCombination(

@@ -4,6 +4,11 @@
 /// ``columnLimit`` allows, so that the BLAS gets large matrices (thousands of columns). The im2col matrix lives in a
 /// per-thread scratch buffer shared by all convolutions and is rebuilt in the backward pass rather
 /// than kept, which would cost one such matrix per layer.
+///
+/// A "same" convolution (stride 1, kernel 2 · padding + 1) computes its backward pass from the
+/// im2col matrix of the output gradient alone (see ``backwardThroughOutputColumns(_:input:)``):
+/// one column matrix per chunk instead of the input's im2col and a col2im, the two costliest
+/// steps outside the BLAS.
 public final class Convolution2D: Layer {
   /// C of the `[C, H, W]` input samples.
   public let inputChannels: Int
@@ -28,8 +33,16 @@ public final class Convolution2D: Layer {
   /// than with the whole batch of 32 (19 MiB) on OpenBLAS.
   public var columnLimit = 1 << 19
 
+  /// Whether a "same" convolution may take the backward path through the output gradient's
+  /// columns (tests turn it off to compare both paths).
+  var allowsOutputColumnsBackward = true
+
   private var input = Tensor.none
   private var output = Tensor.none
+  /// The weights rearranged for the output-columns backward pass, `[C, K·k·k]`, and that pass's
+  /// weight gradient in the same layout: kept from step to step so that no step allocates them.
+  private var flippedWeights: [Float] = []
+  private var flippedGradient: [Float] = []
 
   /// A convolution with weights drawn by `initializer` (fan-in C·k·k, fan-out K·k·k) and zero bias.
   public init(
@@ -138,19 +151,27 @@ public final class Convolution2D: Layer {
       outputGradient.shape == [batch, cout, g.outputHeight, g.outputWidth],
       "\(summary): gradient of shape \(outputGradient.shape) for output \([batch, cout, g.outputHeight, g.outputWidth])"
     )
-    let chunk = chunkSize(g, batch: batch)
-    let scratch = Scratch.current
-    let columns = scratch.buffer(.columns, count: patch * chunk * plane)
-    let channelMajor = scratch.buffer(.channelMajor, count: chunk > 1 ? cout * chunk * plane : 0)
-    var inputGradient = computesInputGradient ? Tensor.pooledZeros(shape: x.shape) : .none
-    outputGradient.data.withBase { dyp in
-      if let bias {
+    if let bias {
+      outputGradient.data.withBase { dyp in
         bias.gradient.data.withMutableBase { db in
           for n in 0..<batch {
             for c in 0..<cout { db[c] += sum(dyp + (n * cout + c) * plane, count: plane) }
           }
         }
       }
+    }
+    // Through the output gradient's columns when they are no more than twice the input's: their
+    // im2col replaces the input's im2col and the col2im (the first layer, with no input gradient,
+    // keeps the input's columns, often far fewer).
+    if computesInputGradient && allowsOutputColumnsBackward && g.preservesSize && cout <= 2 * inputChannels {
+      return backwardThroughOutputColumns(outputGradient, input: x)
+    }
+    let chunk = chunkSize(g, batch: batch)
+    let scratch = Scratch.current
+    let columns = scratch.buffer(.columns, count: patch * chunk * plane)
+    let channelMajor = scratch.buffer(.channelMajor, count: chunk > 1 ? cout * chunk * plane : 0)
+    var inputGradient = computesInputGradient ? Tensor.pooledZeros(shape: x.shape) : .none
+    outputGradient.data.withBase { dyp in
       x.data.withBase { xp in
         weight.value.data.withBase { w in
           weight.gradient.data.withMutableBase { dw in
@@ -179,6 +200,92 @@ public final class Convolution2D: Layer {
                 col2im(columns, images: images, geometry: g, addingInto: dxp + start * g.inputCount)
               }
             }
+          }
+        }
+      }
+    }
+    return inputGradient
+  }
+
+  /// The backward pass of a "same" convolution (stride 1, output planes as large as the input's)
+  /// from the im2col matrix D of the output gradient, whose rows are (k, i, j) over the K output
+  /// channels and the taps.
+  ///
+  /// With k·k taps and padding p = (k − 1) / 2, shifting the output gradient by tap (i, j) is
+  /// shifting the input by the mirrored tap (k−1−i, k−1−j), so that
+  /// `dW[o, c, i, j] = Σ_q x[c, q] · D[(o, k−1−i, k−1−j), q]` (an sgemm `X · Dᵀ`, X the input
+  /// chunk in channel-major order) and `dX = W̃ · D` with `W̃[c, (o, i, j)] = W[o, c, k−1−i, k−1−j]`.
+  private func backwardThroughOutputColumns(_ outputGradient: Tensor, input x: Tensor) -> Tensor {
+    let g = geometry(for: x.sampleShape)
+    let batch = x.batch
+    let (plane, cin, cout, k) = (g.outputPlane, inputChannels, outputChannels, kernelSize)
+    let taps = k * k
+    let rows = cout * taps
+    // The output gradient's window: the same sizes as the input's, over K channels.
+    var gradientGeometry = g
+    gradientGeometry.channels = cout
+    let chunk = max(1, min(batch, columnLimit / max(1, rows * plane)))
+    let scratch = Scratch.current
+    let columns = scratch.buffer(.columns, count: rows * chunk * plane)
+    let channelMajor = scratch.buffer(.channelMajor, count: chunk > 1 ? cin * chunk * plane : 0)
+    if flippedWeights.count != cin * rows {
+      flippedWeights = [Float](repeating: 0, count: cin * rows)
+      flippedGradient = [Float](repeating: 0, count: cin * rows)
+    }
+    weight.value.data.withBase { w in
+      flippedWeights.withMutableBase { wf in
+        for o in 0..<cout {
+          for c in 0..<cin {
+            let source = w + (o * cin + c) * taps
+            let target = wf + c * rows + o * taps
+            for t in 0..<taps { target[taps - 1 - t] = source[t] }
+          }
+        }
+      }
+    }
+    var inputGradient = Tensor.pooled(shape: x.shape)
+    outputGradient.data.withBase { dyp in
+      x.data.withBase { xp in
+        flippedWeights.withBase { wf in
+          flippedGradient.withMutableBase { dwf in
+            inputGradient.data.withMutableBase { dxp in
+              for start in Swift.stride(from: 0, to: batch, by: chunk) {
+                let images = min(chunk, batch - start)
+                let width = images * plane
+                im2col(dyp + start * cout * plane, images: images, geometry: gradientGeometry, into: columns)
+                let xChunk: UnsafePointer<Float>
+                if images == 1 {
+                  xChunk = xp + start * g.inputCount
+                } else {
+                  nchwToChannelMajor(
+                    xp + start * g.inputCount, images: images, channels: cin, plane: plane, into: channelMajor)
+                  xChunk = UnsafePointer(channelMajor)
+                }
+                // W̃-shaped dW over the batch: X · Dᵀ, overwritten by the first chunk.
+                rowMajorGemm(
+                  transposeA: false, transposeB: true, m: cin, n: rows, k: width, xChunk, lda: width, columns,
+                  ldb: width, beta: start == 0 ? 0 : 1, dwf, ldc: rows)
+                // dX = W̃ · D, into the channel-major buffer once X is read (or straight into NCHW).
+                let dx = dxp + start * g.inputCount
+                rowMajorGemm(
+                  transposeA: false, transposeB: false, m: cin, n: width, k: rows, wf, lda: rows, columns, ldb: width,
+                  beta: 0, images == 1 ? dx : channelMajor, ldc: width)
+                if images > 1 {
+                  channelMajorToNCHW(channelMajor, images: images, channels: cin, plane: plane, bias: nil, into: dx)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    weight.gradient.data.withMutableBase { dw in
+      flippedGradient.withBase { dwf in
+        for o in 0..<cout {
+          for c in 0..<cin {
+            let source = dwf + c * rows + o * taps
+            let target = dw + (o * cin + c) * taps
+            for t in 0..<taps { target[t] += source[taps - 1 - t] }
           }
         }
       }
