@@ -97,7 +97,7 @@ let package = Package(
     .executableTarget(
       name: "cnnswift",
       dependencies: [
-        "CNN", "CNNDistributed", "ClusterBench", "MPI", "ClusterTelemetry",
+        "CNN", "CNNDistributed", "ClusterBench", "MPI", "BLAS", "ClusterTelemetry",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),

@@ -60,23 +60,6 @@ func resNet(depth: Int, _ g: inout SeededGenerator) -> Network {
   return Network(layers: Sequential(layers), inputShape: [3, 32, 32])
 }
 
-func sgemmRate(_ n: Int = 1024) -> Double {
-  var (a, b, c) = (
-    [Float](repeating: 1, count: n * n), [Float](repeating: 1, count: n * n), [Float](repeating: 0, count: n * n)
-  )
-  let time = a.withUnsafeMutableBufferPointer { ap in
-    b.withUnsafeMutableBufferPointer { bp in
-      c.withUnsafeMutableBufferPointer { cp in
-        let (va, vb, vc) = (
-          MatrixView(ap, rows: n, columns: n), MatrixView(bp, rows: n, columns: n), MatrixView(cp, rows: n, columns: n)
-        )
-        return best(1) { gemm(.noTranspose, .noTranspose, alpha: 1, va, vb, beta: 0, vc) }
-      }
-    }
-  }
-  return 2 * Double(n * n * n) / time / 1e9
-}
-
 /// Training steps (forward, loss, backward, SGD) on random data; with `breakdown`, each top-level
 /// layer's forward and backward times.
 func train(_ name: String, _ network: Network, batch: Int, seconds: Double, sgemm: Double, breakdown: Bool) {
@@ -205,7 +188,7 @@ let arguments = Set(CommandLine.arguments.dropFirst())
 let seconds = Double(ProcessInfo.processInfo.environment["SECONDS_PER_CASE"] ?? "3") ?? 3
 let breakdown = arguments.contains("--breakdown")
 print("BLAS: \(BLASLibrary.loaded().summary)")
-let sgemm = sgemmRate()
+let sgemm = SgemmRate.measure()
 print(String(format: "sgemm 1024x1024x1024: %.1f GFLOP/s", sgemm))
 var generator = SeededGenerator(seed: 1)
 if arguments.contains("--lenet") {

@@ -13,7 +13,10 @@
 #   3. ResNet-20, batch 32, random 3×32×32 input, --resnet-steps steps: images/s on 1 process and
 #      on 2 (cnnswift: mpiexec -n 2 --sync batch; PyTorch: DDP over gloo), alternating pairs.
 #   4. LeNet-5 inference: p50/p99 latency at batch 1 and images/s at batch 256, one process.
-#   Peak resident memory per process comes from /usr/bin/time -f %M.
+#   5. The engine's effective GFLOP/s (3 × the forward FLOPs of `cnnswift models` × images/s) next to
+#      the BLAS's own sgemm rate (`cnnswift sgemm`, measured before and after the runs, the higher kept).
+#   Speeds are medians over the pairs; each ratio is the median of the per-pair ratios (the two
+#   runs of a pair ran back to back). Peak resident memory per process comes from /usr/bin/time -f %M.
 # The PyTorch side is scripts/reference/pytorch_cnn.py (pip install "torch==2.13.0+cpu"). BLAS is
 # chosen per run (LD_LIBRARY_PATH, OPENBLAS_NUM_THREADS=1), never system-wide.
 # --quick: one pair, 1 accuracy epoch, 10 ResNet steps (checks the script in about two minutes).
@@ -28,7 +31,7 @@ OUT=""
 BIN_DIR="$REPO_ROOT/.build/release"
 MPIEXEC=mpiexec.mpich
 
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { printf 'bench-cnn-vs-pytorch: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'bench-cnn-vs-pytorch: %s\n' "$*" >&2; }
 need_value() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs a value"; }
@@ -77,6 +80,15 @@ median() {
     awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+# pair_ratio "A1 A2 …" "B1 B2 …": the median of the per-pair ratios A_i / B_i (each pair ran back to
+# back, so the machine's drift between pairs cancels), two decimals.
+pair_ratio() {
+  local -a a=($1) b=($2) r=(); local i
+  for (( i = 0; i < ${#a[@]} && i < ${#b[@]}; i++ )); do
+    r+=("$(awk -v x="${a[$i]}" -v y="${b[$i]}" 'BEGIN { if (x ~ /^[0-9.]+$/ && y ~ /^[0-9.]+$/ && y > 0) printf "%.4f", x / y; else print "nan" }')")
+  done
+  awk -v m="$(median "${r[@]}")" 'BEGIN { if (m == "nan") print "-"; else printf "%.2f", m }'
+}
 
 # cnn_train BLAS RANKS LABEL ARGS...: runs cnnswift train; prints "images/s test_accuracy peak_rss_mib".
 cnn_train() {
@@ -100,12 +112,34 @@ cnn_train() {
 torch_run() {
   local label="$2"; shift 2
   local dir="$OUT/$label"; mkdir -p "$dir"
-  (cd "$dir" && OMP_NUM_THREADS=1 python3 "$PY" "$@") >"$dir/stdout" 2>"$dir/stderr" || die "PyTorch failed: $dir/stderr"
-  tail -n 1 "$dir/stdout"
+  # DDP's gloo teardown sometimes aborts a process after rank 0 printed its result ("terminate
+  # called without an active exception"): keep a printed result, and retry once without one.
+  local attempt
+  for attempt in 1 2; do
+    if (cd "$dir" && OMP_NUM_THREADS=1 python3 "$PY" "$@") >"$dir/stdout" 2>"$dir/stderr"; then
+      tail -n 1 "$dir/stdout"; return
+    fi
+    if tail -n 1 "$dir/stdout" | grep -q '"framework": "pytorch"'; then
+      note "PyTorch exited with an error after printing its result; kept (see $dir/stderr)"
+      tail -n 1 "$dir/stdout"; return
+    fi
+    note "PyTorch failed (attempt $attempt): $dir/stderr"
+  done
+  die "PyTorch failed twice: $dir/stderr"
 }
 json() { python3 -c 'import json, sys; d = json.loads(sys.argv[1]); print(eval(sys.argv[2], {}, {"d": d}))' "$1" "$2"; }
 
+# Forward MFLOPs per image of LeNet-5 (1×28×28) and ResNet-20 (3×32×32), from the engine's own table.
+MODELS="$("$CNN" models --layers 20)"
+lenet_mflops="$(awk '$1 == "lenet" { print $4 }' <<<"$MODELS")"
+resnet_mflops="$(awk '$1 == "resnet20" { print $4 }' <<<"$MODELS")"
+[[ -n "$lenet_mflops" && -n "$resnet_mflops" ]] || die "cannot read forward FLOPs from cnnswift models"
+sgemm_rate() { env $(blas_env "$1") "$CNN" sgemm --n 1024 --repeat 5 | sed -n 's/^sgemm .*: \([0-9.]*\) GFLOP.*/\1/p'; }
+gflops() { awk -v ips="$1" -v mf="$2" 'BEGIN { if (ips == "nan") print "nan"; else printf "%.1f", ips * 3 * mf / 1000 }'; }
+
 for blas in "${BLASES[@]}"; do
+  note "[$blas] 0. the BLAS's sgemm rate"
+  sgemm_before="$(sgemm_rate "$blas")"
   note "[$blas] 1. LeNet-5 training speed, $PAIRS pair(s)"
   ours=() theirs=() ours_rss=() theirs_rss=()
   for (( p = 1; p <= PAIRS; p++ )); do
@@ -136,6 +170,10 @@ for blas in "${BLASES[@]}"; do
   done
   res1_ours="$(median "${r1[@]}")"; res2_ours="$(median "${r2[@]}")"; res1_theirs="$(median "${t1[@]}")"; res2_theirs="$(median "${t2[@]}")"
 
+  sgemm="$(median "$(sgemm_rate "$blas")")"
+  sgemm="$(awk -v a="$sgemm_before" -v b="$sgemm" 'BEGIN { print (a > b ? a : b) }')"
+  lenet_gflops="$(gflops "$lenet_ours" "$lenet_mflops")"; resnet_gflops="$(gflops "$res1_ours" "$resnet_mflops")"
+
   note "[$blas] 4. LeNet-5 inference"
   dir="$OUT/$blas-infer"; mkdir -p "$dir"
   env $(blas_env "$blas") "$CNN" infer --model-file "$OUT/lenet-$blas.cnn" --batch 256 >"$dir/stdout" 2>"$dir/stderr" || die "cnnswift infer failed: $dir/stderr"
@@ -147,13 +185,16 @@ for blas in "${BLASES[@]}"; do
 
   printf '\n%s (cnnswift vs PyTorch %s, one thread per process)\n' "$blas" "$(python3 -c 'import torch; print(torch.__version__)')"
   printf '%-48s %14s %14s %8s\n' "measurement" "cnnswift" "PyTorch" "ratio"
-  printf '%-48s %14s %14s %8s\n' "LeNet-5 train images/s (batch 64, median of $PAIRS)" "$lenet_ours" "$lenet_theirs" "$(ratio "$lenet_ours" "$lenet_theirs")"
+  printf '%-48s %14s %14s %8s\n' "LeNet-5 train images/s (batch 64, median of $PAIRS)" "$lenet_ours" "$lenet_theirs" "$(pair_ratio "${ours[*]}" "${theirs[*]}")"
   printf '%-48s %14s %14s %8s\n' "LeNet-5 test accuracy after $ACC_EPOCHS epoch(s)" "$acc_ours" "$acc_theirs" "$(ratio "$acc_ours" "$acc_theirs")"
-  printf '%-48s %14s %14s %8s\n' "ResNet-20 train images/s, 1 process (batch 32)" "$res1_ours" "$res1_theirs" "$(ratio "$res1_ours" "$res1_theirs")"
-  printf '%-48s %14s %14s %8s\n' "ResNet-20 train images/s, 2 processes" "$res2_ours" "$res2_theirs" "$(ratio "$res2_ours" "$res2_theirs")"
-  printf '%-48s %14s %14s\n' "ResNet-20 scaling, 2 processes / 1" "$(ratio "$res2_ours" "$res1_ours")" "$(ratio "$res2_theirs" "$res1_theirs")"
+  printf '%-48s %14s %14s %8s\n' "ResNet-20 train images/s, 1 process (batch 32)" "$res1_ours" "$res1_theirs" "$(pair_ratio "${r1[*]}" "${t1[*]}")"
+  printf '%-48s %14s %14s %8s\n' "ResNet-20 train images/s, 2 processes" "$res2_ours" "$res2_theirs" "$(pair_ratio "${r2[*]}" "${t2[*]}")"
+  printf '%-48s %14s %14s\n' "ResNet-20 scaling, 2 processes / 1" "$(pair_ratio "${r2[*]}" "${r1[*]}")" "$(pair_ratio "${t2[*]}" "${t1[*]}")"
   printf '%-48s %14s %14s %8s\n' "LeNet-5 inference p50 / p99 ms, batch 1" "$p50_ours/$p99_ours" "$p50_theirs/$p99_theirs" "$(ratio "$p50_theirs" "$p50_ours")"
   printf '%-48s %14s %14s %8s\n' "LeNet-5 inference images/s, batch 256" "$thr_ours" "$thr_theirs" "$(ratio "$thr_ours" "$thr_theirs")"
   printf '%-48s %14s %14s\n' "peak RSS per process, LeNet training, MiB" "$(median "${ours_rss[@]}")" "$(median "${theirs_rss[@]}")"
+  printf '%-48s %14s %14s %8s\n' "engine GFLOP/s vs $blas sgemm (1024^3)" "training" "sgemm" "share"
+  printf '%-48s %14s %14s %8s\n' "  LeNet-5 training (3 x $lenet_mflops MFLOP/image)" "$lenet_gflops" "$sgemm" "$(ratio "$lenet_gflops" "$sgemm")"
+  printf '%-48s %14s %14s %8s\n' "  ResNet-20 training (3 x $resnet_mflops MFLOP/image)" "$resnet_gflops" "$sgemm" "$(ratio "$resnet_gflops" "$sgemm")"
 done
 printf '\nfiles in %s\n' "$OUT"

@@ -17,7 +17,7 @@ struct CNNSwift: ParsableCommand {
         mpiexec -n 2 cnnswift train --model lenet --epochs 5 --checkpoint-dir ckpt --resume --save lenet.cnn
         mpiexec -n 2 cnnswift infer --model-file lenet.cnn --predictions predictions.csv
       """,
-    subcommands: [Models.self, Train.self, Infer.self])
+    subcommands: [Models.self, Train.self, Infer.self, Sgemm.self])
 
   /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error.
   static func main() {

@@ -115,6 +115,19 @@ import Testing
     #expect(result.standardError.components(separatedBy: expected).count == 2, "\(result)")
   }
 
+  /// `cnnswift sgemm` names the BLAS and measures a rate; a bad order is refused naming the flag.
+  @Test func sgemmReportsTheBLASAndItsRate() async throws {
+    let cnnswift = try MPIRunner.path(ofExecutable: "cnnswift")
+    let result = try await MPIRunner().runAlone(cnnswift, arguments: ["sgemm", "--n", "256", "--repeat", "2"])
+    #expect(result.succeeded && result.standardOutput.hasPrefix("BLAS: "), "\(result)")
+    let line = try #require(result.standardOutput.split(separator: "\n").last)
+    #expect(line.hasPrefix("sgemm 256×256×256: ") && line.hasSuffix(" GFLOP/s (best of 2)"), "\(line)")
+    let rate = Double(line.split(separator: " ")[2]) ?? 0
+    #expect(rate > 0.1 && rate < 10_000, "\(line)")
+    let bad = try await MPIRunner().runAlone(cnnswift, arguments: ["sgemm", "--n", "0"])
+    #expect(bad.exitStatus == 64 && bad.standardError.contains("--n must be at least 1, got 0"), "\(bad)")
+  }
+
   @Test func moreRanksThanImagesAndMissingDataStopEveryRank() async throws {
     let few = try await MPIRunner().run(
       executableNamed: "cnnswift", arguments: ["train", "--data", "synthetic:2"], processes: 3)
