@@ -89,7 +89,9 @@ public struct TrainingRecord: Sendable, Equatable {
   public var fields: [String] {
     [
       timestamp, runID, job, model, layers.map(String.init) ?? "", data, String(ranks), hosts.joined(separator: ";"),
-      String(batchPerRank), String(batchPerRank * ranks), sync, String(epoch), String(learningRate),
+      String(batchPerRank), String(batchPerRank * ranks), sync, String(epoch),
+      // The rate is a Float in training: printed as one, 0.01 rather than 0.009999999776482582.
+      String(Float(learningRate)),
       String(format: "%.6f", trainLoss), String(format: "%.6f", trainAccuracy),
       testAccuracy.map { String(format: "%.6f", $0) } ?? "", String(format: "%.3f", epochSeconds),
       String(format: "%.3f", computeSeconds), String(format: "%.3f", syncSeconds),
