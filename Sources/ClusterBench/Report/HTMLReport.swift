@@ -122,27 +122,12 @@ public struct HTMLReport: Sendable {
   /// The training table as HTML: the columns of the training view of `clusterbench compare`.
   private func trainingTableSection() -> String {
     let table = comparison.trainingTable
-    let header = [
-      "sweep", "model", "batch", "sync", "nodes", "ranks", "epochs", "seconds", "images/s", "speedup", "efficiency",
-      "test accuracy", "loss", "sync share", "syncs / epoch", "sync MB / rank / epoch", "peak RSS", "max °C", "runs",
-      "failed points", "note",
-    ]
+    let header = TrainingCompareTable.header
     var html =
       "<section id=\"section-training\">\n<h2>Training table</h2>\n<table id=\"training-table\">\n<thead><tr>"
     html += header.map { "<th>\(Markup.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
     for row in table.rows {
-      let cells = [
-        row.key.sweep ?? "-", row.key.model, String(row.key.batchPerRank), row.key.sync, String(row.key.nodes),
-        String(row.key.ranks), row.epochs.map(String.init) ?? "-", CompareTable.format(row.seconds, "%.1f"),
-        CompareTable.format(row.imagesPerSecond, "%.0f"), CompareTable.format(row.speedup, "%.2f"),
-        CompareTable.format(row.efficiency.map { $0 * 100 }, "%.0f %%"), CompareTable.format(row.testAccuracy, "%.4f"),
-        CompareTable.format(row.trainLoss, "%.4f"), CompareTable.format(row.syncShare.map { $0 * 100 }, "%.0f %%"),
-        CompareTable.format(row.syncsPerEpoch, "%.0f"),
-        CompareTable.format(row.syncBytesPerRankPerEpoch.map { $0 / 1e6 }, "%.2f"),
-        row.peakRSSBytes.map { TelemetrySummary.humanBytes(UInt64($0)) } ?? "-",
-        CompareTable.format(row.temperatureMaxCelsius, "%.1f"), String(row.runs),
-        row.points == 0 ? "-" : "\(row.failedPoints)/\(row.points)", row.notes.joined(separator: "; "),
-      ]
+      let cells = TrainingCompareTable.cells(row)
       html += "<tr data-ranks=\"\(row.key.ranks)\" data-model=\"\(Markup.escape(row.key.model))\">"
       html += cells.map { "<td>\(Markup.escape($0))</td>" }.joined() + "</tr>\n"
     }

@@ -87,29 +87,33 @@ public struct TrainingCompareTable: Sendable, Equatable {
 
   // MARK: - Rendering
 
+  /// The column titles of the table, for the terminal and the report.
+  public static let header = [
+    "sweep", "model", "batch", "sync", "nodes", "ranks", "epochs", "seconds", "images/s", "speedup", "efficiency",
+    "test acc", "loss", "sync share", "syncs/epoch", "sync MB/rank/epoch", "peak RSS", "max °C", "runs",
+    "failed points", "note",
+  ]
+
+  /// A row's cells under ``header``: rounded figures, `-` for unknown values.
+  public static func cells(_ row: TrainingCompareRow) -> [String] {
+    [
+      row.key.sweep ?? "-", row.key.model, String(row.key.batchPerRank), row.key.sync, String(row.key.nodes),
+      String(row.key.ranks), row.epochs.map(String.init) ?? "-", CompareTable.format(row.seconds, "%.1f"),
+      CompareTable.format(row.imagesPerSecond, "%.0f"), CompareTable.format(row.speedup, "%.2f"),
+      CompareTable.format(row.efficiency.map { $0 * 100 }, "%.0f %%"), CompareTable.format(row.testAccuracy, "%.4f"),
+      CompareTable.format(row.trainLoss, "%.4f"), CompareTable.format(row.syncShare.map { $0 * 100 }, "%.0f %%"),
+      CompareTable.format(row.syncsPerEpoch, "%.0f"),
+      CompareTable.format(row.syncBytesPerRankPerEpoch.map { $0 / 1e6 }, "%.2f"),
+      row.peakRSSBytes.map { TelemetrySummary.humanBytes(UInt64($0)) } ?? "-",
+      CompareTable.format(row.temperatureMaxCelsius, "%.1f"), String(row.runs),
+      row.points == 0 ? "-" : "\(row.failedPoints)/\(row.points)", row.notes.joined(separator: "; "),
+    ]
+  }
+
   /// The table for a terminal, with notes explaining the derived columns after it.
   public func text() -> String {
-    var table = TextTable(
-      header: [
-        "sweep", "model", "batch", "sync", "nodes", "ranks", "epochs", "seconds", "images/s", "speedup", "efficiency",
-        "test acc", "loss", "sync share", "syncs/epoch", "sync MB/rank/epoch", "peak RSS", "max °C", "runs",
-        "failed points", "note",
-      ],
-      leftAligned: [0, 1, 3, 20])
-    for row in rows {
-      table.rows.append([
-        row.key.sweep ?? "-", row.key.model, String(row.key.batchPerRank), row.key.sync, String(row.key.nodes),
-        String(row.key.ranks), row.epochs.map(String.init) ?? "-", CompareTable.format(row.seconds, "%.1f"),
-        CompareTable.format(row.imagesPerSecond, "%.0f"), CompareTable.format(row.speedup, "%.2f"),
-        CompareTable.format(row.efficiency.map { $0 * 100 }, "%.0f %%"), CompareTable.format(row.testAccuracy, "%.4f"),
-        CompareTable.format(row.trainLoss, "%.4f"), CompareTable.format(row.syncShare.map { $0 * 100 }, "%.0f %%"),
-        CompareTable.format(row.syncsPerEpoch, "%.0f"),
-        CompareTable.format(row.syncBytesPerRankPerEpoch.map { $0 / 1e6 }, "%.2f"),
-        row.peakRSSBytes.map { TelemetrySummary.humanBytes(UInt64($0)) } ?? "-",
-        CompareTable.format(row.temperatureMaxCelsius, "%.1f"), String(row.runs),
-        row.points == 0 ? "-" : "\(row.failedPoints)/\(row.points)", row.notes.joined(separator: "; "),
-      ])
-    }
+    var table = TextTable(header: Self.header, leftAligned: [0, 1, 3, 20])
+    table.rows = rows.map(Self.cells)
     return table.render() + """
 
       seconds, images/s, test acc, loss: a run's wall time, training images of all ranks per second, and test accuracy
