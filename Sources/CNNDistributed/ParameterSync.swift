@@ -32,15 +32,7 @@ public struct ParameterSync {
   /// more, so that every rank learns of it at the same step without a collective of its own.
   @discardableResult
   public mutating func averageGradients(_ parameters: [Parameter], flag: Bool = false) throws -> Bool {
-    let trainable = parameters.filter(\.isTrainable)
-    guard communicator.size > 1 else { return flag }
-    pack(trainable.map(\.gradient), flag: flag)
-    try communicator.allreduce(&buffer, operation: .sum)
-    (averages, averagedValues) = (averages + 1, averagedValues + buffer.count)
-    let raised = buffer[buffer.count - 1] > 0
-    scale(1 / Float(communicator.size))
-    unpack(into: trainable, gradients: true)
-    return raised
+    try average(parameters.filter(\.isTrainable), gradients: true, flag: flag)
   }
 
   /// Replaces every parameter's value (weights and running statistics) by its mean over the
@@ -48,13 +40,19 @@ public struct ParameterSync {
   /// Collective.
   @discardableResult
   public mutating func averageValues(_ parameters: [Parameter], flag: Bool = false) throws -> Bool {
+    try average(parameters, gradients: false, flag: flag)
+  }
+
+  /// The mean over the ranks of the parameters' gradients or values, in place, with `flag` in the
+  /// same allreduce; whether any rank raised it. Counted in ``averages`` and ``averagedValues``.
+  private mutating func average(_ parameters: [Parameter], gradients: Bool, flag: Bool) throws -> Bool {
     guard communicator.size > 1 else { return flag }
-    pack(parameters.map(\.value), flag: flag)
+    pack(parameters.map { gradients ? $0.gradient : $0.value }, flag: flag)
     try communicator.allreduce(&buffer, operation: .sum)
     (averages, averagedValues) = (averages + 1, averagedValues + buffer.count)
     let raised = buffer[buffer.count - 1] > 0
     scale(1 / Float(communicator.size))
-    unpack(into: parameters, gradients: false)
+    unpack(into: parameters, gradients: gradients)
     return raised
   }
 

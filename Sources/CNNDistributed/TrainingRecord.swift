@@ -73,6 +73,13 @@ public struct TrainingRecord: Sendable, Equatable {
     (self.syncs, self.syncBytesPerRank, self.peakRSSBytes) = (syncs, syncBytesPerRank, peakRSSBytes)
   }
 
+  /// Training images of all ranks per second over the epochs of one run (each epoch's images over
+  /// their total time); `nil` without time.
+  public static func imagesPerSecond(over epochs: [TrainingRecord]) -> Double? {
+    let seconds = epochs.reduce(0) { $0 + $1.epochSeconds }
+    return seconds > 0 ? epochs.reduce(0) { $0 + $1.imagesPerSecond * $1.epochSeconds } / seconds : nil
+  }
+
   /// `resnet32` for a ResNet, the model's name otherwise.
   public var modelLabel: String { model + (layers.map(String.init) ?? "") }
 
@@ -110,30 +117,24 @@ public struct TrainingRecord: Sendable, Equatable {
   public static func read(path: String) throws(CSVFileError) -> (records: [TrainingRecord], warnings: [String]) {
     let table = try CSVTable.read(path: path, requiredColumns: columns)
     let (records, warnings) = table.convertRows { row throws(CSVValueError) -> TrainingRecord in
-      func required<T>(_ column: String, _ expected: String, _ convert: (String) -> T?) throws(CSVValueError) -> T {
-        guard let value = try row.value(column, expected: expected, convert) else {
-          throw CSVValueError(column: column, message: "expected \(expected), found nothing")
-        }
-        return value
-      }
       return TrainingRecord(
         timestamp: row["timestamp"], runID: row["run_id"], job: row["job"], model: row["model"],
         layers: try row.value("layers", expected: "an integer") { Int($0) }, data: row["data"],
-        ranks: try required("ranks", "an integer") { Int($0) },
+        ranks: try row.required("ranks", expected: "an integer") { Int($0) },
         hosts: row["hosts"].split(separator: ";").map(String.init),
-        batchPerRank: try required("batch_per_rank", "an integer") { Int($0) }, sync: row["sync"],
-        epoch: try required("epoch", "an integer") { Int($0) },
-        learningRate: try required("learning_rate", "a number") { Double($0) },
-        trainLoss: try required("train_loss", "a number") { Double($0) },
-        trainAccuracy: try required("train_accuracy", "a number") { Double($0) },
+        batchPerRank: try row.required("batch_per_rank", expected: "an integer") { Int($0) }, sync: row["sync"],
+        epoch: try row.required("epoch", expected: "an integer") { Int($0) },
+        learningRate: try row.required("learning_rate", expected: "a number") { Double($0) },
+        trainLoss: try row.required("train_loss", expected: "a number") { Double($0) },
+        trainAccuracy: try row.required("train_accuracy", expected: "a number") { Double($0) },
         testAccuracy: try row.value("test_accuracy", expected: "a number") { Double($0) },
-        epochSeconds: try required("epoch_seconds", "a number") { Double($0) },
-        computeSeconds: try required("compute_seconds", "a number") { Double($0) },
-        syncSeconds: try required("sync_seconds", "a number") { Double($0) },
-        imagesPerSecond: try required("images_per_second", "a number") { Double($0) },
-        syncs: try required("syncs", "an integer") { Int($0) },
-        syncBytesPerRank: try required("sync_bytes_per_rank", "an integer") { Int($0) },
-        peakRSSBytes: try required("peak_rss_bytes", "an integer") { Int($0) }, blas: row["blas"])
+        epochSeconds: try row.required("epoch_seconds", expected: "a number") { Double($0) },
+        computeSeconds: try row.required("compute_seconds", expected: "a number") { Double($0) },
+        syncSeconds: try row.required("sync_seconds", expected: "a number") { Double($0) },
+        imagesPerSecond: try row.required("images_per_second", expected: "a number") { Double($0) },
+        syncs: try row.required("syncs", expected: "an integer") { Int($0) },
+        syncBytesPerRank: try row.required("sync_bytes_per_rank", expected: "an integer") { Int($0) },
+        peakRSSBytes: try row.required("peak_rss_bytes", expected: "an integer") { Int($0) }, blas: row["blas"])
     }
     return (records, warnings)
   }

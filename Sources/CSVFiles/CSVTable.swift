@@ -52,6 +52,15 @@ public struct CSVTable: Sendable, Equatable {
       return value
     }
 
+    /// The field of `column` converted by `convert`; throws, saying what was expected, when the
+    /// field is empty or `convert` returns `nil`.
+    public func required<T>(_ column: String, expected: String, _ convert: (String) -> T?) throws(CSVValueError) -> T {
+      guard let value = try value(column, expected: expected, convert) else {
+        throw CSVValueError(column: column, message: "expected \(expected), found nothing")
+      }
+      return value
+    }
+
     public static func == (left: Row, right: Row) -> Bool {
       left.line == right.line && left.fields == right.fields
     }

@@ -29,6 +29,20 @@ struct WindowGeometry: Equatable {
   /// "same" convolution, whose output gradient has the input's geometry.
   var preservesSize: Bool { keepsWidth && kernelHeight == 2 * padding + 1 }
 
+  /// The input rows of output row `oh`'s window that lie inside the image (pooling).
+  @inline(__always)
+  func windowRows(_ oh: Int) -> Range<Int> {
+    let top = oh * stride - padding
+    return max(top, 0)..<min(top + kernelHeight, height)
+  }
+
+  /// The input columns of output column `ow`'s window that lie inside the image (pooling).
+  @inline(__always)
+  func windowColumns(_ ow: Int) -> Range<Int> {
+    let left = ow * stride - padding
+    return max(left, 0)..<min(left + kernelWidth, width)
+  }
+
   /// The output indices o in 0..<outputSize whose input index o · stride + offset lies in 0..<inputSize.
   @inline(__always)
   func validRange(offset: Int, inputSize: Int, outputSize: Int) -> Range<Int> {

@@ -35,11 +35,9 @@ func maxPoolForward(
     let y = output + p * outPlane
     let index = indices + p * outPlane
     for oh in 0..<outH {
-      let h0 = oh * g.stride - g.padding
-      let rows = max(h0, 0)..<min(h0 + g.kernelHeight, g.height)
+      let rows = g.windowRows(oh)
       for ow in 0..<outW {
-        let w0 = ow * g.stride - g.padding
-        let cols = max(w0, 0)..<min(w0 + g.kernelWidth, w)
+        let cols = g.windowColumns(ow)
         var best = rows.lowerBound * w + cols.lowerBound
         var value = -Float.infinity
         for ih in rows {
@@ -81,11 +79,9 @@ func averagePoolForward(
     let x = input + p * inPlane
     let y = output + p * outPlane
     for oh in 0..<outH {
-      let h0 = oh * g.stride - g.padding
-      let rows = max(h0, 0)..<min(h0 + g.kernelHeight, g.height)
+      let rows = g.windowRows(oh)
       for ow in 0..<outW {
-        let w0 = ow * g.stride - g.padding
-        let cols = max(w0, 0)..<min(w0 + g.kernelWidth, w)
+        let cols = g.windowColumns(ow)
         var total: Float = 0
         for ih in rows {
           for iw in cols { total += x[ih * w + iw] }
@@ -108,11 +104,9 @@ func averagePoolBackward(
     let dy = outputGradient + p * outPlane
     let dx = inputGradient + p * inPlane
     for oh in 0..<outH {
-      let h0 = oh * g.stride - g.padding
-      let rows = max(h0, 0)..<min(h0 + g.kernelHeight, g.height)
+      let rows = g.windowRows(oh)
       for ow in 0..<outW {
-        let w0 = ow * g.stride - g.padding
-        let cols = max(w0, 0)..<min(w0 + g.kernelWidth, w)
+        let cols = g.windowColumns(ow)
         let share = dy[oh * outW + ow] * scale
         for ih in rows {
           for iw in cols { dx[ih * w + iw] += share }

@@ -1,11 +1,8 @@
 /// Average pooling over square windows of each channel of NCHW images; padding counts as zeros
 /// (PyTorch's default).
-public final class AveragePool2D: Layer {
+public final class AveragePool2D: PoolingLayer {
   /// The windows: side, stride and padding.
   public let window: PoolingWindow
-  public var kernelSize: Int { window.kernelSize }
-  public var stride: Int { window.stride }
-  public var padding: Int { window.padding }
 
   private var output = Tensor.none
   private var inputShape: [Int] = []
@@ -16,10 +13,6 @@ public final class AveragePool2D: Layer {
   }
 
   public var summary: String { window.summary("avgpool") }
-
-  func geometry(for sampleShape: [Int]) -> WindowGeometry { window.geometry(for: sampleShape, layer: summary) }
-
-  public func outputShape(for inputShape: [Int]) -> [Int] { window.outputShape(for: inputShape, layer: summary) }
 
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: x.sampleShape)

@@ -1,10 +1,7 @@
 /// Max pooling over square windows of each channel of NCHW images.
-public final class MaxPool2D: Layer {
+public final class MaxPool2D: PoolingLayer {
   /// The windows: side, stride and padding.
   public let window: PoolingWindow
-  public var kernelSize: Int { window.kernelSize }
-  public var stride: Int { window.stride }
-  public var padding: Int { window.padding }
 
   private var output = Tensor.none
   /// Where each output's maximum came from, within its input plane (for `backward`).
@@ -18,10 +15,6 @@ public final class MaxPool2D: Layer {
   }
 
   public var summary: String { window.summary("maxpool") }
-
-  func geometry(for sampleShape: [Int]) -> WindowGeometry { window.geometry(for: sampleShape, layer: summary) }
-
-  public func outputShape(for inputShape: [Int]) -> [Int] { window.outputShape(for: inputShape, layer: summary) }
 
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: x.sampleShape)

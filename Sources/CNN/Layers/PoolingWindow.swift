@@ -39,3 +39,20 @@ public struct PoolingWindow: Sendable, Equatable {
     return [g.channels, g.outputHeight, g.outputWidth]
   }
 }
+
+/// A pooling layer (``MaxPool2D``, ``AveragePool2D``): what it computes inside its windows is its
+/// own; the windows, their geometry and the output shape come from its ``PoolingWindow``.
+public protocol PoolingLayer: Layer {
+  /// The windows: side, stride and padding.
+  var window: PoolingWindow { get }
+}
+
+extension PoolingLayer {
+  public var kernelSize: Int { window.kernelSize }
+  public var stride: Int { window.stride }
+  public var padding: Int { window.padding }
+
+  func geometry(for sampleShape: [Int]) -> WindowGeometry { window.geometry(for: sampleShape, layer: summary) }
+
+  public func outputShape(for inputShape: [Int]) -> [Int] { window.outputShape(for: inputShape, layer: summary) }
+}

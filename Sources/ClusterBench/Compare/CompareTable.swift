@@ -55,16 +55,13 @@ public struct CompareTable: Sendable, Equatable {
       row.runs = runIDs.count
       let withTelemetry = runIDs.filter { telemetry.runs[$0] != nil }
       row.telemetryRuns = withTelemetry.count
-      let nodeFigures = telemetry.nodes(of: withTelemetry)
-      row.temperatureMaxCelsius = nodeFigures.compactMap(\.temperatureMaxCelsius).max()
-      let samples = nodeFigures.reduce(0) { $0 + $1.temperatureSamples }
-      if samples > 0 {
-        row.temperatureMeanCelsius = nodeFigures.reduce(0) { $0 + $1.temperatureSumCelsius } / Double(samples)
-      }
-      row.memUsedPeakBytes = nodeFigures.compactMap(\.memUsedPeakBytes).max()
-      row.memUsedPeakPercent = nodeFigures.compactMap(\.memUsedPeakPercent).max()
+      let group = telemetry.summary(of: withTelemetry)
+      (row.temperatureMaxCelsius, row.temperatureMeanCelsius) = (
+        group.temperatureMaxCelsius, group.temperatureMeanCelsius
+      )
+      (row.memUsedPeakBytes, row.memUsedPeakPercent) = (group.memUsedPeakBytes, group.memUsedPeakPercent)
       row.notes = Self.notes(
-        row, statuses: statuses[key] ?? [:], failedPoints: failedPoints[key] ?? [:], nodes: nodeFigures)
+        row, statuses: statuses[key] ?? [:], failedPoints: failedPoints[key] ?? [:], nodes: group.nodes)
       return row
     }
   }

@@ -27,11 +27,10 @@ public struct Comparison: Sendable {
     resultsPath: String, sweep: String? = nil, timeline: Bool = false, timelinePoints: Int = 500
   ) throws(CompareError) -> Comparison {
     // `train.csv` names the results folder as well as `hpl.csv` does.
+    let path = resultsPath as NSString
     let resultsPath =
-      (resultsPath as NSString).lastPathComponent == TrainingCatalog.fileName
-      ? ResultsCatalog.join(
-        (resultsPath as NSString).deletingLastPathComponent.isEmpty
-          ? "." : (resultsPath as NSString).deletingLastPathComponent, "hpl.csv") : resultsPath
+      path.lastPathComponent == TrainingCatalog.fileName
+      ? (path.deletingLastPathComponent as NSString).appendingPathComponent("hpl.csv") : resultsPath
     let catalog = try ResultsCatalog.load(resultsPath: resultsPath, sweep: sweep)
     let runs = catalog.runs()
     let training = TrainingCatalog.load(

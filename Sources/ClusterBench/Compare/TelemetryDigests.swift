@@ -64,4 +64,29 @@ public struct TelemetryDigests: Sendable {
     }
     return order.map { merged[$0]! }
   }
+
+  /// The nodes of the runs in `runIDs` and what they show together: the hottest reading, the mean
+  /// node temperature over every sample (each node's hottest sensor), the most memory one node used.
+  public func summary<Runs: Sequence<String>>(of runIDs: Runs) -> GroupTelemetry {
+    let nodes = nodes(of: runIDs)
+    let samples = nodes.reduce(0) { $0 + $1.temperatureSamples }
+    return GroupTelemetry(
+      nodes: nodes, temperatureMaxCelsius: nodes.compactMap(\.temperatureMaxCelsius).max(),
+      temperatureMeanCelsius: samples > 0
+        ? nodes.reduce(0) { $0 + $1.temperatureSumCelsius } / Double(samples) : nil,
+      memUsedPeakBytes: nodes.compactMap(\.memUsedPeakBytes).max(),
+      memUsedPeakPercent: nodes.compactMap(\.memUsedPeakPercent).max())
+  }
+}
+
+/// What the telemetry of a group of runs (a line of a compare table) shows over all their nodes.
+public struct GroupTelemetry: Sendable, Equatable {
+  public var nodes: [NodeTelemetry]
+  /// The highest reading of any sensor on any node, °C.
+  public var temperatureMaxCelsius: Double?
+  /// The mean of the nodes' temperatures (each node's hottest sensor per sample) over every node and sample, °C.
+  public var temperatureMeanCelsius: Double?
+  /// The most memory one node used (MemTotal − MemAvailable), bytes, and as a percent of its MemTotal.
+  public var memUsedPeakBytes: UInt64?
+  public var memUsedPeakPercent: Double?
 }

@@ -89,15 +89,13 @@ public struct TrainingSettings: Sendable, Equatable {
         throw section.fail("data", section.value("data"), "\(error)")
       }
     }
-    guard let seedValue = section.value("seed") else {
-      seed = 1
-      stepsPerEpoch = try section.positiveInt("steps")
-      return
+    seed = 1
+    if let value = section.value("seed") {
+      guard let number = YAMLReader.int(value), number >= 0 else {
+        throw section.fail("seed", value, "expected a non-negative integer, found \(YAMLReader.show(value))")
+      }
+      seed = UInt64(number)
     }
-    guard let seed = YAMLReader.int(seedValue).flatMap({ $0 >= 0 ? UInt64($0) : nil }) else {
-      throw section.fail("seed", seedValue, "expected a non-negative integer, found \(YAMLReader.show(seedValue))")
-    }
-    self.seed = seed
     stepsPerEpoch = try section.positiveInt("steps")
   }
 }
@@ -109,9 +107,24 @@ public struct TrainingRun: Sendable, Equatable {
   public var batchPerRank: Int
   public var sync: SyncMode
   public var settings: TrainingSettings
+  /// The model's forward FLOPs per image (LeNet and the MLP on 1×28×28, the ResNets on 3×32×32),
+  /// for the point's time bound.
+  public var forwardFLOPsPerImage: Double
 
-  public init(architecture: Architecture, batchPerRank: Int, sync: SyncMode, settings: TrainingSettings) {
+  /// A run; `forwardFLOPsPerImage` when already known for the architecture (building the model
+  /// to count them costs its weights' initialization).
+  public init(
+    architecture: Architecture, batchPerRank: Int, sync: SyncMode, settings: TrainingSettings,
+    forwardFLOPsPerImage: Double? = nil
+  ) {
     (self.architecture, self.batchPerRank, self.sync, self.settings) = (architecture, batchPerRank, sync, settings)
+    self.forwardFLOPsPerImage = forwardFLOPsPerImage ?? Self.forwardFLOPs(of: architecture)
+  }
+
+  /// `architecture`'s forward FLOPs per image, counted on the model built for its usual input.
+  public static func forwardFLOPs(of architecture: Architecture) -> Double {
+    let shape = architecture.layers == nil ? [1, 28, 28] : [3, 32, 32]
+    return Double(architecture.build(inputShape: shape, seed: 1).forwardFLOPs)
   }
 
   /// The training flags of `cnnswift train` for this run (after `train`), the same ones a user

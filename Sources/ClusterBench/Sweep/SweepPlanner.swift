@@ -55,9 +55,12 @@ public enum SweepPlanner {
     if let training = job.train {
       // The paper's order: each configuration over the node counts, so its table fills first.
       for architecture in training.architectures {
+        let flops = TrainingRun.forwardFLOPs(of: architecture)
         for batch in training.batches {
           for mode in training.syncModes {
-            let run = TrainingRun(architecture: architecture, batchPerRank: batch, sync: mode, settings: training)
+            let run = TrainingRun(
+              architecture: architecture, batchPerRank: batch, sync: mode, settings: training,
+              forwardFLOPsPerImage: flops)
             for nodes in job.nodes.sorted() {
               for ranksPerNode in ranksPerNodeChoices(nodes) {
                 add(.training(run), workID: run.idPart, nodes: nodes, ranksPerNode: ranksPerNode, explanation: [])

@@ -101,11 +101,9 @@ extension TrainingRun {
   /// image. The training set's size is the synthetic count, or Fashion-MNIST's 60,000 for data in
   /// a folder (not read here: it may exist on the nodes only).
   public func expectedFLOPs(ranks: Int) -> Double {
-    let shape = architecture.layers == nil ? [1, 28, 28] : [3, 32, 32]
-    let perImage = Double(architecture.build(inputShape: shape, seed: 1).forwardFLOPs) * 3
     var images = 60_000
     if let data = settings.data, case .synthetic(let count, _)? = try? DataSource(spec: data) { images = count }
     if let steps = settings.stepsPerEpoch { images = min(images, steps * batchPerRank * ranks) }
-    return perImage * Double(images) * Double(settings.epochs)
+    return 3 * forwardFLOPsPerImage * Double(images) * Double(settings.epochs)
   }
 }

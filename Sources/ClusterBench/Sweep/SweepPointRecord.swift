@@ -156,12 +156,6 @@ public struct SweepPointRecord: Sendable, Equatable {
   public static func read(path: String) throws(CSVFileError) -> (records: [SweepPointRecord], warnings: [String]) {
     let table = try CSVTable.read(path: path, requiredColumns: requiredColumns)
     let (values, warnings) = table.convertRows { row throws(CSVValueError) -> SweepPointRecord in
-      func required<T>(_ column: String, _ expected: String, _ convert: (String) -> T?) throws(CSVValueError) -> T {
-        guard let value = try row.value(column, expected: expected, convert) else {
-          throw CSVValueError(column: column, message: "expected \(expected), found nothing")
-        }
-        return value
-      }
       let kind = row["kind"].isEmpty ? "hpl" : row["kind"]
       var hpl: HPLFigures? = nil
       var training: TrainingFigures? = nil
@@ -169,27 +163,31 @@ public struct SweepPointRecord: Sendable, Equatable {
       case "hpl":
         hpl = HPLFigures(
           memoryFraction: try row.value("memory_fraction", expected: "a number") { Double($0) },
-          n: try required("n", "an integer") { Int($0) }, nb: try required("nb", "an integer") { Int($0) },
-          p: try required("p", "an integer") { Int($0) }, q: try required("q", "an integer") { Int($0) },
+          n: try row.required("n", expected: "an integer") { Int($0) },
+          nb: try row.required("nb", expected: "an integer") { Int($0) },
+          p: try row.required("p", expected: "an integer") { Int($0) },
+          q: try row.required("q", expected: "an integer") { Int($0) },
           gflops: try row.value("gflops", expected: "a number") { Double($0) })
       case "train":
         training = TrainingFigures(
-          model: try required("model", "a model name") { $0 },
+          model: try row.required("model", expected: "a model name") { $0 },
           layers: try row.value("layers", expected: "an integer") { Int($0) },
-          batchPerRank: try required("batch_per_rank", "an integer") { Int($0) },
-          sync: try required("sync", "a sync mode") { $0 }, epochs: try required("epochs", "an integer") { Int($0) },
+          batchPerRank: try row.required("batch_per_rank", expected: "an integer") { Int($0) },
+          sync: try row.required("sync", expected: "a sync mode") { $0 },
+          epochs: try row.required("epochs", expected: "an integer") { Int($0) },
           imagesPerSecond: try row.value("images_per_second", expected: "a number") { Double($0) },
           testAccuracy: try row.value("test_accuracy", expected: "a number") { Double($0) })
       default:
         throw CSVValueError(column: "kind", message: "expected hpl or train, found '\(kind)'")
       }
       return SweepPointRecord(
-        job: row["job"], point: row["point"], nodes: try required("nodes", "an integer") { Int($0) },
-        ranksPerNode: try required("ranks_per_node", "an integer") { Int($0) }, hpl: hpl, training: training,
-        repetition: try required("repetition", "an integer") { Int($0) },
-        status: try required("status", "passed, failed, timeout or error") { Status(rawValue: $0) },
+        job: row["job"], point: row["point"], nodes: try row.required("nodes", expected: "an integer") { Int($0) },
+        ranksPerNode: try row.required("ranks_per_node", expected: "an integer") { Int($0) }, hpl: hpl,
+        training: training,
+        repetition: try row.required("repetition", expected: "an integer") { Int($0) },
+        status: try row.required("status", expected: "passed, failed, timeout or error") { Status(rawValue: $0) },
         exitStatus: try row.value("exit_status", expected: "an integer") { Int32($0) }, started: row["started"],
-        seconds: try required("seconds", "a number") { Double($0) }, runID: row["run_id"],
+        seconds: try row.required("seconds", expected: "a number") { Double($0) }, runID: row["run_id"],
         hosts: row["hosts"].split(separator: ";").map(String.init), runFolder: row["run_folder"], note: row["note"])
     }
     return (values, warnings)

@@ -208,9 +208,7 @@ public struct SweepRunner {
       if rows.contains(where: { $0.status == .failed }) { recordedProblem = "residual check FAILED" }
     case .training(let run):
       let rows = ((try? TrainingRecord.read(path: resultsPath))?.records ?? []).filter { $0.runID == runID }
-      let seconds = rows.reduce(0) { $0 + $1.epochSeconds }
-      let images = rows.reduce(0) { $0 + $1.imagesPerSecond * $1.epochSeconds }
-      result.training?.imagesPerSecond = seconds > 0 ? images / seconds : nil
+      result.training?.imagesPerSecond = TrainingRecord.imagesPerSecond(over: rows)
       result.training?.testAccuracy = rows.max { $0.epoch < $1.epoch }?.testAccuracy
       recorded = !rows.isEmpty
       if !rows.isEmpty && rows.map(\.epoch).max()! < run.settings.epochs {
@@ -238,7 +236,6 @@ public struct SweepRunner {
       }
     }
     (result.status, result.note) = (status, note)
-    if outcome.timedOut { result.exitStatus = nil }
     if plan.job.telemetryInterval != nil { result.runFolder = "runs/" + runID }
     return result
   }

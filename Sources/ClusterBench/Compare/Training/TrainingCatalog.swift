@@ -22,10 +22,7 @@ public struct TrainingCatalog: Sendable {
     /// The run's wall time: the sum of its epochs' seconds.
     public var seconds: Double { epochs.reduce(0) { $0 + $1.epochSeconds } }
     /// Training images of all ranks per second over the whole run.
-    public var imagesPerSecond: Double {
-      let images = epochs.reduce(0) { $0 + $1.imagesPerSecond * $1.epochSeconds }
-      return seconds > 0 ? images / seconds : 0
-    }
+    public var imagesPerSecond: Double { TrainingRecord.imagesPerSecond(over: epochs) ?? 0 }
     /// The share of the ranks' time spent in synchronization, 0–1.
     public var syncShare: Double {
       let busy = epochs.reduce(0) { $0 + $1.computeSeconds + $1.syncSeconds }

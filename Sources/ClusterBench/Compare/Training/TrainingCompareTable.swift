@@ -48,13 +48,11 @@ public struct TrainingCompareTable: Sendable, Equatable {
       }
       let withTelemetry = runs.map(\.runID).filter { telemetry.runs[$0] != nil }
       row.telemetryRuns = withTelemetry.count
-      let nodes = telemetry.nodes(of: withTelemetry)
-      row.temperatureMaxCelsius = nodes.compactMap(\.temperatureMaxCelsius).max()
-      let samples = nodes.reduce(0) { $0 + $1.temperatureSamples }
-      if samples > 0 {
-        row.temperatureMeanCelsius = nodes.reduce(0) { $0 + $1.temperatureSumCelsius } / Double(samples)
-      }
-      row.memUsedPeakBytes = nodes.compactMap(\.memUsedPeakBytes).max()
+      let group = telemetry.summary(of: withTelemetry)
+      (row.temperatureMaxCelsius, row.temperatureMeanCelsius) = (
+        group.temperatureMaxCelsius, group.temperatureMeanCelsius
+      )
+      row.memUsedPeakBytes = group.memUsedPeakBytes
       if runs.isEmpty { row.notes.append("no row in \(catalog.resultsPath)") }
       if let counts = pointCounts[key], counts.failed > 0 {
         let text = counts.notes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
