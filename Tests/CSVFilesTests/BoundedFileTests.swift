@@ -1,0 +1,54 @@
+import CSVFiles
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct BoundedFileTests {
+  private func scratchFolder() throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bounded-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return folder
+  }
+
+  @Test func readsARegularFileWithinItsLimit() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try "31 lines".write(toFile: folder + "/HPL.dat", atomically: true, encoding: .utf8)
+    #expect(try BoundedFile.text(folder + "/HPL.dat", limit: 8) == "31 lines")
+    #expect(throws: BoundedFileError.tooLarge(path: folder + "/HPL.dat", limit: 7)) {
+      try BoundedFile.read(folder + "/HPL.dat", limit: 7)
+    }
+  }
+
+  @Test func neverBlocksOnAFIFOAndRefusesDevicesAndFolders() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(mkfifo(folder + "/pipe", 0o644) == 0)
+    // No writer holds the pipe open: a blocking open would wait for ever.
+    #expect(throws: BoundedFileError.notRegular(path: folder + "/pipe", kind: .fifo)) {
+      try BoundedFile.read(folder + "/pipe", limit: 100)
+    }
+    #expect(throws: BoundedFileError.notRegular(path: "/dev/zero", kind: .characterDevice)) {
+      try BoundedFile.read("/dev/zero", limit: 100)
+    }
+    #expect(throws: BoundedFileError.notRegular(path: folder, kind: .directory)) {
+      try BoundedFile.read(folder, limit: 100)
+    }
+    #expect(BoundedFile.isSpecial(folder + "/pipe") && BoundedFile.isSpecial("/dev/null"))
+    #expect(!BoundedFile.isSpecial(folder) && !BoundedFile.isSpecial(folder + "/absent"))
+  }
+
+  @Test func tellsAMissingFileFromASymlinkLoop() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(throws: BoundedFileError.missing(path: folder + "/absent")) {
+      try BoundedFile.read(folder + "/absent", limit: 100)
+    }
+    #expect(symlink(folder + "/b", folder + "/a") == 0 && symlink(folder + "/a", folder + "/b") == 0)
+    let loop = #expect(throws: BoundedFileError.self) { try BoundedFile.read(folder + "/a", limit: 100) }
+    #expect(loop?.description == "\(folder)/a: cannot be opened: a loop of symbolic links")
+  }
+}
