@@ -113,7 +113,7 @@ let package = Package(
       path: "Tests/TestSupport",
       swiftSettings: swiftSettings),
     .testTarget(name: "MPITests", dependencies: ["MPI", "TestSupport"], swiftSettings: swiftSettings),
-    .testTarget(name: "CSVFilesTests", dependencies: ["CSVFiles"], swiftSettings: swiftSettings),
+    .testTarget(name: "CSVFilesTests", dependencies: ["CSVFiles", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "BLASTests", dependencies: ["BLAS", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "HPLTests", dependencies: ["HPL", "MPI", "BLAS", "TestSupport"],

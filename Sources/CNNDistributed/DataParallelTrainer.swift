@@ -1,5 +1,6 @@
 import BLAS
 import CNN
+import CSVFiles
 import ClusterTelemetry
 import Foundation
 import MPI
@@ -155,7 +156,11 @@ public final class DataParallelTrainer {
       }
       return MPIEnvironment.wallTime() - start
     }
+    // Rank 0's failure to append an epoch's row, agreed by every rank before the next epoch.
+    var writeProblem = ""
     for epoch in stride(from: firstEpoch, through: options.epochs, by: 1) {
+      if !writeProblem.isEmpty { writeProblem += "; training was stopped so that no more results are lost" }
+      try agree(on: writeProblem)
       // Milestones count epochs done (StepSchedule counts from 0): `--milestones 2` decays from the third epoch.
       let rate = schedule.learningRate(epoch: epoch - 1)
       let order = train.epochOrder(epoch: epoch, seed: options.seed)
@@ -265,9 +270,7 @@ public final class DataParallelTrainer {
         syncSeconds: totals[3] / Double(world.size), imagesPerSecond: images / epochSeconds, syncs: syncs,
         syncBytesPerRank: Self.allreduceTraffic(values: syncedValues, ranks: world.size), peakRSSBytes: peakRSS,
         blas: blas)
-      do { try record.append(to: options.resultsPath) } catch {
-        say("cnnswift: warning: could not append to \(options.resultsPath): \(error)")
-      }
+      do { try record.append(to: options.resultsPath) } catch { writeProblem = "--results: \(error)" }
       say(
         String(
           format:
@@ -300,6 +303,8 @@ public final class DataParallelTrainer {
     if let notes = try telemetry?.finish(), isRoot {
       for note in notes { say("cnnswift: telemetry: \(note)") }
     }
+    // The last epoch's row: reported after the model is saved, which it must not cost.
+    try agree(on: writeProblem)
   }
 
   /// The fraction of the test set the network classifies right; each rank evaluates its part.
@@ -340,25 +345,16 @@ public final class DataParallelTrainer {
     if let problem = try world.firstProblem(problem) { throw TrainingInputError(message: problem) }
   }
 
-  /// Rank 0: creates the checkpoint folder and checks that the folder of `--save` exists; the
-  /// problem, or "".
+  /// Rank 0: makes sure the results file exists with this version's header (a link, folder, FIFO
+  /// or device is refused), creates the checkpoint folder and checks that the folder of `--save`
+  /// exists; the problem, or "".
   static func prepareOutputs(_ options: TrainingOptions) -> String {
-    var isFolder: ObjCBool = false
-    if let folder = options.checkpointDirectory {
-      do {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      } catch {
-        return "--checkpoint-dir \(folder): cannot create the folder: \(error.localizedDescription)"
-      }
+    do { try TrainingRecord.prepare(options.resultsPath) } catch { return "--results: \(error)" }
+    if let folder = options.checkpointDirectory, let problem = OutputCheck.problemWritingFolder(folder) {
+      return "--checkpoint-dir \(folder): \(problem)"
     }
-    if let path = options.savePath {
-      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-        return "--save \(path): no folder \(folder) to write it in"
-      }
-      guard FileManager.default.isWritableFile(atPath: folder) else {
-        return "--save \(path): cannot write in \(folder)"
-      }
+    if let path = options.savePath, let problem = OutputCheck.problemWritingFile(at: path) {
+      return "--save \(path): \(problem)"
     }
     return ""
   }

@@ -1,4 +1,5 @@
 import CNN
+import CSVFiles
 import Foundation
 import MPI
 
@@ -112,13 +113,9 @@ public final class DistributedInference {
         try file.expect(architecture: options.expectedArchitecture)
         _ = try file.build()
         modelBytes = file.encoded()
-        if let path = options.predictionsPath {
-          // Found out now rather than after the whole run.
-          let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-          var isFolder: ObjCBool = false
-          guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw InferenceInputError(message: "--predictions \(path): no folder \(folder) to write it in")
-          }
+        // Found out now rather than after the whole run.
+        if let path = options.predictionsPath, let problem = OutputCheck.problemWritingFile(at: path) {
+          throw InferenceInputError(message: "--predictions \(path): \(problem)")
         }
       } catch let error as ModelFileError {
         problem = "--model-file: \(error)"

@@ -108,8 +108,18 @@ public struct TrainingRecord: Sendable, Equatable {
 
   /// Appends the row (one write; the header when the file is new).
   public func append(to path: String = defaultPath) throws(CSVFileError) {
+    try Self.append(lines: [CSVFile.line(fields)], to: path)
+  }
+
+  /// Creates the results file with its header, or checks that an existing one has this
+  /// version's: done before training so that a bad `--results` is found before hours of it.
+  public static func prepare(_ path: String = defaultPath) throws(CSVFileError) {
+    try append(lines: [], to: path)
+  }
+
+  private static func append(lines: [String], to path: String) throws(CSVFileError) {
     try CSVFile.append(
-      lines: [CSVFile.line(fields)], header: Self.columns.joined(separator: ","), to: path,
+      lines: lines, header: columns.joined(separator: ","), to: path,
       headerMismatch: "its header differs from this version's train.csv; move the file aside to start a new one")
   }
 

@@ -35,12 +35,14 @@ public enum CSVFile {
     } catch {
       throw CSVFileError(path: path, message: "cannot create folder \(folder.path): \(error.localizedDescription)")
     }
-    let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw CSVFileError(path: path, errno: errno, doing: "open") }
+    let descriptor = try openForAppending(path)
     defer { close(descriptor) }
 
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { throw CSVFileError(path: path, errno: errno, doing: "stat") }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      throw CSVFileError(path: path, message: "is a \(FileKind(mode: status.st_mode).rawValue), not a regular file")
+    }
     var prefix = ""
     if status.st_size == 0 {
       prefix = header + "\n"
@@ -63,6 +65,24 @@ public enum CSVFile {
     }
   }
 
+  /// Opens (creating) the file for appending without following a symbolic link at `path` itself
+  /// (`O_NOFOLLOW`) and without blocking on a FIFO (`O_NONBLOCK`).
+  ///
+  /// Results are never written through a link: a link left in `results/` could point at any file
+  /// the user can write, and appending there would corrupt it. A linked folder above the file is
+  /// fine (results on another disk).
+  private static func openForAppending(_ path: String) throws(CSVFileError) -> Int32 {
+    let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
+    guard descriptor < 0 else { return descriptor }
+    let code = errno
+    if code == ELOOP {
+      throw CSVFileError(
+        path: path, message: "is a symbolic link; results are never written through a link: name the file itself")
+    }
+    if code == EISDIR { throw CSVFileError(path: path, message: "is a folder, not a CSV file") }
+    throw CSVFileError(path: path, errno: code, doing: "open")
+  }
+
   /// The file's first line (without its end), read from the start of an open file.
   private static func firstLine(_ descriptor: Int32, path: String, size: Int) throws(CSVFileError) -> String {
     var buffer = [UInt8](repeating: 0, count: min(size, 4096))
@@ -74,14 +94,27 @@ public enum CSVFile {
 
   /// Writes `text` with one `write(2)` (repeated only if the kernel writes less, which it does
   /// for regular files only when interrupted or out of space).
+  ///
+  /// A write that fails part way (the disk filled up) is undone: the file is cut back to its size
+  /// before the row, so no torn row is left for a reader to trip on, unless another process has
+  /// appended meanwhile (then its rows are kept and the reader skips the torn one with a warning).
   private static func writeAll(_ descriptor: Int32, _ text: String, path: String) throws(CSVFileError) {
     let bytes = Array(text.utf8)
+    var before = stat()
+    guard fstat(descriptor, &before) == 0 else { throw CSVFileError(path: path, errno: errno, doing: "stat") }
     var offset = 0
     while offset < bytes.count {
       let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
       if written < 0 {
-        if errno == EINTR { continue }
-        throw CSVFileError(path: path, errno: errno, doing: "write")
+        let code = errno
+        if code == EINTR || code == EAGAIN { continue }
+        var after = stat()
+        let undone =
+          offset == 0
+          || (fstat(descriptor, &after) == 0 && after.st_size == before.st_size + off_t(offset)
+            && ftruncate(descriptor, before.st_size) == 0)
+        throw CSVFileError(
+          path: path, errno: code, doing: undone ? "write a row (nothing of it was kept)" : "write a row")
       }
       offset += written
     }

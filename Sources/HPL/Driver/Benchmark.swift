@@ -1,4 +1,5 @@
 import BLAS
+import CSVFiles
 import ClusterTelemetry
 import Foundation
 import MPI
@@ -36,7 +37,9 @@ public struct BenchmarkOptions: Sendable {
   }
 }
 
-/// A problem with the input that stops the whole run before any test; every rank sees the same.
+/// A problem that stops the whole run, the same on every rank: bad input (before any test), or an
+/// output that cannot be written (the results file, a solution file, the report), which ends the
+/// run at the next test instead of losing its rows.
 public struct BenchmarkInputError: Error, CustomStringConvertible {
   public let description: String
 }
@@ -72,6 +75,7 @@ public struct Benchmark {
     if try world.broadcast(Int32(openError.isEmpty ? 1 : 0), root: 0) == 0 {
       throw BenchmarkInputError(description: openError.isEmpty ? "hplswift: cannot open the output file" : openError)
     }
+    try prepareOutputs()
     if isRoot {
       report?.write(
         "hplswift: BLAS \(library.summary); \(world.size) ranks on \(Set(hosts).count) host(s); run \(runID)\n")
@@ -86,8 +90,11 @@ public struct Benchmark {
     let tests = input.tests
     var grids: [GridShape: ProcessGrid?] = [:]
     let telemetry = try startTelemetry(runID: runID, blas: library.summary)
+    // Rank 0's failure to write a row or a solution, agreed by every rank before the next test.
+    var outputProblem = ""
     for (number, test) in tests.enumerated() {
       if number > 0 { try telemetry?.flush() }  // every rank, idle ones too: keeps samples bounded
+      try stopIfOutputFailed(outputProblem, report: report)
       let shape = GridShape(rows: test.rows, columns: test.columns)
       if grids[shape] == nil {
         grids[shape] = try makeGrid(shape, mapping: test.processMapping, announce: isRoot && options.showProgress)
@@ -106,9 +113,9 @@ public struct Benchmark {
       if options.detailedTiming { try printPhaseTimes(grid: grid) }
       if let directory = options.solutionDirectory, let x = testRun.solution {
         let text = x.map { String(format: "%.17e", $0) }.joined(separator: "\n") + "\n"
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(
-          atPath: "\(directory)/solution-\(number + 1).txt", contents: text.data(using: .utf8))
+        do { try AtomicFile.write(text, to: "\(directory)/solution-\(number + 1).txt") } catch {
+          outputProblem = "hplswift: --write-solution: \(error)"
+        }
       }
       let peakBytes = ((try? ProcFS().processStatus()) ?? nil)?.peakResidentBytes ?? 0
       let peak = try grid.communicator.allreduce(Int64(peakBytes), operation: .max)
@@ -133,12 +140,12 @@ public struct Benchmark {
               peakResidentBytes: Int(peak)),
             to: options.resultsPath)
         } catch {
-          // The other ranks are already on their way to the next test: warn, never stop here.
-          FileHandle.standardError.write(
-            "hplswift: warning: could not append to \(options.resultsPath): \(error)\n".data(using: .utf8)!)
+          // The other ranks are already on their way to the next test: they learn of it there.
+          outputProblem = "hplswift: --results: \(error)"
         }
       }
     }
+    try stopIfOutputFailed(outputProblem, report: report)
     if let notes = try telemetry?.finish(), isRoot {
       for note in notes { FileHandle.standardError.write("hplswift: telemetry: \(note)\n".data(using: .utf8)!) }
       if options.showProgress {
@@ -152,6 +159,7 @@ public struct Benchmark {
           passed: passed, failed: failed, skipped: skipped, unchecked: unchecked, threshold: input.threshold))
       report?.close()
     }
+    try stopIfOutputFailed(isRoot ? report?.failure ?? "" : "", report: nil)
     let status: Int32 = (failed > 0 || skipped > 0) ? 1 : 0
     return try world.broadcast(status, root: 0)
   }
@@ -202,6 +210,29 @@ public struct Benchmark {
       )
     }
     return input
+  }
+
+  /// Before any test, rank 0 makes sure every output can be written, so a long run does not end
+  /// with its results lost: the results file exists with this version's header (or is created
+  /// with it; a link, folder, FIFO or device is refused) and `--write-solution`'s folder can be
+  /// made. Collective; throws the same error on every rank.
+  func prepareOutputs() throws {
+    var problem = ""
+    if world.rank == 0 {
+      do { try ResultsCSV.append([], to: options.resultsPath) } catch { problem = "hplswift: --results: \(error)" }
+      if problem.isEmpty, let directory = options.solutionDirectory {
+        let reason = OutputCheck.problemWritingFolder(directory)
+        problem = reason.map { "hplswift: --write-solution \(directory): \($0)" } ?? ""
+      }
+    }
+    if let problem = try world.firstProblem(problem) { throw BenchmarkInputError(description: problem) }
+  }
+
+  /// Stops the run on every rank when rank 0 could not write an output. Collective.
+  func stopIfOutputFailed(_ problem: String, report: ReportSink?) throws {
+    guard let problem = try world.firstProblem(problem) else { return }
+    report?.close()
+    throw BenchmarkInputError(description: problem + "; the run was stopped so that no more results are lost")
   }
 
   /// The grid for `shape` on the first P·Q ranks of the world, or nil on ranks that idle.
@@ -273,31 +304,42 @@ public struct Benchmark {
 }
 
 /// Where the report goes: standard output, standard error or the file HPL.dat names.
-struct ReportSink {
+///
+/// A write that fails (the disk filled up) is kept in ``failure`` rather than crashing the
+/// rank; the run then ends with an error naming the file instead of exit 0 with half a report.
+final class ReportSink {
   private let handle: FileHandle
   private let ownsHandle: Bool
+  private let name: String
+  /// The first failed write, as a message naming the output; nil while every write succeeded.
+  private(set) var failure: String?
 
   init(device: OutputDevice) throws {
     switch device {
     case .standardOutput:
-      handle = .standardOutput
-      ownsHandle = false
+      (handle, ownsHandle, name) = (.standardOutput, false, "standard output")
     case .standardError:
-      handle = .standardError
-      ownsHandle = false
+      (handle, ownsHandle, name) = (.standardError, false, "standard error")
     case .file(let name):
-      guard FileManager.default.createFile(atPath: name, contents: nil),
-        let opened = FileHandle(forWritingAtPath: name)
-      else {
-        throw BenchmarkInputError(description: "hplswift: cannot open file \(name) (HPL.dat lines 3-4, output file).")
+      // open(2), not FileManager.createFile, which writes a new file and renames it over the
+      // path: that would replace /dev/null (a common choice here) with a regular file. A FIFO
+      // with no reader fails at once (O_NONBLOCK) instead of hanging rank 0.
+      let descriptor = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0o644)
+      guard descriptor >= 0 else {
+        let reason = String(cString: strerror(errno))
+        throw BenchmarkInputError(
+          description: "hplswift: cannot open file \(name) (HPL.dat lines 3-4, output file): \(reason).")
       }
-      handle = opened
-      ownsHandle = true
+      _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+      (handle, ownsHandle, self.name) = (FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), true, name)
     }
   }
 
   func write(_ text: String) {
-    handle.write(text.data(using: .utf8)!)
+    guard failure == nil else { return }
+    do { try handle.write(contentsOf: Data(text.utf8)) } catch {
+      failure = "hplswift: cannot write the report to \(name) (HPL.dat lines 3-4): \(error.localizedDescription)"
+    }
   }
 
   func close() {
