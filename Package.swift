@@ -39,6 +39,8 @@ let package = Package(
 
     // MARK: - Swift layers
 
+    /// What every program shares that depends on nothing: the suite's version.
+    .target(name: "SuiteCore", swiftSettings: swiftSettings),
     .target(name: "MPI", dependencies: ["CMPICH", "CMPICHShims"], swiftSettings: swiftSettings),
     .target(name: "BLAS", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
     /// CSV files appended to by every program (results and telemetry); no dependencies.
@@ -63,7 +65,7 @@ let package = Package(
       swiftSettings: swiftSettings),
     /// What a node says about itself to the preflight doctor (`hplswift probe`): build, MPI, BLAS,
     /// name resolution, and a timed MPI exchange.
-    .target(name: "Preflight", dependencies: ["MPI", "BLAS", "Telemetry"], swiftSettings: swiftSettings),
+    .target(name: "Preflight", dependencies: ["MPI", "BLAS", "Telemetry", "SuiteCore"], swiftSettings: swiftSettings),
     /// clusterbench's engine: hostfiles and launch targets, job files and sweeps, the emulated
     /// cluster, the preflight doctor, compare tables and the HTML report.
     .target(
@@ -79,7 +81,7 @@ let package = Package(
     .executableTarget(
       name: "hplswift",
       dependencies: [
-        "HPL", "MPI", "BLAS", "ClusterTelemetry", "Preflight", "CSVFiles",
+        "HPL", "MPI", "BLAS", "ClusterTelemetry", "Preflight", "CSVFiles", "SuiteCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -88,7 +90,7 @@ let package = Package(
     .executableTarget(
       name: "clusterbench",
       dependencies: [
-        "ClusterBench", "ClusterTelemetry", "Telemetry", "MPI", "HPL", "CSVFiles",
+        "ClusterBench", "ClusterTelemetry", "Telemetry", "MPI", "HPL", "CSVFiles", "SuiteCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -97,13 +99,13 @@ let package = Package(
     .executableTarget(
       name: "cnnswift",
       dependencies: [
-        "CNN", "CNNDistributed", "ClusterBench", "MPI", "BLAS", "ClusterTelemetry",
+        "CNN", "CNNDistributed", "ClusterBench", "MPI", "BLAS", "ClusterTelemetry", "SuiteCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
 
     /// Checks every MPI call of the `MPI` module under `mpiexec -n K`; the multi-rank tests run it.
-    .executableTarget(name: "mpi-selftest", dependencies: ["MPI"], swiftSettings: swiftSettings),
+    .executableTarget(name: "mpi-selftest", dependencies: ["MPI", "SuiteCore"], swiftSettings: swiftSettings),
 
     // MARK: - Tests
 

@@ -1,16 +1,12 @@
 import BLAS
 import Foundation
 import MPI
+import SuiteCore
 import Telemetry
 
 #if canImport(Glibc)
   import Glibc
 #endif
-
-/// The suite's version, reported by `hplswift probe` so the doctor can compare nodes.
-public enum SuiteVersion {
-  public static let current = "0.7.0"
-}
 
 /// What one node says about itself to `clusterbench doctor`: which program, build, MPI and BLAS
 /// it runs, and how it resolves the cluster's host names.

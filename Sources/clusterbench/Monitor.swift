@@ -21,7 +21,8 @@ struct Monitor: ParsableCommand {
       Examples:
         clusterbench monitor --interval 10 --duration 3h --out results/monitor-rack1
         clusterbench monitor --interval 1                      # until Ctrl-C
-        mpiexec -f hostfile -ppn 1 clusterbench monitor --interval 10 --out results/monitor-cluster
+        mpiexec -f hostfile -ppn 1 clusterbench monitor --interval 10 \\
+          --out results/monitor-cluster
         clusterbench telemetry summary results/monitor-rack1
       """)
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterTelemetry
 import Foundation
 import MPI
+import SuiteCore
 
 /// `cnnswift`: CNN training and inference on BLAS, data-parallel over MPI.
 @main
@@ -13,10 +14,14 @@ struct CNNSwift: ParsableCommand {
       Examples:
         cnnswift models --batch 64
         mpiexec -n 2 cnnswift train --model lenet --batch 64 --epochs 5 --sync batch
-        mpiexec -n 2 cnnswift train --model resnet --layers 20 --batch 32 --data synthetic:2048 --sync end
-        mpiexec -n 2 cnnswift train --model lenet --epochs 5 --checkpoint-dir ckpt --resume --save lenet.cnn
-        mpiexec -n 2 cnnswift infer --model-file lenet.cnn --predictions predictions.csv
+        mpiexec -n 2 cnnswift train --model resnet --layers 20 --batch 32 \\
+          --data synthetic:2048 --sync end
+        mpiexec -n 2 cnnswift train --model lenet --epochs 5 --checkpoint-dir ckpt \\
+          --resume --save lenet.cnn
+        mpiexec -n 2 cnnswift infer --model-file lenet.cnn \\
+          --predictions predictions.csv
       """,
+    version: SuiteVersion.current,
     subcommands: [Models.self, Train.self, Infer.self, Sgemm.self])
 
   /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error.

@@ -23,9 +23,12 @@ extension CNNSwift {
         one whose model, shapes or input size do not match, stops every rank with exit status 1.
 
         Examples:
-          mpiexec -n 2 cnnswift infer --model-file lenet.cnn --predictions predictions.csv
-          mpiexec -n 4 cnnswift infer --model-file resnet20.cnn --data cifar10:/data/cifar --batch 128
-          cnnswift infer --model-file lenet.cnn --data synthetic:6000 --split train --passes 5
+          mpiexec -n 2 cnnswift infer --model-file lenet.cnn \\
+            --predictions predictions.csv
+          mpiexec -n 4 cnnswift infer --model-file resnet20.cnn \\
+            --data cifar10:/data/cifar --batch 128
+          cnnswift infer --model-file lenet.cnn --data synthetic:6000 \\
+            --split train --passes 5
         """)
 
     @Option(help: ArgumentHelp("The model file to run (from `cnnswift train --save`).", valueName: "FILE"))

@@ -15,7 +15,8 @@ extension CNNSwift {
 
         Examples:
           cnnswift sgemm
-          LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread OPENBLAS_NUM_THREADS=1 cnnswift sgemm --n 2048
+          LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \\
+            OPENBLAS_NUM_THREADS=1 cnnswift sgemm --n 2048
         """)
 
     @Option(help: "The order of the matrices.") var n = 1024

@@ -34,9 +34,12 @@ extension CNNSwift {
         model file, which `cnnswift infer` reads; equal weights give byte-identical files.
 
         Examples:
-          mpiexec -n 2 cnnswift train --model lenet --batch 64 --epochs 5 --lr 0.01 --save lenet.cnn
-          mpiexec -n 2 cnnswift train --model resnet --layers 32 --batch 32 --epochs 5 --sync end
-          mpiexec -n 2 cnnswift train --model lenet --epochs 5 --checkpoint-dir ckpt --resume --save lenet.cnn
+          mpiexec -n 2 cnnswift train --model lenet --batch 64 --epochs 5 \\
+            --lr 0.01 --save lenet.cnn
+          mpiexec -n 2 cnnswift train --model resnet --layers 32 --batch 32 \\
+            --epochs 5 --sync end
+          mpiexec -n 2 cnnswift train --model lenet --epochs 5 \\
+            --checkpoint-dir ckpt --resume --save lenet.cnn
           cnnswift train --model mlp --data synthetic:6000 --epochs 2 --telemetry=1
           mpiexec -n 2 cnnswift train --job jobs/train-lenet.yaml
         """)

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterTelemetry
 import Foundation
 import MPI
+import SuiteCore
 
 /// `hplswift`: an HPL-faithful LU benchmark. The default subcommand runs HPL.dat.
 @main
@@ -23,6 +24,7 @@ struct HPLSwift: ParsableCommand {
         mpiexec -f hostfile -ppn 1 hplswift dat --from-cluster -o HPL.dat
         mpiexec -n 2 hplswift dgemm --m 5000 --n 5000 --k 192
       """,
+    version: SuiteVersion.current,
     subcommands: [Run.self, Dat.self, Dgemm.self, Probe.self],
     defaultSubcommand: Run.self)
 

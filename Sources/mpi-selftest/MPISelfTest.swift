@@ -1,4 +1,5 @@
 import MPI
+import SuiteCore
 
 #if canImport(Glibc)
   import Glibc
@@ -31,6 +32,7 @@ enum MPISelfTest {
     set CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS to change its 3-second bound (0 disables it).
 
     OPTIONS:
+      --version    Show the version and exit.
       -h, --help   Show this help and exit.
     """
 
@@ -40,6 +42,10 @@ enum MPISelfTest {
     let printsOnce = (MPIEnvironment.launcherRank ?? 0) == 0
     if arguments == ["--help"] || arguments == ["-h"] {
       if printsOnce { print(usage) }
+      exit(0)
+    }
+    if arguments == ["--version"] {
+      if printsOnce { print(SuiteVersion.current) }
       exit(0)
     }
     guard arguments.isEmpty else {
