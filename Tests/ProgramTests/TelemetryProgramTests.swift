@@ -127,6 +127,13 @@ import Testing
       #expect(result.exitStatus == 64, "\(result)")
       #expect(result.standardError.components(separatedBy: "--telemetry: expected a positive time span").count == 2)
     }
+    // 1 ns would spin a core on sampling: refused, naming the flag, the value and the minimum.
+    let tiny = try await MPIRunner().run(
+      executableNamed: "hplswift", arguments: ["--telemetry", "0.000000001"], processes: 2,
+      workingDirectory: directory.path)
+    #expect(tiny.exitStatus == 64, "\(tiny)")
+    let message = "--telemetry: expected an interval of at least 0.1s (100ms), such as 0.5, 500ms, 10s or 1m; "
+    #expect(tiny.standardError.components(separatedBy: message + "got \"0.000000001\"").count == 2, "\(tiny)")
   }
 
   @Test func monitorStopsCleanlyOnSIGTERM() async throws {
@@ -191,6 +198,11 @@ import Testing
       #expect(result.exitStatus == 64, "\(result)")
       #expect(result.standardError.contains("\(flag): expected a positive time span"), "\(result)")
     }
+    let tiny = try await MPIRunner().runAlone(
+      clusterbench, arguments: ["monitor", "--interval", "1e-9", "--duration", "1"], workingDirectory: directory.path)
+    #expect(tiny.exitStatus == 64, "\(tiny)")
+    #expect(tiny.standardError.contains("--interval: expected an interval of at least 0.1s (100ms)"), "\(tiny)")
+    #expect(tiny.standardError.contains("got \"1e-9\""), "\(tiny)")
     try FileManager.default.createDirectory(atPath: directory.path + "/taken", withIntermediateDirectories: true)
     try "{}".write(toFile: directory.path + "/taken/metadata.json", atomically: true, encoding: .utf8)
     let result = try await MPIRunner().runAlone(
