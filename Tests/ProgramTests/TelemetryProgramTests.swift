@@ -117,6 +117,38 @@ import Testing
     #expect(results.first?.hosts == ["node-a", "node-b"])
   }
 
+  /// A sensor tree with a FIFO nobody writes and a 1 GiB file where values should be: the run
+  /// finishes, each is said once, and the good zone is sampled throughout.
+  @Test func aFIFOAndAHugeSensorFileDoNotStopARun() async throws {
+    var dat = HPLDatBuilder()
+    dat.ns = [400]
+    dat.nbs = [32]
+    let directory = try makeWorkingDirectory("telemetry-poisoned")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try dat.text.write(to: directory.appendingPathComponent("HPL.dat"), atomically: true, encoding: .utf8)
+    let sys = directory.appendingPathComponent("sys").path
+    for zone in ["thermal_zone0", "thermal_zone1"] {
+      try FileManager.default.createDirectory(atPath: "\(sys)/class/thermal/\(zone)", withIntermediateDirectories: true)
+    }
+    #expect(mkfifo("\(sys)/class/thermal/thermal_zone0/temp", 0o644) == 0)
+    try "44000\n".write(toFile: "\(sys)/class/thermal/thermal_zone1/temp", atomically: true, encoding: .utf8)
+    try "soc-thermal\n".write(toFile: "\(sys)/class/thermal/thermal_zone1/type", atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: "\(sys)/class/hwmon/hwmon0", withIntermediateDirectories: true)
+    #expect(FileManager.default.createFile(atPath: "\(sys)/class/hwmon/hwmon0/temp1_input", contents: nil))
+    #expect(truncate("\(sys)/class/hwmon/hwmon0/temp1_input", 1 << 30) == 0)
+
+    let result = try await MPIRunner(deadline: .seconds(60)).run(
+      executableNamed: "hplswift", arguments: ["--telemetry=0.2", "--quiet"], processes: 2,
+      workingDirectory: directory.path, environment: ["CLUSTERBENCH_SYSFS_ROOT": sys])
+    #expect(result.succeeded && !result.timedOut, "\(result)")
+    let folder = try Self.runFolder(in: directory)
+    let problems = try RunMetadata.read(fromFolder: folder).problems.values.joined()
+    #expect(problems.filter { $0.contains("is a named pipe (FIFO), not a regular file") }.count == 1, "\(problems)")
+    #expect(problems.filter { $0.contains("is larger than 65536 bytes") }.count == 1, "\(problems)")
+    let thermal = try Self.rows(folder + "/thermal.csv").rows
+    #expect(thermal.count >= 2 && thermal.allSatisfy { $0["sensor"] == "thermal_zone1" && $0["temp_celsius"] == "44" })
+  }
+
   @Test func telemetryFlagRejectsNonsense() async throws {
     let directory = try makeWorkingDirectory("telemetry-flag")
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -89,7 +89,7 @@ public final class BackgroundSampler: @unchecked Sendable {
   }
 
   /// Takes a last sample (on an interval), stops the thread and waits for it to end, at most
-  /// ``timeLimit`` seconds in all. Returns `false` when it gave up: a sample was stuck in a read,
+  /// ``timeLimit`` seconds in all, and not at all for a sample already stuck. Returns `false` when it gave up: a sample was stuck in a read,
   /// and is abandoned (said once in the next ``drain()``); its rows, if the read ever returns,
   /// are dropped.
   @discardableResult
@@ -101,7 +101,8 @@ public final class BackgroundSampler: @unchecked Sendable {
     condition.broadcast()
     let deadline = ContinuousClock.now.advanced(by: .seconds(timeLimit))
     while !finished {
-      if ContinuousClock.now >= deadline {
+      // A sample already past its time limit is given no more.
+      if ContinuousClock.now >= deadline || isStuck {
         abandoned = true
         noteStuck(
           "sampling: the last sample did not finish within \(Self.seconds(timeLimit)) of the end, \(readingText); "
