@@ -11,7 +11,7 @@ public enum TelemetryFlag {
   public static let defaultSeconds = 10.0
   /// The help text programs show for it.
   public static let help =
-    "Sample every node every SECONDS (default 10; 500ms, 2s, 1m also work) into results/runs/<run id>/."
+    "Sample every node every SECONDS (default 10, at least 0.1; 500ms, 2s, 1m also work) into results/runs/<run id>/."
 
   /// `arguments` with a bare `--telemetry` given its default value.
   public static func normalize(_ arguments: [String]) -> [String] {
@@ -39,9 +39,10 @@ public enum TelemetryFlag {
     return result
   }
 
-  /// The interval in seconds for the flag's value, `nil` when the flag was not given.
+  /// The interval in seconds for the flag's value, `nil` when the flag was not given; at least
+  /// ``TimeSpan/minimumInterval``.
   public static func seconds(_ value: String?) throws(TimeSpanError) -> Double? {
     guard let value else { return nil }
-    return try TimeSpan.seconds(value, flag: name)
+    return try TimeSpan.interval(value, flag: name)
   }
 }

@@ -71,10 +71,17 @@ public struct TelemetryMonitor {
     let isRoot = communicator.rank == 0
     let runID = try communicator.broadcast(isRoot ? Self.makeRunID() : "", root: 0)
     let nodes = try NodeGroups.gather(on: communicator)
+    // Samples are taken on a thread of their own, when asked, so that a sensor read stuck in its
+    // driver delays no interval by more than the sampler's time limit, once, and never the stop.
     let sampler =
       nodes.isLeader
-      ? NodeSampler(host: nodes.myHost, sysfs: .fromEnvironment(), procfs: .fromEnvironment(), pids: nodes.myNodePIDs)
+      ? BackgroundSampler(
+        sampler: NodeSampler(
+          host: nodes.myHost, sysfs: .fromEnvironment(), procfs: .fromEnvironment(), pids: nodes.myNodePIDs),
+        runID: runID, interval: nil)
       : nil
+    sampler?.start()
+    defer { sampler?.stop() }
     let start = Date()
     var collector: TelemetryCollector? = nil
     if isRoot {
@@ -90,18 +97,12 @@ public struct TelemetryMonitor {
     let began = clock.now
     var next = began
     var intervals = 0
-    var reportedProblems = 0
     var stopReason = "duration"
     while true {
       var batch: SamplerBatch? = nil
       if let sampler {
-        let cpuBefore = BackgroundSampler.threadCPUSeconds()
-        var current = SamplerBatch(host: sampler.host)
-        current.add(sampler.sample(), runID: runID)
-        current.problems = Array(sampler.problems.dropFirst(reportedProblems))
-        reportedProblems = sampler.problems.count
-        current.cpuSeconds = BackgroundSampler.threadCPUSeconds() - cpuBefore
-        batch = current
+        sampler.sampleNow()
+        batch = sampler.drain()
       }
       intervals += 1
       next = next.advanced(by: .seconds(options.interval))

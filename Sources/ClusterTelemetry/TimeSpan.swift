@@ -27,6 +27,21 @@ public enum TimeSpan {
     return total
   }
 
+  /// The shortest sampling interval accepted, 0.1 s. Shorter ones measure nothing more: the
+  /// kernel counts CPU time in ticks of 10 ms (USER_HZ 100), so a CPU percentage over 1 ms is 0
+  /// or 100, and hwmon drivers refresh their readings every second or so. And they cost: a
+  /// sampler woken every microsecond spins on a core the ranks need.
+  public static let minimumInterval = 0.1
+
+  /// The span in seconds for an interval between samples, at least ``minimumInterval``
+  /// (`--telemetry`, `clusterbench monitor --interval`, a job file's `telemetry`). `flag` names the
+  /// option in the error.
+  public static func interval(_ text: String, flag: String) throws(TimeSpanError) -> Double {
+    let value = try seconds(text, flag: flag)
+    guard value >= minimumInterval else { throw TimeSpanError(flag: flag, text: text, minimum: minimumInterval) }
+    return value
+  }
+
   private static let units: [String: Double] = [
     "ms": 0.001, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400,
   ]
@@ -46,18 +61,26 @@ public enum TimeSpan {
   }
 }
 
-/// A time span that is not one: empty, zero, negative or unparseable.
+/// A time span that is not one (empty, zero, negative or unparseable), or an interval shorter
+/// than the shortest allowed.
 public struct TimeSpanError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The option the span was given to.
   public var flag: String
   /// What the user typed.
   public var text: String
+  /// The shortest span allowed, in seconds, when the span was refused for being shorter;
+  /// `nil` when it is not a time span at all.
+  public var minimum: Double?
 
-  public init(flag: String, text: String) {
-    (self.flag, self.text) = (flag, text)
+  public init(flag: String, text: String, minimum: Double? = nil) {
+    (self.flag, self.text, self.minimum) = (flag, text, minimum)
   }
 
   public var description: String {
-    "\(flag): expected a positive time span such as 10, 0.5, 500ms, 30s, 5m, 3h or 1h30m; got \"\(text)\""
+    if let minimum {
+      return "\(flag): expected an interval of at least \(TimeSpan.describe(minimum)) "
+        + "(\(Int((minimum * 1000).rounded()))ms), such as 0.5, 500ms, 10s or 1m; got \"\(text)\""
+    }
+    return "\(flag): expected a positive time span such as 10, 0.5, 500ms, 30s, 5m, 3h or 1h30m; got \"\(text)\""
   }
 }

@@ -26,7 +26,7 @@ struct Monitor: ParsableCommand {
         clusterbench telemetry summary results/monitor-rack1
       """)
 
-  @Option(help: ArgumentHelp("Time between samples: 10, 0.5, 500ms, 30s, 5m.", valueName: "SPAN"))
+  @Option(help: ArgumentHelp("Time between samples, at least 0.1s: 10, 0.5, 500ms, 30s, 5m.", valueName: "SPAN"))
   var interval = "10"
 
   @Option(help: ArgumentHelp("How long to run: 90s, 30m, 3h, 1h30m (default: until stopped).", valueName: "SPAN"))
@@ -39,7 +39,7 @@ struct Monitor: ParsableCommand {
 
   func validate() throws {
     do {
-      _ = try TimeSpan.seconds(interval, flag: "--interval")
+      _ = try TimeSpan.interval(interval, flag: "--interval")
       if let duration { _ = try TimeSpan.seconds(duration, flag: "--duration") }
     } catch {
       throw ValidationError(error.description)
@@ -47,7 +47,7 @@ struct Monitor: ParsableCommand {
   }
 
   func run() throws {
-    let intervalSeconds = try TimeSpan.seconds(interval, flag: "--interval")
+    let intervalSeconds = try TimeSpan.interval(interval, flag: "--interval")
     let durationSeconds = try duration.map { text throws(TimeSpanError) in
       try TimeSpan.seconds(text, flag: "--duration")
     }

@@ -15,8 +15,10 @@ struct TelemetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Summarize a run or monitor folder per node: temperatures, memory, CPU, network.",
       discussion: """
-        Prints one line per node and sensor type: the highest and mean temperature, peak memory \
-        and peak rank RSS, mean CPU utilization, bytes received and transmitted (without lo), \
+        Prints one line per node and sensor type: the highest and mean temperature; memory at \
+        its peak as the job's (peak job RSS: its ranks on the node together), the node's (peak \
+        node used: MemTotal - MemAvailable, the job and all else) and the largest rank's; mean \
+        CPU utilization, bytes received and transmitted (without lo), \
         the samples and the notes of nodes whose sampler failed. Broken rows and a broken \
         metadata.json are skipped with a warning on standard error.
 

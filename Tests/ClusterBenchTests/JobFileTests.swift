@@ -92,6 +92,10 @@ struct JobFileTests {
       "j.yaml line 3, key telemetry: expected off or a time span like 10s, found 'often'"
     ),
     (
+      "kind: hpl\nnodes: [1]\ntelemetry: 0.000000001\nhpl:\n  n: [1000]\n",
+      "j.yaml line 3, key telemetry: expected off or an interval of at least 0.1s, found '0.000000001'"
+    ),
+    (
       "kind: hpl\nnodes: [1]\nmemory_per_node: lots\nhpl:\n  n: [1000]\n",
       "j.yaml line 3, key memory_per_node: expected a size like 4GiB or 512MiB, found 'lots'"
     ),

@@ -22,6 +22,26 @@ struct TimeSpanTests {
     #expect(message.hasPrefix("--duration: expected a positive time span"))
   }
 
+  @Test(arguments: ["1e-9", "0.000000001", "0.05", "99ms", "0.0999"])
+  func refusesSamplingIntervalsBelowTheMinimumNamingFlagAndValue(_ text: String) throws {
+    #expect(throws: TimeSpanError(flag: "--interval", text: text, minimum: 0.1)) {
+      try TimeSpan.interval(text, flag: "--interval")
+    }
+    #expect(
+      TimeSpanError(flag: "--interval", text: text, minimum: 0.1).description
+        == "--interval: expected an interval of at least 0.1s (100ms), such as 0.5, 500ms, 10s or 1m; got \"\(text)\"")
+    // A duration or a timeout may be that short: only sampling intervals have a minimum.
+    #expect(try TimeSpan.seconds(text, flag: "--duration") < 0.1)
+  }
+
+  @Test func acceptsSamplingIntervalsFromTheMinimumOn() throws {
+    #expect(TimeSpan.minimumInterval == 0.1)
+    #expect(try TimeSpan.interval("0.1", flag: "--interval") == 0.1)
+    #expect(try TimeSpan.interval("100ms", flag: "--interval") == 0.1)
+    #expect(try TimeSpan.interval("10s", flag: "--interval") == 10)
+    #expect(throws: TimeSpanError(flag: "--interval", text: "0")) { try TimeSpan.interval("0", flag: "--interval") }
+  }
+
   @Test func describesSpans() {
     #expect(TimeSpan.describe(10) == "10s")
     #expect(TimeSpan.describe(0.5) == "0.5s")
@@ -49,6 +69,10 @@ struct TelemetryFlagTests {
     #expect(try TelemetryFlag.seconds(nil) == nil)
     #expect(try TelemetryFlag.seconds("10s") == 10)
     #expect(throws: TimeSpanError.self) { try TelemetryFlag.seconds("0") }
+    #expect(throws: TimeSpanError(flag: "--telemetry", text: "1e-9", minimum: 0.1)) {
+      try TelemetryFlag.seconds("1e-9")
+    }
+    #expect(TelemetryFlag.normalize(["--telemetry", "0.001"]) == ["--telemetry=0.001"])
   }
 }
 

@@ -117,6 +117,38 @@ import Testing
     #expect(results.first?.hosts == ["node-a", "node-b"])
   }
 
+  /// A sensor tree with a FIFO nobody writes and a 1 GiB file where values should be: the run
+  /// finishes, each is said once, and the good zone is sampled throughout.
+  @Test func aFIFOAndAHugeSensorFileDoNotStopARun() async throws {
+    var dat = HPLDatBuilder()
+    dat.ns = [400]
+    dat.nbs = [32]
+    let directory = try makeWorkingDirectory("telemetry-poisoned")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try dat.text.write(to: directory.appendingPathComponent("HPL.dat"), atomically: true, encoding: .utf8)
+    let sys = directory.appendingPathComponent("sys").path
+    for zone in ["thermal_zone0", "thermal_zone1"] {
+      try FileManager.default.createDirectory(atPath: "\(sys)/class/thermal/\(zone)", withIntermediateDirectories: true)
+    }
+    #expect(mkfifo("\(sys)/class/thermal/thermal_zone0/temp", 0o644) == 0)
+    try "44000\n".write(toFile: "\(sys)/class/thermal/thermal_zone1/temp", atomically: true, encoding: .utf8)
+    try "soc-thermal\n".write(toFile: "\(sys)/class/thermal/thermal_zone1/type", atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: "\(sys)/class/hwmon/hwmon0", withIntermediateDirectories: true)
+    #expect(FileManager.default.createFile(atPath: "\(sys)/class/hwmon/hwmon0/temp1_input", contents: nil))
+    #expect(truncate("\(sys)/class/hwmon/hwmon0/temp1_input", 1 << 30) == 0)
+
+    let result = try await MPIRunner(deadline: .seconds(60)).run(
+      executableNamed: "hplswift", arguments: ["--telemetry=0.2", "--quiet"], processes: 2,
+      workingDirectory: directory.path, environment: ["CLUSTERBENCH_SYSFS_ROOT": sys])
+    #expect(result.succeeded && !result.timedOut, "\(result)")
+    let folder = try Self.runFolder(in: directory)
+    let problems = try RunMetadata.read(fromFolder: folder).problems.values.joined()
+    #expect(problems.filter { $0.contains("is a named pipe (FIFO), not a regular file") }.count == 1, "\(problems)")
+    #expect(problems.filter { $0.contains("is larger than 65536 bytes") }.count == 1, "\(problems)")
+    let thermal = try Self.rows(folder + "/thermal.csv").rows
+    #expect(thermal.count >= 2 && thermal.allSatisfy { $0["sensor"] == "thermal_zone1" && $0["temp_celsius"] == "44" })
+  }
+
   @Test func telemetryFlagRejectsNonsense() async throws {
     let directory = try makeWorkingDirectory("telemetry-flag")
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -127,6 +159,13 @@ import Testing
       #expect(result.exitStatus == 64, "\(result)")
       #expect(result.standardError.components(separatedBy: "--telemetry: expected a positive time span").count == 2)
     }
+    // 1 ns would spin a core on sampling: refused, naming the flag, the value and the minimum.
+    let tiny = try await MPIRunner().run(
+      executableNamed: "hplswift", arguments: ["--telemetry", "0.000000001"], processes: 2,
+      workingDirectory: directory.path)
+    #expect(tiny.exitStatus == 64, "\(tiny)")
+    let message = "--telemetry: expected an interval of at least 0.1s (100ms), such as 0.5, 500ms, 10s or 1m; "
+    #expect(tiny.standardError.components(separatedBy: message + "got \"0.000000001\"").count == 2, "\(tiny)")
   }
 
   @Test func monitorStopsCleanlyOnSIGTERM() async throws {
@@ -191,6 +230,11 @@ import Testing
       #expect(result.exitStatus == 64, "\(result)")
       #expect(result.standardError.contains("\(flag): expected a positive time span"), "\(result)")
     }
+    let tiny = try await MPIRunner().runAlone(
+      clusterbench, arguments: ["monitor", "--interval", "1e-9", "--duration", "1"], workingDirectory: directory.path)
+    #expect(tiny.exitStatus == 64, "\(tiny)")
+    #expect(tiny.standardError.contains("--interval: expected an interval of at least 0.1s (100ms)"), "\(tiny)")
+    #expect(tiny.standardError.contains("got \"1e-9\""), "\(tiny)")
     try FileManager.default.createDirectory(atPath: directory.path + "/taken", withIntermediateDirectories: true)
     try "{}".write(toFile: directory.path + "/taken/metadata.json", atomically: true, encoding: .utf8)
     let result = try await MPIRunner().runAlone(

@@ -143,7 +143,10 @@ import Testing
       #expect(sampler.sample(at: Self.start.addingTimeInterval(Double(second))).temperatures.isEmpty)
     }
     let temp = TelemetryFixtures.path("garbage/sys/class/thermal/thermal_zone0/temp")
-    #expect(sampler.problems == ["thermal zones: \(temp): unexpected contents \"N/A\""])
+    #expect(
+      sampler.problems == [
+        "thermal zones: \(temp): unexpected contents \"N/A\"; that sensor is skipped, the others sampled"
+      ])
   }
 
   @Test func garbageProcIsReportedOncePerSource() {

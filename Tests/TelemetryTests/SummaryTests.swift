@@ -34,8 +34,10 @@ import Testing
             // gpu-thermal: 40, 42.5, 41 → max 42.5, mean 123.5 / 3 = 41.166…; the fan is no sensor.
             .init(type: "gpu-thermal", maxCelsius: 42.5, meanCelsius: 123.5 / 3, readings: 3),
           ],
-          // Used 1, 3 and 2 GiB of 4 GiB; the ranks' peak RSS 100, 410, 420 MB.
-          memUsedPeakBytes: 3_221_225_472, memUsedPeakPercent: 75, rankPeakResidentBytes: 420_000_000,
+          // The job's ranks together 600, 2400 and 1200 MB; the node used 1, 3 and 2 GiB of 4 GiB;
+          // the largest rank's peak RSS 100, 410, 420 MB.
+          jobResidentPeakBytes: 2_400_000_000, memUsedPeakBytes: 3_221_225_472, memUsedPeakPercent: 75,
+          rankPeakResidentBytes: 420_000_000,
           // "all" rows: empty on the first sample, then 80 and 90.6; the cores' rows do not count.
           cpuMeanPercent: (80 + 90.6) / 2,
           // eth0 1 000 000 + 3 000 000 and wlan0 1024 received; eth0 2 000 000 + 500 000, wlan0 0
@@ -44,8 +46,9 @@ import Testing
           samples: 3, firstTimestamp: Self.t0, lastTimestamp: Self.t2),
         TelemetrySummary.Node(
           host: "node-b",
-          // The 2 000 000 000 bytes of line 5 are ignored with its row: the peak is 1 GiB of 2 GiB.
-          memUsedPeakBytes: 1_073_741_824, memUsedPeakPercent: 50,
+          // The 2 000 000 000 bytes of line 5 are ignored with its row: the peak is 1 GiB of 2 GiB,
+          // the job's 400 MB (its 600 MB are on line 5 too).
+          jobResidentPeakBytes: 400_000_000, memUsedPeakBytes: 1_073_741_824, memUsedPeakPercent: 50,
           // No peak RSS column: the largest current RSS, 150 and 250 MB (300 MB is on line 5).
           rankPeakResidentBytes: 250_000_000,
           // 20 and 30 ("all"); core 0 at 100 % must not count.
@@ -66,16 +69,18 @@ import Testing
   @Test func tableHasOneLinePerSensorTypeAndHumanUnits() throws {
     let table = TelemetrySummary(try TelemetryFolder(path: Self.runFolder)).table()
     let expected = """
-      host    sensor type  max °C  mean °C  readings  peak mem  peak mem %  peak rank RSS  mean CPU %   received  \
-      transmitted  samples  first (UTC)          last (UTC)           note
-      node-a  cpu-thermal    60.0     53.1         6   3.0 GiB        75.0      400.5 MiB        85.3    3.8 MiB  \
-          2.4 MiB        3  2026-11-23 10:15:00  2026-11-23 10:15:20
+      host    sensor type  max °C  mean °C  readings  peak job RSS  peak node used  node used %  peak rank RSS  \
+      mean CPU %   received  transmitted  samples  first (UTC)          last (UTC)           note
+      node-a  cpu-thermal    60.0     53.1         6       2.2 GiB         3.0 GiB         75.0      400.5 MiB  \
+            85.3    3.8 MiB      2.4 MiB        3  2026-11-23 10:15:00  2026-11-23 10:15:20
               gpu-thermal    42.5     41.2         3
-      node-b  -                 -        -         -   1.0 GiB        50.0      238.4 MiB        25.0  976.6 KiB  \
-        488.3 KiB        2  2026-11-23 10:15:00  2026-11-23 10:15:20  no thermal zone or hwmon sensor
-      node-c  -                 -        -         -         -           -              -           -          -  \
-                -        0  -                    -                    cannot read /proc/stat: Permission denied; \
-      stopped sending samples; no samples (its sampler failed or never reported)
+      node-b  -                 -        -         -     381.5 MiB         1.0 GiB         50.0      238.4 MiB  \
+            25.0  976.6 KiB    488.3 KiB        2  2026-11-23 10:15:00  2026-11-23 10:15:20  \
+      no thermal zone or hwmon sensor
+      node-c  -                 -        -         -             -               -            -              -  \
+               -          -            -        0  -                    -                    \
+      cannot read /proc/stat: Permission denied; stopped sending samples; no samples (its sampler failed or never \
+      reported)
 
       """
     #expect(table == expected)
@@ -84,15 +89,15 @@ import Testing
   @Test func csvHasExactFiguresOneRowPerNodeAndSensorType() throws {
     let csv = TelemetrySummary(try TelemetryFolder(path: Self.runFolder)).csv()
     let (t0, t2) = (Self.t0, Self.t2)
-    let nodeA: String = "3221225472,75.00,420000000,85.30,4001024,2500000,3,\(t0),\(t2),"
+    let nodeA: String = "2400000000,3221225472,75.00,420000000,85.30,4001024,2500000,3,\(t0),\(t2),"
     let header: String =
-      "host,sensor_type,temp_max_celsius,temp_mean_celsius,temp_readings,mem_used_peak_bytes,"
+      "host,sensor_type,temp_max_celsius,temp_mean_celsius,temp_readings,job_resident_peak_bytes,mem_used_peak_bytes,"
       + "mem_used_peak_percent,rank_peak_resident_bytes,cpu_mean_percent,receive_bytes,transmit_bytes,samples,"
       + "first_timestamp,last_timestamp,note"
     let nodeB: String =
-      "node-b,,,,,1073741824,50.00,250000000,25.00,1000000,500000,2,\(t0),\(t2),no thermal zone or hwmon sensor"
+      "node-b,,,,,400000000,1073741824,50.00,250000000,25.00,1000000,500000,2,\(t0),\(t2),no thermal zone or hwmon sensor"
     let nodeC: String =
-      "node-c,,,,,,,,,,,0,,,cannot read /proc/stat: Permission denied; stopped sending samples; "
+      "node-c,,,,,,,,,,,,0,,,cannot read /proc/stat: Permission denied; stopped sending samples; "
       + "no samples (its sampler failed or never reported)"
     let expected: [String] = [
       header, "node-a,cpu-thermal,60.00,53.08,6," + nodeA, "node-a,gpu-thermal,42.50,41.17,3," + nodeA, nodeB, nodeC,
@@ -178,7 +183,8 @@ import Testing
         TelemetrySummary.Node(
           host: "rock1", sensorTypes: [.init(type: "cpu-thermal", maxCelsius: 52, meanCelsius: 51, readings: 3)],
           // 4 000 000 − 1 000 000 kB used at most, 75 % of MemTotal.
-          memUsedPeakBytes: 3_000_000 * 1024, memUsedPeakPercent: 75, rankPeakResidentBytes: 3_000_000,
+          jobResidentPeakBytes: 500_000, memUsedPeakBytes: 3_000_000 * 1024, memUsedPeakPercent: 75,
+          rankPeakResidentBytes: 3_000_000,
           // 80 % then 40 % busy (the first sample has no usage).
           cpuMeanPercent: 60, receiveBytes: 400, transmitBytes: 600, samples: 3,
           firstTimestamp: TelemetryCSV.timestamp(start), lastTimestamp: TelemetryCSV.timestamp(start + 20)),

@@ -3,9 +3,10 @@ import Testing
 
 @Suite struct SysFSTests {
   @Test func thermalZonesSkipDisabledAndConvertMillidegrees() throws {
-    let zones = try TelemetryFixtures.sys.thermalZones()
+    let zones = TelemetryFixtures.sys.thermalZones()
+    #expect(zones.failures.isEmpty)
     #expect(
-      zones == [
+      zones.values == [
         ThermalZone(name: "thermal_zone0", type: "cpu-thermal", temperatureCelsius: 47.5),
         ThermalZone(name: "thermal_zone1", type: "gpu-thermal", temperatureCelsius: 45),
         ThermalZone(name: "thermal_zone10", type: "ddr-thermal", temperatureCelsius: -1.5),
@@ -15,16 +16,21 @@ import Testing
 
   @Test func coolingDevices() throws {
     #expect(
-      try TelemetryFixtures.sys.coolingDevices() == [
-        CoolingDevice(name: "cooling_device0", type: "thermal-cpufreq-0", currentState: 0, maxState: 5),
-        CoolingDevice(name: "cooling_device1", type: "pwm-fan", currentState: 2, maxState: 3),
-      ])
+      TelemetryFixtures.sys.coolingDevices()
+        == SensorReadings(values: [
+          CoolingDevice(name: "cooling_device0", type: "thermal-cpufreq-0", currentState: 0, maxState: 5),
+          CoolingDevice(name: "cooling_device1", type: "pwm-fan", currentState: 2, maxState: 3),
+        ]))
   }
 
   @Test func hwmonTemperaturesWithAndWithoutLabels() throws {
-    let chips = try TelemetryFixtures.sys.hwmon()
+    let readings = TelemetryFixtures.sys.hwmon()
+    #expect(readings.failures.isEmpty)
+    let chips = readings.values
     #expect(chips.map(\.folder) == ["hwmon0", "hwmon1", "hwmon2"])
     #expect(chips.map(\.name) == ["nvme", "pwmfan", "cpu_thermal"])
+    // No `device` link in this fixture: each chip is known by its folder.
+    #expect(chips.map(\.chip) == ["hwmon0", "hwmon1", "hwmon2"])
     #expect(
       chips[0].temperatures == [
         Hwmon.Temperature(sensor: "temp1", label: "Composite", temperatureCelsius: 38.85),
@@ -35,7 +41,7 @@ import Testing
   }
 
   @Test func cpuFrequenciesPerCoreInHertz() throws {
-    let frequencies = try TelemetryFixtures.sys.cpuFrequencies()
+    let frequencies = TelemetryFixtures.sys.cpuFrequencies().values
     #expect(frequencies.map(\.cpu) == [0, 1, 2, 3, 4, 5])
     #expect(
       frequencies.map(\.frequencyHertz) == [
@@ -45,18 +51,16 @@ import Testing
 
   @Test func missingTreeIsEmptyNotAnError() throws {
     let sys = SysFS(root: TelemetryFixtures.missing)
-    #expect(try sys.thermalZones().isEmpty)
-    #expect(try sys.coolingDevices().isEmpty)
-    #expect(try sys.hwmon().isEmpty)
-    #expect(try sys.cpuFrequencies().isEmpty)
+    #expect(sys.thermalZones() == SensorReadings())
+    #expect(sys.coolingDevices() == SensorReadings())
+    #expect(sys.hwmon() == SensorReadings())
+    #expect(sys.cpuFrequencies() == SensorReadings())
     #expect(try sys.thermalZone(named: "thermal_zone0") == nil)
   }
 
   @Test func garbageTemperatureNamesFileAndText() {
     let temp = TelemetryFixtures.path("garbage/sys/class/thermal/thermal_zone0/temp")
-    #expect(throws: TelemetryError.malformed(path: temp, text: "N/A")) {
-      try TelemetryFixtures.garbageSys.thermalZones()
-    }
+    #expect(TelemetryFixtures.garbageSys.thermalZones().failures == [.malformed(path: temp, text: "N/A")])
   }
 
   @Test func rootsFromEnvironment() {

@@ -182,9 +182,10 @@ public struct JobFile: Sendable, Equatable {
     if telemetry == "off" || telemetry == "false" {
       telemetryInterval = nil
     } else {
-      do { telemetryInterval = try TimeSpan.seconds(telemetry, flag: "telemetry") } catch {
-        throw top.fail(
-          "telemetry", top.value("telemetry"), "expected off or a time span like 10s, found '\(telemetry)'")
+      do { telemetryInterval = try TimeSpan.interval(telemetry, flag: "telemetry") } catch {
+        let expected =
+          error.minimum.map { "an interval of at least \(TimeSpan.describe($0))" } ?? "a time span like 10s"
+        throw top.fail("telemetry", top.value("telemetry"), "expected off or \(expected), found '\(telemetry)'")
       }
     }
     let timeoutText = try top.string("timeout") ?? "auto"

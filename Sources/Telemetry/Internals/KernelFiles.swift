@@ -1,18 +1,25 @@
+import CSVFiles
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Reading small kernel files: a missing file is `nil`, any other failure is a ``TelemetryError``.
 ///
-/// procfs files report a size of 0 and sysfs files 4096 whatever they hold, so the file is read
-/// until end of file rather than by its size.
+/// Every read goes through ``BoundedFile``: opened without blocking, regular files only, at most
+/// a limit of bytes. So a FIFO, a device or a 1 GiB file planted in a sensor folder (or in a
+/// fixture tree given by `CLUSTERBENCH_SYSFS_ROOT`) is refused at once instead of hanging the
+/// sampler or filling its memory. procfs files report a size of 0 and sysfs files 4096 whatever
+/// they hold, so the file is read until end of file rather than by its size.
 enum KernelFiles {
+  /// The most a procfs file the sampler reads may hold. `/proc/stat` grows with the CPUs (a line
+  /// each) and the interrupts (its `intr` line has a counter per interrupt: tens of KiB on a large
+  /// server), `/proc/net/dev` with the interfaces (about 130 bytes each, thousands on a container
+  /// host); `meminfo`, `loadavg` and `<pid>/status` hold a few KiB. 1 MiB is ten times the largest
+  /// seen and still a bounded, brief allocation.
+  static let procLimit = 1 << 20
+  /// The most a sysfs attribute may hold: the kernel gives each attribute's `show` one page, 4 KiB
+  /// on x86-64 and at most 64 KiB (arm64 and ppc64 with 64 KiB pages), so a larger file is not
+  /// a sysfs value.
+  static let sysLimit = 64 << 10
+
   static func root(_ value: String?, default fallback: String) -> String {
     guard let value, !value.isEmpty else { return fallback }
     return value
@@ -22,33 +29,22 @@ enum KernelFiles {
     root.hasSuffix("/") ? root + relative : root + "/" + relative
   }
 
-  /// The whole file, or `nil` when it (or a folder above it) does not exist.
-  static func contents(_ path: String) throws(TelemetryError) -> String? {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    if descriptor < 0 {
-      let error = errno
-      if error == ENOENT || error == ENOTDIR { return nil }
-      throw .unreadable(path: path, errno: error)
-    }
-    defer { close(descriptor) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count == 0 { break }
-      if count < 0 {
-        let error = errno
-        if error == EINTR { continue }
-        throw .unreadable(path: path, errno: error)
+  /// The whole file, at most `limit` bytes, or `nil` when it (or a folder above it) does not exist.
+  static func contents(_ path: String, limit: Int) throws(TelemetryError) -> String? {
+    do {
+      return try BoundedFile.text(path, limit: limit)
+    } catch {
+      switch error {
+      case .missing: return nil
+      case .unreadable(_, let code): throw .unreadable(path: path, errno: code)
+      case .notRegular, .tooLarge: throw .refused(error)
       }
-      bytes.append(contentsOf: chunk[0..<count])
     }
-    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// The file's single value with surrounding white space removed, or `nil` when it is missing.
   static func readValue(_ path: String) throws(TelemetryError) -> String? {
-    try contents(path).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    try contents(path, limit: sysLimit).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
   }
 
   /// The file's value as an integer, or `nil` when the file is missing.

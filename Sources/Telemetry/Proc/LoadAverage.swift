@@ -20,7 +20,7 @@ extension ProcFS {
   /// `loadavg`, or `nil` when the file is missing.
   public func loadAverage() throws(TelemetryError) -> LoadAverage? {
     let file = path("loadavg")
-    guard let text = try KernelFiles.contents(file) else { return nil }
+    guard let text = try KernelFiles.contents(file, limit: KernelFiles.procLimit) else { return nil }
     return try LoadAverage(parsing: text, path: file)
   }
 }

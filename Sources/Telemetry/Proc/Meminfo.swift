@@ -58,7 +58,7 @@ extension ProcFS {
   /// `meminfo`, or `nil` when the file is missing.
   public func meminfo() throws(TelemetryError) -> Meminfo? {
     let file = path("meminfo")
-    guard let text = try KernelFiles.contents(file) else { return nil }
+    guard let text = try KernelFiles.contents(file, limit: KernelFiles.procLimit) else { return nil }
     return try Meminfo(parsing: text, path: file)
   }
 }

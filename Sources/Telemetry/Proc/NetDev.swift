@@ -90,7 +90,7 @@ extension ProcFS {
   /// `net/dev`, or `nil` when the file is missing.
   public func netDev() throws(TelemetryError) -> NetDev? {
     let file = path("net/dev")
-    guard let text = try KernelFiles.contents(file) else { return nil }
+    guard let text = try KernelFiles.contents(file, limit: KernelFiles.procLimit) else { return nil }
     return try NetDev(parsing: text, path: file)
   }
 }

@@ -28,7 +28,7 @@ extension ProcFS {
   /// when `pid` is `nil`; `nil` when the process does not exist.
   public func processStatus(pid: Int32? = nil) throws(TelemetryError) -> ProcessStatus? {
     let file = path("\(pid.map(String.init) ?? "self")/status")
-    guard let text = try KernelFiles.contents(file) else { return nil }
+    guard let text = try KernelFiles.contents(file, limit: KernelFiles.procLimit) else { return nil }
     return try ProcessStatus(parsing: text, path: file)
   }
 }

@@ -95,7 +95,7 @@ extension ProcFS {
   /// `stat`, or `nil` when the file is missing.
   public func stat() throws(TelemetryError) -> Stat? {
     let file = path("stat")
-    guard let text = try KernelFiles.contents(file) else { return nil }
+    guard let text = try KernelFiles.contents(file, limit: KernelFiles.procLimit) else { return nil }
     return try Stat(parsing: text, path: file)
   }
 }

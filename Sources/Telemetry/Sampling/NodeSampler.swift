@@ -4,8 +4,11 @@ import Foundation
 ///
 /// ``sample(at:)`` never throws. A missing source leaves its fields empty; a source that fails
 /// (a ``TelemetryError``) is recorded in ``problems`` the first time it fails, and not again.
-/// Missing /proc sources, and a node without any temperature sensor, are recorded once too;
-/// missing cpufreq (common in virtual machines) is not.
+/// Sensors fail one file at a time, as in node exporter: a thermal zone, hwmon input, cooling
+/// device or core frequency that cannot be read is recorded once, by its file, and skipped while
+/// it fails, and every other sensor is still sampled. Missing /proc sources, and a node without
+/// any temperature sensor, are recorded once too; missing cpufreq (common in virtual machines)
+/// is not.
 public final class NodeSampler {
   public let host: String
   /// The sysfs tree read; may be changed between samples (tests point it at fixtures).
@@ -17,6 +20,9 @@ public final class NodeSampler {
   /// Where the processes' `status` files are read: always the live `/proc`, whatever ``procfs``
   /// says, because a rank's memory comes from the process itself, never from a fixture.
   public var processFS = ProcFS(root: "/proc")
+  /// Called with each source's name (`thermal zones`, `hwmon`, `meminfo`, ...) before it is
+  /// read, so that a watcher on another thread can name a read that blocks in its driver.
+  public var willRead: ((String) -> Void)?
   /// One message per source that failed or is missing, each naming the source and its file,
   /// in the order first seen.
   public private(set) var problems: [String] = []
@@ -32,30 +38,7 @@ public final class NodeSampler {
   /// Reads every source once. Deltas (CPU usage, network) are against the previous successful read.
   public func sample(at timestamp: Date = Date()) -> NodeSample {
     var sample = NodeSample(timestamp: timestamp, host: host)
-
-    let zones = read("thermal zones") { () throws(TelemetryError) in try sysfs.thermalZones() }
-    let chips = read("hwmon") { () throws(TelemetryError) in try sysfs.hwmon() }
-    sample.temperatures =
-      (zones ?? []).map {
-        TemperatureReading(sensor: $0.name, type: $0.type, temperatureCelsius: $0.temperatureCelsius)
-      }
-      + (chips ?? []).flatMap { chip in
-        chip.temperatures.map { sensor in
-          TemperatureReading(
-            sensor: "\(chip.folder)/\(sensor.sensor)",
-            type: [chip.name, sensor.label].compactMap { $0 }.joined(separator: " "),
-            temperatureCelsius: sensor.temperatureCelsius)
-        }
-      }
-    if zones == [], chips?.allSatisfy({ $0.temperatures.isEmpty }) == true {
-      report(
-        "temperatures",
-        "temperatures: no thermal zone under \(sysfs.path("class/thermal")) and no hwmon sensor under "
-          + "\(sysfs.path("class/hwmon")); thermal columns left empty")
-    }
-    sample.coolingDevices =
-      read("cooling devices") { () throws(TelemetryError) in try sysfs.coolingDevices() } ?? []
-    sample.cpuFrequencies = read("cpufreq") { () throws(TelemetryError) in try sysfs.cpuFrequencies() } ?? []
+    sampleSensors(into: &sample)
 
     sample.meminfo = readPresent("meminfo", file: "meminfo") { () throws(TelemetryError) in try procfs.meminfo() }
     sample.loadAverage = readPresent("loadavg", file: "loadavg") { () throws(TelemetryError) in
@@ -86,8 +69,58 @@ public final class NodeSampler {
     return sample
   }
 
+  /// Temperatures, cooling devices and core frequencies, each sensor on its own.
+  private func sampleSensors(into sample: inout NodeSample) {
+    let zones = sensors("thermal zones") { sysfs.thermalZones() }
+    let chips = sensors("hwmon") { sysfs.hwmon() }
+    sample.temperatures =
+      zones.values.map {
+        TemperatureReading(sensor: $0.name, type: $0.type, temperatureCelsius: $0.temperatureCelsius)
+      } + Self.temperatures(of: chips.values)
+    if zones.values.isEmpty, zones.failures.isEmpty, chips.failures.isEmpty,
+      chips.values.allSatisfy({ $0.temperatures.isEmpty })
+    {
+      report(
+        "temperatures",
+        "temperatures: no thermal zone under \(sysfs.path("class/thermal")) and no hwmon sensor under "
+          + "\(sysfs.path("class/hwmon")); thermal columns left empty")
+    }
+    sample.coolingDevices = sensors("cooling devices") { sysfs.coolingDevices() }.values
+    sample.cpuFrequencies = sensors("cpufreq") { sysfs.cpuFrequencies() }.values
+  }
+
+  /// The readings of every chip's sensors. The type is the chip's name and the sensor's label
+  /// (`nvme Composite`); when several chips share a name (two coretemp packages, two NVMe
+  /// drives), each chip's device stands for the name (`platform_coretemp_1 Core 0`), so sensors
+  /// of different chips never share a type.
+  static func temperatures(of chips: [Hwmon]) -> [TemperatureReading] {
+    var namesSeen: [String: Int] = [:]
+    for chip in chips { namesSeen[chip.name ?? "", default: 0] += 1 }
+    return chips.flatMap { chip in
+      let shared = chip.name.map { namesSeen[$0, default: 0] > 1 } ?? false
+      return chip.temperatures.map { sensor in
+        TemperatureReading(
+          sensor: "\(chip.folder)/\(sensor.sensor)",
+          type: [shared ? chip.chip : chip.name, sensor.label].compactMap { $0 }.joined(separator: " "),
+          temperatureCelsius: sensor.temperatureCelsius)
+      }
+    }
+  }
+
+  /// `body`'s readings, after recording each sensor that failed, once per file.
+  private func sensors<T>(_ source: String, _ body: () -> SensorReadings<T>) -> SensorReadings<T> {
+    willRead?(source)
+    let readings = body()
+    for failure in readings.failures {
+      report(
+        "\(source) \(failure.path)", "\(source): \(failure.description); that sensor is skipped, the others sampled")
+    }
+    return readings
+  }
+
   /// `body`'s result, or `nil` after recording its error under `source`.
   private func read<T>(_ source: String, _ body: () throws(TelemetryError) -> T) -> T? {
+    willRead?(source)
     do {
       return try body()
     } catch {

@@ -10,8 +10,9 @@ extension TelemetrySummary {
   /// | `sensor_type` | the `type` of `thermal.csv`; empty for a node without temperatures |
   /// | `temp_max_celsius`, `temp_mean_celsius` | °C, over every reading of the type |
   /// | `temp_readings` | readings of the type |
-  /// | `mem_used_peak_bytes` | bytes, the largest MemTotal − MemAvailable |
-  /// | `mem_used_peak_percent` | percent of MemTotal, the largest |
+  /// | `job_resident_peak_bytes` | bytes, the job's own memory: the largest sum of the RSS of its ranks on the node |
+  /// | `mem_used_peak_bytes` | bytes, the node's used memory (job, system and all else): the largest MemTotal − MemAvailable |
+  /// | `mem_used_peak_percent` | percent of MemTotal, the node's, the largest |
   /// | `rank_peak_resident_bytes` | bytes, the largest peak RSS of one rank on the node |
   /// | `cpu_mean_percent` | percent, mean utilization of all cores over the samples |
   /// | `receive_bytes`, `transmit_bytes` | bytes over the run, every interface but `lo` |
@@ -19,9 +20,9 @@ extension TelemetrySummary {
   /// | `first_timestamp`, `last_timestamp` | ISO 8601 UTC, the node's first and last row |
   /// | `note` | the metadata's problems for the node, and `no samples (...)` when it has no rows; `; `-separated |
   public static let csvColumns = [
-    "host", "sensor_type", "temp_max_celsius", "temp_mean_celsius", "temp_readings", "mem_used_peak_bytes",
-    "mem_used_peak_percent", "rank_peak_resident_bytes", "cpu_mean_percent", "receive_bytes", "transmit_bytes",
-    "samples", "first_timestamp", "last_timestamp", "note",
+    "host", "sensor_type", "temp_max_celsius", "temp_mean_celsius", "temp_readings", "job_resident_peak_bytes",
+    "mem_used_peak_bytes", "mem_used_peak_percent", "rank_peak_resident_bytes", "cpu_mean_percent", "receive_bytes",
+    "transmit_bytes", "samples", "first_timestamp", "last_timestamp", "note",
   ]
 
   /// The summary as CSV (RFC 4180, `\n` line ends): the header of ``csvColumns``, then one row per
@@ -33,7 +34,8 @@ extension TelemetrySummary {
     var lines = [CSVFile.line(Self.csvColumns)]
     for node in nodes {
       let nodeFields = [
-        Self.field(node.memUsedPeakBytes), Self.field(node.memUsedPeakPercent, Self.twoDecimals),
+        Self.field(node.jobResidentPeakBytes), Self.field(node.memUsedPeakBytes),
+        Self.field(node.memUsedPeakPercent, Self.twoDecimals),
         Self.field(node.rankPeakResidentBytes), Self.field(node.cpuMeanPercent, Self.twoDecimals),
         Self.field(node.receiveBytes), Self.field(node.transmitBytes), String(node.samples),
         node.firstTimestamp ?? "", node.lastTimestamp ?? "", node.notes.joined(separator: "; "),

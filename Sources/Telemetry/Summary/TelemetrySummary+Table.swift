@@ -3,19 +3,26 @@ import Foundation
 extension TelemetrySummary {
   /// The summary as an aligned plain-text table for a terminal, one line per node and sensor type.
   ///
+  /// Memory has three columns, so that the node's used memory is not read as the job's:
+  /// `peak job RSS` (the job's ranks on the node together), `peak node used` and `node used %`
+  /// (MemTotal − MemAvailable: the job, the system and everything else), and `peak rank RSS`
+  /// (the largest rank).
+  ///
   /// Node-level columns (memory, CPU, network, samples) fill only a node's first line; a node
   /// without temperatures shows `-` for them, as for any value no row gave. Bytes are in binary
   /// units (`1.2 GiB`), temperatures and percentages have one decimal, timestamps drop their
   /// fraction of a second. ``csv()`` has the exact figures.
   public func table() -> String {
     let header = [
-      "host", "sensor type", "max °C", "mean °C", "readings", "peak mem", "peak mem %", "peak rank RSS",
+      "host", "sensor type", "max °C", "mean °C", "readings", "peak job RSS", "peak node used", "node used %",
+      "peak rank RSS",
       "mean CPU %", "received", "transmitted", "samples", "first (UTC)", "last (UTC)", "note",
     ]
-    var table = TextTable(header: header, leftAligned: [0, 1, 12, 13, 14])
+    var table = TextTable(header: header, leftAligned: [0, 1, 13, 14, 15])
     for node in nodes {
       let nodeColumns = [
-        Self.text(node.memUsedPeakBytes, Self.humanBytes), Self.text(node.memUsedPeakPercent, Self.oneDecimal),
+        Self.text(node.jobResidentPeakBytes, Self.humanBytes), Self.text(node.memUsedPeakBytes, Self.humanBytes),
+        Self.text(node.memUsedPeakPercent, Self.oneDecimal),
         Self.text(node.rankPeakResidentBytes, Self.humanBytes), Self.text(node.cpuMeanPercent, Self.oneDecimal),
         Self.text(node.receiveBytes, Self.humanBytes), Self.text(node.transmitBytes, Self.humanBytes),
         String(node.samples), Self.text(node.firstTimestamp, Self.shortTimestamp),

@@ -1,4 +1,5 @@
-/// Per node of a ``TelemetryFolder``: temperatures per sensor type, peak memory, mean CPU
+/// Per node of a ``TelemetryFolder``: temperatures per sensor type, the job's and the node's peak
+/// memory, mean CPU
 /// utilization, network traffic, the samples, and what went wrong on it.
 ///
 /// Nodes come in the order of the metadata's hosts, then of their first row; a node named by the
@@ -26,7 +27,11 @@ public struct TelemetrySummary: Sendable, Equatable {
     public var host: String
     /// Temperature sensors by type, in order of first appearance; cooling devices are left out.
     public var sensorTypes: [SensorType]
-    /// The largest `mem_used_bytes` (MemTotal − MemAvailable).
+    /// The job's own memory at its peak: the largest `ranks_resident_bytes`, the sum of the
+    /// resident sizes (RSS) of the job's ranks on the node in one sample.
+    public var jobResidentPeakBytes: UInt64?
+    /// The node's used memory at its peak, the largest `mem_used_bytes` (MemTotal −
+    /// MemAvailable): the job and everything else the node runs, not the job alone.
     public var memUsedPeakBytes: UInt64?
     /// The largest `mem_used_percent`.
     public var memUsedPeakPercent: Double?
@@ -48,14 +53,14 @@ public struct TelemetrySummary: Sendable, Equatable {
     public var notes: [String]
 
     public init(
-      host: String, sensorTypes: [SensorType] = [], memUsedPeakBytes: UInt64? = nil, memUsedPeakPercent: Double? = nil,
+      host: String, sensorTypes: [SensorType] = [], jobResidentPeakBytes: UInt64? = nil,
+      memUsedPeakBytes: UInt64? = nil, memUsedPeakPercent: Double? = nil,
       rankPeakResidentBytes: UInt64? = nil, cpuMeanPercent: Double? = nil, receiveBytes: UInt64? = nil,
       transmitBytes: UInt64? = nil, samples: Int = 0, firstTimestamp: String? = nil, lastTimestamp: String? = nil,
       notes: [String] = []
     ) {
-      (self.host, self.sensorTypes, self.memUsedPeakBytes, self.memUsedPeakPercent) = (
-        host, sensorTypes, memUsedPeakBytes, memUsedPeakPercent
-      )
+      (self.host, self.sensorTypes, self.jobResidentPeakBytes) = (host, sensorTypes, jobResidentPeakBytes)
+      (self.memUsedPeakBytes, self.memUsedPeakPercent) = (memUsedPeakBytes, memUsedPeakPercent)
       (self.rankPeakResidentBytes, self.cpuMeanPercent, self.receiveBytes, self.transmitBytes) = (
         rankPeakResidentBytes, cpuMeanPercent, receiveBytes, transmitBytes
       )
@@ -163,6 +168,7 @@ private struct Accumulator: Sendable {
   mutating func add(_ row: TelemetryRow.Memory) {
     see(row.timestamp)
     memoryRows += 1
+    node.jobResidentPeakBytes = larger(node.jobResidentPeakBytes, row.ranksResidentBytes)
     node.memUsedPeakBytes = larger(node.memUsedPeakBytes, row.memUsedBytes)
     node.memUsedPeakPercent = larger(node.memUsedPeakPercent, row.memUsedPercent)
     node.rankPeakResidentBytes = larger(

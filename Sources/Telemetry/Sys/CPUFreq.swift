@@ -14,15 +14,20 @@ public struct CPUFrequency: Sendable, Equatable {
 }
 
 extension SysFS {
-  /// The current frequency of every core that has cpufreq, in core order; an empty list when
-  /// none has (virtual machines).
-  public func cpuFrequencies() throws(TelemetryError) -> [CPUFrequency] {
-    var frequencies: [CPUFrequency] = []
+  /// The current frequency of every core that has cpufreq, in core order; none when no core has
+  /// (virtual machines). A core whose file cannot be read or parsed is left out with its error in
+  /// ``SensorReadings/failures``, the others still read.
+  public func cpuFrequencies() -> SensorReadings<CPUFrequency> {
+    var frequencies = SensorReadings<CPUFrequency>()
     for name in KernelFiles.entries(path("devices/system/cpu"), prefix: "cpu") {
-      guard let cpu = KernelFiles.index(of: name, prefix: "cpu"),
-        let kiloHertz = try KernelFiles.readInteger(path("devices/system/cpu/\(name)/cpufreq/scaling_cur_freq"))
-      else { continue }
-      frequencies.append(CPUFrequency(cpu: cpu, frequencyHertz: kiloHertz * 1000))
+      guard let cpu = KernelFiles.index(of: name, prefix: "cpu") else { continue }
+      frequencies.read { () throws(TelemetryError) in
+        let file = path("devices/system/cpu/\(name)/cpufreq/scaling_cur_freq")
+        guard let kiloHertz = try KernelFiles.readInteger(file) else { return nil }
+        let (hertz, overflow) = kiloHertz.multipliedReportingOverflow(by: 1000)
+        guard !overflow, hertz >= 0 else { throw .malformed(path: file, text: String(kiloHertz)) }
+        return CPUFrequency(cpu: cpu, frequencyHertz: hertz)
+      }
     }
     return frequencies
   }

@@ -17,18 +17,21 @@ public struct CoolingDevice: Sendable, Equatable {
 }
 
 extension SysFS {
-  /// Every cooling device in `class/thermal`; an empty list when there is none.
+  /// Every cooling device in `class/thermal`; none when there is none.
   ///
-  /// A device without `cur_state` or `max_state` is skipped; a value that is not an integer throws.
-  public func coolingDevices() throws(TelemetryError) -> [CoolingDevice] {
-    var devices: [CoolingDevice] = []
+  /// A device without `cur_state` or `max_state` is skipped; one whose files cannot be read or
+  /// parsed is left out with its error in ``SensorReadings/failures``, the others still read.
+  public func coolingDevices() -> SensorReadings<CoolingDevice> {
+    var devices = SensorReadings<CoolingDevice>()
     for name in KernelFiles.entries(path("class/thermal"), prefix: "cooling_device") {
-      let folder = path("class/thermal/\(name)")
-      guard let current = try KernelFiles.readInteger(folder + "/cur_state"),
-        let maximum = try KernelFiles.readInteger(folder + "/max_state")
-      else { continue }
-      let type = try KernelFiles.readValue(folder + "/type") ?? ""
-      devices.append(CoolingDevice(name: name, type: type, currentState: current, maxState: maximum))
+      devices.read { () throws(TelemetryError) in
+        let folder = path("class/thermal/\(name)")
+        guard let current = try KernelFiles.readInteger(folder + "/cur_state"),
+          let maximum = try KernelFiles.readInteger(folder + "/max_state")
+        else { return nil }
+        let type = try KernelFiles.readValue(folder + "/type") ?? ""
+        return CoolingDevice(name: name, type: type, currentState: current, maxState: maximum)
+      }
     }
     return devices
   }

@@ -17,13 +17,14 @@ public struct ThermalZone: Sendable, Equatable {
 extension SysFS {
   /// Every enabled thermal zone in `class/thermal`, in the kernel's numbering.
   ///
-  /// A missing `class/thermal` folder (most virtual machines) is an empty list. Zones whose `mode`
-  /// is `disabled` are skipped, as are zones without a `temp` file; a zone without a `mode` file
-  /// is enabled. A `type` or `temp` that cannot be parsed throws.
-  public func thermalZones() throws(TelemetryError) -> [ThermalZone] {
-    var zones: [ThermalZone] = []
+  /// A missing `class/thermal` folder (most virtual machines) gives no zone and no failure. Zones
+  /// whose `mode` is `disabled` are skipped, as are zones without a `temp` file; a zone without a
+  /// `mode` file is enabled. A zone whose `mode`, `temp` or `type` cannot be read or parsed is
+  /// left out with its error in ``SensorReadings/failures``; the other zones are still read.
+  public func thermalZones() -> SensorReadings<ThermalZone> {
+    var zones = SensorReadings<ThermalZone>()
     for name in KernelFiles.entries(path("class/thermal"), prefix: "thermal_zone") {
-      if let zone = try thermalZone(named: name) { zones.append(zone) }
+      zones.read { () throws(TelemetryError) in try thermalZone(named: name) }
     }
     return zones
   }
