@@ -22,7 +22,7 @@ struct ClusterBench: ParsableCommand {
         clusterbench submit jobs/local-quick.yaml --dry-run
         clusterbench compare
         clusterbench report --out results/report.html
-        sudo clusterbench cluster up --nodes 4 --bandwidth 100mbit
+        clusterbench cluster up --nodes 4 --bandwidth 100mbit   # as root
         clusterbench monitor --interval 10 --duration 1m --out results/monitor-1
         clusterbench telemetry summary results/monitor-1
 
