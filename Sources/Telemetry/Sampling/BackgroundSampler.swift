@@ -109,7 +109,8 @@ public final class BackgroundSampler: @unchecked Sendable {
             + "it is abandoned so that the program can end")
         return false
       }
-      wait(until: deadline)
+      // Wake when the sample under way becomes stuck, if that comes before the deadline.
+      wait(until: min(deadline, busySince?.advanced(by: .seconds(timeLimit)) ?? deadline))
     }
     return true
   }
