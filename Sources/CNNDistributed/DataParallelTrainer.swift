@@ -93,11 +93,17 @@ public final class DataParallelTrainer {
     let hosts = try world.allgather(NodeIdentity.hostName())
     let runID = try world.broadcast(isRoot ? (options.runID ?? Self.makeRunID()) : "", root: 0)
     let blas = BLASLibrary.loaded().summary
-    let telemetry = try options.telemetryInterval.map { interval in
-      try RunTelemetry.start(
-        .init(
-          runID: runID, folder: RunTelemetry.Configuration.folder(besideResultsFile: options.resultsPath, runID: runID),
-          interval: interval, program: "cnnswift", blas: blas), on: world)
+    let telemetry: RunTelemetry?
+    do {
+      telemetry = try options.telemetryInterval.map { interval in
+        try RunTelemetry.start(
+          .init(
+            runID: runID,
+            folder: RunTelemetry.Configuration.folder(besideResultsFile: options.resultsPath, runID: runID),
+            interval: interval, program: "cnnswift", blas: blas), on: world)
+      }
+    } catch let error as TelemetryWriteError {
+      throw TrainingInputError(message: "--\(error)")
     }
     if isRoot {
       say(
@@ -305,6 +311,8 @@ public final class DataParallelTrainer {
     }
     // The last epoch's row: reported after the model is saved, which it must not cost.
     try agree(on: writeProblem)
+    let telemetryFailed = isRoot && !(telemetry?.writeFailures.isEmpty ?? true)
+    try agree(on: telemetryFailed ? "--telemetry: the run folder is incomplete (see above)" : "")
   }
 
   /// The fraction of the test set the network classifies right; each rank evaluates its part.

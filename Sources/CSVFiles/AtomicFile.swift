@@ -11,23 +11,44 @@ import Foundation
 /// metadata); appended CSV files go through ``CSVFile`` instead.
 public enum AtomicFile {
   /// Writes `data` to `path`, creating its folder. Throws, naming the path and the reason.
+  ///
+  /// A `path` that is a symbolic link is replaced by the new file, never written through.
   public static func write(_ data: Data, to path: String) throws(CSVFileError) {
     let url = URL(fileURLWithPath: path)
     let temporary = url.deletingLastPathComponent().appendingPathComponent(
       ".\(url.lastPathComponent).tmp-\(getpid())"
     ).path
-    do {
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try data.write(to: URL(fileURLWithPath: temporary))
-    } catch {
+    if let problem = Folders.create(url.deletingLastPathComponent().path) {
+      throw CSVFileError(path: path, message: "cannot write: \(problem)")
+    }
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+    guard descriptor >= 0 else { throw CSVFileError(path: path, errno: errno, doing: "write") }
+    let written = data.withUnsafeBytes { bytes in writeFully(descriptor, bytes) }
+    let closed = close(descriptor) == 0
+    guard written == 0, closed else {
+      let code = written != 0 ? written : errno
       unlink(temporary)
-      throw CSVFileError(path: path, message: "cannot write: \(error.localizedDescription)")
+      throw CSVFileError(path: path, errno: code, doing: "write")
     }
     guard rename(temporary, path) == 0 else {
       let reason = String(cString: strerror(errno))
       unlink(temporary)
       throw CSVFileError(path: path, message: "cannot rename \(temporary) into place: \(reason)")
     }
+  }
+
+  /// Writes every byte, retrying short writes; 0, or the errno of the failure.
+  private static func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    var offset = 0
+    while offset < bytes.count {
+      let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+      if count < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      offset += count
+    }
+    return 0
   }
 
   /// Writes `text` (UTF-8) to `path`; see ``write(_:to:)-(Data,_)``.

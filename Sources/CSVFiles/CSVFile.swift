@@ -29,11 +29,8 @@ public enum CSVFile {
   public static func append(lines: [String], header: String, to path: String, headerMismatch: String)
     throws(CSVFileError)
   {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-    do {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    } catch {
-      throw CSVFileError(path: path, message: "cannot create folder \(folder.path): \(error.localizedDescription)")
+    if let problem = Folders.create(URL(fileURLWithPath: path).deletingLastPathComponent().path) {
+      throw CSVFileError(path: path, message: problem)
     }
     let descriptor = try openForAppending(path)
     defer { close(descriptor) }

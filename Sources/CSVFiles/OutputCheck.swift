@@ -29,11 +29,7 @@ public enum OutputCheck {
 
   /// Why new files cannot be made in `folder`, which is created (with its parents) when missing.
   public static func problemWritingFolder(_ folder: String) -> String? {
-    do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    } catch {
-      return "cannot create the folder: \(error.localizedDescription)"
-    }
+    if let problem = Folders.create(folder) { return problem }
     return probe(folder)
   }
 

@@ -80,6 +80,10 @@ public final class RunTelemetry {
         intervalSeconds: configuration.interval, start: TelemetryCSV.timestamp(Date()))
       collector = TelemetryCollector(folder: configuration.folder, metadata: metadata)
     }
+    // A run folder that cannot be written is found now, not after the run.
+    if let problem = try communicator.firstProblem(collector?.writeFailures.first ?? "") {
+      throw TelemetryWriteError(message: problem)
+    }
     sampler?.start()
     return RunTelemetry(
       configuration: configuration, nodes: nodes, communicator: communicator, sampler: sampler, collector: collector)
@@ -108,8 +112,12 @@ public final class RunTelemetry {
     let problems = collector.metadata.hosts.flatMap { host in
       (collector.metadata.problems[host] ?? []).map { "\(host): \($0)" }
     }
-    return problems + collector.warnings
+    return problems + collector.writeFailures
   }
+
+  /// On rank 0, every failure to write the run folder's files so far (empty elsewhere): a
+  /// program with any exits non-zero, since its telemetry is incomplete.
+  public var writeFailures: [String] { collector?.writeFailures ?? [] }
 
   /// On rank 0, the samples taken over all nodes so far and the CPU seconds they cost.
   public var samplerCost: (samples: Int, cpuSeconds: Double)? {

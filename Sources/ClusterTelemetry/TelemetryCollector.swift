@@ -10,8 +10,9 @@ import Telemetry
 final class TelemetryCollector {
   let folder: String
   private(set) var metadata: RunMetadata
-  /// Problems with writing the files, each once (sampling problems go to the metadata instead).
-  private(set) var warnings: [String] = []
+  /// Failures to write the files, each once (sampling problems go to the metadata instead). A
+  /// program that has any ends non-zero: its telemetry is incomplete.
+  private(set) var writeFailures: [String] = []
   /// CPU seconds the samplers spent, over all nodes, and the samples they took.
   private(set) var samplerCPUSeconds = 0.0
   private(set) var samplesTaken = 0
@@ -64,7 +65,7 @@ final class TelemetryCollector {
   }
 
   private func warn(_ message: String) {
-    if !warnings.contains(message) { warnings.append(message) }
+    if !writeFailures.contains(message) { writeFailures.append(message) }
   }
 
   /// Sends this rank's batch (`nil` on ranks that do not sample) to rank 0 of `communicator`;

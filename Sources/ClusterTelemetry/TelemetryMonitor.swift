@@ -50,6 +50,8 @@ public struct TelemetryMonitor {
     public var stopReason: String
     /// Each node's sampling problems (once each) and any failure to write the files.
     public var notes: [String]
+    /// The failures to write the files alone: the monitor then exits non-zero.
+    public var writeFailures: [String] = []
   }
 
   public let options: Options
@@ -92,6 +94,9 @@ public struct TelemetryMonitor {
           ranks: communicator.size, ranksPerHost: nodes.ranksPerHost, intervalSeconds: options.interval,
           start: TelemetryCSV.timestamp(start)))
     }
+    if let problem = try communicator.firstProblem(collector?.writeFailures.first ?? "") {
+      throw TelemetryWriteError(message: problem)
+    }
 
     let clock = ContinuousClock()
     let began = clock.now
@@ -126,10 +131,11 @@ public struct TelemetryMonitor {
     collector.finish()
     let notes =
       collector.metadata.hosts.flatMap { host in (collector.metadata.problems[host] ?? []).map { "\(host): \($0)" } }
-      + collector.warnings
+      + collector.writeFailures
     return Outcome(
       runID: runID, hosts: nodes.hosts, intervals: intervals, samples: collector.samplesTaken,
-      samplerCPUSeconds: collector.samplerCPUSeconds, stopReason: stopReason, notes: notes)
+      samplerCPUSeconds: collector.samplerCPUSeconds, stopReason: stopReason, notes: notes,
+      writeFailures: collector.writeFailures)
   }
 
   /// `10:15:20  node-a 48.0°C mem 23.1% cpu 51% | node-b -°C mem 40.2% cpu 3%`.

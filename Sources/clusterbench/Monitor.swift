@@ -79,9 +79,15 @@ struct Monitor: ParsableCommand {
         MPIProgram.printError(
           "clusterbench monitor: sampling every \(TimeSpan.describe(intervalSeconds)) \(until) into \(folder)")
       }
-      let outcome = try TelemetryMonitor(options: options, communicator: world).run { line in
-        print(line)
-        fflush(nil)
+      let outcome: TelemetryMonitor.Outcome?
+      do {
+        outcome = try TelemetryMonitor(options: options, communicator: world).run { line in
+          print(line)
+          fflush(nil)
+        }
+      } catch let error as TelemetryWriteError {
+        if world.rank == 0 { MPIProgram.printError("clusterbench monitor: --out \(folder): \(error.message)") }
+        return 1
       }
       if let outcome {
         for note in outcome.notes { MPIProgram.printError("clusterbench monitor: note: \(note)") }
@@ -90,6 +96,10 @@ struct Monitor: ParsableCommand {
           "clusterbench monitor: stopped by \(outcome.stopReason) after \(outcome.intervals) interval(s) on "
             + "\(outcome.hosts.count) node(s); \(outcome.samples) samples, "
             + String(format: "%.3f ms CPU per sample; ", perSample) + "files in \(folder)")
+        if !outcome.writeFailures.isEmpty {
+          MPIProgram.printError("clusterbench monitor: error: the telemetry files are incomplete (see above)")
+          return 1
+        }
       }
       return 0
     }

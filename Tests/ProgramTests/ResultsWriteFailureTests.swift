@@ -62,7 +62,8 @@ import Testing
     try "a file\n".write(toFile: folder + "/taken", atomically: true, encoding: .utf8)
     Self.expectRefusedBeforeAnyTest(
       try await Self.hplswift(["--write-solution", "taken/x", "--results", "hpl.csv"], in: folder),
-      naming: "hplswift: --write-solution taken/x: cannot create the folder")
+      naming:
+        "hplswift: --write-solution taken/x: cannot create the folder taken/x: taken is a regular file, not a folder")
   }
 
   /// The results file sits on a file system with room for its header only: the first row
@@ -87,6 +88,20 @@ import Testing
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
   }
 
+  /// The run folder goes beside the results file, in runs/<run id>: a file named runs is in the way.
+  @Test func telemetryThatCannotBeWrittenStopsTheRunAtItsStart() async throws {
+    let folder = try Self.folder("telemetry")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try "in the way\n".write(toFile: folder + "/runs", atomically: true, encoding: .utf8)
+    let result = try await Self.hplswift(["--results", "hpl.csv", "--telemetry=1"], in: folder)
+    Self.expectRefusedBeforeAnyTest(result, naming: "hplswift: --telemetry: ./runs/hpl-")
+    let monitor = try await Self.runner.run(
+      executableNamed: "clusterbench", arguments: ["monitor", "--duration", "1s", "--out", "runs/monitor"],
+      processes: 2, workingDirectory: folder)
+    #expect(!monitor.timedOut && monitor.exitStatus == 1, "\(monitor)")
+    #expect(monitor.standardError.contains("clusterbench monitor: --out runs/monitor: runs/monitor/"), "\(monitor)")
+  }
+
   @Test func cnnswiftRefusesResultsAndCheckpointFoldersBeforeTraining() async throws {
     let folder = try Self.folder("cnn")
     defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -97,7 +112,7 @@ import Testing
       (["--results", folder + "/train.csv"], "cnnswift: --results: \(folder)/train.csv: is a folder, not a CSV file"),
       (
         ["--results", folder + "/ok.csv", "--checkpoint-dir", folder + "/taken/ckpt"],
-        "cnnswift: --checkpoint-dir \(folder)/taken/ckpt: cannot create the folder"
+        "cnnswift: --checkpoint-dir \(folder)/taken/ckpt: cannot create the folder \(folder)/taken/ckpt: \(folder)/taken is a regular file, not a folder"
       ),
       (["--results", folder + "/ok.csv", "--save", folder + "/train.csv"], "is a folder, not a regular file"),
     ] {

@@ -160,6 +160,9 @@ public struct Benchmark {
       report?.close()
     }
     try stopIfOutputFailed(isRoot ? report?.failure ?? "" : "", report: nil)
+    let telemetryFailures = isRoot ? telemetry?.writeFailures ?? [] : []
+    try stopIfOutputFailed(
+      telemetryFailures.isEmpty ? "" : "hplswift: --telemetry: the run folder is incomplete", report: nil)
     let status: Int32 = (failed > 0 || skipped > 0) ? 1 : 0
     return try world.broadcast(status, root: 0)
   }
@@ -283,8 +286,13 @@ public struct Benchmark {
   func startTelemetry(runID: String, blas: String) throws -> RunTelemetry? {
     guard let interval = options.telemetryInterval else { return nil }
     let folder = RunTelemetry.Configuration.folder(besideResultsFile: options.resultsPath, runID: runID)
-    let telemetry = try RunTelemetry.start(
-      .init(runID: runID, folder: folder, interval: interval, program: "hplswift", blas: blas), on: world)
+    let telemetry: RunTelemetry
+    do {
+      telemetry = try RunTelemetry.start(
+        .init(runID: runID, folder: folder, interval: interval, program: "hplswift", blas: blas), on: world)
+    } catch let error as TelemetryWriteError {
+      throw BenchmarkInputError(description: "hplswift: --\(error)")
+    }
     if world.rank == 0 && options.showProgress {
       let count = telemetry.nodes.hosts.count
       FileHandle.standardError.write(
