@@ -3,7 +3,7 @@ import MPI
 
 /// The dgemm rate every rank reaches at once at one shape, the ceiling the LU's trailing update
 /// can approach: C (m×n) −= A (m×k) · B (k×n), as in the update with k = NB.
-public struct DgemmRate {
+public struct DgemmRate: Sendable {
   public let m: Int
   public let n: Int
   public let k: Int
