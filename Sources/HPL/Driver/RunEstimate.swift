@@ -13,9 +13,9 @@ public struct RunEstimate: Sendable, Equatable {
   public static let minimumFlops = 1e11
   /// Above this estimate, in seconds (30 minutes), the estimate comes with a warning.
   public static let warningSeconds = 1800.0
-  /// The dgemm measured: C (512×512) −= A (512×128)·B (128×512), twice on every rank at once;
-  /// about 0.07 GFLOP per repetition, under 0.1 s on a 2-GFLOPS core.
-  public static let probe = DgemmRate(m: 512, n: 512, k: 128, repetitions: 2)
+  /// The dgemm measured: C (1024×1024) −= A (1024×192)·B (192×1024), the trailing update's shape at NB = 192, twice on every rank at once;
+  /// 0.4 GFLOP per repetition, under 0.1 s on a 10-GFLOPS core.
+  public static let probe = DgemmRate(m: 1024, n: 1024, k: 192, repetitions: 2)
 
   /// Each test's estimated seconds, in run order.
   public var seconds: [Double]

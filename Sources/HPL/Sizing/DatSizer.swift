@@ -64,7 +64,8 @@ public enum DatSizer {
     guard !overflow, ranks <= maximumRanks else {
       throw DatSizerError(
         flag: "--nodes",
-        message: "\(nodeCount) nodes × \(coresPerNode) cores (--cores-per-node) is more than "
+        message:
+          "\(nodeCount) nodes × \(coresPerNode) core\(coresPerNode == 1 ? "" : "s") (--cores-per-node) is more than "
           + "\(maximumRanks) ranks, the most MPI can number (a C int)")
     }
     let totalBytes = Double(nodeCount) * Double(memoryPerNodeBytes)
