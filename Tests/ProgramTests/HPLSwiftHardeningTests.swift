@@ -154,4 +154,29 @@ import Testing
       #expect(!result.standardError.contains("--memory-per-node 4GiB"))
     }
   }
+
+  /// `hplswift dgemm` and `probe` check their sizes before MPI starts, on every rank alike
+  /// (before, each trapped on an overflow or a failed allocation).
+  @Test(arguments: [
+    (
+      ["dgemm", "--m", "9223372036854775807", "--n", "2", "--k", "2"],
+      "--m 9223372036854775807 --n 2 --k 2: A, B and C take more than 9223372036854775807 bytes on every rank"
+    ),
+    (
+      ["dgemm", "--m", "1000000", "--n", "1000000", "--k", "192"],
+      "(8003072000000 bytes) on every rank, more than this host's"
+    ),
+    (
+      ["probe", "--exchange", "--megabytes", "9223372036854775807"],
+      "--megabytes: expected 1 to 4096 MiB for the allreduce, got 9223372036854775807."
+    ),
+  ])
+  func otherCommandsRefuseSizesTheyCannotHold(arguments: [String], expected: String) async throws {
+    try await Self.run(dat: nil, arguments: arguments, name: "other") { result, _ in
+      #expect(!result.timedOut && result.exitStatus != 0 && result.exitStatus != nil, "\(result)")
+      #expect(result.duration < .seconds(20))
+      #expect(result.standardError.components(separatedBy: expected).count == 2, "once: \(result)")
+      #expect(!result.standardError.contains("Fatal error"))
+    }
+  }
 }

@@ -16,6 +16,20 @@ public struct DgemmRate: Sendable {
     self.repetitions = repetitions
   }
 
+  /// The bytes of A, B and C on one rank, 8 · (m·k + k·n + m·n); nil when that does not fit an
+  /// `Int`. Check it against the host's memory before ``measure(on:)`` allocates.
+  public static func bytes(m: Int, n: Int, k: Int) -> Int? {
+    var total = 0
+    for (rows, columns) in [(m, k), (k, n), (m, n)] {
+      let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+      let (bytes, overflowBytes) = count.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+      let (sum, overflowSum) = total.addingReportingOverflow(bytes)
+      if overflow || overflowBytes || overflowSum { return nil }
+      total = sum
+    }
+    return total
+  }
+
   /// Per-rank GFLOPS of the best repetition, and their sum. Every rank runs its dgemm between
   /// the same barriers, so the ranks compete for the machine as the LU's ranks do.
   public func measure(on communicator: Communicator) throws -> (perRank: [Double], total: Double) {
