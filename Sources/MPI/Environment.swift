@@ -33,8 +33,10 @@ public enum MPIEnvironment {
   /// - Parameter threadLevel: the level asked for (local input; the same on every process).
   /// - Returns: the level MPI provides, which may be lower than asked.
   /// - Throws: ``MPIError`` if MPI cannot start, was already finalized (it cannot restart), or
-  ///   `CLUSTERBENCH_MPI_WAIT` has another value than `busy`, `yield` or `auto` (then MPI is
-  ///   not started).
+  ///   an environment variable of this module has a value it does not accept (then MPI is not
+  ///   started): `CLUSTERBENCH_MPI_WAIT` other than `busy`, `yield` or `auto`,
+  ///   `CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS` other than seconds up to 3600 or `off`, or
+  ///   `CLUSTERBENCH_FINALIZE_QUIESCE` other than `on`/`1`/`yes` or `off`/`0`/`no`.
   /// The corresponding C function is `MPI_Init_thread`.
   @discardableResult
   public static func initialize(threadLevel: ThreadLevel = .funneled) throws -> ThreadLevel {
@@ -43,8 +45,10 @@ public enum MPIEnvironment {
         "MPI_Init_thread", "MPI was already finalized; it can start only once per process")
     }
     if !CMPI.initialized() {
-      let setting = try WaitPolicy.Setting(
-        environmentValue: getenv(waitPolicyEnvironmentVariable).map { String(cString: $0) })
+      let setting = try WaitPolicy.Setting(environmentValue: environmentValue(waitPolicyEnvironmentVariable))
+      // Read at finalize, checked now: a typo must stop the program before its work, not after.
+      _ = try FinalizeWatchdog.boundSeconds(environmentValue: environmentValue(finalizeWatchdogEnvironmentVariable))
+      _ = try FinalizeQuiesce.isEnabled(environmentValue: environmentValue(FinalizeQuiesce.environmentVariable))
       FinalizeWatchdog.recordDescriptorsBeforeInit()
       _ = try CMPI.initThread(required: threadLevel.cValue)
       try CMPI.setErrorsReturn(Constants.commWorld)
@@ -98,10 +102,11 @@ public enum MPIEnvironment {
   public static func finalize() throws {
     guard CMPI.initialized(), !CMPI.finalized() else { return }
     try FinalizeQuiesce.runIfNeeded()
-    let value = getenv(finalizeWatchdogEnvironmentVariable).map { String(cString: $0) }
-    let watch = FinalizeWatchdog.boundSeconds(environmentValue: value).flatMap {
-      FinalizeWatchdog.arm(seconds: $0)
-    }
+    let value = environmentValue(finalizeWatchdogEnvironmentVariable)
+    // Checked by initialize(); a value changed since then falls back to the default.
+    let bound: Double?
+    do { bound = try FinalizeWatchdog.boundSeconds(environmentValue: value) } catch { bound = 3 }
+    let watch = bound.flatMap { FinalizeWatchdog.arm(seconds: $0) }
     defer { watch?.finish() }
     try CMPI.finalize()
   }
@@ -168,6 +173,11 @@ public enum MPIEnvironment {
   public static var launcherSize: Int? { environmentInteger("PMI_SIZE") }
 
   private static func environmentInteger(_ name: String) -> Int? {
-    getenv(name).flatMap { Int(String(cString: $0)) }
+    environmentValue(name).flatMap { Int($0) }
+  }
+
+  /// The value of the environment variable `name`, or nil when it is unset.
+  private static func environmentValue(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
   }
 }

@@ -69,7 +69,12 @@ extension HPLSwift {
           nodeCount: nodes, memoryPerNodeBytes: try ByteSize.parse(memoryPerNode, flag: "--memory-per-node"),
           coresPerNode: coresPerNode, fraction: memoryFraction, nb: nb)
       } else {
-        plan = try DatSizer.plan(nodes: [try NodeResources.local()], fraction: memoryFraction, nb: nb)
+        let node = try NodeResources.local()
+        var local = try DatSizer.plan(nodes: [node], fraction: memoryFraction, nb: nb)
+        local.explanation.append(
+          "For a cluster of nodes like this one (\(node.cores) cores, \(ByteSize.describe(node.memTotalBytes))), "
+            + "say 4: \(DatSizer.clusterCommand(like: node, nodes: 4)) -o HPL.dat")
+        plan = local
       }
       let status = write(plan)
       if status != 0 { throw ExitCode(status) }

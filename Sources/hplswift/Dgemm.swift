@@ -26,6 +26,14 @@ extension HPLSwift {
     func validate() throws {
       guard m > 0, n > 0, k > 0 else { throw ValidationError("--m, --n and --k must be positive.") }
       guard repetitions > 0 else { throw ValidationError("--repeat must be at least 1.") }
+      // Refused before MPI starts, on every rank alike: an allocation no rank can hold.
+      let memory = (try? MemInfo.read().memTotalBytes) ?? 0
+      guard let bytes = DgemmRate.bytes(m: m, n: n, k: k), memory <= 0 || bytes <= memory else {
+        let size = DgemmRate.bytes(m: m, n: n, k: k).map { "\(ByteSize.describe($0)) (\($0) bytes)" }
+        throw ValidationError(
+          "--m \(m) --n \(n) --k \(k): A, B and C take \(size ?? "more than \(Int.max) bytes") on "
+            + "every rank, more than this host's \(ByteSize.describe(memory)) of physical memory (MemTotal).")
+      }
     }
 
     func run() throws {

@@ -21,13 +21,19 @@ extension HPLSwift {
 
     @Option(help: ArgumentHelp("Host names to resolve, comma-separated.", valueName: "NAMES")) var resolve = ""
     @Flag(help: "Run the timed hello and allreduce instead.") var exchange = false
-    @Option(help: "Size of the allreduce, MiB.") var megabytes = 1
+    @Option(help: "Size of the allreduce, MiB (1 to 4096).") var megabytes = 1
+
+    func validate() throws {
+      guard (1...4096).contains(megabytes) else {
+        throw ValidationError("--megabytes: expected 1 to 4096 MiB for the allreduce, got \(megabytes).")
+      }
+    }
 
     func run() throws {
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "hplswift probe") {
         if exchange {
-          let summary = try ProbeExchange.run(on: .world, megabytes: max(1, megabytes)) { line in
+          let summary = try ProbeExchange.run(on: .world, megabytes: megabytes) { line in
             print(line)
             fflush(nil)
           }

@@ -81,6 +81,7 @@ extension HPLSwift {
       options.detailedTiming = timing
       options.telemetryInterval = try TelemetryFlag.seconds(telemetry)
       options.runID = runID
+      options.notice = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
       let status = runReportingErrors { try Benchmark(options: options).run() }
       HPLSwift.finalizeAndExit(status)
     }

@@ -15,7 +15,7 @@ struct ResultsCSVTests {
     return ResultRow(
       result: result, runID: "2026-11-22-run1",
       hosts: ["rp01", "rp01", "rp02", "rp02", "rp01", "rp02"],
-      blas: blas, peakResidentBytes: 851_968_000)
+      blas: blas, peakResidentBytes: 851_968_000, cores: ["rp01": 6, "rp02": 4])
   }
 
   @Test func headerHasTheDocumentedColumns() {
@@ -23,7 +23,7 @@ struct ResultsCSVTests {
       ResultRow.header
         == "timestamp,run_id,hosts,ranks,ranks_per_host,n,nb,p,q,pmap,pfact,nbmin,ndiv,rfact,"
         + "bcast,depth,swap,swap_threshold,l1_form,u_form,equilibration,alignment,tv,seconds,"
-        + "gflops,residual,status,blas,peak_rss_mb")
+        + "gflops,residual,status,blas,peak_rss_mb,cores_per_host")
   }
 
   @Test func rowTextIsReadable() {
@@ -31,7 +31,7 @@ struct ResultsCSVTests {
       ResultsCSV.line(for: Self.row())
         == "2026-11-18T11:07:15Z,2026-11-22-run1,rp01;rp02,6,3,10000,192,2,3,row,Right,4,2,"
         + "Crout,BlongM,1,mix,64,transposed,transposed,yes,8,WR15C2R4,34.7771,"
-        + "\(ReportWriter.gflops(n: 10000, seconds: 34.7771)),0.0014101373,PASSED,ATLAS 3.10.3,812.5\n"
+        + "\(ReportWriter.gflops(n: 10000, seconds: 34.7771)),0.0014101373,PASSED,ATLAS 3.10.3,812.5,4\n"
     )
   }
 
@@ -46,6 +46,37 @@ struct ResultsCSVTests {
       result: result, runID: "r", hosts: ["b", "a", "b"], blas: "x", peakResidentBytes: 0)
     #expect(unknown.hosts == ["b", "a"] && unknown.ranks == 3 && unknown.ranksPerHost == 2)
     #expect(unknown.peakRSSMB == nil && unknown.status == .unchecked && unknown.residual == nil)
+    #expect(unknown.coresPerHost == nil)
+  }
+
+  /// `cores_per_host` is the fewest cores of the test's hosts (with `ranks_per_host`, the most
+  /// ranks on one, it bounds the load of every host), and unknown when a host is.
+  @Test func coresPerHostIsTheFewestOfTheTestsHosts() {
+    #expect(Self.row().coresPerHost == 4)
+    let result = TestResult(
+      parameters: TestParameters(n: 100, nb: 10, rows: 1, columns: 2), seconds: 1,
+      startTime: Date(timeIntervalSince1970: 0), endTime: Date(timeIntervalSince1970: 1))
+    let partial = ResultRow(
+      result: result, runID: "r", hosts: ["a", "b"], blas: "x", peakResidentBytes: 0, cores: ["a": 2])
+    #expect(partial.coresPerHost == nil)
+    #expect(partial.fields.last == "")
+  }
+
+  /// A file written before `cores_per_host` existed (29 columns) still reads, with the field nil:
+  /// `clusterbench compare` and `report` read older results folders through here.
+  @Test func filesWithoutCoresPerHostStillRead() throws {
+    let folder = try DriverFixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("hpl.csv").path
+    let header = ResultRow.columns.dropLast().joined(separator: ",")
+    let line = ResultsCSV.line(for: Self.row())
+    let older = String(line.dropLast(3)) + "\n"  // without ",4"
+    try (header + "\n" + older).write(toFile: path, atomically: true, encoding: .utf8)
+    let (rows, warnings) = try ResultsCSV.read(path: path)
+    #expect(warnings.isEmpty)
+    var expected = Self.row()
+    expected.coresPerHost = nil
+    #expect(rows == [expected])
   }
 
   @Test func appendCreatesFolderAndHeaderThenReadsBack() throws {
@@ -84,7 +115,7 @@ struct ResultsCSVTests {
     let (after, laterWarnings) = try ResultsCSV.read(path: path)
     #expect(after.map(\.n) == [10000, 30000])
     #expect(laterWarnings.count == 1)
-    #expect(laterWarnings[0].hasPrefix("\(path) line 3: expected 29 fields, found "))
+    #expect(laterWarnings[0].hasPrefix("\(path) line 3: expected 30 fields, found "))
   }
 
   @Test func brokenRowsNameFileLineAndColumn() throws {

@@ -13,10 +13,44 @@ struct FinalizeWatchdogTests {
     "bound from CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS",
     arguments: [
       (nil, 3.0), ("", 3.0), ("5", 5.0), (" 0.5 ", 0.5), ("0", nil), ("-1", nil), ("off", nil),
-      ("OFF", nil), ("soon", 3.0),
+      ("OFF", nil), ("3600", 3600.0),
     ] as [(String?, Double?)])
-  func bound(value: String?, expected: Double?) {
-    #expect(FinalizeWatchdog.boundSeconds(environmentValue: value) == expected)
+  func bound(value: String?, expected: Double?) throws {
+    #expect(try FinalizeWatchdog.boundSeconds(environmentValue: value) == expected)
+  }
+
+  /// A typo, a non-number or a bound past an hour is refused with the variable, the value and
+  /// what is accepted (before, "soon" silently meant 3 s and 1e300 trapped the watchdog thread).
+  @Test(
+    "bad CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS values are refused",
+    arguments: ["soon", "nan", "inf", "1e300", "3601", "0x10", "3s"])
+  func badBound(value: String) {
+    #expect {
+      try FinalizeWatchdog.boundSeconds(environmentValue: value)
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS is '\(value)'")
+        && text.contains("a number up to 3600") && text.contains("or off to disable")
+    }
+  }
+
+  @Test(
+    "CLUSTERBENCH_FINALIZE_QUIESCE accepts on and off words and refuses others",
+    arguments: [
+      (nil, true), ("", true), ("on", true), (" YES ", true), ("1", true), ("off", false),
+      ("0", false), ("No", false),
+    ] as [(String?, Bool)])
+  func quiesceSetting(value: String?, expected: Bool) throws {
+    #expect(try FinalizeQuiesce.isEnabled(environmentValue: value) == expected)
+  }
+
+  @Test("a bad CLUSTERBENCH_FINALIZE_QUIESCE is refused")
+  func badQuiesce() {
+    #expect {
+      try FinalizeQuiesce.isEnabled(environmentValue: "disable")
+    } throws: { error in
+      "\(error)".contains("CLUSTERBENCH_FINALIZE_QUIESCE is 'disable'; accepted values are off")
+    }
   }
 
   @Test("new connection sockets are found; old, listening and PMI sockets are not")

@@ -45,6 +45,14 @@ import Testing
     (withLine(20, nil), "line"),
     (String(HPLDatBuilder().text.prefix(200)), "line"),
     ("", "line"),
+    // A list longer than its count, and values no C int holds: before, the extra value was
+    // silently dropped and each huge value trapped on an overflow or a failed allocation.
+    (withLine(6, "41 50      Ns"), "line 6 (Ns): the count on line 5 says 1 value, found 2"),
+    (withLine(6, "9223372036854775807 Ns"), "line 6 (Ns): value 9223372036854775807 is larger than 2147483647"),
+    (withLine(8, "1099511627776  NBs"), "line 8 (NBs): value 1099511627776 is larger than 2147483647"),
+    (withLine(11, "4294967296  Ps"), "line 11 (Ps): value 4294967296 is larger than 2147483647"),
+    (withLine(25, "9223372036854775807 DEPTHs"), "line 25 (DEPTHs): value 9223372036854775807 is larger"),
+    (withLine(31, "9223372036854775807 memory alignment"), "line 31 (ALIGN): value 9223372036854775807"),
   ])
   func malformedInputExitsCleanly(dat: String, expected: String) async throws {
     try await Self.run(dat: dat, processes: 2, name: "bad") { result, _ in
@@ -128,6 +136,9 @@ import Testing
         parsed.allSatisfy { !$0.blas.isEmpty && $0.seconds >= 0 && ($0.residual ?? 99) < 16 && ($0.peakRSSMB ?? 0) > 1 }
       )
       #expect(Set(parsed.map(\.runID)).count == 1)
+      let cores = ProcessInfo.processInfo.activeProcessorCount
+      #expect(parsed.allSatisfy { $0.coresPerHost == cores && $0.ranksPerHost == 2 })
+      #expect(result.standardError.contains("oversubscribed") == (cores < 2))
       #expect(parsed.map(\.variantCode) == ["WR10C2R4", "WR14C2R4", "WR10C2R4", "WR14C2R4"])
     }
   }

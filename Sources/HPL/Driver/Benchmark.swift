@@ -25,6 +25,10 @@ public struct BenchmarkOptions: Sendable {
   /// When set, one rank per node samples its node every this many seconds and rank 0 writes the
   /// run folder `runs/<run id>` beside the results file (`--telemetry`).
   public var telemetryInterval: Double? = nil
+  /// Receives every line meant for the user beside the report (progress, notes, warnings), each
+  /// without its line end; the library itself never prints them. `hplswift` writes them to
+  /// standard error.
+  public var notice: @Sendable (String) -> Void = { _ in }
 
   public init(
     datPath: String = "HPL.dat", resultsPath: String = "results/hpl.csv", seed: UInt64 = 100, showProgress: Bool = true
@@ -63,7 +67,11 @@ public struct Benchmark {
     let input = try readInput()
     let isRoot = world.rank == 0
     let library = BLASLibrary.loaded()
-    let hosts = try gatherHostNames()
+    let placement = try placeRanks()
+    let hosts = placement.hosts
+    let tests = input.tests
+    try checkMemory(tests, placement: placement)
+    if isRoot, let warning = placement.nodes.oversubscriptionWarning { options.notice("hplswift: " + warning) }
     let runID = try world.broadcast(isRoot ? (options.runID ?? Self.makeRunID()) : "", root: 0)
     let writer = ReportWriter()
     // Only rank 0 opens the output, but every rank must learn whether it could.
@@ -87,7 +95,8 @@ public struct Benchmark {
     var failed = 0
     var skipped = 0
     var unchecked = 0
-    let tests = input.tests
+    noteClampedBlockSizes(tests)
+    try announceEstimate(tests)
     var grids: [GridShape: ProcessGrid?] = [:]
     let telemetry = try startTelemetry(runID: runID, blas: library.summary)
     // Rank 0's failure to write a row or a solution, agreed by every rank before the next test.
@@ -101,9 +110,9 @@ public struct Benchmark {
       }
       guard let grid = grids[shape]! else { continue }  // this rank idles for this grid
       if isRoot && options.showProgress {
-        FileHandle.standardError.write(
-          "hplswift: test \(number + 1) of \(tests.count): \(test.variantCode) N=\(test.n) NB=\(test.nb) P=\(test.rows) Q=\(test.columns)\n"
-            .data(using: .utf8)!)
+        options.notice(
+          "hplswift: test \(number + 1) of \(tests.count): \(test.variantCode) N=\(test.n) NB=\(test.nb) P=\(test.rows) Q=\(test.columns)"
+        )
       }
       var testRun = TestRun(
         parameters: test, grid: grid, seed: options.seed, collectsSolution: options.solutionDirectory != nil)
@@ -137,7 +146,7 @@ public struct Benchmark {
           try ResultsCSV.append(
             ResultRow(
               result: result, runID: runID, hosts: usedHosts, blas: library.summary,
-              peakResidentBytes: Int(peak)),
+              peakResidentBytes: Int(peak), cores: placement.nodes.cores),
             to: options.resultsPath)
         } catch {
           // The other ranks are already on their way to the next test: they learn of it there.
@@ -147,11 +156,8 @@ public struct Benchmark {
     }
     try stopIfOutputFailed(outputProblem, report: report)
     if let notes = try telemetry?.finish(), isRoot {
-      for note in notes { FileHandle.standardError.write("hplswift: telemetry: \(note)\n".data(using: .utf8)!) }
-      if options.showProgress {
-        FileHandle.standardError.write(
-          "hplswift: telemetry written to \(telemetry!.configuration.folder)\n".data(using: .utf8)!)
-      }
+      for note in notes { options.notice("hplswift: telemetry: \(note)") }
+      if options.showProgress { options.notice("hplswift: telemetry written to \(telemetry!.configuration.folder)") }
     }
     if isRoot {
       report?.write(
@@ -165,54 +171,6 @@ public struct Benchmark {
       telemetryFailures.isEmpty ? "" : "hplswift: --telemetry: the run folder is incomplete", report: nil)
     let status: Int32 = (failed > 0 || skipped > 0) ? 1 : 0
     return try world.broadcast(status, root: 0)
-  }
-
-  /// Rank 0 reads, validates and opens nothing yet; every rank then parses the same text, so every
-  /// rank reaches the same verdict without waiting on another.
-  func readInput() throws -> HPLInput {
-    var status: Int32 = 0
-    var bytes: [UInt8] = []
-    if world.rank == 0 {
-      if let data = FileManager.default.contents(atPath: options.datPath) {
-        bytes = Array(data)
-      } else {
-        status = FileManager.default.fileExists(atPath: options.datPath) ? 2 : 1
-      }
-    }
-    status = try world.broadcast(status, root: 0)
-    let directory = FileManager.default.currentDirectoryPath
-    switch status {
-    case 1:
-      throw BenchmarkInputError(
-        description: """
-          hplswift: no HPL.dat at \(options.datPath) (working directory \(directory)).
-          Write one sized for your cluster with `hplswift dat --nodes 1 --memory-per-node 4GiB --cores-per-node 2 -o HPL.dat`,
-          copy the default one (hpl/HPL.dat in the repository), or pass --dat PATH.
-          """)
-    case 2:
-      throw BenchmarkInputError(
-        description: "hplswift: cannot read \(options.datPath): permission denied or not a file.")
-    default:
-      break
-    }
-    let count = try world.broadcast(Int64(bytes.count), root: 0)
-    if world.rank != 0 { bytes = Array(repeating: 0, count: Int(count)) }
-    if count > 0 { try world.broadcast(&bytes, root: 0) }
-    let text = String(decoding: bytes, as: UTF8.self)
-    let input: HPLInput
-    do {
-      input = try HPLInput.parse(contents: text, fileName: options.datPath)
-    } catch {
-      throw BenchmarkInputError(description: "hplswift: \(error)")
-    }
-    if input.maximumProcessCount > world.size {
-      let largest = input.grids.max { $0.rows * $0.columns < $1.rows * $1.columns }!
-      throw BenchmarkInputError(
-        description:
-          "hplswift: \(options.datPath) lines 11-12 (Ps, Qs): the \(largest.rows)×\(largest.columns) grid needs \(input.maximumProcessCount) processes, but \(world.size) were launched (mpiexec -n \(input.maximumProcessCount) hplswift)."
-      )
-    }
-    return input
   }
 
   /// Before any test, rank 0 makes sure every output can be written, so a long run does not end
@@ -243,9 +201,8 @@ public struct Benchmark {
     let size = shape.rows * shape.columns
     if announce && size < world.size {
       let idle = size == world.size - 1 ? "rank \(size) idles" : "ranks \(size)-\(world.size - 1) idle"
-      FileHandle.standardError.write(
-        "hplswift: the \(shape.rows)×\(shape.columns) grid uses ranks 0-\(size - 1); \(idle) for its tests.\n"
-          .data(using: .utf8)!)
+      options.notice(
+        "hplswift: the \(shape.rows)×\(shape.columns) grid uses ranks 0-\(size - 1); \(idle) for its tests.")
     }
     guard let communicator = try world.split(color: world.rank < size ? 0 : nil, key: world.rank) else {
       return nil
@@ -273,13 +230,7 @@ public struct Benchmark {
       }
       text += "\n"
     }
-    FileHandle.standardError.write(text.data(using: .utf8)!)
-  }
-
-  /// Every rank's host name (``NodeIdentity/hostName(_:)``: `CLUSTERBENCH_HOSTNAME` overrides it),
-  /// in rank order.
-  func gatherHostNames() throws -> [String] {
-    try world.allgather(NodeIdentity.hostName())
+    options.notice(String(text.dropLast()))
   }
 
   /// Starts the run's telemetry when `--telemetry` asked for it. Collective.
@@ -295,9 +246,9 @@ public struct Benchmark {
     }
     if world.rank == 0 && options.showProgress {
       let count = telemetry.nodes.hosts.count
-      FileHandle.standardError.write(
-        "hplswift: telemetry every \(TimeSpan.describe(interval)) on \(count) node\(count == 1 ? "" : "s") into \(folder)\n"
-          .data(using: .utf8)!)
+      options.notice(
+        "hplswift: telemetry every \(TimeSpan.describe(interval)) on \(count) node\(count == 1 ? "" : "s") into \(folder)"
+      )
     }
     return telemetry
   }

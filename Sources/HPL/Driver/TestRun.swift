@@ -36,7 +36,8 @@ public struct TestRun {
     var matrix: DistributedMatrix?
     do {
       matrix = try DistributedMatrix(
-        order: parameters.n, blockSize: parameters.nb, grid: grid, alignment: parameters.alignment)
+        order: parameters.n, blockSize: parameters.distributionBlockSize, grid: grid,
+        alignment: parameters.alignment)
     } catch {
       matrix = nil
     }

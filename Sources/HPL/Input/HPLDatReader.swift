@@ -11,6 +11,11 @@ struct HPLDatReader {
   /// The largest count a count line may hold. netlib: `HPL_MAX_PARAM`
   static let maximumCount = 20
 
+  /// The largest integer any line may hold: xhpl reads every value into a C `int`, and MPI
+  /// numbers ranks with one, so larger values could not run anywhere (and would overflow the
+  /// size arithmetic).
+  static let maximumValue = Int(Int32.max)
+
   let fileName: String
   let lines: [Substring]
 
@@ -118,14 +123,15 @@ struct HPLDatReader {
   }
 
   /// The first `count` words of `line` as integers, each at least `minimum`. Words after them are
-  /// comment.
+  /// comment, unless they are integers too: a list longer than its count is an error (xhpl would
+  /// silently read only the first `count`).
   func integers(
     _ line: HPLDatLine, count: Int, countLine: HPLDatLine, minimum: Int? = nil
   ) throws(HPLInputError) -> [Int] {
     let tokens = try tokens(line)
     var values: [Int] = []
     for (index, token) in tokens.prefix(count).enumerated() {
-      guard let value = Int(token) else {
+      guard isInteger(token) else {
         // A word followed by more numbers sits where a value belongs; a word at the end is the
         // comment of a list that is too short.
         let numbersFollow = tokens[(index + 1)...].contains { Double($0) != nil }
@@ -134,16 +140,20 @@ struct HPLDatReader {
         }
         break
       }
+      let value = try integer(token, on: line, position: position(index, of: count))
       if let minimum, value < minimum {
         throw error(line, "value \(value) is less than \(minimum)\(position(index, of: count))")
       }
       values.append(value)
     }
-    guard values.count == count else {
+    let extra = values.count == count ? tokens.dropFirst(count).prefix(while: isInteger).count : 0
+    guard values.count == count, extra == 0 else {
+      let found = values.count + extra
+      let hint = extra > 0 ? " (xhpl would read only the first \(count); fix the count or the list)" : ""
       throw error(
         line,
         "the count on line \(countLine.rawValue) says \(count) value\(count == 1 ? "" : "s"), "
-          + "found \(values.count)")
+          + "found \(found)\(hint)")
     }
     return values
   }
@@ -162,11 +172,28 @@ struct HPLDatReader {
 
   // MARK: - Helpers
 
-  private func integer(_ token: Substring, on line: HPLDatLine) throws(HPLInputError) -> Int {
-    guard let value = Int(token) else {
+  /// `token` as an integer within ±``maximumValue``; a longer run of digits is too large, not
+  /// a word.
+  private func integer(_ token: Substring, on line: HPLDatLine, position: String = "")
+    throws(HPLInputError) -> Int
+  {
+    guard isInteger(token) else {
       throw error(line, "expected an integer, found '\(token)'")
     }
+    guard let value = Int(token), value <= Self.maximumValue, value >= -Self.maximumValue else {
+      let limit = token.hasPrefix("-") ? "less than -" : "larger than "
+      throw error(
+        line,
+        "value \(token) is \(limit)\(Self.maximumValue)\(position), the limit of xhpl's C int "
+          + "(and of MPI ranks)")
+    }
     return value
+  }
+
+  /// Whether `token` is a decimal integer: an optional sign and digits only, of any length.
+  private func isInteger(_ token: Substring) -> Bool {
+    let digits = token.first == "-" || token.first == "+" ? token.dropFirst() : token
+    return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
   }
 
   /// " (item 2 of 3)" for lists of more than one value, "" otherwise.

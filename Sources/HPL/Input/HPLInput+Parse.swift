@@ -1,6 +1,15 @@
+import CSVFiles
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 extension HPLInput {
+  /// The most bytes an HPL.dat may hold: 31 lines of at most a few hundred characters, plus
+  /// HPC Challenge's PTRANS lines, fit many times over; a larger file is not an HPL.dat.
+  public static let maximumFileBytes = 1 << 20
+
   /// Reads and validates the HPL.dat file at `path`.
   ///
   /// A missing file is an error that names the folder searched, where xhpl prints "cannot open
@@ -8,25 +17,47 @@ extension HPLInput {
   ///
   /// netlib: `HPL_pdinfo` (rank 0's part)
   public static func read(path: String = "HPL.dat") throws(HPLInputError) -> HPLInput {
-    let url = URL(fileURLWithPath: path)
-    let name = url.lastPathComponent
+    try parse(contents: readText(path: path), fileName: path)
+  }
+
+  /// The text of the HPL.dat at `path`, read through ``BoundedFile``: at most
+  /// ``maximumFileBytes``, never blocking on a FIFO or a device.
+  ///
+  /// - Throws: ``HPLInputError`` for the whole file (line 0): it does not exist (naming the
+  ///   folder searched, or the target of a dangling symbolic link), is not a regular file, is
+  ///   too large, is a loop of symbolic links, cannot be read, or holds NUL bytes.
+  public static func readText(path: String) throws(HPLInputError) -> String {
     let data: Data
     do {
-      data = try Data(contentsOf: url)
+      data = try BoundedFile.read(path, limit: maximumFileBytes)
     } catch {
-      let folder = url.deletingLastPathComponent().path
-      let reason =
-        FileManager.default.fileExists(atPath: url.path)
-        ? "cannot be read (\(error.localizedDescription))"
-        : "does not exist: there is no \(name) in \(folder)"
-      throw HPLInputError(fileName: path, line: 0, key: "", message: reason)
+      throw failure(error)
     }
     if data.contains(0) {
       throw HPLInputError(
         fileName: path, line: 0, key: "",
         message: "is a binary file, not an HPL.dat text file")
     }
-    return try parse(contents: String(decoding: data, as: UTF8.self), fileName: path)
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// The error for a file ``BoundedFile`` refused; a missing path is told apart from a
+  /// symbolic link whose target is missing.
+  private static func failure(_ error: BoundedFileError) -> HPLInputError {
+    var failure = HPLInputError(fileName: error.path, line: 0, key: "", message: error.reason)
+    guard case .missing = error else { return failure }
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let length = readlink(error.path, &buffer, buffer.count - 1)
+    if length > 0 {
+      let target = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      failure.message = "is a symbolic link to \(target), which does not exist"
+    } else {
+      let url = URL(fileURLWithPath: error.path)
+      failure.message =
+        "does not exist: there is no \(url.lastPathComponent) in \(url.deletingLastPathComponent().path)"
+      failure.isMissingFile = true
+    }
+    return failure
   }
 
   /// Parses the text of an HPL.dat file.
@@ -129,6 +160,24 @@ extension HPLInput {
       equilibration: equilibration == .yes,
       alignment: alignment,
       ptransTail: reader.tail)
+  }
+
+  /// Refuses a sweep of more than ``maximumTestCount`` tests, naming the lists that multiply:
+  /// call it before walking ``tests``. (Parsing accepts such a file, as xhpl does.)
+  public func checkTestCount(fileName: String = "HPL.dat") throws(HPLInputError) {
+    let count = testCount
+    guard count > Self.maximumTestCount else { return }
+    let lengths: [(name: String, count: Int)] = [
+      ("grids", grids.count), ("Ns", problemSizes.count), ("NBs", blockSizes.count),
+      ("DEPTHs", lookaheadDepths.count), ("BCASTs", broadcasts.count),
+      ("RFACTs", recursivePanelFactorizations.count), ("PFACTs", panelFactorizations.count),
+      ("NBMINs", recursionStoppingSizes.count), ("NDIVs", panelDivisions.count),
+    ]
+    let lists = lengths.filter { $0.count > 1 }.map { "\($0.count) \($0.name)" }.joined(separator: " × ")
+    throw HPLInputError(
+      fileName: fileName, line: 0, key: "",
+      message: "the lists make \(lists) = \(count) tests, more than the \(Self.maximumTestCount) "
+        + "one run may hold; split the sweep into several HPL.dat files")
   }
 }
 

@@ -1,4 +1,20 @@
 extension HPLInput {
+  /// The most tests one HPL.dat may describe. Nine lists of up to 20 values could make 20⁹
+  /// tests, which ``tests`` could not even list; 100,000 is far beyond any sweep that finishes.
+  public static let maximumTestCount = 100_000
+
+  /// The number of tests the sweep runs: the product of the lengths of its nine lists.
+  public var testCount: Int {
+    [
+      grids.count, problemSizes.count, blockSizes.count, lookaheadDepths.count, broadcasts.count,
+      recursivePanelFactorizations.count, panelFactorizations.count, recursionStoppingSizes.count,
+      panelDivisions.count,
+    ].reduce(1) { product, count in
+      let (next, overflow) = product.multipliedReportingOverflow(by: count)
+      return overflow ? Int.max : next
+    }
+  }
+
   /// Every test of the sweep, in xhpl's run order.
   ///
   /// Outermost to innermost: grid (P, Q) → N → NB → DEPTH → BCAST → RFACT → PFACT → NBMIN →

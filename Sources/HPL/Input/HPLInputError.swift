@@ -16,6 +16,9 @@ public struct HPLInputError: Error, Sendable, Equatable, CustomStringConvertible
   public var key: String
   /// What is wrong, e.g. `value 0 is less than 1`.
   public var message: String
+  /// Whether the file itself does not exist (so a caller may say how to write one); false for
+  /// a dangling symbolic link, a loop of links and every other problem.
+  public var isMissingFile = false
 
   public init(fileName: String, line: Int, key: String, message: String) {
     self.fileName = fileName

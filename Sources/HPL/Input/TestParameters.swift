@@ -74,6 +74,15 @@ public struct TestParameters: Sendable, Equatable, Hashable {
   /// The grid, P × Q.
   public var grid: GridShape { GridShape(rows: rows, columns: columns) }
 
+  /// The block size the matrix is dealt and factorised with: NB, clamped to N + 1 when NB is
+  /// larger than N, as netlib HPL does in effect.
+  ///
+  /// xhpl accepts any NB ≥ 1 and prints it as given; with NB > N all of [A|b] (N + 1 columns)
+  /// falls in block 0 on process (0, 0), and each panel is min(NB, N − j) columns wide
+  /// (`jb = Mmin(n, nb)` in `HPL_pdgesv0`/`HPL_pdgesvK2`, `HPL_pdpanel_new(..., Mmin(N, nb), ...)`).
+  /// N + 1 deals the same way, while buffers sized by the block size stay bounded by N.
+  public var distributionBlockSize: Int { nb > n ? n + 1 : max(1, nb) }
+
   /// The parts of the test the T/V code encodes.
   public var variant: VariantCode {
     VariantCode(

@@ -33,16 +33,25 @@ import Foundation
 /// | `status` | `PASSED`, `FAILED`, `UNCHECKED` (threshold ≤ 0) or `SKIPPED` |
 /// | `blas` | the BLAS library actually loaded, free text |
 /// | `peak_rss_mb` | peak resident memory of the largest rank, MiB (2²⁰ bytes); empty when unknown |
+/// | `cores_per_host` | the fewest cores (online CPUs) of the test's hosts; empty when unknown |
 ///
-/// Reading accepts netlib's numeric codes for the variant columns too.
+/// With `ranks_per_host` (the most ranks on one host) it tells at a glance whether a host ran
+/// more ranks than it has cores: on identical nodes the two are exact, and on mixed nodes
+/// `ranks_per_host ≤ cores_per_host` still proves no host was oversubscribed.
+///
+/// Reading accepts netlib's numeric codes for the variant columns too, and files written before
+/// a column in ``optionalColumns`` existed (the field is then nil).
 public struct ResultRow: Sendable, Equatable {
   /// Column names, in file order.
   public static let columns = [
     "timestamp", "run_id", "hosts", "ranks", "ranks_per_host", "n", "nb", "p", "q", "pmap",
     "pfact", "nbmin", "ndiv", "rfact", "bcast", "depth", "swap", "swap_threshold", "l1_form",
     "u_form", "equilibration", "alignment", "tv", "seconds", "gflops", "residual", "status",
-    "blas", "peak_rss_mb",
+    "blas", "peak_rss_mb", "cores_per_host",
   ]
+
+  /// Columns later versions added: older files lack them and still read.
+  public static let optionalColumns: Set<String> = ["cores_per_host"]
 
   /// The header line, without its line end.
   public static let header = columns.joined(separator: ",")
@@ -105,6 +114,8 @@ public struct ResultRow: Sendable, Equatable {
   public var blas: String
   /// `peak_rss_mb`: peak resident set of the largest rank, MiB; nil when unknown.
   public var peakRSSMB: Double?
+  /// `cores_per_host`: the fewest cores of the test's hosts; nil when unknown.
+  public var coresPerHost: Int?
 
   public init(
     timestamp: Date, runID: String, hosts: [String], ranks: Int, ranksPerHost: Int,
@@ -114,7 +125,7 @@ public struct ResultRow: Sendable, Equatable {
     lookaheadDepth: Int, swap: SwapAlgorithm, swapThreshold: Int, l1Form: StorageForm,
     uForm: StorageForm, equilibration: Bool, alignment: Int, variantCode: String,
     seconds: Double, gflops: Double, residual: Double?, status: ResultStatus, blas: String,
-    peakRSSMB: Double?
+    peakRSSMB: Double?, coresPerHost: Int? = nil
   ) {
     self.timestamp = timestamp
     self.runID = runID
@@ -145,6 +156,7 @@ public struct ResultRow: Sendable, Equatable {
     self.status = status
     self.blas = blas
     self.peakRSSMB = peakRSSMB
+    self.coresPerHost = coresPerHost
   }
 
   /// The row for `result`, with the run's context.
@@ -158,9 +170,11 @@ public struct ResultRow: Sendable, Equatable {
   ///   - peakResidentBytes: the largest peak resident set over the ranks, in bytes; nil or ≤ 0
   ///     when unknown. Written in MiB, to one decimal.
   ///   - status: by default the result's ``TestResult/status``.
+  ///   - cores: the cores of each host (``NodeGroups/cores``); gives `cores_per_host`, nil when
+  ///     a host of the test is missing or reports none.
   public init(
     result: TestResult, timestamp: Date? = nil, runID: String, hosts: [String], blas: String,
-    peakResidentBytes: Int?, status: ResultStatus? = nil
+    peakResidentBytes: Int?, status: ResultStatus? = nil, cores: [String: Int] = [:]
   ) {
     var unique: [String] = []
     var ranksOnHost: [String: Int] = [:]
@@ -184,7 +198,14 @@ public struct ResultRow: Sendable, Equatable {
       equilibration: test.equilibration, alignment: test.alignment,
       variantCode: test.variantCode, seconds: result.seconds, gflops: result.gflops,
       residual: result.residual, status: status ?? result.status, blas: blas,
-      peakRSSMB: peakMiB)
+      peakRSSMB: peakMiB, coresPerHost: Self.fewestCores(of: unique, cores: cores))
+  }
+
+  /// The fewest of `cores` over `hosts`; nil when one is unknown or not positive.
+  private static func fewestCores(of hosts: [String], cores: [String: Int]) -> Int? {
+    let counts = hosts.map { cores[$0] ?? 0 }
+    guard let fewest = counts.min(), fewest > 0 else { return nil }
+    return fewest
   }
 
   // MARK: - Fields
@@ -199,7 +220,7 @@ public struct ResultRow: Sendable, Equatable {
       String(swapThreshold), l1Form.token, uForm.token, equilibration ? "yes" : "no",
       String(alignment), variantCode, String(seconds), String(gflops),
       residual.map { String($0) } ?? "", status.rawValue, blas,
-      peakRSSMB.map { String($0) } ?? "",
+      peakRSSMB.map { String($0) } ?? "", coresPerHost.map { String($0) } ?? "",
     ]
   }
 
@@ -254,7 +275,8 @@ public struct ResultRow: Sendable, Equatable {
         ResultStatus(rawValue: $0.uppercased())
       },
       blas: text("blas"),
-      peakRSSMB: try optionalNumber("peak_rss_mb"))
+      peakRSSMB: try optionalNumber("peak_rss_mb"),
+      coresPerHost: text("cores_per_host").isEmpty ? nil : try integer("cores_per_host"))
   }
 
   /// `2026-11-22T20:08:34Z`.

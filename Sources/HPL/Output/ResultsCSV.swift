@@ -30,7 +30,7 @@ public enum ResultsCSV {
       try CSVFile.append(
         lines: rows.map { CSVFile.line($0.fields) }, header: ResultRow.header, to: path,
         headerMismatch: "its header differs from this version's (\(ResultRow.columns.count) columns "
-          + "from 'timestamp' to 'peak_rss_mb'); move the file aside to start a new one")
+          + "from 'timestamp' to '\(ResultRow.columns.last!)'); move the file aside to start a new one")
     } catch {
       throw ResultsCSVError(path: error.path, message: error.message)
     }
@@ -50,7 +50,8 @@ public enum ResultsCSV {
 
   /// Reads every well-formed row of the CSV file at `path`.
   ///
-  /// Columns are found by header name, so their order may differ. Broken rows are skipped, each
+  /// Columns are found by header name, so their order may differ, and files of earlier versions
+  /// (without the ``ResultRow/optionalColumns``) read too. Broken rows are skipped, each
   /// with a warning naming the file and line: a wrong number of fields, a value that does not
   /// fit its column, an unterminated quote, or a last row without its line end (a run killed
   /// mid-write by something other than our writer). Blank lines and repeated header lines are
@@ -62,7 +63,8 @@ public enum ResultsCSV {
   {
     let table: CSVTable
     do {
-      table = try CSVTable.read(path: path, requiredColumns: ResultRow.columns)
+      table = try CSVTable.read(
+        path: path, requiredColumns: ResultRow.columns.filter { !ResultRow.optionalColumns.contains($0) })
     } catch {
       throw ResultsCSVError(path: error.path, message: error.message)
     }

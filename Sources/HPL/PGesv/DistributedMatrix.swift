@@ -46,7 +46,9 @@ public final class DistributedMatrix {
     localRows = rowLayout.localCount(on: myRow)
     localColumns = columnLayout.localCount(on: myColumn)
     leadingDimension = Self.leadingDimension(rows: localRows, alignment: alignment)
-    let bytes = max(1, leadingDimension * localColumns) * MemoryLayout<Double>.stride
+    guard let bytes = Self.storageBytes(leadingDimension: leadingDimension, columns: localColumns) else {
+      throw HPLRunError.allocationFailed(bytes: Int.max)
+    }
     var raw: UnsafeMutableRawPointer? = nil
     let alignmentBytes = max(MemoryLayout<Double>.stride * alignment, MemoryLayout<UnsafeRawPointer>.stride)
     let roundedAlignment = 1 << (Int.bitWidth - (alignmentBytes - 1).leadingZeroBitCount)
@@ -58,6 +60,30 @@ public final class DistributedMatrix {
   }
 
   deinit { free(storage) }
+
+  /// The bytes of local storage process (`row`, `column`) of a P × Q grid allocates for an
+  /// N × (N + 1) [A|b] dealt in `blockSize` blocks (use ``TestParameters/distributionBlockSize``);
+  /// nil when the count does not fit in an `Int`. netlib: the `malloc` of `HPL_pdtest`.
+  public static func storageBytes(
+    order: Int, blockSize: Int, grid: GridShape, row: Int, column: Int, alignment: Int
+  ) -> Int? {
+    let rows = BlockCyclicLayout(count: order, blockSize: blockSize, processCount: grid.rows)
+    let (columnCount, overflow) = order.addingReportingOverflow(1)
+    guard !overflow else { return nil }
+    let columns = BlockCyclicLayout(count: columnCount, blockSize: blockSize, processCount: grid.columns)
+    let localRows = rows.localCount(on: row)
+    guard localRows <= Int.max - alignment else { return nil }
+    return storageBytes(
+      leadingDimension: leadingDimension(rows: localRows, alignment: alignment),
+      columns: columns.localCount(on: column))
+  }
+
+  /// `leadingDimension × columns` doubles in bytes (at least one double); nil on overflow.
+  static func storageBytes(leadingDimension: Int, columns: Int) -> Int? {
+    let (doubles, overflow) = leadingDimension.multipliedReportingOverflow(by: columns)
+    let (bytes, overflowBytes) = max(1, doubles).multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+    return overflow || overflowBytes ? nil : bytes
+  }
 
   /// A multiple of `alignment` at least `rows` (and at least 1), bumped by one more `alignment`
   /// when it is a power of two.

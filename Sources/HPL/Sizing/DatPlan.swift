@@ -35,8 +35,8 @@ public struct DatPlan: Sendable, Equatable {
     self.input = input
   }
 
-  /// The matrix's size, 8 · N² bytes.
-  public var matrixBytes: Int { 8 * n * n }
+  /// The matrix's size, 8 · N² bytes (`Int.max` when that does not fit an `Int`).
+  public var matrixBytes: Int { DatSizer.matrixBytes(n) ?? Int.max }
 
   /// The HPL.dat file text.
   public func render() -> String { input.render() }

@@ -22,6 +22,21 @@ public enum DatSizer {
   /// finds the best value for a given machine.
   public static let defaultBlockSize = 192
 
+  /// The most ranks, and the largest NB, an HPL.dat may hold: xhpl reads C ints, and MPI
+  /// numbers ranks with one.
+  public static let maximumRanks = Int(Int32.max)
+
+  /// The `hplswift dat` command that sizes for `nodes` nodes like `node`, e.g.
+  /// `hplswift dat --nodes 4 --memory-per-node 23.54GiB --cores-per-node 2`; the memory is
+  /// rounded down, so the command never describes more than the node has.
+  public static func clusterCommand(like node: NodeResources, nodes: Int) -> String {
+    let gibibytes = (Double(node.memTotalBytes) / 1_073_741_824 * 100).rounded(.down) / 100
+    let memory =
+      gibibytes >= 1
+      ? String(format: "%.2fGiB", gibibytes) : "\(node.memTotalBytes / 1_048_576)MiB"
+    return "hplswift dat --nodes \(nodes) --memory-per-node \(memory) --cores-per-node \(node.cores)"
+  }
+
   /// Sizes from the command-line description of identical nodes.
   ///
   /// - Parameters:
@@ -45,7 +60,14 @@ public enum DatSizer {
     }
     try check(fraction: fraction)
     let blockSize = try blockSize(nb)
-    let ranks = nodeCount * coresPerNode
+    let (ranks, overflow) = nodeCount.multipliedReportingOverflow(by: coresPerNode)
+    guard !overflow, ranks <= maximumRanks else {
+      throw DatSizerError(
+        flag: "--nodes",
+        message:
+          "\(nodeCount) nodes × \(coresPerNode) core\(coresPerNode == 1 ? "" : "s") (--cores-per-node) is more than "
+          + "\(maximumRanks) ranks, the most MPI can number (a C int)")
+    }
     let totalBytes = Double(nodeCount) * Double(memoryPerNodeBytes)
     let budget = Int(min(totalBytes * fraction, 9.0e18))
     let memory =
@@ -93,7 +115,12 @@ public enum DatSizer {
       min(Double(node.memTotalBytes) * fraction, Double(max(0, node.memAvailableBytes)))
     }
     let tightest = nodes.min { usable($0) / Double($0.cores) < usable($1) / Double($1.cores) }!
-    let ranks = nodes.reduce(0) { $0 + $1.cores }
+    let ranks = nodes.reduce(0) { $0 + min($1.cores, maximumRanks) }
+    guard ranks <= maximumRanks else {
+      throw DatSizerError(
+        flag: nil,
+        message: "the nodes have \(ranks) cores in all, more than \(maximumRanks) ranks, the most MPI can number")
+    }
     let perRank = usable(tightest) / Double(tightest.cores)
     let budget = Int(min(perRank * Double(ranks), 9.0e18))
     let coreCounts = Set(nodes.map(\.cores))
@@ -127,10 +154,18 @@ public enum DatSizer {
   /// `budgetBytes`; 0 when not even one block fits.
   public static func largestProblemSize(budgetBytes: Int, nb: Int) -> Int {
     guard nb >= 1, budgetBytes > 0 else { return 0 }
+    func fits(_ n: Int) -> Bool { matrixBytes(n).map { $0 <= budgetBytes } ?? false }
     var n = Int((Double(budgetBytes) / 8).squareRoot()) / nb * nb
-    while n > 0, 8 * n * n > budgetBytes { n -= nb }
-    while 8 * (n + nb) * (n + nb) <= budgetBytes { n += nb }
+    while n > 0, !fits(n) { n -= nb }
+    while n <= Int.max - nb, fits(n + nb) { n += nb }
     return n
+  }
+
+  /// 8 · N², the bytes of an N × N matrix of doubles; nil when that overflows an `Int`.
+  public static func matrixBytes(_ n: Int) -> Int? {
+    let (square, overflow) = n.multipliedReportingOverflow(by: n)
+    let (bytes, overflowBytes) = square.multipliedReportingOverflow(by: 8)
+    return overflow || overflowBytes ? nil : bytes
   }
 
   /// The grid for `processCount` ranks: P × Q = processCount, P ≤ Q, P the largest divisor not
@@ -154,7 +189,7 @@ public enum DatSizer {
       throw DatSizerError(
         flag: memoryFlag,
         message: "\(ByteSize.describe(budget)) for the matrix is less than one \(nb) × \(nb) "
-          + "block (\(ByteSize.describe(8 * nb * nb))); give more memory, a larger "
+          + "block (\(ByteSize.describe(8 * Double(nb) * Double(nb)))); give more memory, a larger "
           + "--memory-fraction or a smaller --nb")
     }
     let grid = grid(processCount: ranks)
@@ -168,14 +203,14 @@ public enum DatSizer {
           + "blocks of common dgemm kernels, and larger blocks mean fewer messages on a slow "
           + "network. Sweep 128, 192 and 256 to tune it.")
     }
-    let matrixBytes = 8 * n * n
-    let next = n + nb
+    let matrixBytes = 8 * Double(n) * Double(n)
+    let next = Double(n) + Double(nb)
     explanation.append(
       "N = \(n): the largest multiple of NB whose matrix fits: 8·N² = "
-        + "\(ByteSize.describe(matrixBytes)) ≤ \(ByteSize.describe(budget)); N = \(next) "
+        + "\(ByteSize.describe(matrixBytes)) ≤ \(ByteSize.describe(budget)); N = \(Int(next)) "
         + "would need \(ByteSize.describe(8 * next * next)), "
-        + "\(ByteSize.describe(8 * next * next - budget)) too much.")
-    let perRank = Double(matrixBytes) / Double(ranks)
+        + "\(ByteSize.describe(8 * next * next - Double(budget))) too much.")
+    let perRank = matrixBytes / Double(ranks)
     explanation.append(
       "Each rank holds about 8·N²/\(ranks) = \(ByteSize.describe(perRank)) of the matrix "
         + "(\(ByteSize.describe(perRank * Double(ranksPerNode))) on a node with \(ranksPerNode) "
@@ -233,6 +268,10 @@ public enum DatSizer {
   private static func blockSize(_ nb: Int?) throws(DatSizerError) -> Int {
     guard let nb else { return defaultBlockSize }
     guard nb >= 1 else { throw DatSizerError(flag: "--nb", message: "value \(nb) is less than 1") }
+    guard nb <= maximumRanks else {
+      throw DatSizerError(
+        flag: "--nb", message: "value \(nb) is larger than \(maximumRanks), the limit of xhpl's C int")
+    }
     return nb
   }
 

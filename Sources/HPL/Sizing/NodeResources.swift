@@ -1,3 +1,4 @@
+import CSVFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -42,7 +43,8 @@ public struct NodeResources: Sendable, Equatable, Codable {
   /// The number of online cores: the `processor` entries of `<procRoot>/cpuinfo`, or, when that
   /// file is unreadable, the count the C library reports (`sysconf(_SC_NPROCESSORS_ONLN)`).
   public static func coreCount(procRoot: String = "/proc") -> Int {
-    if let text = try? String(contentsOfFile: procRoot + "/cpuinfo", encoding: .utf8) {
+    // 16 MiB holds the cpuinfo of thousands of CPUs; procfs reports no size, so read to the end.
+    if let text = try? BoundedFile.text(procRoot + "/cpuinfo", limit: 16 << 20) {
       let count = text.split(separator: "\n").filter {
         $0.split(separator: ":").first?.trimmingCharacters(in: .whitespaces) == "processor"
       }.count

@@ -3,7 +3,7 @@ import MPI
 
 /// The dgemm rate every rank reaches at once at one shape, the ceiling the LU's trailing update
 /// can approach: C (m×n) −= A (m×k) · B (k×n), as in the update with k = NB.
-public struct DgemmRate {
+public struct DgemmRate: Sendable {
   public let m: Int
   public let n: Int
   public let k: Int
@@ -14,6 +14,20 @@ public struct DgemmRate {
     self.n = n
     self.k = k
     self.repetitions = repetitions
+  }
+
+  /// The bytes of A, B and C on one rank, 8 · (m·k + k·n + m·n); nil when that does not fit an
+  /// `Int`. Check it against the host's memory before ``measure(on:)`` allocates.
+  public static func bytes(m: Int, n: Int, k: Int) -> Int? {
+    var total = 0
+    for (rows, columns) in [(m, k), (k, n), (m, n)] {
+      let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+      let (bytes, overflowBytes) = count.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+      let (sum, overflowSum) = total.addingReportingOverflow(bytes)
+      if overflow || overflowBytes || overflowSum { return nil }
+      total = sum
+    }
+    return total
   }
 
   /// Per-rank GFLOPS of the best repetition, and their sum. Every rank runs its dgemm between

@@ -25,10 +25,27 @@ enum FinalizeQuiesce {
   static let pauseMicroseconds: UInt32 = 300_000
   static let tag = 32_000
 
+  /// Whether `CLUSTERBENCH_FINALIZE_QUIESCE` lets the step run: `off`, `0` or `no` skip it;
+  /// `on`, `1`, `yes`, empty or unset run it (any case, surrounding spaces ignored).
+  ///
+  /// - Throws: ``MPIError`` naming the variable, its value and the accepted values for anything
+  ///   else; ``MPIEnvironment/initialize(threadLevel:)`` checks it before MPI starts.
+  static func isEnabled(environmentValue: String?) throws -> Bool {
+    switch (environmentValue ?? "").trimmingSpaces.lowercased() {
+    case "", "on", "1", "yes": return true
+    case "off", "0", "no": return false
+    default:
+      throw MPIError.invalidArgument(
+        "MPIEnvironment.initialize",
+        "\(environmentVariable) is '\(environmentValue ?? "")'; accepted values are off (or 0, no) "
+          + "to skip the step before MPI_Finalize, and on (or 1, yes; the default) to run it")
+    }
+  }
+
   /// Runs the step on the world communicator when it is needed.
   static func runIfNeeded() throws {
     let environment = ProcessInfo.processInfo.environment
-    if let value = environment[environmentVariable]?.lowercased(), ["off", "0", "no"].contains(value) { return }
+    guard (try? isEnabled(environmentValue: environment[environmentVariable])) ?? true else { return }
     let world = Communicator.world
     guard world.size >= 3 else { return }
     let spansNodes = try world.splitShared().size < world.size  // collective: every rank decides alike

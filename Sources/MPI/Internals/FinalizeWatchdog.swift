@@ -32,12 +32,28 @@ internal enum FinalizeWatchdog {
     }
   }
 
-  /// The bound from `CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS` (default 3 s); `nil` when the
-  /// variable is `0`, negative or `off`, which disables the watchdog.
-  static func boundSeconds(environmentValue: String?) -> Double? {
+  /// The longest bound accepted, in seconds: an hour; a finalize that has not returned by then
+  /// never will.
+  static let maximumSeconds = 3600.0
+
+  /// The bound from `CLUSTERBENCH_FINALIZE_WATCHDOG_SECONDS` (default 3 s, also when unset or
+  /// empty); `nil` when the variable is `0`, negative or `off`, which disables the watchdog.
+  ///
+  /// - Throws: ``MPIError`` naming the variable, its value and what is accepted, for anything
+  ///   else (a word, `nan`, `inf`, more than ``maximumSeconds``), so a typo is not silently the
+  ///   default. ``MPIEnvironment/initialize(threadLevel:)`` checks it before MPI starts.
+  static func boundSeconds(environmentValue: String?) throws -> Double? {
     guard let text = environmentValue?.trimmingSpaces, !text.isEmpty else { return 3 }
     if text.lowercased() == "off" { return nil }
-    guard let seconds = Double(text), seconds.isFinite else { return 3 }
+    let decimal = text.allSatisfy { $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }
+    guard decimal, let seconds = Double(text), seconds.isFinite, seconds <= maximumSeconds else {
+      throw MPIError.invalidArgument(
+        "MPIEnvironment.initialize",
+        "\(MPIEnvironment.finalizeWatchdogEnvironmentVariable) is '\(environmentValue ?? "")'; "
+          + "expected the seconds MPI_Finalize may take before the watchdog releases it (a number "
+          + "up to \(Int(maximumSeconds)); the default is 3), or 0, a negative number or off to "
+          + "disable the watchdog")
+    }
     return seconds > 0 ? seconds : nil
   }
 
