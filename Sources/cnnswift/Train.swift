@@ -96,13 +96,20 @@ extension CNNSwift {
     var save: String?
 
     func validate() throws {
-      guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-      guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-      guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive, got \(lr)") }
+      try FlagCheck.count("--batch", batch, in: 1...InputLimits.batch, of: "images per step on each rank")
+      try FlagCheck.count("--epochs", epochs, in: 1...InputLimits.epochs, of: "passes over the training set")
+      try FlagCheck.positive("--lr", lr)
+      // PyTorch's SGD refuses a negative momentum or weight decay; 1 or more is refused too: a
+      // momentum of 1 never forgets a gradient (the velocity grows without bound) and a decay of 1
+      // pulls every weight to 0 as hard as the whole loss pushes it.
+      try FlagCheck.fraction("--momentum", momentum, "the velocity's decay per step (typical: 0.9)")
+      try FlagCheck.fraction("--weight-decay", weightDecay, "the L2 penalty's coefficient (typical: 1e-4 to 5e-4)")
       guard SyncMode(parsing: sync) != nil else {
         throw ValidationError("--sync \(sync): expected \(SyncMode.spellings)")
       }
-      if let emulateRanks, emulateRanks < 1 { throw ValidationError("--emulate-ranks must be at least 1") }
+      if let emulateRanks {
+        try FlagCheck.count("--emulate-ranks", emulateRanks, in: 1...Int(Int32.max), of: "ranks an MPI job can have")
+      }
       if emulateRanks != nil && SyncMode(parsing: sync) != .batch {
         throw ValidationError("--emulate-ranks reproduces --sync batch only")
       }
@@ -112,14 +119,17 @@ extension CNNSwift {
       {
         throw ValidationError("--run-id '\(runID)': expected letters, digits, '-', '_' or '.' (it names a folder)")
       }
-      if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+      if let steps { try FlagCheck.count("--steps", steps, in: 1...Int.max, of: "steps per epoch") }
       do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
       do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
       if resume && checkpointDir == nil {
         throw ValidationError("--resume needs --checkpoint-dir, the folder of the checkpoint to continue from")
       }
-      for item in milestones.split(separator: ",") where Int(item) == nil {
-        throw ValidationError("--milestones: '\(item)' is not an epoch number")
+      for item in milestones.split(separator: ",") {
+        guard let epoch = Int(item), (1...InputLimits.epochs).contains(epoch) else {
+          throw ValidationError(
+            "--milestones: '\(item)' is not an epoch number (1 to \(InputLimits.epochs), after which the rate drops)")
+        }
       }
     }
 
