@@ -35,23 +35,7 @@ public final class DataParallelTrainer {
     // Open the data on every rank; any rank's failure stops all of them with its message.
     var opened: (dataset: Dataset, train: DataSplit, test: DataSplit?)? = nil
     var problem = ""
-    do {
-      let source = try DataSource(spec: options.data)
-      // Synthetic images take the model's own input shape (3×32×32 for the ResNets, as the
-      // PyTorch baseline's random input); real 28×28 images are padded to 32×32 for them.
-      let isResNet = options.architecture.blocksPerStage != nil
-      let dataset = try Dataset(source, syntheticShape: isResNet ? [3, 32, 32] : [1, 28, 28], padTo32: isResNet)
-      guard dataset.count(.train) >= world.size else {
-        throw TrainingInputError(
-          message: "--data \(source): \(dataset.count(.train)) training images for \(world.size) ranks; use fewer ranks"
-        )
-      }
-      let train = try dataset.shard(rank: world.rank, of: world.size)
-      let test = dataset.count(.test) > 0 ? try dataset.load(.test, rank: world.rank, of: world.size) : nil
-      opened = (dataset, train, test)
-    } catch {
-      problem = "\(error)"
-    }
+    do { opened = try openData() } catch { problem = "\(error)" }
     try agree(on: problem)
     let (dataset, train, test) = opened!
 
@@ -60,12 +44,10 @@ public final class DataParallelTrainer {
     var sync = ParameterSync(communicator: world)
     try sync.broadcastValues(network.parameters)
     let estimate = MemoryEstimate(network: network, batch: options.batchPerRank)
-    if let meminfo = try? ProcFS.fromEnvironment().meminfo(), let available = meminfo.memAvailableBytes,
-      estimate.totalBytes > Int(available)
+    if let shortage = MemoryCheck.problem(
+      estimate.totalBytes, for: "--batch \(options.batchPerRank): \(options.architecture)", each: "per rank")
     {
-      problem =
-        "--batch \(options.batchPerRank): \(options.architecture) needs about \(estimate.totalBytes >> 20) MiB per rank, "
-        + "but \(NodeIdentity.hostName()) has \(available >> 20) MiB available; use a smaller batch or fewer ranks per node"
+      problem = shortage + "; use a smaller batch or fewer ranks per node"
     }
     try agree(on: problem)
     // Output folders are checked before training, not found missing after hours of it.
@@ -305,6 +287,44 @@ public final class DataParallelTrainer {
     }
     // The last epoch's row: reported after the model is saved, which it must not cost.
     try agree(on: writeProblem)
+  }
+
+  /// Opens the data set and loads this rank's shard of the training set and share of the test set, once the
+  /// sizes are known to work: enough images for every rank, images the model takes, a shard that holds a
+  /// batch, and the memory on this node for the images and the model's parameters (checked before either is
+  /// allocated).
+  func openData() throws -> (Dataset, DataSplit, DataSplit?) {
+    let source = try DataSource(spec: options.data)
+    // Synthetic images take the model's own input shape (3×32×32 for the ResNets, as the
+    // PyTorch baseline's random input); real 28×28 images are padded to 32×32 for them.
+    let isResNet = options.architecture.blocksPerStage != nil
+    let dataset = try Dataset(source, syntheticShape: isResNet ? [3, 32, 32] : [1, 28, 28], padTo32: isResNet)
+    let total = dataset.count(.train)
+    guard total >= world.size else {
+      throw TrainingInputError(
+        message: "--data \(source): \(total) training images for \(world.size) ranks; use fewer ranks")
+    }
+    if let problem = options.architecture.inputProblem(dataset.sampleShape) {
+      throw TrainingInputError(
+        message: "--model \(options.architecture): the images of --data \(source) are \(problem)")
+    }
+    let shard = Dataset.shardRange(rank: world.rank, of: world.size, count: total).count
+    if options.emulatedRanks == nil && options.batchPerRank > total / world.size {
+      throw TrainingInputError(
+        message: "--batch \(options.batchPerRank): larger than a rank's shard (\(total / world.size) images)")
+    }
+    let tests = Dataset.shardRange(rank: world.rank, of: world.size, count: dataset.count(.test)).count
+    let parameters = options.architecture.parameterCount(inputShape: dataset.sampleShape, classes: dataset.classes)
+    let bytes = (shard + tests) * dataset.storedShape.reduce(1, *) + MemoryEstimate.bytesPerParameter * parameters
+    if let shortage = MemoryCheck.problem(
+      bytes, for: "--data \(source): \(shard) training and \(tests) test images and \(options.architecture)",
+      each: "on rank \(world.rank)")
+    {
+      throw TrainingInputError(message: shortage + "; use fewer images or more nodes")
+    }
+    let train = try dataset.shard(rank: world.rank, of: world.size)
+    let test = dataset.count(.test) > 0 ? try dataset.load(.test, rank: world.rank, of: world.size) : nil
+    return (dataset, train, test)
   }
 
   /// The fraction of the test set the network classifies right; each rank evaluates its part.

@@ -219,6 +219,13 @@ public final class DistributedInference {
         message: "--data \(source): its images are \(ModelFile.text(dataset.sampleShape)), but "
           + "\(options.modelPath) holds \(file.summary): expected \(ModelFile.text(shape)) images")
     }
+    // Rank 0 holds the whole partition before scattering it.
+    let images = dataset.count(options.partition)
+    if let shortage = MemoryCheck.problem(
+      images * dataset.storedShape.reduce(1, *), for: "--data \(source): \(images) images", each: "on rank 0")
+    {
+      throw InferenceInputError(message: shortage + "; use a smaller data set")
+    }
     let split = try dataset.load(options.partition)
     return (split, "\(options.partition) set of \(dataset.summary)")
   }
