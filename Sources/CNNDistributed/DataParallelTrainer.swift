@@ -28,9 +28,13 @@ public final class DataParallelTrainer {
     (self.options, self.world) = (options, communicator)
   }
 
-  /// Runs the training; `say` receives rank 0's progress lines. Throws ``TrainingInputError``
-  /// (the same on every rank) for bad input.
-  public func run(say: (String) -> Void) throws {
+  /// Runs the training; `say` receives rank 0's lines for standard output (one per epoch, and
+  /// the run's start and end), `warn` rank 0's warnings (oversubscribed nodes), and `progress`
+  /// rank 0's progress inside an epoch, at most once per ``TrainingOptions/progressInterval``
+  /// (nil: none). Throws ``TrainingInputError`` (the same on every rank) for bad input.
+  public func run(
+    say: (String) -> Void, warn: (String) -> Void = { _ in }, progress: ((EpochProgress) -> Void)? = nil
+  ) throws {
     let isRoot = world.rank == 0
     // Open the data on every rank; any rank's failure stops all of them with its message.
     var opened: (dataset: Dataset, train: DataSplit, test: DataSplit?)? = nil
@@ -72,7 +76,8 @@ public final class DataParallelTrainer {
       throw TrainingInputError(
         message: "--batch \(options.batchPerRank): larger than a rank's shard (\(train.count) images)")
     }
-    let hosts = try world.allgather(NodeIdentity.hostName())
+    let nodes = try NodeGroups.gather(on: world)
+    if isRoot, let warning = nodes.oversubscriptionWarning { warn("cnnswift: \(warning)") }
     let runID = try world.broadcast(isRoot ? (options.runID ?? Self.makeRunID()) : "", root: 0)
     let blas = BLASLibrary.loaded().summary
     let telemetry = try options.telemetryInterval.map { interval in
@@ -156,7 +161,15 @@ public final class DataParallelTrainer {
       let (averagesBefore, averagedBefore) = (sync.averages, sync.averagedValues)
       var overlappedSteps = 0
       let epochStart = MPIEnvironment.wallTime()
+      var lastProgress = epochStart
       for step in 0..<steps {
+        if isRoot, let progress, step > 0, MPIEnvironment.wallTime() - lastProgress >= options.progressInterval {
+          lastProgress = MPIEnvironment.wallTime()
+          progress(
+            EpochProgress(
+              epoch: epoch, epochs: options.epochs, step: step, steps: steps, seconds: lastProgress - epochStart,
+              imagesPerStep: options.batchPerRank * max(world.size, options.emulatedRanks ?? 1)))
+        }
         let computeStart = MPIEnvironment.wallTime()
         if diverged == nil {
           let window = (step * options.batchPerRank)..<((step + 1) * options.batchPerRank)
@@ -245,13 +258,14 @@ public final class DataParallelTrainer {
         timestamp: TelemetryCSV.timestamp(Date()), runID: runID, job: options.jobName,
         model: options.architecture.name, layers: options.architecture.layers,
         data: (try? DataSource(spec: options.data).description) ?? "default", ranks: world.size,
-        hosts: Self.distinct(hosts), batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch,
+        hosts: nodes.hosts, batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch,
         learningRate: Double(rate), trainLoss: totals[0] / Double(steps * world.size),
         trainAccuracy: totals[1] / images,
         testAccuracy: testAccuracy, epochSeconds: epochSeconds, computeSeconds: totals[2] / Double(world.size),
         syncSeconds: totals[3] / Double(world.size), imagesPerSecond: images / epochSeconds, syncs: syncs,
         syncBytesPerRank: Self.allreduceTraffic(values: syncedValues, ranks: world.size), peakRSSBytes: peakRSS,
-        blas: blas)
+        blas: blas, ranksPerNode: nodes.hosts.map { nodes.ranks[$0]?.count ?? 0 },
+        coresPerNode: nodes.hosts.map { nodes.cores[$0] ?? 0 })
       do { try record.append(to: options.resultsPath) } catch { writeProblem = "--results: \(error)" }
       say(
         String(
@@ -391,11 +405,6 @@ public final class DataParallelTrainer {
     var usage = rusage()
     guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
     return usage.ru_maxrss * 1024
-  }
-
-  static func distinct(_ hosts: [String]) -> [String] {
-    var seen = Set<String>()
-    return hosts.filter { seen.insert($0).inserted }
   }
 
   /// `cnn-20261123T101500Z-3f2a`.

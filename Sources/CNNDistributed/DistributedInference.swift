@@ -1,5 +1,6 @@
 import CNN
 import CSVFiles
+import ClusterTelemetry
 import Foundation
 import MPI
 
@@ -101,9 +102,12 @@ public final class DistributedInference {
     (self.options, self.world) = (options, communicator)
   }
 
-  /// Runs the inference; `say` receives rank 0's progress lines. Returns the report on rank 0 and nil elsewhere.
-  public func run(say: (String) -> Void) throws -> InferenceReport? {
+  /// Runs the inference; `say` receives rank 0's progress lines, `warn` its warnings (oversubscribed nodes).
+  /// Returns the report on rank 0 and nil elsewhere.
+  public func run(say: (String) -> Void, warn: (String) -> Void = { _ in }) throws -> InferenceReport? {
     let isRoot = world.rank == 0
+    let nodes = try NodeGroups.gather(on: world)
+    if isRoot, let warning = nodes.oversubscriptionWarning { warn("cnnswift: \(warning)") }
     // The model: rank 0 reads and checks it, every rank decodes rank 0's bytes.
     var modelBytes: [UInt8] = []
     var problem = ""

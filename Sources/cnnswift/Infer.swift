@@ -73,7 +73,8 @@ extension CNNSwift {
           fflush(nil)
         }
         do {
-          guard let report = try DistributedInference(options: options).run(say: say) else { return 0 }
+          guard let report = try DistributedInference(options: options).run(say: say, warn: MPIProgram.printError)
+          else { return 0 }
           if let accuracy = report.accuracy {
             say(String(format: "accuracy: %.4f (%d of %d images)", accuracy, report.correct, report.images))
           }

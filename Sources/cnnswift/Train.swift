@@ -16,7 +16,9 @@ extension CNNSwift {
         and end the ranks train on their shards independently and their weights and batch-norm \
         statistics are averaged every N batches, at the end of every epoch, or once at the end. \
         Each epoch appends a row to results/train.csv and prints loss, accuracy, time in compute \
-        and in synchronization, and images per second.
+        and in synchronization, and images per second. Inside an epoch, rank 0 shows its progress \
+        on standard error at most once a second (steps done, images/s, time left; --quiet: none). \
+        A node that runs more ranks than it has cores is warned about at the start.
 
         --job FILE takes the training settings from a job file's train: section (kind: train, one \
         value per key; lists make a sweep, which `clusterbench submit FILE` runs) and records the \
@@ -94,6 +96,10 @@ extension CNNSwift {
     var resume = false
     @Option(help: ArgumentHelp("Write the trained model file here at the end (rank 0).", valueName: "FILE"))
     var save: String?
+    @Flag(help: "No progress lines inside epochs on standard error.")
+    var quiet = false
+    @Option(help: ArgumentHelp("The least seconds between progress lines (for tests).", visibility: .hidden))
+    var progressEvery = 1.0
 
     func validate() throws {
       try FlagCheck.count("--batch", batch, in: 1...InputLimits.batch, of: "images per step on each rank")
@@ -120,6 +126,9 @@ extension CNNSwift {
         throw ValidationError("--run-id '\(runID)': expected letters, digits, '-', '_' or '.' (it names a folder)")
       }
       if let steps { try FlagCheck.count("--steps", steps, in: 1...Int.max, of: "steps per epoch") }
+      guard progressEvery >= 0.001, progressEvery.isFinite else {
+        throw ValidationError("--progress-every must be at least 0.001 seconds, got \(progressEvery)")
+      }
       do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
       do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
       if resume && checkpointDir == nil {
@@ -178,13 +187,22 @@ extension CNNSwift {
       options.emulatedRanks = emulateRanks
       options.overlapCommunication = !noOverlap
       (options.runID, options.jobName) = (runID, jobName ?? "")
+      options.progressInterval = progressEvery
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "cnnswift") {
         do {
-          try DataParallelTrainer(options: options).run { line in
-            print(line)
-            fflush(nil)
-          }
+          let progress = ProgressLine()
+          try DataParallelTrainer(options: options).run(
+            say: { line in
+              progress.clear()
+              print(line)
+              fflush(nil)
+            },
+            warn: { line in
+              progress.clear()
+              MPIProgram.printError(line)
+            },
+            progress: quiet ? nil : progress.show)
           return 0
         } catch let error as TrainingInputError {
           if Communicator.world.rank == 0 { MPIProgram.printError("cnnswift: \(error.message)") }
