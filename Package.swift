@@ -57,8 +57,8 @@ let package = Package(
     /// zlib, for gzipped IDX files (Debian's dataset-fashion-mnist ships them gzipped).
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     /// The CNN engine: tensors, layers (one file each), kernels on BLAS, models, data, optimizer.
-    /// Imports BLAS, never MPI.
-    .target(name: "CNN", dependencies: ["BLAS", "CZlib"], swiftSettings: swiftSettings),
+    /// Imports BLAS (and CSVFiles for its bounded file reader), never MPI.
+    .target(name: "CNN", dependencies: ["BLAS", "CZlib", "CSVFiles"], swiftSettings: swiftSettings),
     /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
     .target(
       name: "CNNDistributed", dependencies: ["CNN", "BLAS", "MPI", "ClusterTelemetry", "Telemetry", "CSVFiles"],

@@ -28,30 +28,18 @@ public final class DataParallelTrainer {
     (self.options, self.world) = (options, communicator)
   }
 
-  /// Runs the training; `say` receives rank 0's progress lines. Throws ``TrainingInputError``
-  /// (the same on every rank) for bad input.
-  public func run(say: (String) -> Void) throws {
+  /// Runs the training; `say` receives rank 0's lines for standard output (one per epoch, and
+  /// the run's start and end), `warn` rank 0's warnings (oversubscribed nodes), and `progress`
+  /// rank 0's progress inside an epoch, at most once per ``TrainingOptions/progressInterval``
+  /// (nil: none). Throws ``TrainingInputError`` (the same on every rank) for bad input.
+  public func run(
+    say: (String) -> Void, warn: (String) -> Void = { _ in }, progress: ((EpochProgress) -> Void)? = nil
+  ) throws {
     let isRoot = world.rank == 0
     // Open the data on every rank; any rank's failure stops all of them with its message.
     var opened: (dataset: Dataset, train: DataSplit, test: DataSplit?)? = nil
     var problem = ""
-    do {
-      let source = try DataSource(spec: options.data)
-      // Synthetic images take the model's own input shape (3×32×32 for the ResNets, as the
-      // PyTorch baseline's random input); real 28×28 images are padded to 32×32 for them.
-      let isResNet = options.architecture.blocksPerStage != nil
-      let dataset = try Dataset(source, syntheticShape: isResNet ? [3, 32, 32] : [1, 28, 28], padTo32: isResNet)
-      guard dataset.count(.train) >= world.size else {
-        throw TrainingInputError(
-          message: "--data \(source): \(dataset.count(.train)) training images for \(world.size) ranks; use fewer ranks"
-        )
-      }
-      let train = try dataset.shard(rank: world.rank, of: world.size)
-      let test = dataset.count(.test) > 0 ? try dataset.load(.test, rank: world.rank, of: world.size) : nil
-      opened = (dataset, train, test)
-    } catch {
-      problem = "\(error)"
-    }
+    do { opened = try openData() } catch { problem = "\(error)" }
     try agree(on: problem)
     let (dataset, train, test) = opened!
 
@@ -60,12 +48,10 @@ public final class DataParallelTrainer {
     var sync = ParameterSync(communicator: world)
     try sync.broadcastValues(network.parameters)
     let estimate = MemoryEstimate(network: network, batch: options.batchPerRank)
-    if let meminfo = try? ProcFS.fromEnvironment().meminfo(), let available = meminfo.memAvailableBytes,
-      estimate.totalBytes > Int(available)
+    if let shortage = MemoryCheck.problem(
+      estimate.totalBytes, for: "--batch \(options.batchPerRank): \(options.architecture)", each: "per rank")
     {
-      problem =
-        "--batch \(options.batchPerRank): \(options.architecture) needs about \(estimate.totalBytes >> 20) MiB per rank, "
-        + "but \(NodeIdentity.hostName()) has \(available >> 20) MiB available; use a smaller batch or fewer ranks per node"
+      problem = shortage + "; use a smaller batch or fewer ranks per node"
     }
     try agree(on: problem)
     // Output folders are checked before training, not found missing after hours of it.
@@ -90,7 +76,8 @@ public final class DataParallelTrainer {
       throw TrainingInputError(
         message: "--batch \(options.batchPerRank): larger than a rank's shard (\(train.count) images)")
     }
-    let hosts = try world.allgather(NodeIdentity.hostName())
+    let nodes = try NodeGroups.gather(on: world)
+    if isRoot, let warning = nodes.oversubscriptionWarning { warn("cnnswift: \(warning)") }
     let runID = try world.broadcast(isRoot ? (options.runID ?? Self.makeRunID()) : "", root: 0)
     let blas = BLASLibrary.loaded().summary
     let telemetry: RunTelemetry?
@@ -180,7 +167,15 @@ public final class DataParallelTrainer {
       let (averagesBefore, averagedBefore) = (sync.averages, sync.averagedValues)
       var overlappedSteps = 0
       let epochStart = MPIEnvironment.wallTime()
+      var lastProgress = epochStart
       for step in 0..<steps {
+        if isRoot, let progress, step > 0, MPIEnvironment.wallTime() - lastProgress >= options.progressInterval {
+          lastProgress = MPIEnvironment.wallTime()
+          progress(
+            EpochProgress(
+              epoch: epoch, epochs: options.epochs, step: step, steps: steps, seconds: lastProgress - epochStart,
+              imagesPerStep: options.batchPerRank * max(world.size, options.emulatedRanks ?? 1)))
+        }
         let computeStart = MPIEnvironment.wallTime()
         if diverged == nil {
           let window = (step * options.batchPerRank)..<((step + 1) * options.batchPerRank)
@@ -269,13 +264,14 @@ public final class DataParallelTrainer {
         timestamp: TelemetryCSV.timestamp(Date()), runID: runID, job: options.jobName,
         model: options.architecture.name, layers: options.architecture.layers,
         data: (try? DataSource(spec: options.data).description) ?? "default", ranks: world.size,
-        hosts: Self.distinct(hosts), batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch,
+        hosts: nodes.hosts, batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch,
         learningRate: Double(rate), trainLoss: totals[0] / Double(steps * world.size),
         trainAccuracy: totals[1] / images,
         testAccuracy: testAccuracy, epochSeconds: epochSeconds, computeSeconds: totals[2] / Double(world.size),
         syncSeconds: totals[3] / Double(world.size), imagesPerSecond: images / epochSeconds, syncs: syncs,
         syncBytesPerRank: Self.allreduceTraffic(values: syncedValues, ranks: world.size), peakRSSBytes: peakRSS,
-        blas: blas)
+        blas: blas, ranksPerNode: nodes.hosts.map { nodes.ranks[$0]?.count ?? 0 },
+        coresPerNode: nodes.hosts.map { nodes.cores[$0] ?? 0 })
       do { try record.append(to: options.resultsPath) } catch { writeProblem = "--results: \(error)" }
       say(
         String(
@@ -313,6 +309,44 @@ public final class DataParallelTrainer {
     try agree(on: writeProblem)
     let telemetryFailed = isRoot && !(telemetry?.writeFailures.isEmpty ?? true)
     try agree(on: telemetryFailed ? "--telemetry: the run folder is incomplete (see above)" : "")
+  }
+
+  /// Opens the data set and loads this rank's shard of the training set and share of the test set, once the
+  /// sizes are known to work: enough images for every rank, images the model takes, a shard that holds a
+  /// batch, and the memory on this node for the images and the model's parameters (checked before either is
+  /// allocated).
+  func openData() throws -> (Dataset, DataSplit, DataSplit?) {
+    let source = try DataSource(spec: options.data)
+    // Synthetic images take the model's own input shape (3×32×32 for the ResNets, as the
+    // PyTorch baseline's random input); real 28×28 images are padded to 32×32 for them.
+    let isResNet = options.architecture.blocksPerStage != nil
+    let dataset = try Dataset(source, syntheticShape: isResNet ? [3, 32, 32] : [1, 28, 28], padTo32: isResNet)
+    let total = dataset.count(.train)
+    guard total >= world.size else {
+      throw TrainingInputError(
+        message: "--data \(source): \(total) training images for \(world.size) ranks; use fewer ranks")
+    }
+    if let problem = options.architecture.inputProblem(dataset.sampleShape) {
+      throw TrainingInputError(
+        message: "--model \(options.architecture): the images of --data \(source) are \(problem)")
+    }
+    let shard = Dataset.shardRange(rank: world.rank, of: world.size, count: total).count
+    if options.emulatedRanks == nil && options.batchPerRank > total / world.size {
+      throw TrainingInputError(
+        message: "--batch \(options.batchPerRank): larger than a rank's shard (\(total / world.size) images)")
+    }
+    let tests = Dataset.shardRange(rank: world.rank, of: world.size, count: dataset.count(.test)).count
+    let parameters = options.architecture.parameterCount(inputShape: dataset.sampleShape, classes: dataset.classes)
+    let bytes = (shard + tests) * dataset.storedShape.reduce(1, *) + MemoryEstimate.bytesPerParameter * parameters
+    if let shortage = MemoryCheck.problem(
+      bytes, for: "--data \(source): \(shard) training and \(tests) test images and \(options.architecture)",
+      each: "on rank \(world.rank)")
+    {
+      throw TrainingInputError(message: shortage + "; use fewer images or more nodes")
+    }
+    let train = try dataset.shard(rank: world.rank, of: world.size)
+    let test = dataset.count(.test) > 0 ? try dataset.load(.test, rank: world.rank, of: world.size) : nil
+    return (dataset, train, test)
   }
 
   /// The fraction of the test set the network classifies right; each rank evaluates its part.
@@ -379,11 +413,6 @@ public final class DataParallelTrainer {
     var usage = rusage()
     guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
     return usage.ru_maxrss * 1024
-  }
-
-  static func distinct(_ hosts: [String]) -> [String] {
-    var seen = Set<String>()
-    return hosts.filter { seen.insert($0).inserted }
   }
 
   /// `cnn-20261123T101500Z-3f2a`.

@@ -1,5 +1,6 @@
 import CNN
 import CSVFiles
+import ClusterTelemetry
 import Foundation
 import MPI
 
@@ -101,9 +102,12 @@ public final class DistributedInference {
     (self.options, self.world) = (options, communicator)
   }
 
-  /// Runs the inference; `say` receives rank 0's progress lines. Returns the report on rank 0 and nil elsewhere.
-  public func run(say: (String) -> Void) throws -> InferenceReport? {
+  /// Runs the inference; `say` receives rank 0's progress lines, `warn` its warnings (oversubscribed nodes).
+  /// Returns the report on rank 0 and nil elsewhere.
+  public func run(say: (String) -> Void, warn: (String) -> Void = { _ in }) throws -> InferenceReport? {
     let isRoot = world.rank == 0
+    let nodes = try NodeGroups.gather(on: world)
+    if isRoot, let warning = nodes.oversubscriptionWarning { warn("cnnswift: \(warning)") }
     // The model: rank 0 reads and checks it, every rank decodes rank 0's bytes.
     var modelBytes: [UInt8] = []
     var problem = ""
@@ -218,6 +222,13 @@ public final class DistributedInference {
       throw InferenceInputError(
         message: "--data \(source): its images are \(ModelFile.text(dataset.sampleShape)), but "
           + "\(options.modelPath) holds \(file.summary): expected \(ModelFile.text(shape)) images")
+    }
+    // Rank 0 holds the whole partition before scattering it.
+    let images = dataset.count(options.partition)
+    if let shortage = MemoryCheck.problem(
+      images * dataset.storedShape.reduce(1, *), for: "--data \(source): \(images) images", each: "on rank 0")
+    {
+      throw InferenceInputError(message: shortage + "; use a smaller data set")
     }
     let split = try dataset.load(options.partition)
     return (split, "\(options.partition) set of \(dataset.summary)")

@@ -135,7 +135,9 @@ struct TrainingCheckpoint {
       say("cnnswift: --resume: no checkpoint in \(path) yet; starting from epoch 1")
       return nil
     }
-    let checkpoint = try CheckpointFile.read(path: path)
+    let checkpoint = try CheckpointFile.read(
+      path: path,
+      limit: CheckpointFile.sizeLimit(stateValues: Self.stateCount(of: network), ranks: world.size))
     for name in TrainingOptions.optionsThatMustMatch where checkpoint.options[name] != options[name] {
       let (was, now) = (checkpoint.options[name] ?? "(none)", options[name] ?? "(none)")
       throw ModelFileError(

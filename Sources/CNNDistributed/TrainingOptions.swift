@@ -38,6 +38,8 @@ public struct TrainingOptions: Sendable {
   public var runID: String? = nil
   /// The job the run belongs to (`--job`, or the sweep that launched it), for the results' `job` column.
   public var jobName = ""
+  /// The least time between two progress reports inside an epoch, seconds.
+  public var progressInterval = 1.0
 
   public init(
     architecture: Architecture, data: String? = nil, batchPerRank: Int = 64, epochs: Int = 1, sync: SyncMode = .batch,
@@ -84,4 +86,41 @@ public struct TrainingOptions: Sendable {
 public struct TrainingInputError: Error, Sendable, CustomStringConvertible {
   public var message: String
   public var description: String { message }
+}
+
+/// How far rank 0 is through an epoch: what a progress line shows.
+public struct EpochProgress: Sendable, Equatable, CustomStringConvertible {
+  public var epoch: Int
+  public var epochs: Int
+  /// Steps done in this epoch, and the epoch's steps.
+  public var step: Int
+  public var steps: Int
+  /// Seconds since the epoch started.
+  public var seconds: Double
+  /// Training images of all ranks per step (the global batch).
+  public var imagesPerStep: Int
+
+  public init(epoch: Int, epochs: Int, step: Int, steps: Int, seconds: Double, imagesPerStep: Int) {
+    (self.epoch, self.epochs, self.step, self.steps) = (epoch, epochs, step, steps)
+    (self.seconds, self.imagesPerStep) = (seconds, imagesPerStep)
+  }
+
+  /// Images of all ranks per second so far in the epoch.
+  public var imagesPerSecond: Double { seconds > 0 ? Double(step) * Double(imagesPerStep) / Double(seconds) : 0 }
+
+  /// The seconds the epoch's remaining steps take at the rate so far.
+  public var secondsLeft: Double { step > 0 ? seconds / Double(step) * Double(steps - step) : 0 }
+
+  /// `epoch 2/5: step 120/937 (13%), 1834 images/s, about 45 s left in the epoch`.
+  public var description: String {
+    let left = secondsLeft
+    let remaining =
+      left >= 5400
+      ? String(format: "%.1f h", left / 3600)
+      : left >= 90
+        ? String(format: "%.0f min", left / 60)
+        : String(format: "%.0f s", left)
+    return "epoch \(epoch)/\(epochs): step \(step)/\(steps) (\(step * 100 / max(steps, 1))%), "
+      + String(format: "%.0f images/s", imagesPerSecond) + ", about \(remaining) left in the epoch"
+  }
 }

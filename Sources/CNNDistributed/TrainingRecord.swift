@@ -14,6 +14,7 @@ import Foundation
 /// | `layers` | the ResNet's depth L (20, 32, 110, …); empty for lenet and mlp |
 /// | `data` | the training data (`fashion-mnist`, `cifar10`, `synthetic:N`) |
 /// | `ranks`, `hosts` | MPI ranks; the hosts, `;`-separated |
+/// | `ranks_per_node`, `cores_per_node` | per host, in `hosts` order and `;`-separated: the ranks it ran and its online cores (`nproc`); more ranks than cores is oversubscribed. Empty in files written before these columns existed |
 /// | `batch_per_rank`, `global_batch` | images per step on each rank, and over all ranks |
 /// | `sync` | `batch`, `every:N`, `epoch` or `end` |
 /// | `epoch` | 1, 2, … |
@@ -38,6 +39,10 @@ public struct TrainingRecord: Sendable, Equatable {
   public var data: String
   public var ranks: Int
   public var hosts: [String]
+  /// The ranks each of ``hosts`` ran, in the same order (empty when not recorded).
+  public var ranksPerNode: [Int]
+  /// The online cores of each of ``hosts`` (empty when not recorded).
+  public var coresPerNode: [Int]
   public var batchPerRank: Int
   public var sync: String
   public var epoch: Int
@@ -58,8 +63,10 @@ public struct TrainingRecord: Sendable, Equatable {
     timestamp: String, runID: String, job: String = "", model: String, layers: Int? = nil, data: String, ranks: Int,
     hosts: [String], batchPerRank: Int, sync: String, epoch: Int, learningRate: Double, trainLoss: Double,
     trainAccuracy: Double, testAccuracy: Double?, epochSeconds: Double, computeSeconds: Double, syncSeconds: Double,
-    imagesPerSecond: Double, syncs: Int = 0, syncBytesPerRank: Int = 0, peakRSSBytes: Int = 0, blas: String
+    imagesPerSecond: Double, syncs: Int = 0, syncBytesPerRank: Int = 0, peakRSSBytes: Int = 0, blas: String,
+    ranksPerNode: [Int] = [], coresPerNode: [Int] = []
   ) {
+    (self.ranksPerNode, self.coresPerNode) = (ranksPerNode, coresPerNode)
     (self.timestamp, self.runID, self.job, self.model, self.layers, self.data, self.ranks, self.hosts) = (
       timestamp, runID, job, model, layers, data, ranks, hosts
     )
@@ -88,7 +95,12 @@ public struct TrainingRecord: Sendable, Equatable {
     "timestamp", "run_id", "job", "model", "layers", "data", "ranks", "hosts", "batch_per_rank", "global_batch",
     "sync", "epoch", "learning_rate", "train_loss", "train_accuracy", "test_accuracy", "epoch_seconds",
     "compute_seconds", "sync_seconds", "images_per_second", "syncs", "sync_bytes_per_rank", "peak_rss_bytes", "blas",
+    "ranks_per_node", "cores_per_node",
   ]
+
+  /// The columns added since the first files were written: a file without them still reads (its rows have
+  /// them empty).
+  public static let newerColumns: Set<String> = ["ranks_per_node", "cores_per_node"]
 
   /// Where training runs append by default.
   public static let defaultPath = "results/train.csv"
@@ -103,6 +115,7 @@ public struct TrainingRecord: Sendable, Equatable {
       testAccuracy.map { String(format: "%.6f", $0) } ?? "", String(format: "%.3f", epochSeconds),
       String(format: "%.3f", computeSeconds), String(format: "%.3f", syncSeconds),
       String(format: "%.1f", imagesPerSecond), String(syncs), String(syncBytesPerRank), String(peakRSSBytes), blas,
+      ranksPerNode.map(String.init).joined(separator: ";"), coresPerNode.map(String.init).joined(separator: ";"),
     ]
   }
 
@@ -125,7 +138,7 @@ public struct TrainingRecord: Sendable, Equatable {
 
   /// Reads a training results file: its well-formed rows, and a warning (file and line) for each other row.
   public static func read(path: String) throws(CSVFileError) -> (records: [TrainingRecord], warnings: [String]) {
-    let table = try CSVTable.read(path: path, requiredColumns: columns)
+    let table = try CSVTable.read(path: path, requiredColumns: columns.filter { !newerColumns.contains($0) })
     let (records, warnings) = table.convertRows { row throws(CSVValueError) -> TrainingRecord in
       return TrainingRecord(
         timestamp: row["timestamp"], runID: row["run_id"], job: row["job"], model: row["model"],
@@ -144,8 +157,16 @@ public struct TrainingRecord: Sendable, Equatable {
         imagesPerSecond: try row.required("images_per_second", expected: "a number") { Double($0) },
         syncs: try row.required("syncs", expected: "an integer") { Int($0) },
         syncBytesPerRank: try row.required("sync_bytes_per_rank", expected: "an integer") { Int($0) },
-        peakRSSBytes: try row.required("peak_rss_bytes", expected: "an integer") { Int($0) }, blas: row["blas"])
+        peakRSSBytes: try row.required("peak_rss_bytes", expected: "an integer") { Int($0) }, blas: row["blas"],
+        ranksPerNode: try row.value("ranks_per_node", expected: "counts separated by ';'", Self.counts) ?? [],
+        coresPerNode: try row.value("cores_per_node", expected: "counts separated by ';'", Self.counts) ?? [])
     }
     return (records, warnings)
+  }
+
+  /// `2;4` as [2, 4]; nil when any item is not a whole number.
+  static func counts(_ text: String) -> [Int]? {
+    let items = text.split(separator: ";", omittingEmptySubsequences: false).map { Int($0) }
+    return items.contains(nil) ? nil : items.compactMap { $0 }
   }
 }

@@ -52,11 +52,10 @@ extension CNNSwift {
     @Option(help: ArgumentHelp("With --model resnet: the depth the file must have.", valueName: "L")) var layers: Int?
 
     func validate() throws {
-      guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-      guard latencyImages >= 0 else {
-        throw ValidationError("--latency-images must be 0 or more, got \(latencyImages)")
-      }
-      guard passes >= 1 else { throw ValidationError("--passes must be at least 1, got \(passes)") }
+      try FlagCheck.count("--batch", batch, in: 1...InputLimits.batch, of: "images per forward pass on each rank")
+      try FlagCheck.count(
+        "--latency-images", latencyImages, in: 0...InputLimits.repetitions, of: "single-image passes timed")
+      try FlagCheck.count("--passes", passes, in: 1...InputLimits.repetitions, of: "passes over the data set")
       guard Partition(rawValue: split) != nil else { throw ValidationError("--split \(split): expected test or train") }
       if let model {
         do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
@@ -77,7 +76,8 @@ extension CNNSwift {
           fflush(nil)
         }
         do {
-          guard let report = try DistributedInference(options: options).run(say: say) else { return 0 }
+          guard let report = try DistributedInference(options: options).run(say: say, warn: MPIProgram.printError)
+          else { return 0 }
           if let accuracy = report.accuracy {
             say(String(format: "accuracy: %.4f (%d of %d images)", accuracy, report.correct, report.images))
           }

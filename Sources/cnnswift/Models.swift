@@ -17,11 +17,12 @@ extension CNNSwift {
     var layers = "20,32,44,56,80,110"
 
     func validate() throws {
-      guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+      try FlagCheck.count("--batch", batch, in: 1...InputLimits.batch, of: "images per step on each rank")
       for depth in layers.split(separator: ",") {
-        guard let value = Int(depth), Architecture.isValidResNetDepth(value) else {
+        guard let value = Int(depth) else {
           throw ValidationError("--layers: '\(depth)' is not 6n+2 (8, 14, 20, 26, 32, …)")
         }
+        do { _ = try Architecture(name: "resnet", layers: value) } catch { throw ValidationError(error.message) }
       }
     }
 

@@ -16,7 +16,9 @@ extension CNNSwift {
         and end the ranks train on their shards independently and their weights and batch-norm \
         statistics are averaged every N batches, at the end of every epoch, or once at the end. \
         Each epoch appends a row to results/train.csv and prints loss, accuracy, time in compute \
-        and in synchronization, and images per second.
+        and in synchronization, and images per second. Inside an epoch, rank 0 shows its progress \
+        on standard error at most once a second (steps done, images/s, time left; --quiet: none). \
+        A node that runs more ranks than it has cores is warned about at the start.
 
         --job FILE takes the training settings from a job file's train: section (kind: train, one \
         value per key; lists make a sweep, which `clusterbench submit FILE` runs) and records the \
@@ -97,15 +99,26 @@ extension CNNSwift {
     var resume = false
     @Option(help: ArgumentHelp("Write the trained model file here at the end (rank 0).", valueName: "FILE"))
     var save: String?
+    @Flag(help: "No progress lines inside epochs on standard error.")
+    var quiet = false
+    @Option(help: ArgumentHelp("The least seconds between progress lines (for tests).", visibility: .hidden))
+    var progressEvery = 1.0
 
     func validate() throws {
-      guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-      guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-      guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive, got \(lr)") }
+      try FlagCheck.count("--batch", batch, in: 1...InputLimits.batch, of: "images per step on each rank")
+      try FlagCheck.count("--epochs", epochs, in: 1...InputLimits.epochs, of: "passes over the training set")
+      try FlagCheck.positive("--lr", lr)
+      // PyTorch's SGD refuses a negative momentum or weight decay; 1 or more is refused too: a
+      // momentum of 1 never forgets a gradient (the velocity grows without bound) and a decay of 1
+      // pulls every weight to 0 as hard as the whole loss pushes it.
+      try FlagCheck.fraction("--momentum", momentum, "the velocity's decay per step (typical: 0.9)")
+      try FlagCheck.fraction("--weight-decay", weightDecay, "the L2 penalty's coefficient (typical: 1e-4 to 5e-4)")
       guard SyncMode(parsing: sync) != nil else {
         throw ValidationError("--sync \(sync): expected \(SyncMode.spellings)")
       }
-      if let emulateRanks, emulateRanks < 1 { throw ValidationError("--emulate-ranks must be at least 1") }
+      if let emulateRanks {
+        try FlagCheck.count("--emulate-ranks", emulateRanks, in: 1...Int(Int32.max), of: "ranks an MPI job can have")
+      }
       if emulateRanks != nil && SyncMode(parsing: sync) != .batch {
         throw ValidationError("--emulate-ranks reproduces --sync batch only")
       }
@@ -115,14 +128,20 @@ extension CNNSwift {
       {
         throw ValidationError("--run-id '\(runID)': expected letters, digits, '-', '_' or '.' (it names a folder)")
       }
-      if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+      if let steps { try FlagCheck.count("--steps", steps, in: 1...Int.max, of: "steps per epoch") }
+      guard progressEvery >= 0.001, progressEvery.isFinite else {
+        throw ValidationError("--progress-every must be at least 0.001 seconds, got \(progressEvery)")
+      }
       do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
       do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
       if resume && checkpointDir == nil {
         throw ValidationError("--resume needs --checkpoint-dir, the folder of the checkpoint to continue from")
       }
-      for item in milestones.split(separator: ",") where Int(item) == nil {
-        throw ValidationError("--milestones: '\(item)' is not an epoch number")
+      for item in milestones.split(separator: ",") {
+        guard let epoch = Int(item), (1...InputLimits.epochs).contains(epoch) else {
+          throw ValidationError(
+            "--milestones: '\(item)' is not an epoch number (1 to \(InputLimits.epochs), after which the rate drops)")
+        }
       }
     }
 
@@ -171,13 +190,22 @@ extension CNNSwift {
       options.emulatedRanks = emulateRanks
       options.overlapCommunication = !noOverlap
       (options.runID, options.jobName) = (runID, jobName ?? "")
+      options.progressInterval = progressEvery
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "cnnswift") {
         do {
-          try DataParallelTrainer(options: options).run { line in
-            print(line)
-            fflush(nil)
-          }
+          let progress = ProgressLine()
+          try DataParallelTrainer(options: options).run(
+            say: { line in
+              progress.clear()
+              print(line)
+              fflush(nil)
+            },
+            warn: { line in
+              progress.clear()
+              MPIProgram.printError(line)
+            },
+            progress: quiet ? nil : progress.show)
           return 0
         } catch let error as TrainingInputError {
           if Communicator.world.rank == 0 { MPIProgram.printError("cnnswift: \(error.message)") }

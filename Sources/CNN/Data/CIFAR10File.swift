@@ -16,10 +16,19 @@ public struct CIFAR10File: Sendable {
   /// The number of records.
   public let count: Int
 
-  /// Opens `path` and checks its size is a whole, non-zero number of records.
+  /// Opens `path` and checks its size is a whole, non-zero number of records, at most ``InputLimits/cifarRecords``
+  /// (a gzipped file is inflated no further than that).
   public init(path: String) throws(DataError) {
     let reader = try DataFileReader(path: path)
-    let size = try reader.dataSize()
+    let limit = InputLimits.cifarRecords * Self.recordSize
+    let size = try reader.dataSize(atMost: limit)
+    guard size <= limit else {
+      throw DataError(
+        path,
+        "too large: more than \(InputLimits.cifarRecords) records of \(Self.recordSize) bytes (\(limit) bytes"
+          + "\(reader.isGzip ? " decompressed; decompressing stopped there" : ", found \(size)")); CIFAR-10's files hold "
+          + "10000 each")
+    }
     let (records, remainder) = size.quotientAndRemainder(dividingBy: Self.recordSize)
     guard size > 0 else { throw DataError(path, "empty: expected records of \(Self.recordSize) bytes, found 0 bytes") }
     guard remainder == 0 else {

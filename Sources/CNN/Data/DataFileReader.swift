@@ -34,15 +34,22 @@ final class DataFileReader {
   private var ended = false
 
   init(path: String) throws(DataError) {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    // O_NONBLOCK: opening a FIFO with no writer returns at once (to be refused below) instead of hanging.
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard descriptor >= 0 else {
       let reason = errno
-      throw DataError(path, reason == ENOENT ? "no such file" : "cannot open: \(Self.message(reason))")
+      throw DataError(
+        path,
+        reason == ENOENT
+          ? "no such file" : reason == ELOOP ? "a loop of symbolic links" : "cannot open: \(Self.message(reason))")
     }
     var status = stat()
-    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT != S_IFDIR else {
+    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
       close(descriptor)
-      throw DataError(path, "is a directory, not a data file")
+      throw DataError(
+        path,
+        status.st_mode & S_IFMT == S_IFDIR
+          ? "is a directory, not a data file" : "is not a regular file (a FIFO, socket or device), not a data file")
     }
     var magic: (UInt8, UInt8) = (0, 0)
     let peeked = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
@@ -119,11 +126,13 @@ final class DataFileReader {
     return skipped
   }
 
-  /// The total size of the data: the file size for a plain file; for gzip, found by inflating to the end (only
-  /// needed to report a size that is wrong, so its cost does not matter).
-  func dataSize() throws(DataError) -> Int {
+  /// The total size of the data: the file size for a plain file (known without reading); for gzip, found by
+  /// inflating, which stops at the first byte past `limit` (returning `limit + 1`) so that a gzip bomb (a small
+  /// file that inflates to terabytes) costs no more than a file of the expected size.
+  func dataSize(atMost limit: Int) throws(DataError) -> Int {
+    precondition(limit >= offset && limit < Int.max, "a size limit of \(limit) at offset \(offset)")
     guard isGzip else { return fileSize }
-    return offset + (try skip(Int.max - offset))
+    return offset + (try skip(limit + 1 - offset))
   }
 
   /// The gzip trailer's ISIZE: the decompressed size modulo 2³², which lets a reader check a file's size without

@@ -1,8 +1,8 @@
 /// Where the data comes from: the value of `--data`.
 ///
 /// - absent, empty or `default`: Debian's Fashion-MNIST, `/usr/share/datasets/fashion-mnist`;
-/// - `synthetic` or `synthetic:N`: N seeded synthetic training images (10,000 if N is absent) of the model's input
-///   shape, and N/6 test images (Fashion-MNIST's ratio);
+/// - `synthetic` or `synthetic:N`: N seeded synthetic training images (10,000 if N is absent, at most
+///   ``InputLimits/syntheticImages``) of the model's input shape, and N/6 test images (Fashion-MNIST's ratio);
 /// - `DIR`: a folder of MNIST/Fashion-MNIST IDX files (`train-images-idx3-ubyte[.gz]`, …) or CIFAR-10 batch files
 ///   (`data_batch_1.bin` … `data_batch_5.bin`, `test_batch.bin`, or the `cifar-10-batches-bin` folder inside it);
 /// - `mnist:DIR`, `fashion-mnist:DIR`, `cifar10:DIR`: the same with the data set named, since MNIST and
@@ -46,6 +46,10 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
       guard let count = Int(value), count > 0 else {
         throw DataError(
           "--data \(spec)", "expected synthetic:N with N a positive whole number of images, got '\(value)'")
+      }
+      guard count <= InputLimits.syntheticImages else {
+        throw DataError(
+          "--data \(spec)", "at most synthetic:\(InputLimits.syntheticImages) images (every rank generates its share)")
       }
       self = .synthetic(count: count, seed: 0)
       return

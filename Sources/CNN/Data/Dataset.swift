@@ -32,6 +32,10 @@ public struct Dataset: Sendable {
     case synthetic(SyntheticData, train: Int, test: Int)
   }
 
+  /// The largest synthetic templates (classes × C × H × W floats): 256 MiB, 2,500 times those of 10 classes of
+  /// 3 × 32 × 32.
+  static let templateLimit = 256 << 20
+
   /// The file names of MNIST and Fashion-MNIST, each possibly followed by `.gz`.
   public static let idxNames = (
     trainImages: "train-images-idx3-ubyte", trainLabels: "train-labels-idx1-ubyte",
@@ -68,6 +72,15 @@ public struct Dataset: Sendable {
     self.padTo32 = padTo32
     switch source {
     case .synthetic(let count, let seed):
+      // The generator holds a template per class; a model file's input shape decides its size.
+      let templateBytes = syntheticShape.reduce(classes * 4, *)
+      guard syntheticShape.count == 3, syntheticShape.allSatisfy({ $0 >= 1 }), templateBytes <= Self.templateLimit
+      else {
+        throw DataError(
+          source.description,
+          "synthetic images of \(syntheticShape.map(String.init).joined(separator: "×")) in \(classes) classes "
+            + "need \(templateBytes >> 20) MiB of templates; at most \(Self.templateLimit >> 20) MiB")
+      }
       let data = SyntheticData(sampleShape: syntheticShape, classes: classes, seed: seed)
       kind = .synthetic
       storage = .synthetic(data, train: count, test: max(1, count / 6))

@@ -49,12 +49,10 @@ public struct IDXFile: Sendable {
       throw DataError(path, "truncated: expected a \(kind.headerSize)-byte IDX header, found \(header.count) bytes")
     }
     let count = Int(Self.bigEndian(header, at: 4))
-    let rows = kind == .images ? Int(Self.bigEndian(header, at: 8)) : 1
-    let columns = kind == .images ? Int(Self.bigEndian(header, at: 12)) : 1
-    // Dimensions are 32-bit, so this product fits in Int64 unless the header is garbage, which the size check
-    // below then reports.
-    let (records, overflow) = count.multipliedReportingOverflow(by: rows * columns)
-    let expected = kind.headerSize + (overflow ? Int.max / 2 : records)
+    let rows = kind == .images ? try Self.side(header, at: 8, "rows", path: path) : 1
+    let columns = kind == .images ? try Self.side(header, at: 12, "columns", path: path) : 1
+    // count < 2³² and rows × columns ≤ 2²⁰: the product cannot overflow.
+    let expected = kind.headerSize + count * rows * columns
     let shape = kind == .images ? "\(count) images of \(rows)×\(columns)" : "\(count) labels"
     let found = try Self.dataSize(reader, expected: expected)
     if found != expected {
@@ -65,7 +63,9 @@ public struct IDXFile: Sendable {
         path,
         found < expected
           ? "truncated: \(what), found \(found)\(zipped)\(cut)"
-          : "too long: \(what), found \(found)\(zipped): \(found - expected) bytes after the last record")
+          : reader.isGzip
+            ? "too long: \(what), but it inflates to more; decompressing stopped at the first byte past the last record"
+            : "too long: \(what), found \(found)\(zipped): \(found - expected) bytes after the last record")
     }
     self.path = path
     self.kind = kind
@@ -113,11 +113,26 @@ public struct IDXFile: Sendable {
       "truncated while reading: expected at least \(expected) bytes, found \(found) (corrupt, or changed since opened)")
   }
 
-  /// The data's decompressed size. For gzip the trailer gives it without inflating 47 MB; only when it
-  /// disagrees (a cut or multi-member file) is the file inflated to the end to report the true size.
+  /// The data's decompressed size, or `expected + 1` when it is larger. For gzip the trailer gives it without
+  /// inflating 47 MB; only when it disagrees (a cut or multi-member file) is the file inflated, never past the
+  /// first byte beyond `expected`.
   private static func dataSize(_ reader: DataFileReader, expected: Int) throws(DataError) -> Int {
     if let trailer = reader.gzipTrailerSize(), trailer == expected & 0xFFFF_FFFF { return expected }
-    return try reader.dataSize()
+    return try reader.dataSize(atMost: expected)
+  }
+
+  /// An image dimension from the header, checked before anything is computed from it.
+  private static func side(_ header: [UInt8], at offset: Int, _ field: String, path: String) throws(DataError)
+    -> Int
+  {
+    let value = Int(bigEndian(header, at: offset))
+    guard (1...InputLimits.imageSide).contains(value) else {
+      throw DataError(
+        path,
+        "header field \(field) (bytes \(offset)–\(offset + 3)) is \(value): expected 1 to \(InputLimits.imageSide)"
+          + " pixels")
+    }
+    return value
   }
 
   private static func bigEndian(_ bytes: [UInt8], at index: Int) -> UInt32 {

@@ -52,16 +52,24 @@ struct ByteReader {
   private(set) var offset: Int
   /// Where reading must stop (the checksum after it is read apart).
   let end: Int
+  /// Whether the file's length and checksum were verified: bytes missing then mean a corrupt field, not a
+  /// file cut short.
+  let verified: Bool
 
-  init(_ bytes: [UInt8], path: String, from offset: Int = 0, end: Int? = nil) {
+  init(_ bytes: [UInt8], path: String, from offset: Int = 0, end: Int? = nil, verified: Bool = false) {
     (self.bytes, self.path, self.offset, self.end) = (bytes, path, offset, end ?? bytes.count)
+    self.verified = verified
   }
 
   var remaining: Int { end - offset }
 
   private mutating func take(_ count: Int, _ what: String) throws(ModelFileError) -> Range<Int> {
     guard count >= 0, count <= remaining else {
-      throw ModelFileError(path, "truncated: \(what) needs \(count) bytes at offset \(offset), \(remaining) remain")
+      throw ModelFileError(
+        path,
+        verified
+          ? "corrupt: \(what) needs \(count) bytes at offset \(offset), but only \(remaining) bytes follow"
+          : "truncated: \(what) needs \(count) bytes at offset \(offset), \(remaining) remain")
     }
     defer { offset += count }
     return offset..<offset + count
@@ -97,28 +105,39 @@ struct ByteReader {
     return text
   }
 
-  /// A shape of at most 8 dimensions whose element count fits in what remains of the file.
-  mutating func shape(_ what: String) throws(ModelFileError) -> [Int] {
+  /// A shape of at most 8 dimensions, named `what` in messages (`the shape of 0.conv.weight`), whose element
+  /// count is at most `maximum`, checked dimension by dimension so that nothing overflows.
+  mutating func shape(_ what: String, maximum: Int, of limit: String) throws(ModelFileError) -> [Int] {
     let rank = Int(try uint32("the rank of \(what)"))
-    guard rank <= 8 else { throw ModelFileError(path, "corrupt: \(what) has \(rank) dimensions") }
+    guard rank <= 8 else { throw ModelFileError(path, "corrupt: \(what) has \(rank) dimensions, at most 8 expected") }
     var shape: [Int] = []
     var elements = 1
     for _ in 0..<rank {
       let dimension = Int(try uint32("a dimension of \(what)"))
       let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
-      guard !overflow, product <= bytes.count else {
-        throw ModelFileError(path, "corrupt: \(what) has shape \(shape + [dimension]) (larger than the file)")
-      }
       shape.append(dimension)
+      guard !overflow, product <= maximum else {
+        throw ModelFileError(
+          path,
+          "corrupt: \(what) is \(ModelFile.text(shape))\(shape.count < rank ? "×…" : ""): more than \(maximum) \(limit)"
+        )
+      }
       elements = product
     }
     return shape
   }
 
-  /// `count` Float32 little-endian values.
+  /// The shape of tensor `name`, whose values follow it: no more of them than the bytes left can hold.
+  mutating func tensorShape(_ name: String) throws(ModelFileError) -> [Int] {
+    let room = remaining / 4
+    return try shape("the shape of \(name)", maximum: room, of: "values, what the rest of the file can hold")
+  }
+
+  /// `count` Float32 little-endian values, each finite (NaN or an infinity names `what` and its position).
   mutating func floats(_ count: Int, _ what: String) throws(ModelFileError) -> [Float] {
     let (byteCount, overflow) = count.multipliedReportingOverflow(by: 4)
     let range = try take(overflow ? -1 : byteCount, "the \(count) values of \(what)")
+    try checkFinite(range, what)
     return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       bytes.withUnsafeBytes { raw in
         let source = UnsafeRawBufferPointer(rebasing: raw[range])
@@ -133,6 +152,40 @@ struct ByteReader {
       }
       initialized = count
     }
+  }
+}
+
+extension ByteReader {
+  /// Moves past `count` Float32 values, checking that they are there and finite, without decoding them.
+  mutating func skipFloats(_ count: Int, _ what: String) throws(ModelFileError) {
+    let (byteCount, overflow) = count.multipliedReportingOverflow(by: 4)
+    guard !overflow, byteCount <= remaining else {
+      throw ModelFileError(path, "corrupt: \(what) (\(count) values) runs past the end of the file")
+    }
+    try checkFinite(offset..<offset + byteCount, what)
+    skip(byteCount)
+  }
+
+  /// Refuses NaN and infinities among the Float32 values in `range`: a network holding one outputs NaN for
+  /// every input, and training from it diverges at once.
+  func checkFinite(_ range: Range<Int>, _ what: String) throws(ModelFileError) {
+    let bad: Int? = bytes.withUnsafeBytes { raw in
+      var index = range.lowerBound
+      while index < range.upperBound {
+        // The exponent bits all set: an infinity or a NaN, whatever the byte order of the host.
+        if raw[index + 3] & 0x7F == 0x7F && raw[index + 2] & 0x80 == 0x80 { return (index - range.lowerBound) / 4 }
+        index += 4
+      }
+      return nil
+    }
+    guard let bad else { return }
+    let bits = bytes[(range.lowerBound + 4 * bad)..<(range.lowerBound + 4 * bad + 4)].reversed()
+      .reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    let value = Float(bitPattern: bits)
+    throw ModelFileError(
+      path,
+      "\(what) holds \(value.isNaN ? "NaN" : "\(value)") at value \(bad) of \(range.count / 4): a model with a "
+        + "non-finite weight gives NaN for every input (was it saved from a diverged run?)")
   }
 }
 

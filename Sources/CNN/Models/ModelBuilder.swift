@@ -61,15 +61,34 @@ public struct MemoryEstimate: Sendable, Equatable {
   /// per rank).
   public var baseBytes: Int
 
-  public var totalBytes: Int { parameterBytes + activationBytes + baseBytes }
+  /// Bytes per trainable parameter: its value, its gradient and its momentum, 4 bytes each.
+  public static let bytesPerParameter = 12
 
-  /// The estimate for `network` at `batch` samples per step.
+  /// The estimate for `network` at `batch` samples per step; a product too large for an `Int`
+  /// (a batch or an image no node could hold) is `Int.max`, which every comparison refuses.
   public init(network: Network, batch: Int) {
-    parameterBytes = network.parameterCount * 4 * 3
+    parameterBytes = Self.product([network.parameterCount, Self.bytesPerParameter])
     let activations = network.layerInfo.reduce(network.inputShape.reduce(1, *)) {
       $0 + $1.outputShape.reduce(1, *)
     }
-    activationBytes = activations * batch * 4 * 2
+    activationBytes = Self.product([activations, batch, 4, 2])
     baseBytes = 60 << 20
+  }
+
+  public var totalBytes: Int { Self.sum([parameterBytes, activationBytes, baseBytes]) }
+
+  /// The product of non-negative `factors`, or `Int.max` when it overflows.
+  static func product(_ factors: [Int]) -> Int {
+    factors.reduce(1) { total, factor in
+      let (result, overflow) = total.multipliedReportingOverflow(by: factor)
+      return overflow ? Int.max : result
+    }
+  }
+
+  static func sum(_ terms: [Int]) -> Int {
+    terms.reduce(0) { total, term in
+      let (result, overflow) = total.addingReportingOverflow(term)
+      return overflow ? Int.max : result
+    }
   }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import CSVFiles
 
 /// A trained model as a file (`--save model.cnn`, `infer --model-file model.cnn`): the architecture and every
 /// parameter tensor, in a documented little-endian binary format.
@@ -118,27 +114,66 @@ public struct ModelFile: Sendable {
     }
     guard bytes.count >= headerSize + 4 else { throw ModelFileError(path, "truncated: \(bytes.count) bytes") }
     try Self.verifyChecksum(bytes, path: path)
-    reader = ByteReader(bytes, path: path, from: headerSize, end: bytes.count - 4)
-    let name = try reader.string("the model name")
-    let layers = Int(try reader.uint32("the layer count"))
-    do {
-      architecture = try Architecture(name: name, layers: name == "resnet" ? layers : nil)
-    } catch {
-      throw ModelFileError(path, "holds an unknown model '\(name)' (\(error.message))")
-    }
-    inputShape = try reader.shape("the input shape")
-    classes = Int(try reader.uint32("the class count"))
-    let count = Int(try reader.uint32("the parameter count"))
-    parameters = []
-    for index in 0..<count {
-      let name = try reader.string("the name of parameter \(index)")
-      let shape = try reader.shape("the shape of \(name)")
-      let values = try reader.floats(shape.reduce(1, *), name)
-      parameters.append(Entry(name: name, value: Tensor(shape: shape, data: values)))
-    }
+    reader = ByteReader(bytes, path: path, from: headerSize, end: bytes.count - 4, verified: true)
+    (architecture, inputShape, classes) = try Self.decodeModel(&reader)
+    parameters = try Self.decodeParameters(&reader)
     guard reader.remaining == 0 else {
       throw ModelFileError(path, "corrupt: \(reader.remaining) unexplained bytes after the last parameter")
     }
+  }
+
+  /// The model fields after the file's header, each checked before anything is computed from it: the name and
+  /// depth, the input shape (within ``InputLimits`` and fit for the model) and the class count.
+  private static func decodeModel(_ reader: inout ByteReader) throws(ModelFileError) -> (Architecture, [Int], Int) {
+    let path = reader.path
+    let name = try reader.string("the model name")
+    let layers = Int(try reader.uint32("the layer count"))
+    let architecture: Architecture
+    switch name {
+    case "lenet", "mlp":
+      guard layers == 0 else {
+        throw ModelFileError(path, "corrupt: the layer count is \(layers); a \(name) file has 0 there")
+      }
+      architecture = name == "lenet" ? .lenet : .mlp
+    case "resnet":
+      guard Architecture.isValidResNetDepth(layers) else {
+        throw ModelFileError(
+          path,
+          "corrupt: the layer count of its ResNet is \(layers); expected 6n+2 from 8 to \(InputLimits.resNetDepth)")
+      }
+      architecture = .resnet(layers: layers)
+    default:
+      throw ModelFileError(
+        path, "holds an unknown model '\(name)'; expected \(Architecture.names.joined(separator: ", "))")
+    }
+    let most = InputLimits.inputChannels * InputLimits.imageSide * InputLimits.imageSide
+    let inputShape = try reader.shape("the input shape", maximum: most, of: "values per image")
+    if let problem = architecture.inputProblem(inputShape) {
+      throw ModelFileError(path, "corrupt: the input shape is \(problem)")
+    }
+    let classes = Int(try reader.uint32("the class count"))
+    guard (2...InputLimits.classes).contains(classes) else {
+      throw ModelFileError(path, "corrupt: the class count is \(classes); expected 2 to \(InputLimits.classes)")
+    }
+    return (architecture, inputShape, classes)
+  }
+
+  /// The parameter tensors: each name, shape (its values within what the file holds) and finite values.
+  private static func decodeParameters(_ reader: inout ByteReader) throws(ModelFileError) -> [Entry] {
+    let count = Int(try reader.uint32("the parameter count"))
+    // Each parameter takes at least 8 bytes (a name length and a rank).
+    guard count <= reader.remaining / 8 else {
+      throw ModelFileError(
+        reader.path, "corrupt: the parameter count is \(count), more than the \(reader.remaining) bytes left can hold")
+    }
+    var parameters: [Entry] = []
+    for index in 0..<count {
+      let name = try reader.string("the name of parameter \(index)")
+      let shape = try reader.tensorShape(name)
+      let values = try reader.floats(shape.reduce(1, *), "parameter \(name)")
+      parameters.append(Entry(name: name, value: Tensor(shape: shape, data: values)))
+    }
+    return parameters
   }
 
   /// Reads and checks the model file at `path` (see ``init(bytes:path:)``).
@@ -209,18 +244,20 @@ public struct ModelFile: Sendable {
   /// The network the file describes, its parameters loaded; refuses a file whose tensors do not fit its own
   /// architecture (another version of a model, or a damaged file whose checksum was rewritten).
   public func build() throws(ModelFileError) -> Network {
-    // Bounds well beyond any model here, so that a crafted file cannot make the build allocate without limit.
-    guard inputShape.count == 3, inputShape.allSatisfy({ $0 >= 1 }), inputShape[0] <= 1024, inputShape[1] <= 4096,
-      inputShape[2] <= 4096, (1...65_536).contains(classes)
-    else {
-      throw ModelFileError(path, "corrupt: input shape \(Self.text(inputShape)) and \(classes) classes")
+    if let problem = architecture.inputProblem(inputShape) {
+      throw ModelFileError(path, "corrupt: the input shape is \(problem)")
     }
-    if case .resnet = architecture, inputShape[1] != 32 || inputShape[2] != 32 {
-      throw ModelFileError(path, "corrupt: a ResNet takes 32×32 inputs, the file says \(Self.text(inputShape))")
+    guard (2...InputLimits.classes).contains(classes) else {
+      throw ModelFileError(path, "corrupt: the class count is \(classes); expected 2 to \(InputLimits.classes)")
     }
-    if architecture == .lenet && (inputShape[1] < 12 || inputShape[2] < 12) {
+    // The header decides how large the network is: refuse one far larger than the values the file holds before
+    // allocating it (a close one is built, so that `load` names the parameter that differs).
+    let needed = architecture.parameterCount(inputShape: inputShape, classes: classes)
+    let held = parameters.reduce(0) { $0 + $1.value.count }
+    guard needed <= 2 * held + 1024 else {
       throw ModelFileError(
-        path, "corrupt: LeNet-5 needs inputs of 12×12 or more, the file says \(Self.text(inputShape))")
+        path,
+        "corrupt: its header describes \(summary), \(needed) parameter values, but it holds \(held) values")
     }
     let network = architecture.build(inputShape: inputShape, classes: classes, seed: 0)
     try load(into: network)
@@ -281,33 +318,17 @@ public struct ModelFile: Sendable {
     (byte < 16 ? "0" : "") + String(byte, radix: 16)
   }
 
-  /// The whole content of the file at `path`.
-  static func readBytes(path: String) throws(ModelFileError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else {
-      let reason = errno
-      throw ModelFileError(path, reason == ENOENT ? "no such file" : "cannot open: \(AtomicFileWriter.reason(reason))")
-    }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else {
-      throw ModelFileError(path, "cannot read: \(AtomicFileWriter.reason(errno))")
-    }
-    guard (status.st_mode & S_IFMT) == S_IFREG else { throw ModelFileError(path, "not a file") }
-    let size = Int(status.st_size)
-    var bytes = [UInt8](repeating: 0, count: size)
-    var offset = 0
-    while offset < size {
-      let count = bytes.withUnsafeMutableBytes {
-        pread(descriptor, $0.baseAddress! + offset, size - offset, off_t(offset))
+  /// The whole content of the file at `path`, a regular file of at most `limit` bytes (a FIFO or a device is
+  /// refused rather than waited on).
+  static func readBytes(path: String, limit: Int = InputLimits.modelFileBytes) throws(ModelFileError) -> [UInt8] {
+    do {
+      return Array(try BoundedFile.read(path, limit: limit))
+    } catch {
+      switch error {
+      case .missing: throw ModelFileError(path, "no such file")
+      case .tooLarge: throw ModelFileError(path, "larger than \(limit) bytes, more than such a file holds")
+      default: throw ModelFileError(path, error.reason)
       }
-      if count < 0 && errno == EINTR { continue }
-      guard count > 0 else {
-        throw ModelFileError(
-          path, count == 0 ? "the file shrank while being read" : "cannot read: \(AtomicFileWriter.reason(errno))")
-      }
-      offset += count
     }
-    return bytes
   }
 }

@@ -90,9 +90,19 @@ public struct CheckpointFile: Sendable {
     try file.commit()
   }
 
-  /// Reads and checks the checkpoint at `path`: magic, version, checksum, and the embedded model file.
-  public static func read(path: String) throws(ModelFileError) -> CheckpointFile {
-    try CheckpointFile(bytes: try ModelFile.readBytes(path: path), path: path)
+  /// Reads and checks the checkpoint at `path`, a regular file of at most `limit` bytes: magic, version,
+  /// checksum, the embedded model file, and every state's values (finite, within the file).
+  public static func read(path: String, limit: Int = InputLimits.modelFileBytes) throws(ModelFileError)
+    -> CheckpointFile
+  {
+    try CheckpointFile(bytes: try ModelFile.readBytes(path: path, limit: limit), path: path)
+  }
+
+  /// The largest checkpoint of `ranks` ranks whose state has `stateValues` values (parameters and velocities):
+  /// the bound for ``read(path:limit:)``, so that a file no run could have written is not read whole. A MiB is
+  /// left for names, shapes and options.
+  public static func sizeLimit(stateValues: Int, ranks: Int) -> Int {
+    (1 << 20) + (ranks + 1) * (stateValues * 4 + 16)
   }
 
   /// Decodes a checkpoint's `bytes`; `path` names it in errors.
@@ -109,7 +119,7 @@ public struct CheckpointFile: Sendable {
     do { try ModelFile.verifyChecksum(bytes, path: path) } catch {
       throw ModelFileError(path, error.problem.replacing("is corrupt", with: "is corrupt or truncated"))
     }
-    reader = ByteReader(bytes, path: path, from: reader.offset, end: bytes.count - 4)
+    reader = ByteReader(bytes, path: path, from: reader.offset, end: bytes.count - 4, verified: true)
     let modelCount = Int(clamping: try reader.uint64("the model's length"))
     guard modelCount <= reader.remaining else { throw ModelFileError(path, "corrupt: the model runs past the end") }
     let modelStart = reader.offset
@@ -118,7 +128,7 @@ public struct CheckpointFile: Sendable {
     } catch {
       throw ModelFileError(path, "the model inside it: \(error.problem)")
     }
-    reader = ByteReader(bytes, path: path, from: modelStart + modelCount, end: bytes.count - 4)
+    reader = ByteReader(bytes, path: path, from: modelStart + modelCount, end: bytes.count - 4, verified: true)
     epoch = Int(try reader.uint32("the epoch"))
     steps = Int(clamping: try reader.uint64("the step count"))
     ranks = Int(try reader.uint32("the rank count"))
@@ -189,11 +199,7 @@ public struct CheckpointFile: Sendable {
 
   private static func skipState(_ reader: inout ByteReader, _ what: String) throws(ModelFileError) -> Int {
     let count = Int(clamping: try reader.uint64("the length of \(what)"))
-    let (byteCount, overflow) = count.multipliedReportingOverflow(by: 4)
-    guard !overflow, byteCount <= reader.remaining else {
-      throw ModelFileError(reader.path, "corrupt: \(what) runs past the end of the file")
-    }
-    reader.skip(byteCount)
+    try reader.skipFloats(count, what)
     return count
   }
 }
