@@ -119,12 +119,13 @@ import Testing
     #expect(Self.values("data-value", of: "bar", in: temperatures) == ["58.8", "64"])
     #expect(Self.values("data-node", of: "no-data", in: temperatures) == ["rock2", "rock2"])
 
-    // Memory per node is the job's: its ranks' resident memory, rock1 43.75 % (1.75 GiB of 4 in
-    // r2-80), rock2 37.5 % (0.75 GiB of 2); the node's used memory, 87.5 % and 75 %, is a chart of its own.
+    // Memory per node is the job's: its ranks' resident memory, rock1 1.75 GiB (43.75 % of 4 in
+    // r2-80), rock2 0.75 GiB (37.5 % of 2); the node's used memory, 87.5 % and 75 %, is a chart of its own.
     let memory = try Self.chart("memory-per-node", in: html)
-    #expect(memory.contains("Job memory per node (job RSS/node)") && memory.contains("job RSS/node (% of MemTotal)"))
+    #expect(memory.contains("Job memory per node (job RSS/node)") && memory.contains("job RSS/node (GiB)"))
     #expect(Self.values("data-node", of: "bar", in: memory) == ["rock1", "rock2"])
-    #expect(Self.values("data-value", of: "bar", in: memory) == ["43.75", "37.5"])
+    #expect(Self.values("data-value", of: "bar", in: memory) == ["1.75", "0.75"])
+    #expect(memory.contains("rock1 · 80 % memory: 1.8 GiB (43.8 % of MemTotal)</title>"))
     #expect(Self.values("data-series", of: "bar", in: memory) == ["80 % memory", "80 % memory"])
     let used = try Self.chart("node-memory-per-node", in: html)
     #expect(used.contains("Memory used per node (node used)") && used.contains("node used (% of MemTotal)"))
@@ -291,9 +292,18 @@ import Testing
       try count("data-value", "bar", "memory-per-node") == 2 && count("data-value", "bar", "node-memory-per-node") == 2)
     #expect(try count("data-y", "point", "cpu-timeline") == 7 && count("data-y", "point", "network-timeline") == 4)
 
-    // Laid out at 1280 px: nothing wider than the window; the wide tables scroll in their box.
+    // Laid out at 1280 px, with the training table's 26 columns too: nothing wider than the
+    // window; the wide tables scroll in their box.
+    let wide = try CompareFixtures.copy()
+    defer { try? FileManager.default.removeItem(atPath: wide) }
+    for (index, ranks) in [1, 2].enumerated() {
+      try TrainingCompareTests.append(
+        "train-\(index)", to: wide + "/train.csv", data: "fashion-mnist:/usr/share/datasets/fashion-mnist",
+        steps: 937 / ranks, ranks: ranks)
+    }
     let measuredPage = folder + "/measured.html"
-    try AtomicFile.write(Self.measured(try Self.fixtureReport()), to: measuredPage)
+    let wideReport = HTMLReport(comparison: try Comparison.load(resultsPath: wide + "/hpl.csv", timeline: true))
+    try AtomicFile.write(Self.measured(wideReport.render()), to: measuredPage)
     let layout = try await runner.runAlone(
       Self.chromium!, arguments: options + ["--dump-dom", "file://\(measuredPage)"])
     #expect(layout.succeeded, "\(layout)")
@@ -303,7 +313,8 @@ import Testing
       of: /<svg[^>]* data-right="(\d+)"|class="table-scroll"[^>]* data-right="(\d+)"/
     )
     .map { Int($0.1 ?? $0.2 ?? "0")! }
-    #expect(rights.count == Self.fixtureChartIDs.count + 1 && rights.allSatisfy { $0 <= 1280 }, "\(rights)")
+    // The fixture's charts, the 3 training charts, the 2 tables.
+    #expect(rights.count == Self.fixtureChartIDs.count + 5 && rights.allSatisfy { $0 <= 1280 }, "\(rights)")
 
     // Virtual machines: the one line about sensors, and no temperature chart.
     let scratch = try CompareFixtures.copy()

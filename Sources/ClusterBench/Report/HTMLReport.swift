@@ -174,7 +174,7 @@ public struct HTMLReport: Sendable {
     .table-scroll{overflow-x:auto;max-width:100%}\
     table{border-collapse:collapse;font-size:.8em;min-width:100%}\
     th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:right;vertical-align:top}\
-    th{background:#f4f4f4}td:first-child,th:first-child,td:last-child,th:last-child{text-align:left}td:last-child{min-width:16em}td:first-child{white-space:nowrap}\
+    th{background:#f4f4f4}td{white-space:nowrap}td:last-child{white-space:normal}td:first-child,th:first-child,td:last-child,th:last-child{text-align:left}td:last-child{min-width:16em}td:first-child{white-space:nowrap}\
     details{background:#fff8e6;border:1px solid #f0d89a;border-radius:4px;padding:6px 10px;font-size:.85em}
     """
 }

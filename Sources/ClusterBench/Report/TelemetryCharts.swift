@@ -1,4 +1,5 @@
 import Foundation
+import Telemetry
 
 /// The report's telemetry charts, shaped from a ``Comparison``: the ROCK-CNN paper's Figs. 8–12
 /// (each node's temperature over time, average temperature per node, memory per node) and each
@@ -102,36 +103,58 @@ enum TelemetryCharts {
     let perGroup = groups.map { group in
       (group.name, Dictionary(comparison.telemetry.nodes(of: group.runIDs).map { ($0.host, $0) }) { first, _ in first })
     }
-    func chart(
-      _ id: String, heading: String, title: String, subtitle: String, yTitle: String,
-      value: (NodeTelemetry) -> Double?, absent: String
-    ) -> ReportChart {
-      guard nodes.contains(where: { value($0) != nil }) else {
-        return ReportChart(id: id, heading: heading, absent: absent)
-      }
-      let series = perGroup.map { name, byHost in
-        BarChart.Series(name: name, values: nodes.map { byHost[$0.host].flatMap(value) })
-      }
-      let notes = nodes.filter { value($0) == nil }.map { "\($0.host): no figure (n/a in the chart)" }
-      let bars = BarChart(
-        id: id, title: title, subtitle: subtitle, categoryTitle: "node", yTitle: yTitle, categories: nodes.map(\.host),
-        series: series, yUpper: 100, unit: "%", missing: "")
-      return ReportChart(id: id, heading: heading, svg: bars.svg(), notes: notes)
-    }
-    let job = chart(
-      ids[2], heading: "Job memory per node", title: "Job memory per node (job RSS/node)",
-      subtitle: "the most resident memory (VmRSS) the run's ranks held together on each node, in the runs of each "
-        + "memory fraction (HPL) or training configuration",
-      yTitle: "job RSS/node (% of MemTotal)", value: \.jobResidentPeakPercent,
-      absent: "No run recorded its ranks' resident memory (memory.csv's ranks_resident_bytes is empty): "
-        + "no job memory to plot.")
-    let node = chart(
-      ids[3], heading: "Node memory used per node", title: "Memory used per node (node used)",
-      subtitle: "the most memory each node used (MemTotal − MemAvailable): the job's, the system's and everything "
-        + "else running",
-      yTitle: "node used (% of MemTotal)", value: \.memUsedPeakPercent,
-      absent: "No memory figures in these runs' memory.csv: no node memory to plot.")
+    // The job's memory in bytes (a job of 200 MiB on a 24 GiB node would be an invisible 1 %),
+    // its share of MemTotal in the tooltip; the node's in percent, how full the node was.
+    let jobPeak = nodes.compactMap(\.jobResidentPeakBytes).max() ?? 0
+    let (unit, divisor) = jobPeak >= 1 << 30 ? ("GiB", Double(1 << 30)) : ("MiB", Double(1 << 20))
+    let job = memoryChart(
+      MemoryChart(
+        id: ids[2], heading: "Job memory per node", title: "Job memory per node (job RSS/node)",
+        subtitle: "the most resident memory (VmRSS) the run's ranks held together on each node, "
+          + "per memory fraction (HPL) or training configuration",
+        yTitle: "job RSS/node (\(unit))", unit: unit, yUpper: nil,
+        absent: "No run recorded its ranks' resident memory (memory.csv's ranks_resident_bytes is empty): "
+          + "no job memory to plot."),
+      nodes: nodes, groups: perGroup, value: { $0.jobResidentPeakBytes.map { Double($0) / divisor } },
+      detail: { $0.jobResidentPeakPercent.map { String(format: "%.1f %% of MemTotal", $0) } })
+    let node = memoryChart(
+      MemoryChart(
+        id: ids[3], heading: "Node memory used per node", title: "Memory used per node (node used)",
+        subtitle: "the most memory each node used (MemTotal − MemAvailable): the job's, the system's and "
+          + "everything else running",
+        yTitle: "node used (% of MemTotal)", unit: "%", yUpper: 100,
+        absent: "No memory figures in these runs' memory.csv: no node memory to plot."),
+      nodes: nodes, groups: perGroup, value: \.memUsedPeakPercent,
+      detail: { $0.memUsedPeakBytes.map(TelemetrySummary.humanBytes) })
     return [job, node]
+  }
+
+  /// What tells the two memory charts apart.
+  struct MemoryChart {
+    var id, heading, title, subtitle, yTitle, unit: String
+    var yUpper: Double?
+    /// The line in place of the chart when no node has the figure.
+    var absent: String
+  }
+
+  /// A bar per node and group of `value`, with `detail` in its tooltip; the `absent` line when no node has one.
+  private static func memoryChart(
+    _ chart: MemoryChart, nodes: [NodeTelemetry], groups: [(String, [String: NodeTelemetry])],
+    value: (NodeTelemetry) -> Double?, detail: (NodeTelemetry) -> String?
+  ) -> ReportChart {
+    guard nodes.contains(where: { value($0) != nil }) else {
+      return ReportChart(id: chart.id, heading: chart.heading, absent: chart.absent)
+    }
+    let series = groups.map { name, byHost in
+      BarChart.Series(
+        name: name, values: nodes.map { byHost[$0.host].flatMap(value) },
+        details: nodes.map { byHost[$0.host].flatMap(detail) })
+    }
+    let notes = nodes.filter { value($0) == nil }.map { "\($0.host): no figure (n/a in the chart)" }
+    let bars = BarChart(
+      id: chart.id, title: chart.title, subtitle: chart.subtitle, categoryTitle: "node", yTitle: chart.yTitle,
+      categories: nodes.map(\.host), series: series, yUpper: chart.yUpper, unit: chart.unit, missing: "")
+    return ReportChart(id: chart.id, heading: chart.heading, svg: bars.svg(), notes: notes)
   }
 
   /// The bar series of the memory charts: each memory fraction's HPL runs, each training configuration's runs.
@@ -143,7 +166,9 @@ enum TelemetryCharts {
     let table = comparison.trainingTable
     let trainingKeys = Array(Set(trainingRuns.map { table.line(of: $0.key) })).sorted()
     let trainingNames = TrainingCompareKey.seriesNames(trainingKeys)
-    return keys.map { key in (names[key]!, runs.filter { $0.key.series == key }.map(\.runID)) }
+    // Beside training configurations, HPL's series say that they are HPL's.
+    let hpl = trainingKeys.isEmpty ? "" : "HPL · "
+    return keys.map { key in (hpl + names[key]!, runs.filter { $0.key.series == key }.map(\.runID)) }
       + trainingKeys.map { key in
         (trainingNames[key]!, trainingRuns.filter { table.line(of: $0.key) == key }.map(\.runID))
       }
@@ -180,8 +205,8 @@ enum TelemetryCharts {
       peak >= 1e9 ? ("GB/s", 1e9) : peak >= 1e6 ? ("MB/s", 1e6) : peak >= 1e3 ? ("kB/s", 1e3) : ("bytes/s", 1.0)
     let chart = timelineChart(
       timeline, axis: axis, id: ids[5], title: "Network traffic per node",
-      subtitle: "\(source): bytes received + sent per second over every interface but lo (traffic within a node, "
-        + "as between ranks on one machine, is not counted)",
+      subtitle: "\(source): bytes received + sent per second, every interface but lo (not counted: traffic "
+        + "within a node)",
       yTitle: "received + sent (\(unit), 1 kB = 1000 bytes)", divisor: divisor)
     return ReportChart(id: ids[5], heading: "Network over time", svg: chart, notes: [])
   }
