@@ -163,6 +163,27 @@ import Testing
     #expect(network.contains("received + sent (kB/s, 1 kB = 1000 bytes)"))
   }
 
+  @Test func gflopsAgainstNBWhenASweepVariesIt() throws {
+    let scratch = try CompareFixtures.copy()
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    // r2-80b, the repetition of 2 nodes at 80 %, ran with NB 128: sweep demo now varies NB.
+    let results = scratch + "/hpl.csv"
+    let text = try String(contentsOfFile: results, encoding: .utf8)
+    try text.replacingOccurrences(of: "r2-80b,rock1;rock2,12,6,14016,192,", with: "r2-80b,rock1;rock2,12,6,14016,128,")
+      .write(toFile: results, atomically: true, encoding: .utf8)
+    let html = HTMLReport(comparison: try Comparison.load(resultsPath: results)).render()
+    let svg = try Self.chart("gflops-nb-chart", in: html)
+    #expect(svg.contains(">HPL performance against NB<") && svg.contains(">NB (block size)<"))
+    // One line per node count and N; 2 nodes at N 14016: 13 GFLOPS at NB 128, 14 at 192.
+    let series = Self.values("data-series", of: "point", in: svg)
+    let points = zip(
+      series, zip(Self.values("data-x", of: "point", in: svg), Self.values("data-y", of: "point", in: svg))
+    )
+    .filter { $0.0 == "2 node(s) · N 14016" }.map { "\($0.1.0)→\($0.1.1)" }
+    #expect(points == ["128→13", "192→14"])
+    #expect(Set(series).count == 6 && !series.contains { $0.hasPrefix("no sweep") })  // no sweep: NB 192 only
+  }
+
   /// The fixture's report as on virtual machines: no thermal.csv has a reading (their headers only).
   static func reportWithoutSensors(_ scratch: String) throws -> String {
     for run in ["r1-80", "r2-80"] {
