@@ -12,14 +12,17 @@ struct Compare: ParsableCommand {
       id) and prints one line per sweep, memory fraction and node count: the best PASSED \
       GFLOPS, the speedup over one node at the same memory fraction, the parallel efficiency \
       (speedup / nodes), GFLOPS per node, and from the runs' telemetry (results/runs/<run id>/) \
-      the highest and mean temperature and the most memory one node used; failed sweep points \
+      the highest and mean temperature, the job's own memory (job RSS/node: the most resident \
+      memory its ranks held together on one node) and the node's (node used: MemTotal − \
+      MemAvailable, everything running); failed sweep points \
       are counted. A result in no sweep counts its distinct hosts as nodes, with the memory \
       fraction unknown (-). A value that cannot be known is '-' with a note saying why. Broken \
       rows are left out with a warning naming the file and line on standard error.
 
       Training runs (results/train.csv beside the HPL results, joined with the training sweeps' \
-      points) get their own table: one line per sweep, model, batch, sync mode, node and rank \
-      count with a run's wall time, images per second, speedup and efficiency over the fewest \
+      points) get their own table: one line per sweep, model, batch, sync mode, training data, \
+      steps per epoch, epochs, learning rate, node and rank count (runs differing in any of \
+      these are never one line) with a run's wall time, images per second, speedup and efficiency over the fewest \
       ranks of the same configuration, test accuracy and loss after the last epoch, the share of \
       time spent synchronizing, synchronizations and bytes per rank per epoch, and peak memory. \
       --epochs adds accuracy and elapsed time after each epoch. Both tables are printed when both \

@@ -10,14 +10,18 @@ struct Report: ParsableCommand {
     abstract: "Write an HTML report: GFLOPS or training time and accuracy against nodes, temperatures, memory.",
     discussion: """
       Writes one HTML file that needs no network to view (inline SVG charts and CSS, no \
-      script): HPL GFLOPS against node count with one line per memory fraction, each node's \
-      temperature over time, the average temperature per node, the memory used per node, and \
-      the table of 'clusterbench compare'. Each chart has axes with units and a legend, and a \
-      note where data was unavailable (no thermal sensor on a VM, no telemetry, no PASSED \
-      result). With training results (train.csv beside the HPL results) it adds training time and \
-      test accuracy against ranks (one line per model, batch and sync mode), test accuracy after \
-      each epoch, and the training table. The timeline shows the runs of --sweep, or else the latest run with telemetry \
-      and the other runs of its sweep; it keeps at most --timeline-points points per node. The \
+      script): HPL GFLOPS against node count with one line per memory fraction, and against N \
+      and NB when a sweep varies them; each node's temperature over time and its average \
+      temperature; the job's memory per node (its ranks' resident memory) and, separately, the \
+      node's used memory; each node's CPU busy share and network traffic over time; and the \
+      table of 'clusterbench compare'. Each chart has axes with units and a legend, and a note \
+      where data was unavailable; a chart with no data at all is one line saying why (no node \
+      with a temperature sensor, as on a VM; no telemetry; no PASSED result). With training \
+      results (train.csv beside the HPL results) it adds training time and test accuracy against \
+      ranks (one line per model, batch, sync mode, data, epochs and learning rate), test accuracy \
+      after each epoch (axes scaled to the accuracies), and the training table. The timelines \
+      show the runs of --sweep, or else the latest run with telemetry \
+      and the other runs of its sweep; they keep at most --timeline-points points per node. The \
       file is written whole (a temporary file renamed into place). Broken rows are left out \
       with a warning naming the file and line on standard error.
 

@@ -8,7 +8,9 @@ import Foundation
 /// to 3 fields (line 6) and one with GFLOPS `fast` (line 12). `sweeps/demo/points.csv`: nodes 1,
 /// 2, 4 at 20 % (4 timed out), 2 at 50 %, 1, 2 (twice), 4 (failed) at 80 %, and a row with status
 /// `exploded` (line 8). Telemetry only for r1-80 (rock1, two zones, 3 samples) and r2-80 (rock1
-/// with sensors, 2 samples, a reading `N/A` on line 4; rock2 without sensor, as on a VM).
+/// with sensors, 2 samples, a reading `N/A` on line 4; rock2 without sensor, as on a VM); both
+/// with the ranks' resident memory, CPU busy per sample (r1-80 also a core's row) and network
+/// counters from the second sample on (r1-80 also `lo`).
 enum CompareFixtures {
   static var folder: String {
     Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("compare").path

@@ -38,6 +38,8 @@ import Testing
     #expect(eighty1.bestGFLOPS == 8 && eighty1.speedup == 1 && eighty1.efficiency == 1)
     #expect(eighty1.temperatureMaxCelsius == 60 && eighty1.temperatureMeanCelsius == 56)
     #expect(eighty1.memUsedPeakBytes == 3 << 30 && eighty1.memUsedPeakPercent == 75)
+    // The job's own memory: its 6 ranks held 0.5, 1.5 and 1 GiB together → 1.5 GiB, 37.5 % of 4.
+    #expect(eighty1.jobRSSPeakBytes == 3 << 29 && eighty1.jobRSSPeakPercent == 37.5)
     #expect(eighty1.notes.isEmpty && eighty1.runs == 1 && eighty1.telemetryRuns == 1)
 
     // 80 %, 2 nodes: r2-80 (14) beats its repetition r2-80b (13): speedup 14 / 8 = 1.75,
@@ -49,6 +51,8 @@ import Testing
     #expect(eighty2.gflopsPerNode == 7 && eighty2.results == 2 && eighty2.passed == 2 && eighty2.points == 2)
     #expect(eighty2.temperatureMaxCelsius == 64 && eighty2.temperatureMeanCelsius == 63)
     #expect(eighty2.memUsedPeakBytes == 3 << 30 + 1 << 29 && eighty2.memUsedPeakPercent == 87.5)
+    // Job: rock1's ranks 1.75 GiB (43.75 % of 4), rock2's 0.75 GiB (37.5 % of 2) → 1.75 GiB, 43.75 %.
+    #expect(eighty2.jobRSSPeakBytes == 7 << 28 && eighty2.jobRSSPeakPercent == 43.75)
     #expect(eighty2.runs == 2 && eighty2.telemetryRuns == 1 && eighty2.notes == ["no thermal sensor on rock2"])
 
     // 80 %, 4 nodes: the FAILED 26 GFLOPS does not count; the PASSED 24 → speedup 24 / 8 = 3,
@@ -67,19 +71,22 @@ import Testing
     let csv = try Comparison.load(resultsPath: CompareFixtures.results).table.csv()
     let expected = [
       CompareTable.csvColumns.joined(separator: ","),
-      "demo,1,0.2,5.0,1.0000,1.0000,5.0000,,,,,1,1,1,0,1,0,r1-20,4992,192,2,3,no telemetry (no run folder)",
-      "demo,2,0.2,9.0,1.8000,0.9000,4.5000,,,,,1,1,1,0,1,0,r2-20,7104,192,3,4,no telemetry (no run folder)",
-      "demo,4,0.2,,,,,,,,,0,0,1,1,1,0,,,,,,no result in the results file; failed points: 1 timeout; "
+      "demo,1,0.2,5.0,1.0000,1.0000,5.0000,,,,,,,1,1,1,0,1,0,r1-20,4992,192,2,3,no telemetry (no run folder)",
+      "demo,2,0.2,9.0,1.8000,0.9000,4.5000,,,,,,,1,1,1,0,1,0,r2-20,7104,192,3,4,no telemetry (no run folder)",
+      "demo,4,0.2,,,,,,,,,,,0,0,1,1,1,0,,,,,,no result in the results file; failed points: 1 timeout; "
         + "no telemetry (no run folder)",
-      "demo,2,0.5,12.0,,,6.0000,,,,,1,1,1,0,1,0,r2-50,11136,192,3,4,no PASSED 1-node result at this memory "
+      "demo,2,0.5,12.0,,,6.0000,,,,,,,1,1,1,0,1,0,r2-50,11136,192,3,4,no PASSED 1-node result at this memory "
         + "fraction: speedup unknown; no telemetry (no run folder)",
-      "demo,1,0.8,8.0,1.0000,1.0000,8.0000,60.00,56.00,3221225472,75.00,1,1,1,0,1,1,r1-80,9984,192,2,3,",
-      "demo,2,0.8,14.0,1.7500,0.8750,7.0000,64.00,63.00,3758096384,87.50,2,2,2,0,2,1,r2-80,14016,192,3,4,"
-        + "no thermal sensor on rock2",
-      "demo,4,0.8,24.0,3.0000,0.7500,6.0000,,,,,2,1,1,1,1,0,r4-80,19968,192,4,6,failed points: 1 failed; "
+      // The job's ranks held at most 1.5 GiB of rock1's 4 (37.5 %) while the node used 3 GiB (75 %).
+      "demo,1,0.8,8.0,1.0000,1.0000,8.0000,60.00,56.00,1610612736,37.50,3221225472,75.00,1,1,1,0,1,1,r1-80,9984,192,"
+        + "2,3,",
+      // rock1: 1.75 GiB of 4 (43.75 %) for the job, 3.5 GiB used; rock2 0.75 GiB of 2 (37.5 %).
+      "demo,2,0.8,14.0,1.7500,0.8750,7.0000,64.00,63.00,1879048192,43.75,3758096384,87.50,2,2,2,0,2,1,r2-80,14016,"
+        + "192,3,4,no thermal sensor on rock2",
+      "demo,4,0.8,24.0,3.0000,0.7500,6.0000,,,,,,,2,1,1,1,1,0,r4-80,19968,192,4,6,failed points: 1 failed; "
         + "no telemetry (no run folder)",
-      ",1,,10.0,1.0000,1.0000,10.0000,,,,,1,1,0,0,1,0,solo,4000,192,1,2,no telemetry (no run folder)",
-      ",2,,16.0,1.6000,0.8000,8.0000,,,,,1,1,0,0,1,0,duo,6000,192,2,2,no telemetry (no run folder)",
+      ",1,,10.0,1.0000,1.0000,10.0000,,,,,,,1,1,0,0,1,0,solo,4000,192,1,2,no telemetry (no run folder)",
+      ",2,,16.0,1.6000,0.8000,8.0000,,,,,,,1,1,0,0,1,0,duo,6000,192,2,2,no telemetry (no run folder)",
     ]
     #expect(csv == expected.joined(separator: "\n") + "\n")
   }
@@ -89,17 +96,18 @@ import Testing
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     #expect(
       lines[0]
-        == "sweep  nodes  memory  best GFLOPS  speedup  efficiency  GFLOPS/node  max °C  mean °C  peak mem/node  "
-        + "peak mem %  passed  failed points  note")
+        == "sweep  nodes  memory  best GFLOPS  speedup  efficiency  GFLOPS/node  max °C  mean °C  job RSS/node  "
+        + "job RSS %  node used  node used %  passed  failed points  note")
     #expect(
       lines[4]
-        == "demo       2    50 %         12.0        -           -         6.00       -        -              -  "
-        + "         -     1/1            0/1  no PASSED 1-node result at this memory fraction: speedup unknown; "
-        + "no telemetry (no run folder)")
+        == "demo       2    50 %         12.0        -           -         6.00       -        -             -  "
+        + "        -          -            -     1/1            0/1  no PASSED 1-node result at this memory fraction: "
+        + "speedup unknown; no telemetry (no run folder)")
+    // The job's own memory beside the node's: 1.75 GiB (43.75 % of rock1) against 3.5 GiB used.
     #expect(
       lines[6]
-        == "demo       2    80 %         14.0     1.75        88 %         7.00    64.0     63.0        3.5 GiB  "
-        + "      87.5     2/2            0/2  no thermal sensor on rock2")
+        == "demo       2    80 %         14.0     1.75        88 %         7.00    64.0     63.0       1.8 GiB  "
+        + "     43.8    3.5 GiB         87.5     2/2            0/2  no thermal sensor on rock2")
     // --sweep demo: the 7 lines of the sweep and none of the results in no sweep.
     #expect(lines.filter { $0.hasPrefix("demo ") }.count == 7 && !lines.contains { $0.hasPrefix("-  ") })
     #expect(text.contains("efficiency: speedup / nodes"))
@@ -160,17 +168,17 @@ import Testing
   }
 
   @Test func theTimelineKeepsAtMostItsLimitPerNode() {
-    var timeline = TemperatureTimeline(pointLimit: 50)
+    var timeline = NodeTimeline(pointLimit: 50)
     // 10 000 samples a second apart, 40 °C then 60 °C: the means survive downsampling.
     for second in 0..<10_000 {
       let timestamp = String(format: "2026-11-23T%02d:%02d:%02d.000Z", second / 3600, second / 60 % 60, second % 60)
-      timeline.add(host: "rock1", timestamp: timestamp, celsius: second < 5000 ? 40 : 60)
+      timeline.add(host: "rock1", timestamp: timestamp, value: second < 5000 ? 40 : 60)
     }
-    timeline.add(host: "rock2", timestamp: "not a time", celsius: 1)
+    timeline.add(host: "rock2", timestamp: "not a time", value: 1)
     let points = timeline.points(host: "rock1")
     #expect(points.count <= 50 && points.count >= 25)
     #expect(points.reduce(0) { $0 + $1.samples } == 10_000)
-    #expect(points.first?.meanCelsius == 40 && points.last?.meanCelsius == 60 && points.last?.maxCelsius == 60)
+    #expect(points.first?.mean == 40 && points.last?.mean == 60 && points.last?.max == 60)
     #expect(zip(points, points.dropFirst()).allSatisfy { $0.time < $1.time })
     #expect(timeline.hosts == ["rock1"] && timeline.unreadableTimestamps == 1)
   }

@@ -76,7 +76,8 @@ struct TrainingCompareTests {
 
     let csv = comparison.trainingTable.csv().split(separator: "\n")
     #expect(csv[0] == TrainingCompareTable.csvColumns.joined(separator: ","))
-    #expect(csv[2].hasPrefix("s,lenet,64,batch,1,2,2,14.000,875.0,1.4583,0.7292,1,0.830000,"))
+    // 6000 images an epoch (1000 images/s × 6 s) over a global batch of 128: 47 steps.
+    #expect(csv[2].hasPrefix("s,lenet,64,batch,synthetic:900,47,0.01,1,2,2,14.000,875.0,1.4583,0.7292,1,0.830000,"))
 
     let only = try Comparison.load(resultsPath: folder + "/train.csv", sweep: "s")
     #expect(only.trainingTable.rows.count == 3)
@@ -100,6 +101,84 @@ struct TrainingCompareTests {
     #expect(ReportTests.values("data-y", of: "point", in: time) == ["20", "14", "5"])
     let epochs = try ReportTests.chart("training-epochs-chart", in: html)
     #expect(ReportTests.values("data-x", of: "point", in: epochs) == ["1", "2", "1", "2", "1"])
-    #expect(html.contains("s · lenet · batch 64 · sync batch, 4 rank(s): no row in"))
+    // The run in no sweep trained 1 epoch, sweep s 2: the line names say so.
+    #expect(html.contains("s · lenet · batch 64 · sync batch · 2 epoch(s), 4 rank(s): no row in"))
+  }
+
+  /// One run of `epochs` epochs in no sweep on 2 ranks of host `vm`: `steps` steps of 64 images
+  /// per rank an epoch (so `steps` × 128 images), in 2 s each.
+  static func append(
+    _ id: String, to results: String, data: String = "synthetic:6000", steps: Int = 40, epochs: Int = 1,
+    lr: Double = 0.01, ranks: Int = 2, accuracy: Double = 0.87
+  ) throws {
+    for epoch in 1...epochs {
+      try TrainingRecord(
+        timestamp: "2026-11-23T09:0\(epoch):00Z", runID: id, model: "lenet", data: data, ranks: ranks, hosts: ["vm"],
+        batchPerRank: 64, sync: "batch", epoch: epoch, learningRate: lr, trainLoss: 0.5, trainAccuracy: accuracy,
+        testAccuracy: accuracy, epochSeconds: 2, computeSeconds: 1.5, syncSeconds: 0.5,
+        imagesPerSecond: Double(steps * 64 * ranks) / 2, blas: "ATLAS"
+      ).append(to: results)
+    }
+  }
+
+  @Test func runsInNoSweepOfOtherDataStepsEpochsOrRateAreNeverOneLine() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("train-keys-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let results = folder + "/train.csv"
+    // Two repetitions of one configuration, and one run differing from it in each of data,
+    // steps, epochs and learning rate.
+    try Self.append("base", to: results, accuracy: 0.86)
+    try Self.append("again", to: results, accuracy: 0.88)
+    try Self.append("data", to: results, data: "synthetic:12000")
+    try Self.append("steps", to: results, steps: 10)
+    try Self.append("epochs", to: results, epochs: 2)
+    try Self.append("lr", to: results, lr: 0.1)
+    let comparison = try Comparison.load(resultsPath: results)
+    let rows = comparison.trainingTable.rows
+    #expect(
+      rows.map { "\($0.key.data!) \($0.key.stepsPerEpoch!) \($0.key.epochs!) \($0.key.learningRate!) \($0.runs)" } == [
+        "synthetic:12000 40 1 0.01 1", "synthetic:6000 10 1 0.01 1", "synthetic:6000 40 1 0.01 2",
+        "synthetic:6000 40 1 0.1 1", "synthetic:6000 40 2 0.01 1",
+      ])
+    // The repetitions are one line: the median of 0.86 and 0.88.
+    #expect(abs(rows[2].testAccuracy! - 0.87) < 1e-12)
+    let text = comparison.trainingTable.text().split(separator: "\n").map(String.init)
+    #expect(text[0].hasPrefix("sweep  model  batch  sync   data             steps/epoch    lr  nodes  ranks  epochs"))
+    #expect(text[1].hasPrefix("-      lenet     64  batch  synthetic:12000           40  0.01      1      2       1"))
+
+    // On the charts, each is a line of its own, named by what differs; the steps only where two
+    // step counts met on 2 ranks.
+    let html = HTMLReport(comparison: comparison).render()
+    let time = try ReportTests.chart("training-time-chart", in: html)
+    #expect(
+      Set(ReportTests.values("data-series", of: "point", in: time)) == [
+        "lenet · batch 64 · sync batch · data synthetic:12000 · 1 epoch(s) · lr 0.01",
+        "lenet · batch 64 · sync batch · data synthetic:6000 · 1 epoch(s) · lr 0.01 · 10 steps/epoch",
+        "lenet · batch 64 · sync batch · data synthetic:6000 · 1 epoch(s) · lr 0.01 · 40 steps/epoch",
+        "lenet · batch 64 · sync batch · data synthetic:6000 · 1 epoch(s) · lr 0.1",
+        "lenet · batch 64 · sync batch · data synthetic:6000 · 2 epoch(s) · lr 0.01",
+      ])
+  }
+
+  @Test func anEpochOverTheWholeDataOnMoreRanksIsTheSameLine() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("train-lines-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let results = folder + "/train.csv"
+    // 6000 images: 93 steps of 64 on 1 rank, 46 of 128 on 2, 23 of 256 on 4.
+    try Self.append("one", to: results, steps: 93, ranks: 1, accuracy: 0.85)
+    try Self.append("two", to: results, steps: 46, ranks: 2, accuracy: 0.86)
+    try Self.append("four", to: results, steps: 23, ranks: 4, accuracy: 0.89)
+    let comparison = try Comparison.load(resultsPath: results)
+    let table = comparison.trainingTable
+    #expect(table.rows.map { "\($0.key.ranks) \($0.key.stepsPerEpoch!)" } == ["1 93", "2 46", "4 23"])
+    #expect(Set(table.rows.map { table.line(of: $0.key) }).count == 1)
+    // One line, so one base for the speedup: the run on 1 rank.
+    #expect(table.rows.map(\.baseRanks) == [1, 1, 1])
+    // Its accuracies, 0.85 to 0.89, fill the accuracy axis, which is not 0 to 1.
+    let accuracy = try ReportTests.chart("training-accuracy-chart", in: HTMLReport(comparison: comparison).render())
+    #expect(
+      ReportTests.tickLabels(in: accuracy, axis: "y-axis") == ["0.84", "0.85", "0.86", "0.87", "0.88", "0.89", "0.90"])
   }
 }

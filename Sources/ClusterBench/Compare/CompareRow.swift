@@ -25,7 +25,13 @@ public struct CompareRow: Sendable, Equatable {
   /// The mean of the nodes' temperatures (each node's hottest sensor per sample) over every
   /// node and sample of the group's runs, °C.
   public var temperatureMeanCelsius: Double?
-  /// The largest memory used on one node (MemTotal − MemAvailable), bytes.
+  /// The job's own memory: the most resident memory (VmRSS summed over the run's ranks on a node)
+  /// the group's runs held on one node, bytes.
+  public var jobRSSPeakBytes: UInt64?
+  /// The same as a percent of that node's MemTotal, the largest on any node.
+  public var jobRSSPeakPercent: Double?
+  /// The largest memory used on one node (MemTotal − MemAvailable), bytes: the job, the system
+  /// and everything else running.
   public var memUsedPeakBytes: UInt64?
   /// The largest memory used on one node, percent of its MemTotal.
   public var memUsedPeakPercent: Double?

@@ -60,6 +60,7 @@ public struct CompareTable: Sendable, Equatable {
         group.temperatureMaxCelsius, group.temperatureMeanCelsius
       )
       (row.memUsedPeakBytes, row.memUsedPeakPercent) = (group.memUsedPeakBytes, group.memUsedPeakPercent)
+      (row.jobRSSPeakBytes, row.jobRSSPeakPercent) = (group.jobResidentPeakBytes, group.jobResidentPeakPercent)
       row.notes = Self.notes(
         row, statuses: statuses[key] ?? [:], failedPoints: failedPoints[key] ?? [:], nodes: group.nodes)
       return row
@@ -104,15 +105,16 @@ public struct CompareTable: Sendable, Equatable {
     var table = TextTable(
       header: [
         "sweep", "nodes", "memory", "best GFLOPS", "speedup", "efficiency", "GFLOPS/node", "max °C", "mean °C",
-        "peak mem/node", "peak mem %", "passed", "failed points", "note",
+        "job RSS/node", "job RSS %", "node used", "node used %", "passed", "failed points", "note",
       ],
-      leftAligned: [0, 13])
+      leftAligned: [0, 15])
     for row in rows {
       table.rows.append([
         row.key.sweep ?? "-", String(row.key.nodes), CompareKey.percentText(row.key.memoryFraction),
         Self.format(row.bestGFLOPS, "%.1f"), Self.format(row.speedup, "%.2f"),
         Self.format(row.efficiency.map { $0 * 100 }, "%.0f %%"), Self.format(row.gflopsPerNode, "%.2f"),
         Self.format(row.temperatureMaxCelsius, "%.1f"), Self.format(row.temperatureMeanCelsius, "%.1f"),
+        row.jobRSSPeakBytes.map(TelemetrySummary.humanBytes) ?? "-", Self.format(row.jobRSSPeakPercent, "%.1f"),
         row.memUsedPeakBytes.map(TelemetrySummary.humanBytes) ?? "-", Self.format(row.memUsedPeakPercent, "%.1f"),
         "\(row.passed)/\(row.results)", row.points == 0 ? "-" : "\(row.failedPoints)/\(row.points)",
         row.notes.joined(separator: "; "),
@@ -121,7 +123,9 @@ public struct CompareTable: Sendable, Equatable {
     return table.render() + """
 
       speedup: best GFLOPS over the best at 1 node of the same sweep and memory; efficiency: speedup / nodes.
-      °C: each node's hottest sensor per sample, over every node and run of the line; peak mem: the most any node used.
+      °C: each node's hottest sensor per sample, over every node and run of the line.
+      job RSS/node: the most resident memory the run's ranks held together on one node (% of its MemTotal);
+      node used: the most memory (MemTotal − MemAvailable) one node used, the job's and everything else's.
       passed: PASSED results / results; failed points: points that failed, timed out or did not start / points.
 
       """
@@ -140,7 +144,9 @@ public struct CompareTable: Sendable, Equatable {
   /// | `gflops_per_node` | GFLOPS, best_gflops / nodes, 4 decimals |
   /// | `temp_max_celsius` | °C, the highest reading of any sensor on any node of the group's runs, 2 decimals |
   /// | `temp_mean_celsius` | °C, mean over every node and sample of the node's hottest sensor, 2 decimals |
-  /// | `mem_used_peak_bytes` | bytes, the most memory (MemTotal − MemAvailable) one node used |
+  /// | `job_rss_peak_bytes` | bytes, the most resident memory (VmRSS summed over the run's ranks on the node) one node held for the job |
+  /// | `job_rss_peak_percent` | percent of that node's MemTotal, the largest on any node, 2 decimals |
+  /// | `mem_used_peak_bytes` | bytes, the most memory (MemTotal − MemAvailable) one node used: the job's and everything else's |
   /// | `mem_used_peak_percent` | percent of that node's MemTotal, the largest on any node, 2 decimals |
   /// | `results`, `passed` | rows of results/hpl.csv in the group, and those PASSED |
   /// | `points`, `failed_points` | sweep points recorded, and those `failed`, `timeout` or `error` |
@@ -152,8 +158,9 @@ public struct CompareTable: Sendable, Equatable {
   /// Empty fields are unknown values (no PASSED result, no one-node point, no telemetry).
   public static let csvColumns = [
     "sweep", "nodes", "memory_fraction", "best_gflops", "speedup", "efficiency", "gflops_per_node",
-    "temp_max_celsius", "temp_mean_celsius", "mem_used_peak_bytes", "mem_used_peak_percent", "results", "passed",
-    "points", "failed_points", "runs", "telemetry_runs", "best_run_id", "best_n", "best_nb", "best_p", "best_q", "note",
+    "temp_max_celsius", "temp_mean_celsius", "job_rss_peak_bytes", "job_rss_peak_percent", "mem_used_peak_bytes",
+    "mem_used_peak_percent", "results", "passed", "points", "failed_points", "runs", "telemetry_runs", "best_run_id",
+    "best_n", "best_nb", "best_p", "best_q", "note",
   ]
 
   /// The table as CSV (RFC 4180, `\n` line ends): the header of ``csvColumns``, one row per line
@@ -168,7 +175,8 @@ public struct CompareTable: Sendable, Equatable {
           best.map { String($0.gflops) } ?? "", Self.format(row.speedup, "%.4f", empty: ""),
           Self.format(row.efficiency, "%.4f", empty: ""), Self.format(row.gflopsPerNode, "%.4f", empty: ""),
           Self.format(row.temperatureMaxCelsius, "%.2f", empty: ""),
-          Self.format(row.temperatureMeanCelsius, "%.2f", empty: ""), row.memUsedPeakBytes.map { String($0) } ?? "",
+          Self.format(row.temperatureMeanCelsius, "%.2f", empty: ""), row.jobRSSPeakBytes.map { String($0) } ?? "",
+          Self.format(row.jobRSSPeakPercent, "%.2f", empty: ""), row.memUsedPeakBytes.map { String($0) } ?? "",
           Self.format(row.memUsedPeakPercent, "%.2f", empty: ""), String(row.results), String(row.passed),
           String(row.points), String(row.failedPoints), String(row.runs), String(row.telemetryRuns),
           best?.runID ?? "", best.map { String($0.n) } ?? "", best.map { String($0.nb) } ?? "",

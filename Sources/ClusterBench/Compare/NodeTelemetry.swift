@@ -14,12 +14,18 @@ public struct NodeTelemetry: Sendable, Equatable {
   public var memUsedPeakBytes: UInt64?
   /// The largest memory used as a percentage of MemTotal.
   public var memUsedPeakPercent: Double?
+  /// The job's own memory: the largest sum, in one sample, of the resident memory (VmRSS) of the
+  /// run's ranks on the node (`ranks_resident_bytes`), bytes.
+  public var jobResidentPeakBytes: UInt64?
+  /// The same as a percentage of the node's MemTotal (the largest of any sample).
+  public var jobResidentPeakPercent: Double?
   /// The run's notes for the node: the sources its sampler could not read, or that it sent nothing.
   public var notes: [String]
 
   public init(
     host: String, temperatureMaxCelsius: Double? = nil, temperatureSumCelsius: Double = 0, temperatureSamples: Int = 0,
-    memUsedPeakBytes: UInt64? = nil, memUsedPeakPercent: Double? = nil, notes: [String] = []
+    memUsedPeakBytes: UInt64? = nil, memUsedPeakPercent: Double? = nil, jobResidentPeakBytes: UInt64? = nil,
+    jobResidentPeakPercent: Double? = nil, notes: [String] = []
   ) {
     (self.host, self.temperatureMaxCelsius, self.temperatureSumCelsius) = (
       host, temperatureMaxCelsius, temperatureSumCelsius
@@ -27,6 +33,7 @@ public struct NodeTelemetry: Sendable, Equatable {
     (self.temperatureSamples, self.memUsedPeakBytes, self.memUsedPeakPercent, self.notes) = (
       temperatureSamples, memUsedPeakBytes, memUsedPeakPercent, notes
     )
+    (self.jobResidentPeakBytes, self.jobResidentPeakPercent) = (jobResidentPeakBytes, jobResidentPeakPercent)
   }
 
   /// The mean over samples of the node's temperature, °C; `nil` without readings.
@@ -41,6 +48,8 @@ public struct NodeTelemetry: Sendable, Equatable {
     temperatureSamples += other.temperatureSamples
     memUsedPeakBytes = Self.larger(memUsedPeakBytes, other.memUsedPeakBytes)
     memUsedPeakPercent = Self.larger(memUsedPeakPercent, other.memUsedPeakPercent)
+    jobResidentPeakBytes = Self.larger(jobResidentPeakBytes, other.jobResidentPeakBytes)
+    jobResidentPeakPercent = Self.larger(jobResidentPeakPercent, other.jobResidentPeakPercent)
     for note in other.notes where !notes.contains(note) { notes.append(note) }
   }
 

@@ -9,7 +9,14 @@ struct AxisScale: Sendable, Equatable {
 
   /// Covers `values` (and 0 when `fromZero`) with about `targetTicks` ticks; `integers` keeps the
   /// step whole (node counts). With no values the axis is 0 to 1.
-  init(covering values: [Double], fromZero: Bool, integers: Bool = false, targetTicks: Int = 6) {
+  ///
+  /// `padding` widens the data's range by that share of it on each side, so that the extreme
+  /// points do not sit on the frame; `limits` keeps the axis within what the quantity can be
+  /// (an accuracy between 0 and 1).
+  init(
+    covering values: [Double], fromZero: Bool, integers: Bool = false, targetTicks: Int = 6, padding: Double = 0,
+    limits: ClosedRange<Double>? = nil
+  ) {
     var low = values.min() ?? 0
     var high = values.max() ?? 1
     if fromZero {
@@ -19,11 +26,20 @@ struct AxisScale: Sendable, Equatable {
     if high == low {  // a single value: give it room on both sides
       let pad = high == 0 ? 1 : abs(high) * 0.1
       (low, high) = (fromZero && low >= 0 ? low : low - pad, high + pad)
+    } else if padding > 0 {
+      let pad = (high - low) * padding
+      (low, high) = (fromZero && low >= 0 ? low : low - pad, high + pad)
+    }
+    if let limits {
+      (low, high) = (max(low, limits.lowerBound), min(high, limits.upperBound))
     }
     var step = Self.niceStep((high - low) / Double(max(1, targetTicks)))
     if integers { step = max(1, step.rounded(.up)) }
     lower = (low / step).rounded(.down) * step
     upper = (high / step).rounded(.up) * step
+    if let limits {  // a round tick past a limit (1.05 for an accuracy) is cut back to it
+      (lower, upper) = (max(lower, limits.lowerBound), min(upper, limits.upperBound))
+    }
     self.step = step
   }
 

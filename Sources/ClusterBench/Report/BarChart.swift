@@ -9,6 +9,8 @@ struct BarChart: Sendable {
     var name: String
     /// One value per category, `nil` where it is unknown.
     var values: [Double?]
+    /// Per category, what the tooltip adds after the value (`43.8 % of MemTotal`); none when short.
+    var details: [String?] = []
   }
 
   var id: String
@@ -57,7 +59,9 @@ struct BarChart: Sendable {
           + "x=\"\(Markup.coordinate(x + 1))\" y=\"\(Markup.coordinate(top))\" "
           + "width=\"\(Markup.coordinate(max(1, barWidth - 2)))\" height=\"\(Markup.coordinate(frame.plotBottom - top))\" "
           + "fill=\"\(color)\"><title>\(Markup.escape("\(category) · \(series.name): "))"
-          + "\(Markup.escape(String(format: "%.1f", value))) \(Markup.escape(unit))</title></rect>\n"
+          + "\(Markup.escape(String(format: "%.1f", value))) \(Markup.escape(unit))"
+          + "\(Markup.escape(series.details.indices.contains(position) ? series.details[position].map { " (\($0))" } ?? "" : ""))"
+          + "</title></rect>\n"
       }
       svg += "</g>\n"
     }

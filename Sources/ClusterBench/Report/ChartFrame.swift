@@ -3,8 +3,10 @@
 /// place of data that is missing. Everything is plain SVG text, so the report needs nothing but
 /// a browser.
 struct ChartFrame: Sendable {
-  static let width = 960.0
-  static let legendWidth = 250.0
+  /// Wide enough for a 1280 px window (the page is at most 1240 px; a narrower window scales it down).
+  static let width = 1180.0
+  /// Room for legend names of about 46 characters (`lenet · batch 64 · sync batch · lr 0.1`).
+  static let legendWidth = 330.0
   static let left = 78.0
   static let top = 64.0
   static let legendRowHeight = 18.0
@@ -116,7 +118,7 @@ struct ChartFrame: Sendable {
           + "fill=\"\(entry.color)\"/>"
       }
       // A long name is cut to fit beside the plot; the whole name is its tooltip.
-      let shown = entry.name.count > 32 ? String(entry.name.prefix(31)) + "…" : entry.name
+      let shown = entry.name.count > 46 ? String(entry.name.prefix(45)) + "…" : entry.name
       svg +=
         "<text class=\"legend-label\" x=\"\(Markup.coordinate(x + 30))\" y=\"\(Markup.coordinate(y + 6))\" "
         + "dominant-baseline=\"middle\"><title>\(Markup.escape(entry.name))</title>\(Markup.escape(shown))</text>\n"

@@ -21,11 +21,19 @@ public struct HTMLReport: Sendable {
     (self.comparison, self.generated) = (comparison, generated)
   }
 
-  /// The chart ids, in page order (the GFLOPS chart only when there are HPL results or no
-  /// training results; ``trainingChartIDs`` come after it when there are training results).
-  public static let chartIDs = ["gflops-chart", "temperature-timeline", "temperature-per-node", "memory-per-node"]
+  /// The chart ids, in page order (the GFLOPS charts only when there are HPL results or no
+  /// training results, against N and NB only when a sweep varies them; ``trainingChartIDs`` come
+  /// after them when there are training results). A chart without data is a line instead,
+  /// `<p class="absent" data-chart="ID">`, and the two temperature charts one line
+  /// (``noSensorChartID``) when no node has a sensor, every telemetry chart one line
+  /// (``noTelemetryChartID``) when no run has telemetry.
+  public static let chartIDs = ["gflops-chart"] + HPLParameterCharts.ids + TelemetryCharts.ids
   /// The training charts' ids: time and accuracy against ranks, accuracy after each epoch.
   public static let trainingChartIDs = TrainingCharts.ids
+  /// The `data-chart` of the line saying that no node reported a temperature sensor.
+  public static let noSensorChartID = TelemetryCharts.noSensorID
+  /// The `data-chart` of the line saying that no run has telemetry.
+  public static let noTelemetryChartID = TelemetryCharts.noTelemetryID
 
   /// The whole page.
   public func render() -> String {
@@ -56,12 +64,9 @@ public struct HTMLReport: Sendable {
     html += warningsSection()
     let training = comparison.trainingTable
     let showHPL = !comparison.table.rows.isEmpty || training.rows.isEmpty
-    var charts = showHPL ? [ReportCharts.gflops(comparison)] : []
+    var charts = showHPL ? [ReportCharts.gflops(comparison)] + HPLParameterCharts.all(comparison) : []
     if !training.rows.isEmpty { charts += TrainingCharts.all(training) }
-    charts += [
-      ReportCharts.timeline(comparison), ReportCharts.temperatureByNode(comparison),
-      ReportCharts.memoryByNode(comparison),
-    ]
+    charts += TelemetryCharts.all(comparison)
     html += charts.map(\.html).joined()
     if showHPL { html += tableSection() }
     if !training.rows.isEmpty { html += trainingTableSection() }
@@ -84,9 +89,11 @@ public struct HTMLReport: Sendable {
   private func tableSection() -> String {
     let header = [
       "sweep", "nodes", "memory", "best GFLOPS", "speedup", "efficiency", "GFLOPS / node", "max °C", "mean °C",
-      "peak mem / node", "peak mem %", "passed", "failed points", "best run (N, NB, P×Q)", "note",
+      "job RSS/node", "job RSS %", "node used", "node used %", "passed", "failed points", "best run (N, NB, P×Q)",
+      "note",
     ]
-    var html = "<section id=\"section-compare\">\n<h2>Compare table</h2>\n<table id=\"compare-table\">\n<thead><tr>"
+    var html = "<section id=\"section-compare\">\n<h2>Compare table</h2>\n<div class=\"table-scroll\">\n"
+    html += "<table id=\"compare-table\">\n<thead><tr>"
     html += header.map { "<th>\(Markup.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
     for row in comparison.table.rows {
       let best = row.best.map { "\($0.runID) (\($0.n), \($0.nb), \($0.p)×\($0.q))" } ?? "-"
@@ -95,6 +102,7 @@ public struct HTMLReport: Sendable {
         CompareTable.format(row.bestGFLOPS, "%.2f"), CompareTable.format(row.speedup, "%.2f"),
         CompareTable.format(row.efficiency.map { $0 * 100 }, "%.0f %%"), CompareTable.format(row.gflopsPerNode, "%.2f"),
         CompareTable.format(row.temperatureMaxCelsius, "%.1f"), CompareTable.format(row.temperatureMeanCelsius, "%.1f"),
+        row.jobRSSPeakBytes.map(TelemetrySummary.humanBytes) ?? "-", CompareTable.format(row.jobRSSPeakPercent, "%.1f"),
         row.memUsedPeakBytes.map(TelemetrySummary.humanBytes) ?? "-",
         CompareTable.format(row.memUsedPeakPercent, "%.1f"),
         "\(row.passed)/\(row.results)", row.points == 0 ? "-" : "\(row.failedPoints)/\(row.points)", best,
@@ -107,11 +115,13 @@ public struct HTMLReport: Sendable {
     if comparison.table.rows.isEmpty {
       html += "<tr><td colspan=\"\(header.count)\" class=\"note\">no results to compare</td></tr>\n"
     }
-    html += "</tbody>\n</table>\n"
+    html += "</tbody>\n</table>\n</div>\n"
     html += """
       <p class="explain">speedup: best GFLOPS over the best at 1 node of the same sweep and memory fraction; \
       efficiency: speedup / nodes (100 % is perfect scaling). °C: each node's hottest sensor per sample, over every \
-      node and run of the line. peak mem: the most memory (MemTotal − MemAvailable) any node used. passed: PASSED \
+      node and run of the line. job RSS/node: the most resident memory the run's ranks held together on one node \
+      (% of its MemTotal). node used: the most memory (MemTotal − MemAvailable) one node used, the job's and \
+      everything else's. passed: PASSED \
       results / results. failed points: sweep points that failed, timed out or did not start / points.</p>
       </section>
 
@@ -124,20 +134,24 @@ public struct HTMLReport: Sendable {
     let table = comparison.trainingTable
     let header = TrainingCompareTable.header
     var html =
-      "<section id=\"section-training\">\n<h2>Training table</h2>\n<table id=\"training-table\">\n<thead><tr>"
+      "<section id=\"section-training\">\n<h2>Training table</h2>\n<div class=\"table-scroll\">\n"
+      + "<table id=\"training-table\">\n<thead><tr>"
     html += header.map { "<th>\(Markup.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
     for row in table.rows {
       let cells = TrainingCompareTable.cells(row)
       html += "<tr data-ranks=\"\(row.key.ranks)\" data-model=\"\(Markup.escape(row.key.model))\">"
       html += cells.map { "<td>\(Markup.escape($0))</td>" }.joined() + "</tr>\n"
     }
-    html += "</tbody>\n</table>\n"
+    html += "</tbody>\n</table>\n</div>\n"
     html += """
       <p class="explain">seconds, images/s, test accuracy, loss: a run's wall time, training images of all ranks per \
       second, and the test accuracy and training loss after its last epoch (medians over the line's runs). speedup: \
       images/s over the same model, batch and sync on the fewest ranks; efficiency: speedup × those ranks / ranks. \
       sync share: the ranks' time spent synchronizing; sync MB: what a rank sent (and as many received) per \
-      epoch.</p>
+      epoch. rank peak RSS: the largest peak resident memory of one rank; job RSS/node: the most resident memory \
+      the run's ranks held together on one node; node used: the most memory one node used, the job's and everything \
+      else's. steps/epoch: images per epoch / global batch; lr: the first epoch's learning rate. Runs that differ in \
+      data, steps, epochs or learning rate are separate lines.</p>
       </section>
 
       """
@@ -156,9 +170,11 @@ public struct HTMLReport: Sendable {
     svg .legend-label{font-size:12px;fill:#333}svg .missing{font-size:15px;fill:#b03030;font-style:italic}\
     svg .no-data{font-size:14px;fill:#b03030}\
     ul.notes{margin:6px 0 0;padding-left:20px;color:#8a4b00;font-size:.9em}\
-    table{border-collapse:collapse;font-size:.8em;width:100%}\
+    p.absent{margin:4px 0;padding:8px 12px;background:#f7f7f7;border-left:3px solid #b0b0b0;color:#444}\
+    .table-scroll{overflow-x:auto;max-width:100%}\
+    table{border-collapse:collapse;font-size:.8em;min-width:100%}\
     th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:right;vertical-align:top}\
-    th{background:#f4f4f4}td:first-child,th:first-child,td:last-child,th:last-child{text-align:left}td:last-child{min-width:16em}td:first-child{white-space:nowrap}\
+    th{background:#f4f4f4}td{white-space:nowrap}td:last-child{white-space:normal}td:first-child,th:first-child,td:last-child,th:last-child{text-align:left}td:last-child{min-width:16em}td:first-child{white-space:nowrap}\
     details{background:#fff8e6;border:1px solid #f0d89a;border-radius:4px;padding:6px 10px;font-size:.85em}
     """
 }

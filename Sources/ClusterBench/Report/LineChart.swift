@@ -26,6 +26,12 @@ struct LineChart: Sendable {
   /// Whole-number x ticks (node counts).
   var xIntegers = false
   var yFromZero = true
+  /// Values the y axis covers beside the data (100 for a percentage).
+  var yCovers: [Double] = []
+  /// The y axis's padding around the data, a share of its range (see ``AxisScale``), and the
+  /// bounds it stays within.
+  var yPadding = 0.0
+  var yLimits: ClosedRange<Double>?
   /// The line breaks between points further apart than this in x (a pause between runs);
   /// `nil` joins every point.
   var breakGap: Double?
@@ -39,7 +45,8 @@ struct LineChart: Sendable {
     let frame = ChartFrame(legendEntries: series.count)
     var svg = frame.open(id: id, title: title, subtitle: subtitle)
     let xScale = AxisScale(covering: points.map(\.x), fromZero: xIntegers, integers: xIntegers, targetTicks: 8)
-    let yScale = AxisScale(covering: points.map(\.y), fromZero: yFromZero, targetTicks: 6)
+    let yScale = AxisScale(
+      covering: points.map(\.y) + yCovers, fromZero: yFromZero, targetTicks: 6, padding: yPadding, limits: yLimits)
     svg += frame.yAxis(yScale, title: yTitle) + frame.xAxis(xScale, title: xTitle)
     if points.isEmpty {
       svg += frame.missingData(missing)

@@ -8,16 +8,17 @@ enum TrainingCharts {
   static let ids = ["training-time-chart", "training-accuracy-chart", "training-epochs-chart"]
 
   /// One line per configuration (model, batch, sync) of `y` against ranks.
+  /// With `accuracy`, the y axis covers the data with some room (not 0 to 1) within 0–1.
   static func againstRanks(
     _ table: TrainingCompareTable, id: String, heading: String, title: String, subtitle: String, yTitle: String,
-    value: (TrainingCompareRow) -> Double?, describe: (Double) -> String
+    accuracy: Bool = false, value: (TrainingCompareRow) -> Double?, describe: (Double) -> String
   ) -> ReportChart {
-    let keys = Array(Set(table.rows.map(\.key.series))).sorted()
-    let several = Set(keys.map(\.sweep)).count > 1
+    let keys = Array(Set(table.rows.map { table.line(of: $0.key) })).sorted()
+    let names = TrainingCompareKey.seriesNames(keys)
     let series = keys.map { key in
       LineChart.Series(
-        name: key.seriesName(withSweep: several),
-        points: table.rows.filter { $0.key.series == key }.compactMap { row in
+        name: names[key]!,
+        points: table.rows.filter { table.line(of: $0.key) == key }.compactMap { row in
           guard let y = value(row) else { return nil }
           return LineChart.Point(
             x: Double(row.key.ranks), y: y,
@@ -30,14 +31,25 @@ enum TrainingCharts {
         })
     }
     let notes = table.rows.filter { value($0) == nil }.map { row in
-      "\(row.key.seriesName(withSweep: several)), \(row.key.ranks) rank(s): "
+      "\(names[table.line(of: row.key)]!), \(row.key.ranks) rank(s): "
         + (row.notes.isEmpty ? "no value" : row.notes.joined(separator: "; "))
     }
-    let chart = LineChart(
+    guard series.contains(where: { !$0.points.isEmpty }) else {
+      return ReportChart(id: id, heading: heading, absent: "No training result to plot.", notes: notes)
+    }
+    var chart = LineChart(
       id: id, title: title, subtitle: subtitle, xTitle: "MPI ranks", yTitle: yTitle, series: series, xIntegers: true,
-      missing: "no training result to plot")
+      missing: "")
+    if accuracy { (chart.yFromZero, chart.yPadding, chart.yLimits) = (false, accuracyPadding, 0...1) }
     return ReportChart(id: id, heading: heading, svg: chart.svg(), notes: notes)
   }
+
+  /// The room an accuracy axis leaves above and below the data, a share of its range: 0.85 to
+  /// 0.89 is drawn on 0.84–0.90, not on 0–1 where the differences would vanish.
+  static let accuracyPadding = 0.15
+
+  /// The y title of the accuracy charts.
+  static let accuracyTitle = "test accuracy (share of test images right)"
 
   /// The three charts.
   static func all(_ table: TrainingCompareTable) -> [ReportChart] {
@@ -51,18 +63,17 @@ enum TrainingCharts {
       title: "Test accuracy against ranks",
       subtitle:
         "after a run's last epoch (median of runs); sync batch is synchronous SGD, end the paper's asynchronous",
-      yTitle: "test accuracy (0–1)", value: \.testAccuracy, describe: { String(format: "%.4f", $0) })
+      yTitle: accuracyTitle, accuracy: true, value: \.testAccuracy, describe: { String(format: "%.4f", $0) })
     return [time, accuracy, epochs(table)]
   }
 
   /// Test accuracy after each epoch, one line per configuration and rank count (Table 4).
   static func epochs(_ table: TrainingCompareTable) -> ReportChart {
     let groups = table.epochSeries()
-    let several = Set(groups.map(\.key.sweep)).count > 1
+    let names = TrainingCompareKey.seriesNames(groups.map { table.line(of: $0.key) })
     let series = groups.map { group in
       LineChart.Series(
-        name: (several ? "\(group.key.sweep ?? "no sweep") · " : "")
-          + "\(group.key.model) b\(group.key.batchPerRank) \(group.key.sync) · \(group.key.ranks) rank(s)",
+        name: "\(group.key.ranks) rank(s) · " + names[table.line(of: group.key)]!,
         points: group.epochs.compactMap { point in
           guard let accuracy = point.testAccuracy else { return nil }
           return LineChart.Point(
@@ -75,10 +86,15 @@ enum TrainingCharts {
               + String(format: "%.1f s", point.elapsedSeconds))
         })
     }
-    let chart = LineChart(
+    guard series.contains(where: { !$0.points.isEmpty }) else {
+      return ReportChart(
+        id: ids[2], heading: "Accuracy by epoch", absent: "No test accuracy to plot (the runs had no test set).")
+    }
+    var chart = LineChart(
       id: ids[2], title: "Test accuracy after each epoch",
       subtitle: "median of runs; one line per model, batch, sync mode and rank count", xTitle: "epoch",
-      yTitle: "test accuracy (0–1)", series: series, xIntegers: true, missing: "no test accuracy to plot")
+      yTitle: accuracyTitle, series: series, xIntegers: true, missing: "")
+    (chart.yFromZero, chart.yPadding, chart.yLimits) = (false, accuracyPadding, 0...1)
     return ReportChart(id: chart.id, heading: "Accuracy by epoch", svg: chart.svg(), notes: [])
   }
 }

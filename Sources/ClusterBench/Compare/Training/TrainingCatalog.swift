@@ -82,11 +82,24 @@ public struct TrainingCatalog: Sendable {
       let nodes = point?.record.nodes ?? max(1, Set(first.hosts).count)
       let key = TrainingCompareKey(
         sweep: point?.sweep, model: first.modelLabel, batchPerRank: first.batchPerRank, sync: first.sync,
-        nodes: nodes, ranks: first.ranks)
+        data: first.data, stepsPerEpoch: Self.stepsPerEpoch(first), epochs: epochs[epochs.count - 1].epoch,
+        learningRate: first.learningRate, nodes: nodes, ranks: first.ranks)
       runs.append(
         Run(runID: runID, key: key, epochs: epochs, telemetryFolder: telemetryFolder(runID, point?.record)))
     }
     return TrainingCatalog(resultsPath: resultsPath, runs: runs, points: points, warnings: warnings)
+  }
+
+  /// The training steps of `record`'s epoch: its images (images/s × seconds) over the global
+  /// batch, every step taking a full batch on every rank. train.csv has no steps column, and
+  /// `--steps` changes what an epoch measures as much as the data does; the figures are rounded
+  /// in the file (images/s to 0.1, seconds to 1 ms), far less than half a step for any epoch
+  /// longer than a few milliseconds. `nil` when the row has no time or no batch.
+  public static func stepsPerEpoch(_ record: TrainingRecord) -> Int? {
+    let (batch, overflow) = record.batchPerRank.multipliedReportingOverflow(by: record.ranks)
+    guard !overflow, batch > 0, record.epochSeconds > 0 else { return nil }
+    let steps = (record.imagesPerSecond * record.epochSeconds / Double(batch)).rounded()
+    return steps >= 1 && steps < 1e15 ? Int(steps) : nil
   }
 
   /// The runs as the telemetry reader takes them.

@@ -32,9 +32,14 @@ public struct TrainingCompareRow: Sendable, Equatable {
   public var syncBytesPerRankPerEpoch: Double?
   /// The largest peak resident memory of any rank, bytes.
   public var peakRSSBytes: Int?
-  /// From telemetry: the hottest reading, the mean node temperature, the most memory a node used.
+  /// From telemetry: the hottest reading, the mean node temperature.
   public var temperatureMaxCelsius: Double?
   public var temperatureMeanCelsius: Double?
+  /// From telemetry, the job's own memory: the most resident memory the run's ranks held together
+  /// on one node, bytes.
+  public var jobRSSPeakBytes: UInt64?
+  /// From telemetry: the most memory (MemTotal − MemAvailable) one node used, the job's and
+  /// everything else's, bytes.
   public var memUsedPeakBytes: UInt64?
   /// The group's runs with a telemetry folder.
   public var telemetryRuns: Int

@@ -9,16 +9,17 @@ public struct TrainingCompareTable: Sendable, Equatable {
   public var rows: [TrainingCompareRow]
   /// The runs behind the rows, for the per-epoch view.
   public var runs: [TrainingCatalog.Run]
+  /// Each row's line on a chart against ranks (see ``line(of:)``).
+  public var lines: [TrainingCompareKey: TrainingCompareKey] = [:]
 
   public init(catalog: TrainingCatalog, telemetry: TelemetryDigests) {
     var groups: [TrainingCompareKey: [TrainingCatalog.Run]] = [:]
     for run in catalog.runs { groups[run.key, default: []].append(run) }
     var pointCounts: [TrainingCompareKey: (all: Int, failed: Int, notes: [String: Int])] = [:]
+    let keyOfRun = Dictionary(catalog.runs.map { ($0.runID, $0.key) }, uniquingKeysWith: { first, _ in first })
+    let runKeys = groups.keys.sorted()
     for point in catalog.points {
-      guard let training = point.record.training else { continue }
-      let key = TrainingCompareKey(
-        sweep: point.sweep, model: training.modelLabel, batchPerRank: training.batchPerRank, sync: training.sync,
-        nodes: point.record.nodes, ranks: point.record.ranks)
+      guard let key = Self.key(of: point, keyOfRun: keyOfRun, runKeys: runKeys) else { continue }
       var counts = pointCounts[key] ?? (0, 0, [:])
       counts.all += 1
       if point.record.status != .passed {
@@ -52,7 +53,7 @@ public struct TrainingCompareTable: Sendable, Equatable {
       (row.temperatureMaxCelsius, row.temperatureMeanCelsius) = (
         group.temperatureMaxCelsius, group.temperatureMeanCelsius
       )
-      row.memUsedPeakBytes = group.memUsedPeakBytes
+      (row.jobRSSPeakBytes, row.memUsedPeakBytes) = (group.jobResidentPeakBytes, group.memUsedPeakBytes)
       if runs.isEmpty { row.notes.append("no row in \(catalog.resultsPath)") }
       if let counts = pointCounts[key], counts.failed > 0 {
         let text = counts.notes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
@@ -62,10 +63,12 @@ public struct TrainingCompareTable: Sendable, Equatable {
       if !runs.isEmpty && withTelemetry.isEmpty { row.notes.append("no telemetry") }
       return row
     }
+    let lines = Self.lines(rows.map(\.key))
     // Speedup over the same configuration on the fewest ranks.
     for index in rows.indices {
       guard let rate = rows[index].imagesPerSecond else { continue }
-      let base = rows.filter { $0.key.series == rows[index].key.series && $0.imagesPerSecond != nil }
+      let line = lines[rows[index].key]
+      let base = rows.filter { lines[$0.key] == line && $0.imagesPerSecond != nil }
         .min { $0.key.ranks < $1.key.ranks }
       guard let base, let baseRate = base.imagesPerSecond, baseRate > 0 else { continue }
       rows[index].baseRanks = base.key.ranks
@@ -73,7 +76,45 @@ public struct TrainingCompareTable: Sendable, Equatable {
       rows[index].efficiency = rate / baseRate * Double(base.key.ranks) / Double(rows[index].key.ranks)
     }
     self.rows = rows
+    self.lines = lines
     runs = catalog.runs
+  }
+
+  /// The line of `key` on a chart against ranks, and the base of its speedup: its ``TrainingCompareKey/series``,
+  /// or with the steps per epoch kept when runs of the same series took different steps on the same ranks
+  /// (`--steps` given to some), so that a line never holds two points at one rank count.
+  public func line(of key: TrainingCompareKey) -> TrainingCompareKey { lines[key] ?? key.series }
+
+  private static func lines(_ keys: [TrainingCompareKey]) -> [TrainingCompareKey: TrainingCompareKey] {
+    var stepsAt: [TrainingCompareKey: [Int: Set<Int?>]] = [:]
+    for key in keys { stepsAt[key.series, default: [:]][key.ranks, default: []].insert(key.stepsPerEpoch) }
+    var lines: [TrainingCompareKey: TrainingCompareKey] = [:]
+    for key in keys {
+      var line = key.series
+      if stepsAt[line]!.values.contains(where: { $0.count > 1 }) { line.stepsPerEpoch = key.stepsPerEpoch }
+      lines[key] = line
+    }
+    return lines
+  }
+
+  /// The line of a sweep's point: its run's, or for a point without rows in train.csv (it failed
+  /// before an epoch ended) the first run line it may belong to (the point does not record the
+  /// data, steps or learning rate), else a line of its own with the data and learning rate of
+  /// the sweep's other runs of the configuration.
+  private static func key(
+    of point: ResultsCatalog.Point, keyOfRun: [String: TrainingCompareKey], runKeys: [TrainingCompareKey]
+  ) -> TrainingCompareKey? {
+    guard let training = point.record.training else { return nil }
+    if let key = keyOfRun[point.record.runID] { return key }
+    var key = TrainingCompareKey(
+      sweep: point.sweep, model: training.modelLabel, batchPerRank: training.batchPerRank, sync: training.sync,
+      epochs: training.epochs, nodes: point.record.nodes, ranks: point.record.ranks)
+    if let same = runKeys.first(where: { $0.matches(key) }) { return same }
+    // On other ranks: the sweep's data and learning rate are those of its other points.
+    if let sibling = runKeys.first(where: { $0.series.matches(key.series) }) {
+      (key.data, key.learningRate) = (sibling.data, sibling.learningRate)
+    }
+    return key
   }
 
   static func median(_ values: [Double]) -> Double? {
@@ -87,22 +128,26 @@ public struct TrainingCompareTable: Sendable, Equatable {
 
   /// The column titles of the table, for the terminal and the report.
   public static let header = [
-    "sweep", "model", "batch", "sync", "nodes", "ranks", "epochs", "seconds", "images/s", "speedup", "efficiency",
-    "test acc", "loss", "sync share", "syncs/epoch", "sync MB/rank/epoch", "peak RSS", "max °C", "runs",
-    "failed points", "note",
+    "sweep", "model", "batch", "sync", "data", "steps/epoch", "lr", "nodes", "ranks", "epochs", "seconds", "images/s",
+    "speedup", "efficiency", "test acc", "loss", "sync share", "syncs/epoch", "sync MB/rank/epoch", "rank peak RSS",
+    "job RSS/node", "node used", "max °C", "runs", "failed points", "note",
   ]
 
   /// A row's cells under ``header``: rounded figures, `-` for unknown values.
   public static func cells(_ row: TrainingCompareRow) -> [String] {
     [
-      row.key.sweep ?? "-", row.key.model, String(row.key.batchPerRank), row.key.sync, String(row.key.nodes),
-      String(row.key.ranks), row.epochs.map(String.init) ?? "-", CompareTable.format(row.seconds, "%.1f"),
+      row.key.sweep ?? "-", row.key.model, String(row.key.batchPerRank), row.key.sync, row.key.data ?? "-",
+      row.key.stepsPerEpoch.map(String.init) ?? "-", row.key.learningRate.map(TrainingCompareKey.rateText) ?? "-",
+      String(row.key.nodes), String(row.key.ranks), row.epochs.map(String.init) ?? "-",
+      CompareTable.format(row.seconds, "%.1f"),
       CompareTable.format(row.imagesPerSecond, "%.0f"), CompareTable.format(row.speedup, "%.2f"),
       CompareTable.format(row.efficiency.map { $0 * 100 }, "%.0f %%"), CompareTable.format(row.testAccuracy, "%.4f"),
       CompareTable.format(row.trainLoss, "%.4f"), CompareTable.format(row.syncShare.map { $0 * 100 }, "%.0f %%"),
       CompareTable.format(row.syncsPerEpoch, "%.0f"),
       CompareTable.format(row.syncBytesPerRankPerEpoch.map { $0 / 1e6 }, "%.2f"),
-      row.peakRSSBytes.map { TelemetrySummary.humanBytes(UInt64($0)) } ?? "-",
+      row.peakRSSBytes.map { TelemetrySummary.humanBytes(UInt64(max(0, $0))) } ?? "-",
+      row.jobRSSPeakBytes.map(TelemetrySummary.humanBytes) ?? "-",
+      row.memUsedPeakBytes.map(TelemetrySummary.humanBytes) ?? "-",
       CompareTable.format(row.temperatureMaxCelsius, "%.1f"), String(row.runs),
       row.points == 0 ? "-" : "\(row.failedPoints)/\(row.points)", row.notes.joined(separator: "; "),
     ]
@@ -110,14 +155,17 @@ public struct TrainingCompareTable: Sendable, Equatable {
 
   /// The table for a terminal, with notes explaining the derived columns after it.
   public func text() -> String {
-    var table = TextTable(header: Self.header, leftAligned: [0, 1, 3, 20])
+    var table = TextTable(header: Self.header, leftAligned: [0, 1, 3, 4, Self.header.count - 1])
     table.rows = rows.map(Self.cells)
     return table.render() + """
 
       seconds, images/s, test acc, loss: a run's wall time, training images of all ranks per second, and test accuracy
       and training loss after its last epoch (medians over the line's runs). speedup: images/s over the same model,
       batch and sync on the fewest ranks; efficiency: speedup × those ranks / ranks. sync share: the ranks' time spent
-      synchronizing. sync MB: what a rank sent (and received) per epoch. peak RSS: the largest of any rank.
+      synchronizing. sync MB: what a rank sent (and received) per epoch. rank peak RSS: the largest of any rank (VmHWM).
+      job RSS/node: the most resident memory the run's ranks held together on one node; node used: the most memory
+      (MemTotal − MemAvailable) one node used, the job's and everything else's. steps/epoch: images per epoch / global
+      batch; lr: the first epoch's learning rate. Runs differing in any of sweep to epochs and lr are separate lines.
 
       """
   }
@@ -126,12 +174,17 @@ public struct TrainingCompareTable: Sendable, Equatable {
   /// (medians over the line's runs): the paper's Table 4.
   public func epochText() -> String {
     var table = TextTable(
-      header: ["sweep", "model", "batch", "sync", "ranks", "epoch", "elapsed s", "test acc", "loss", "images/s"],
-      leftAligned: [0, 1, 3])
+      header: [
+        "sweep", "model", "batch", "sync", "data", "steps/epoch", "lr", "ranks", "epoch", "elapsed s", "test acc",
+        "loss", "images/s",
+      ],
+      leftAligned: [0, 1, 3, 4])
     for (key, epochs) in epochSeries() {
       for point in epochs {
         table.rows.append([
-          key.sweep ?? "-", key.model, String(key.batchPerRank), key.sync, String(key.ranks), String(point.epoch),
+          key.sweep ?? "-", key.model, String(key.batchPerRank), key.sync, key.data ?? "-",
+          key.stepsPerEpoch.map(String.init) ?? "-", key.learningRate.map(TrainingCompareKey.rateText) ?? "-",
+          String(key.ranks), String(point.epoch),
           String(format: "%.1f", point.elapsedSeconds), CompareTable.format(point.testAccuracy, "%.4f"),
           String(format: "%.4f", point.trainLoss), String(format: "%.0f", point.imagesPerSecond),
         ])
@@ -185,8 +238,11 @@ public struct TrainingCompareTable: Sendable, Equatable {
   /// |---|---|
   /// | `sweep` | the sweep; empty for runs in no sweep |
   /// | `model`, `batch_per_rank`, `sync` | the configuration (`resnet32`: ResNet of 32 layers) |
+  /// | `data` | the training data, as train.csv's `data` column (`fashion-mnist`, `synthetic:6000`, a folder) |
+  /// | `steps_per_epoch` | training steps per epoch: images per epoch / (batch_per_rank × ranks) |
+  /// | `learning_rate` | the learning rate of a run's first epoch |
   /// | `nodes`, `ranks` | where it ran (a run in no sweep: its distinct hosts as nodes) |
-  /// | `epochs` | the most epochs a run of the line recorded |
+  /// | `epochs` | the epochs each run of the line recorded (runs of other epoch counts are other lines) |
   /// | `seconds` | seconds, a run's wall time (sum of its epochs), median over runs |
   /// | `images_per_second` | training images of all ranks per second over a run, median |
   /// | `speedup` | images_per_second / that of the same model, batch and sync on `base_ranks` ranks, 4 decimals |
@@ -198,15 +254,16 @@ public struct TrainingCompareTable: Sendable, Equatable {
   /// | `sync_bytes_per_rank_per_epoch` | bytes a rank sent (and as many received) per epoch, mean |
   /// | `peak_rss_bytes` | bytes, the largest peak resident memory of any rank |
   /// | `temp_max_celsius`, `temp_mean_celsius` | °C from the runs' telemetry (as the HPL view) |
-  /// | `mem_used_peak_bytes` | bytes, the most memory one node used (telemetry) |
+  /// | `job_rss_peak_bytes` | bytes, the most resident memory the run's ranks held together on one node (telemetry) |
+  /// | `mem_used_peak_bytes` | bytes, the most memory (MemTotal − MemAvailable) one node used (telemetry) |
   /// | `runs`, `telemetry_runs` | runs of the line, and those with a telemetry folder |
   /// | `points`, `failed_points` | sweep points recorded, and those `failed`, `timeout` or `error` |
   /// | `note` | what is missing or failed, `; `-separated |
   public static let csvColumns = [
-    "sweep", "model", "batch_per_rank", "sync", "nodes", "ranks", "epochs", "seconds", "images_per_second", "speedup",
-    "efficiency", "base_ranks", "test_accuracy", "train_loss", "sync_share", "syncs_per_epoch",
-    "sync_bytes_per_rank_per_epoch", "peak_rss_bytes", "temp_max_celsius", "temp_mean_celsius", "mem_used_peak_bytes",
-    "runs", "telemetry_runs", "points", "failed_points", "note",
+    "sweep", "model", "batch_per_rank", "sync", "data", "steps_per_epoch", "learning_rate", "nodes", "ranks", "epochs",
+    "seconds", "images_per_second", "speedup", "efficiency", "base_ranks", "test_accuracy", "train_loss", "sync_share",
+    "syncs_per_epoch", "sync_bytes_per_rank_per_epoch", "peak_rss_bytes", "temp_max_celsius", "temp_mean_celsius",
+    "job_rss_peak_bytes", "mem_used_peak_bytes", "runs", "telemetry_runs", "points", "failed_points", "note",
   ]
 
   /// The table as CSV (RFC 4180, `\n` line ends): the header of ``csvColumns``, exact figures.
@@ -216,13 +273,15 @@ public struct TrainingCompareTable: Sendable, Equatable {
     for row in rows {
       lines.append(
         CSVFile.line([
-          row.key.sweep ?? "", row.key.model, String(row.key.batchPerRank), row.key.sync, String(row.key.nodes),
-          String(row.key.ranks), row.epochs.map(String.init) ?? "", number(row.seconds, "%.3f"),
+          row.key.sweep ?? "", row.key.model, String(row.key.batchPerRank), row.key.sync, row.key.data ?? "",
+          row.key.stepsPerEpoch.map(String.init) ?? "", row.key.learningRate.map(TrainingCompareKey.rateText) ?? "",
+          String(row.key.nodes), String(row.key.ranks), row.epochs.map(String.init) ?? "", number(row.seconds, "%.3f"),
           number(row.imagesPerSecond, "%.1f"), number(row.speedup), number(row.efficiency),
           row.baseRanks.map(String.init) ?? "", number(row.testAccuracy, "%.6f"), number(row.trainLoss, "%.6f"),
           number(row.syncShare), number(row.syncsPerEpoch, "%.2f"), number(row.syncBytesPerRankPerEpoch, "%.0f"),
           row.peakRSSBytes.map(String.init) ?? "", number(row.temperatureMaxCelsius, "%.2f"),
-          number(row.temperatureMeanCelsius, "%.2f"), row.memUsedPeakBytes.map { String($0) } ?? "",
+          number(row.temperatureMeanCelsius, "%.2f"), row.jobRSSPeakBytes.map { String($0) } ?? "",
+          row.memUsedPeakBytes.map { String($0) } ?? "",
           String(row.runs), String(row.telemetryRuns), String(row.points), String(row.failedPoints),
           row.notes.joined(separator: "; "),
         ]))
