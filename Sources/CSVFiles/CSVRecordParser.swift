@@ -85,7 +85,7 @@ struct CSVRecordParser {
     }
     switch byte {
     case Self.comma:
-      fields.append(String(decoding: field, as: UTF8.self))
+      fields.append(String(decoding: CSVCell.restored(field), as: UTF8.self))
       field.removeAll(keepingCapacity: true)
       afterQuote = false
     case Self.lineFeed:
@@ -116,7 +116,7 @@ struct CSVRecordParser {
   }
 
   private mutating func finishRecord(terminated: Bool, into records: inout [CSVRecord]) {
-    fields.append(String(decoding: field, as: UTF8.self))
+    fields.append(String(decoding: CSVCell.restored(field), as: UTF8.self))
     records.append(CSVRecord(fields: fields, line: start, terminated: terminated, problem: problem))
     fields = []
     fields.reserveCapacity(records.last?.fields.count ?? 0)

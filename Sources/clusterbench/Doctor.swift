@@ -45,10 +45,8 @@ struct DoctorCommand: ParsableCommand {
     var doctor: Doctor
     do {
       if let hostfile {
-        guard let data = FileManager.default.contents(atPath: hostfile) else {
-          throw ValidationError("-f \(hostfile): no such file")
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        let text: String
+        do { text = try Hostfile.text(path: hostfile) } catch { throw ValidationError("-f \(error.description)") }
         let hosts = Hostfile.diagnose(text, path: hostfile).entries.map(\.host)
         doctor = Doctor(
           target: LaunchTarget(kind: .hostfile(path: hostfile), hosts: hosts), hostfileText: text,

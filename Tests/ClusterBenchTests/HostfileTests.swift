@@ -21,8 +21,8 @@ struct HostfileTests {
   @Test(arguments: [
     ("rock01 slots=4", "line 1: 'rock01 slots=4' is Open MPI's syntax; MPICH's hydra reads 'rock01:N'"),
     ("192.168.1.10 rock01", "line 1: '192.168.1.10 rock01' looks like an /etc/hosts line"),
-    ("rock01:0", "line 1: 'rock01:0': the rank count after ':' must be a positive integer"),
-    ("rock01:x", "line 1: 'rock01:x': the rank count after ':' must be a positive integer"),
+    ("rock01:0", "line 1: 'rock01:0': the rank count after ':' must be an integer from 1 to 4096"),
+    ("rock01:x", "line 1: 'rock01:x': the rank count after ':' must be an integer from 1 to 4096"),
     ("rock01\nrock01:2", "line 2: host 'rock01' is listed again (first on line 1)"),
     ("rock01 rock02", "line 1: expected one host per line"),
     ("# nothing\n\n", "h: lists no host"),

@@ -63,11 +63,11 @@ struct JobFileTests {
     ("kind: hpl\nnodes: []\n", "j.yaml line 2, key nodes: expected at least one node count, found []"),
     (
       "kind: hpl\nnodes: [1, two]\n",
-      "j.yaml line 2, key nodes: expected a positive node count or a range like 1-22, found 'two'"
+      "j.yaml line 2, key nodes: expected node counts from 1 to 65536, or a range like 1-22, found 'two'"
     ),
     (
       "kind: hpl\nnodes: [1]\nranks_per_node: 0\n",
-      "j.yaml line 3, key ranks_per_node: expected a list of positive integers, found '0'"
+      "j.yaml line 3, key ranks_per_node: expected a list of positive integers up to 4096, found '0'"
     ),
     (
       "kind: hpl\nnodes: [1]\nhpl:\n  memory_fractions: [0.2, 1.5]\n",
@@ -89,11 +89,11 @@ struct JobFileTests {
     ),
     (
       "kind: hpl\nnodes: [1]\ntelemetry: often\nhpl:\n  n: [1000]\n",
-      "j.yaml line 3, key telemetry: expected off or a time span like 10s, found 'often'"
+      "j.yaml line 3, key telemetry: expected off or a time span from 0.1s to 1d, found 'often'"
     ),
     (
       "kind: hpl\nnodes: [1]\nmemory_per_node: lots\nhpl:\n  n: [1000]\n",
-      "j.yaml line 3, key memory_per_node: expected a size like 4GiB or 512MiB, found 'lots'"
+      "j.yaml line 3, key memory_per_node: expected a size from 1MiB to 64TiB like 4GiB or 512MiB, found 'lots'"
     ),
     (
       "kind: hpl\nnodes: [1]\non_failure: retry\nhpl:\n  n: [1000]\n",
@@ -102,7 +102,10 @@ struct JobFileTests {
     ("kind: hpl\nnodes: [1\n", "j.yaml line 3: is not valid YAML"),
     ("- kind: hpl\n", "j.yaml line 1: expected a mapping of keys"),
     ("kind: hpl\nnodes: [1]\nhpl: 5\n", "j.yaml line 3, key hpl: expected a mapping of keys"),
-    ("name: ../etc\nkind: hpl\nnodes: [1]\nhpl:\n  n: [1000]\n", "j.yaml line 1, key name: expected letters, digits"),
+    (
+      "name: ../etc\nkind: hpl\nnodes: [1]\nhpl:\n  n: [1000]\n",
+      "j.yaml line 1, key name: expected 1 to 100 letters, digits"
+    ),
   ])
   func malformedJobsAreNamed(text: String, expected: String) {
     #expect {

@@ -1,3 +1,4 @@
+import CSVFiles
 import Foundation
 import HPL
 
@@ -59,6 +60,9 @@ public struct ResultsCatalog: Sendable {
   /// Throws when the results file cannot be read and no sweep has points, or when `sweep` does
   /// not exist (naming the sweeps that do).
   public static func load(resultsPath: String, sweep: String? = nil) throws(CompareError) -> ResultsCatalog {
+    if let sweep, let problem = JobFile.nameProblem(sweep) {
+      throw CompareError(SafeText.escaped("sweep name: \(problem)"))
+    }
     // Kept as the user wrote it (relative stays relative), so warnings name files as they would.
     let parent = (resultsPath as NSString).deletingLastPathComponent
     let resultsFolder = parent.isEmpty ? "." : parent
