@@ -108,5 +108,6 @@ public struct CSVFileError: Error, Sendable, Equatable, CustomStringConvertible 
     self.init(path: path, message: "cannot \(operation): \(String(cString: strerror(code)))")
   }
 
-  public var description: String { "\(path): \(message)" }
+  /// `PATH: MESSAGE`, escaped for a terminal.
+  public var description: String { SafeText.escaped("\(path): \(message)") }
 }

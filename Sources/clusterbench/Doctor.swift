@@ -35,7 +35,9 @@ struct DoctorCommand: ParsableCommand {
 
   func validate() throws {
     if hostfile != nil && cluster != nil { throw ValidationError("give -f/--hostfile or --cluster, not both") }
-    guard launchBound > 0 else { throw ValidationError("--launch-bound must be positive") }
+    guard launchBound > 0, launchBound <= 3600 else {
+      throw ValidationError("--launch-bound \(launchBound): expected seconds above 0, at most 3600")
+    }
   }
 
   func run() throws {

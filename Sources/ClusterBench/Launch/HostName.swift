@@ -37,7 +37,8 @@ public enum HostName {
     }
     if let odd = text.unicodeScalars.first(where: { !$0.isASCII || $0.value < 0x21 || $0.value == 0x7F }) {
       let what = odd == " " ? "a space" : odd.isASCII ? "a control character" : "a character that is not ASCII"
-      return fail("holds \(what) (\(SafeText.escaped(String(odd)))), which no host name or address has")
+      let code = "\\u{" + String(odd.value, radix: 16, uppercase: true) + "}"
+      return fail("holds \(what) (\(code)), which no host name or address has")
     }
     if text.hasPrefix("[") {
       guard text.hasSuffix("]"), text.count > 2 else { return fail("an IPv6 address is written [ADDRESS]") }

@@ -67,7 +67,9 @@ public struct Hostfile: Sendable, Equatable {
     var problems: [HostfileError] = []
     var unlisted = 0
     var seen: [String: Int] = [:]
-    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    // "\r\n" is one Character in Swift: a split at "\n" alone would leave CRLF files one line.
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    for (index, rawLine) in lines.enumerated() {
       let number = index + 1
       var line = Substring(rawLine)
       if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
@@ -142,7 +144,8 @@ public struct Hostfile: Sendable, Equatable {
       slots = value
     }
     guard !host.isEmpty else { return .failure(LineProblem("'\(first)': no host name before ':'")) }
-    switch HostName.check(host) {
+    let check = HostName.isIPv6(host) ? .success(.ipv6(address: host)) : HostName.check(host)
+    switch check {
     case .failure(let error):
       return .failure(LineProblem("\(error.description); expected 'host' or 'host:N'"))
     case .success(.ipv6(let address)):
