@@ -130,7 +130,7 @@ import Testing
     try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: empty) }
     let missing = #expect(throws: CompareError.self) { try Comparison.load(resultsPath: empty + "/hpl.csv") }
-    #expect(missing?.description.hasPrefix("\(empty)/hpl.csv: cannot be read: No such file or directory") == true)
+    #expect(missing?.description.hasPrefix("\(empty)/hpl.csv: does not exist") == true)
   }
 
   @Test func aRunFolderNamedByItsPointOrByItsIDIsFound() throws {
@@ -191,5 +191,24 @@ import Testing
     let help = try await runner.runAlone(
       try MPIRunner.path(ofExecutable: "clusterbench"), arguments: ["compare", "--help"])
     #expect(help.succeeded && help.standardOutput.contains("Examples:"))
+  }
+}
+
+/// compare's CSVs are read with BoundedFile's checks: a FIFO or a device is refused at once.
+struct CompareInputTests {
+  @Test(.timeLimit(.minutes(1))) func neverBlocksOnAFIFO() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("compare-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder + "/sweeps/s", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(FIFO.make(folder + "/hpl.csv") && FIFO.make(folder + "/sweeps/s/points.csv"))
+    let start = Date()
+    let error = #expect(throws: CompareError.self) { try Comparison.load(resultsPath: folder + "/hpl.csv") }
+    #expect(Date().timeIntervalSince(start) < 2)
+    #expect(
+      error?.description
+        == "\(folder)/hpl.csv: is a named pipe (FIFO), not a regular file (hplswift and clusterbench submit write "
+        + "it; pass another path?)")
+    let device = #expect(throws: CompareError.self) { try Comparison.load(resultsPath: "/dev/zero") }
+    #expect(device?.description.hasPrefix("/dev/zero: is a character device, not a regular file") == true)
   }
 }
