@@ -208,6 +208,18 @@ struct CompareInputTests {
       error?.description
         == "\(folder)/hpl.csv: is a named pipe (FIFO), not a regular file (hplswift and clusterbench submit write "
         + "it; pass another path?)")
+    try FileManager.default.removeItem(atPath: folder + "/hpl.csv")
+    try FileManager.default.removeItem(atPath: folder + "/sweeps/s")
+    try (ResultRow.header + "\n").write(toFile: folder + "/hpl.csv", atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: folder + "/sweeps/x\u{1B}[2J", withIntermediateDirectories: true)
+    try (ResultRow.header + "\n").write(
+      toFile: folder + "/sweeps/x\u{1B}[2J/points.csv", atomically: true, encoding: .utf8)
+    let catalog = try ResultsCatalog.load(resultsPath: folder + "/hpl.csv")
+    #expect(catalog.sweeps == [])
+    #expect(
+      catalog.warnings.contains {
+        $0.hasPrefix("\(folder)/sweeps/x\\u{1B}[2J: not a sweep's folder (expected 1 to 100 letters")
+      }, "\(catalog.warnings)")
     let device = #expect(throws: CompareError.self) { try Comparison.load(resultsPath: "/dev/zero") }
     #expect(device?.description.hasPrefix("/dev/zero: is a character device, not a regular file") == true)
   }

@@ -69,9 +69,15 @@ public struct ResultsCatalog: Sendable {
     var warnings: [String] = []
 
     let sweepsFolder = Self.join(resultsFolder, "sweeps")
-    let available = ((try? FileManager.default.contentsOfDirectory(atPath: sweepsFolder)) ?? [])
+    let folders = ((try? FileManager.default.contentsOfDirectory(atPath: sweepsFolder)) ?? [])
       .filter { FileManager.default.fileExists(atPath: "\(sweepsFolder)/\($0)/\(SweepPointRecord.fileName)") }
       .sorted()
+    // A folder no job could have made (a name with control characters, say) is not shown as a sweep.
+    let available = folders.filter { JobFile.nameProblem($0) == nil }
+    for name in folders where JobFile.nameProblem(name) != nil {
+      warnings.append(
+        SafeText.escaped("\(sweepsFolder)/\(name): not a sweep's folder (\(JobFile.nameProblem(name)!)); skipped"))
+    }
     if let sweep, !available.contains(sweep) {
       let known = available.isEmpty ? "there is none" : "there are " + available.joined(separator: ", ")
       throw CompareError(
