@@ -26,19 +26,34 @@ public enum BoundedFile {
   ///   does not exist, `notRegular` for a folder, FIFO, socket or device, `tooLarge` past
   ///   `limit`, `unreadable` with the C library's reason otherwise (a symlink loop is `ELOOP`).
   public static func read(_ path: String, limit: Int) throws(BoundedFileError) -> Data {
+    let descriptor = try openRegular(path)
+    defer { close(descriptor) }
+    return try readAll(descriptor, path: path, limit: limit)
+  }
+
+  /// A read-only descriptor of the regular file at `path`, for readers that stream a file rather
+  /// than read it whole (large CSVs): opened with `O_NONBLOCK` and `O_CLOEXEC`, and checked with
+  /// `fstat` to be a regular file, as ``read(_:limit:)`` does. The caller closes it.
+  ///
+  /// - Throws: ``BoundedFileError`` as ``read(_:limit:)`` (never `tooLarge`).
+  public static func openRegular(_ path: String) throws(BoundedFileError) -> Int32 {
     let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     if descriptor < 0 {
       let code = errno
       if code == ENOENT || code == ENOTDIR { throw .missing(path: path) }
       throw .unreadable(path: path, errno: code)
     }
-    defer { close(descriptor) }
     var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, errno: errno) }
+    guard fstat(descriptor, &status) == 0 else {
+      let code = errno
+      close(descriptor)
+      throw .unreadable(path: path, errno: code)
+    }
     guard status.st_mode & S_IFMT == S_IFREG else {
+      close(descriptor)
       throw .notRegular(path: path, kind: FileKind(mode: status.st_mode))
     }
-    return try readAll(descriptor, path: path, limit: limit)
+    return descriptor
   }
 
   /// The regular file at `path` as UTF-8 text (invalid bytes replaced), at most `limit` bytes.
@@ -127,5 +142,6 @@ public enum BoundedFileError: Error, Sendable, Equatable, CustomStringConvertibl
     }
   }
 
-  public var description: String { "\(path): \(reason)" }
+  /// `PATH: REASON`, the path escaped for a terminal.
+  public var description: String { "\(SafeText.escaped(path)): \(reason)" }
 }

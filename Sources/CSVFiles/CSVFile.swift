@@ -8,8 +8,12 @@ import Foundation
 /// appends that a killed process cannot tear. Every results and telemetry file of the suite is
 /// written through here.
 public enum CSVFile {
-  /// `field`, quoted per RFC 4180 when it holds a comma, a quote or a line break.
+  /// `field` as a cell: neutralised against spreadsheet formulas (a `'` before a cell starting
+  /// with `=`, `+`, `-`, `@`, tab or carriage return that is not a number, see ``CSVCell``), then
+  /// quoted per RFC 4180 when it holds a comma, a quote or a line break. The suite's readers
+  /// give back `field` exactly.
   public static func quoted(_ field: String) -> String {
+    let field = CSVCell.neutralised(field)
     guard field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return field }
     return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
@@ -134,5 +138,6 @@ public struct CSVFileError: Error, Sendable, Equatable, CustomStringConvertible 
     self.init(path: path, message: "cannot \(operation): \(String(cString: strerror(code)))")
   }
 
-  public var description: String { "\(path): \(message)" }
+  /// `PATH: MESSAGE`, escaped for a terminal.
+  public var description: String { SafeText.escaped("\(path): \(message)") }
 }

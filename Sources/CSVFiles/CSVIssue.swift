@@ -15,9 +15,10 @@ struct CSVIssue: Sendable, Equatable {
     (self.line, self.column, self.message) = (line, column, message)
   }
 
-  /// `PATH line N: MESSAGE` or `PATH line N, column C: MESSAGE`.
+  /// `PATH line N: MESSAGE` or `PATH line N, column C: MESSAGE`, escaped for a terminal (a
+  /// message may quote a field).
   func text(path: String) -> String {
     let place = column.map { "\(path) line \(line), column \($0)" } ?? "\(path) line \(line)"
-    return "\(place): \(message)"
+    return SafeText.escaped("\(place): \(message)")
   }
 }

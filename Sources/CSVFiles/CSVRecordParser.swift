@@ -5,7 +5,9 @@
 /// Quoted fields may hold commas, doubled quotes and line breaks; `\n` and `\r\n` end a record
 /// (a lone `\r` outside quotes is text); a quote inside an unquoted field or text after a closing
 /// quote is kept and marks the record's ``CSVRecord/problem``. Line numbers count `\n`, `\r\n`
-/// and a lone `\r` inside quoted fields, so a record's line is where an editor shows it.
+/// and a lone `\r` inside quoted fields, so a record's line is where an editor shows it. A field
+/// starting with the `'` that ``CSVCell`` adds before a formula character is given back without
+/// it; a record longer than ``maximumRecordBytes`` is cut there and marked as a problem.
 struct CSVRecordParser {
   private static let quote = UInt8(ascii: "\"")
   private static let comma = UInt8(ascii: ",")
@@ -26,6 +28,12 @@ struct CSVRecordParser {
   /// The last byte inside quotes was `\r`, already counted as a line: a `\n` after it is not.
   private var carriageReturnInQuotes = false
   private var problem: String?
+  /// Bytes of the record so far: past ``maximumRecordBytes`` the rest is dropped (a file with
+  /// no line end must not grow one field without bound).
+  private var recordBytes = 0
+
+  /// The longest record kept whole; a longer one is a problem ("longer than 1 MiB").
+  static let maximumRecordBytes = 1 << 20
 
   init() { field.reserveCapacity(64) }
 
@@ -59,7 +67,7 @@ struct CSVRecordParser {
     if quoteInQuotes {
       quoteInQuotes = false
       if byte == Self.quote {
-        field.append(byte)
+        store(byte)
         return
       }
       inQuotes = false
@@ -72,7 +80,7 @@ struct CSVRecordParser {
       }
       if byte == Self.carriageReturn || (byte == Self.lineFeed && !carriageReturnInQuotes) { line += 1 }
       carriageReturnInQuotes = byte == Self.carriageReturn
-      field.append(byte)
+      store(byte)
       return
     }
     if pendingCarriageReturn {
@@ -85,7 +93,8 @@ struct CSVRecordParser {
     }
     switch byte {
     case Self.comma:
-      fields.append(String(decoding: field, as: UTF8.self))
+      guard countByte() else { return }
+      fields.append(String(decoding: CSVCell.restored(field), as: UTF8.self))
       field.removeAll(keepingCapacity: true)
       afterQuote = false
     case Self.lineFeed:
@@ -106,7 +115,22 @@ struct CSVRecordParser {
     if afterQuote || byte == Self.quote {
       problem = problem ?? "stray text around a quoted field"
     }
-    field.append(byte)
+    store(byte)
+  }
+
+  /// Appends a byte of a field, unless the record is already too long.
+  @inline(__always)
+  private mutating func store(_ byte: UInt8) {
+    if countByte() { field.append(byte) }
+  }
+
+  /// Counts one byte of the record; `false` (and a problem) once it is too long.
+  @inline(__always)
+  private mutating func countByte() -> Bool {
+    recordBytes += 1
+    guard recordBytes > Self.maximumRecordBytes else { return true }
+    problem = "the row is longer than \(Self.maximumRecordBytes) bytes"
+    return false
   }
 
   private mutating func endLine(into records: inout [CSVRecord]) {
@@ -116,12 +140,13 @@ struct CSVRecordParser {
   }
 
   private mutating func finishRecord(terminated: Bool, into records: inout [CSVRecord]) {
-    fields.append(String(decoding: field, as: UTF8.self))
+    fields.append(String(decoding: CSVCell.restored(field), as: UTF8.self))
     records.append(CSVRecord(fields: fields, line: start, terminated: terminated, problem: problem))
     fields = []
     fields.reserveCapacity(records.last?.fields.count ?? 0)
     field.removeAll(keepingCapacity: true)
     problem = nil
     afterQuote = false
+    recordBytes = 0
   }
 }

@@ -19,13 +19,19 @@ public final class CSVRecordReader {
   private var pending: [CSVRecord] = []
   private var pendingIndex = 0
   private var atEnd = false
+  private let byteLimit: Int?
+  private var bytesRead = 0
 
-  /// Opens the file at `path`; `chunkSize` bytes are read at a time. Throws `cannot be read: …`
-  /// when it cannot be opened.
-  public init(path: String, chunkSize: Int = 1 << 16) throws(CSVFileError) {
+  /// Opens the file at `path` through ``BoundedFile/openRegular(_:)``: a FIFO, a device or a
+  /// folder is refused at once (never waited on), with ``BoundedFileError``'s reason as the
+  /// message. `chunkSize` bytes are read at a time; with `byteLimit`, reading past that many
+  /// bytes throws `is larger than … bytes` (for files read whole into memory).
+  public init(path: String, chunkSize: Int = 1 << 16, byteLimit: Int? = nil) throws(CSVFileError) {
     self.path = path
-    descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw Self.unreadable(path, errno) }
+    do { descriptor = try BoundedFile.openRegular(path) } catch {
+      throw CSVFileError(path: path, message: error.reason)
+    }
+    self.byteLimit = byteLimit
     chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
   }
 
@@ -51,6 +57,10 @@ public final class CSVRecordReader {
       count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
     } while count < 0 && errno == EINTR
     guard count >= 0 else { throw Self.unreadable(path, errno) }
+    bytesRead += count
+    if let byteLimit, bytesRead > byteLimit {
+      throw CSVFileError(path: path, message: BoundedFileError.tooLarge(path: path, limit: byteLimit).reason)
+    }
     if count == 0 {
       parser.finish(into: &pending)
       atEnd = true

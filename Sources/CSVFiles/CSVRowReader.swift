@@ -23,9 +23,13 @@ public final class CSVRowReader {
   private(set) var issues: [CSVIssue] = []
   private var unlistedIssues = 0
 
-  /// Opens the file at `path` and reads its header. Throws only when the file cannot be read.
-  public init(path: String, requiredColumns: [String] = [], warningLimit: Int? = 1000) throws(CSVFileError) {
-    records = try CSVRecordReader(path: path)
+  /// Opens the file at `path` and reads its header. Throws only when the file cannot be read
+  /// (see ``CSVRecordReader/init(path:chunkSize:byteLimit:)``: regular files only, and at most
+  /// `byteLimit` bytes when given).
+  public init(path: String, requiredColumns: [String] = [], warningLimit: Int? = 1000, byteLimit: Int? = nil)
+    throws(CSVFileError)
+  {
+    records = try CSVRecordReader(path: path, byteLimit: byteLimit)
     filter = CSVRowFilter(requiredColumns: requiredColumns)
     self.warningLimit = warningLimit
     if let first = try records.next(), case .issue(let issue) = filter.take(first) {

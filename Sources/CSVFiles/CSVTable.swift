@@ -77,10 +77,18 @@ public struct CSVTable: Sendable, Equatable {
   /// A warning for each row left out (or for a header lacking columns), in line order.
   public var warnings: [String] { issues.map { $0.text(path: path) } }
 
-  /// Reads the file at `path` (streamed, see ``CSVRowReader``, with every warning kept);
-  /// throws only when it cannot be read.
-  public static func read(path: String, requiredColumns: [String] = []) throws(CSVFileError) -> CSVTable {
-    let reader = try CSVRowReader(path: path, requiredColumns: requiredColumns, warningLimit: nil)
+  /// The most bytes ``read(path:requiredColumns:byteLimit:)`` reads by default: a results file
+  /// of a million rows; more is not a results file, and all of it would be kept in memory.
+  public static let defaultByteLimit = 512 << 20
+
+  /// Reads the file at `path` (streamed, see ``CSVRowReader``, with every warning kept); throws
+  /// only when it cannot be read: not a regular file (a FIFO or a device is never waited on),
+  /// or more than `byteLimit` bytes.
+  public static func read(path: String, requiredColumns: [String] = [], byteLimit: Int = defaultByteLimit)
+    throws(CSVFileError) -> CSVTable
+  {
+    let reader = try CSVRowReader(
+      path: path, requiredColumns: requiredColumns, warningLimit: nil, byteLimit: byteLimit)
     var rows: [Row] = []
     while let row = try reader.next() { rows.append(row) }
     return CSVTable(path: path, header: reader.header, rows: rows, issues: reader.issues)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSVFiles
 import ClusterBench
 import Foundation
 
@@ -58,6 +59,17 @@ struct Compare: ParsableCommand {
   @Flag(help: "With training results, also print test accuracy and elapsed time after each epoch.")
   var epochs = false
 
+  func validate() throws {
+    try Self.validateSweep(sweep)
+  }
+
+  /// Refuses a `--sweep` that could not name a sweep's folder, by the rule job names follow.
+  static func validateSweep(_ sweep: String?) throws {
+    if let sweep, let problem = JobFile.nameProblem(sweep) {
+      throw ValidationError(SafeText.escaped("--sweep: \(problem)"))
+    }
+  }
+
   func run() throws {
     let comparison: Comparison
     do {
@@ -96,6 +108,6 @@ struct Compare: ParsableCommand {
   }
 
   private func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((SafeText.escaped(text) + "\n").utf8))
   }
 }

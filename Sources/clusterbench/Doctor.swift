@@ -35,7 +35,9 @@ struct DoctorCommand: ParsableCommand {
 
   func validate() throws {
     if hostfile != nil && cluster != nil { throw ValidationError("give -f/--hostfile or --cluster, not both") }
-    guard launchBound > 0 else { throw ValidationError("--launch-bound must be positive") }
+    guard launchBound > 0, launchBound <= 3600 else {
+      throw ValidationError("--launch-bound \(launchBound): expected seconds above 0, at most 3600")
+    }
   }
 
   func run() throws {
@@ -45,10 +47,8 @@ struct DoctorCommand: ParsableCommand {
     var doctor: Doctor
     do {
       if let hostfile {
-        guard let data = FileManager.default.contents(atPath: hostfile) else {
-          throw ValidationError("-f \(hostfile): no such file")
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        let text: String
+        do { text = try Hostfile.text(path: hostfile) } catch { throw ValidationError("-f \(error.description)") }
         let hosts = Hostfile.diagnose(text, path: hostfile).entries.map(\.host)
         doctor = Doctor(
           target: LaunchTarget(kind: .hostfile(path: hostfile), hosts: hosts), hostfileText: text,

@@ -46,6 +46,7 @@ struct Report: ParsableCommand {
 
   func validate() throws {
     guard timelinePoints >= 2 else { throw ValidationError("--timeline-points must be at least 2") }
+    try Compare.validateSweep(sweep)
   }
 
   func run() throws {
@@ -69,6 +70,6 @@ struct Report: ParsableCommand {
   }
 
   private func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((SafeText.escaped(text) + "\n").utf8))
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSVFiles
 import Foundation
 import Telemetry
 
@@ -50,7 +51,7 @@ struct TelemetryCommand: ParsableCommand {
     }
 
     private func printError(_ text: String) {
-      FileHandle.standardError.write(Data((text + "\n").utf8))
+      FileHandle.standardError.write(Data((SafeText.escaped(text) + "\n").utf8))
     }
   }
 }

@@ -84,11 +84,33 @@ import Testing
 
   @Test func anUnreadablePathThrows() throws {
     let missing = #expect(throws: CSVFileError.self) { try CSVRowReader(path: "/no/such/file.csv") }
-    #expect(missing?.description == "/no/such/file.csv: cannot be read: No such file or directory")
+    #expect(missing?.description == "/no/such/file.csv: does not exist")
     let folder = #expect(throws: CSVFileError.self) {
       let reader = try CSVRecordReader(path: FileManager.default.temporaryDirectory.path)
       _ = try reader.next()
     }
-    #expect(folder?.message == "cannot be read: Is a directory")
+    #expect(folder?.message == "is a folder, not a regular file")
+  }
+}
+
+/// Streamed CSVs open like BoundedFile's files, and stay bounded.
+struct CSVBoundsTests {
+  @Test func devicesAndFoldersAreRefusedAtOpen() throws {
+    let reader = #expect(throws: CSVFileError.self) { try CSVRowReader(path: "/dev/zero") }
+    #expect(reader?.description == "/dev/zero: is a character device, not a regular file")
+    let folder = FileManager.default.temporaryDirectory.path
+    let table = #expect(throws: CSVFileError.self) { try CSVTable.read(path: folder) }
+    #expect(table?.description == "\(folder): is a folder, not a regular file")
+  }
+
+  @Test func aWholeReadStopsAtItsLimitAndRecordsAtTheirs() throws {
+    let path = CSVFileTests.temporaryPath()
+    let long = String(repeating: "x", count: (1 << 20) + 10)
+    try CSVFile.append(lines: ["1", long, "3"], header: "n", to: path, headerMismatch: "other")
+    let table = try CSVTable.read(path: path)
+    #expect(table.rows.map { $0["n"] } == ["1", "3"])
+    #expect(table.warnings == ["\(path) line 3: the row is longer than 1048576 bytes; row ignored"])
+    let small = #expect(throws: CSVFileError.self) { try CSVTable.read(path: path, byteLimit: 1000) }
+    #expect(small?.description == "\(path): is larger than 1000 bytes, more than such a file can hold")
   }
 }

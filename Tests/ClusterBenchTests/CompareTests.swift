@@ -138,7 +138,7 @@ import Testing
     try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: empty) }
     let missing = #expect(throws: CompareError.self) { try Comparison.load(resultsPath: empty + "/hpl.csv") }
-    #expect(missing?.description.hasPrefix("\(empty)/hpl.csv: cannot be read: No such file or directory") == true)
+    #expect(missing?.description.hasPrefix("\(empty)/hpl.csv: does not exist") == true)
   }
 
   @Test func aRunFolderNamedByItsPointOrByItsIDIsFound() throws {
@@ -199,5 +199,36 @@ import Testing
     let help = try await runner.runAlone(
       try MPIRunner.path(ofExecutable: "clusterbench"), arguments: ["compare", "--help"])
     #expect(help.succeeded && help.standardOutput.contains("Examples:"))
+  }
+}
+
+/// compare's CSVs are read with BoundedFile's checks: a FIFO or a device is refused at once.
+struct CompareInputTests {
+  @Test(.timeLimit(.minutes(1))) func neverBlocksOnAFIFO() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("compare-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder + "/sweeps/s", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(FIFO.make(folder + "/hpl.csv") && FIFO.make(folder + "/sweeps/s/points.csv"))
+    let start = Date()
+    let error = #expect(throws: CompareError.self) { try Comparison.load(resultsPath: folder + "/hpl.csv") }
+    #expect(Date().timeIntervalSince(start) < 2)
+    #expect(
+      error?.description
+        == "\(folder)/hpl.csv: is a named pipe (FIFO), not a regular file (hplswift and clusterbench submit write "
+        + "it; pass another path?)")
+    try FileManager.default.removeItem(atPath: folder + "/hpl.csv")
+    try FileManager.default.removeItem(atPath: folder + "/sweeps/s")
+    try (ResultRow.header + "\n").write(toFile: folder + "/hpl.csv", atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: folder + "/sweeps/x\u{1B}[2J", withIntermediateDirectories: true)
+    try (ResultRow.header + "\n").write(
+      toFile: folder + "/sweeps/x\u{1B}[2J/points.csv", atomically: true, encoding: .utf8)
+    let catalog = try ResultsCatalog.load(resultsPath: folder + "/hpl.csv")
+    #expect(catalog.sweeps == [])
+    #expect(
+      catalog.warnings.contains {
+        $0.hasPrefix("\(folder)/sweeps/x\\u{1B}[2J: not a sweep's folder (expected 1 to 100 letters")
+      }, "\(catalog.warnings)")
+    let device = #expect(throws: CompareError.self) { try Comparison.load(resultsPath: "/dev/zero") }
+    #expect(device?.description.hasPrefix("/dev/zero: is a character device, not a regular file") == true)
   }
 }

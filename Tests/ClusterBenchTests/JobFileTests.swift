@@ -1,6 +1,7 @@
 import ClusterBench
 import Foundation
 import HPL
+import TestSupport
 import Testing
 
 struct JobFileTests {
@@ -63,11 +64,11 @@ struct JobFileTests {
     ("kind: hpl\nnodes: []\n", "j.yaml line 2, key nodes: expected at least one node count, found []"),
     (
       "kind: hpl\nnodes: [1, two]\n",
-      "j.yaml line 2, key nodes: expected a positive node count or a range like 1-22, found 'two'"
+      "j.yaml line 2, key nodes: expected node counts from 1 to 65536, or a range like 1-22, found 'two'"
     ),
     (
       "kind: hpl\nnodes: [1]\nranks_per_node: 0\n",
-      "j.yaml line 3, key ranks_per_node: expected a list of positive integers, found '0'"
+      "j.yaml line 3, key ranks_per_node: expected a list of positive integers up to 4096, found '0'"
     ),
     (
       "kind: hpl\nnodes: [1]\nhpl:\n  memory_fractions: [0.2, 1.5]\n",
@@ -89,7 +90,7 @@ struct JobFileTests {
     ),
     (
       "kind: hpl\nnodes: [1]\ntelemetry: often\nhpl:\n  n: [1000]\n",
-      "j.yaml line 3, key telemetry: expected off or a time span like 10s, found 'often'"
+      "j.yaml line 3, key telemetry: expected off or a time span from 0.1s to 1d, found 'often'"
     ),
     (
       "kind: hpl\nnodes: [1]\ntelemetry: 0.000000001\nhpl:\n  n: [1000]\n",
@@ -97,7 +98,7 @@ struct JobFileTests {
     ),
     (
       "kind: hpl\nnodes: [1]\nmemory_per_node: lots\nhpl:\n  n: [1000]\n",
-      "j.yaml line 3, key memory_per_node: expected a size like 4GiB or 512MiB, found 'lots'"
+      "j.yaml line 3, key memory_per_node: expected a size from 1MiB to 64TiB like 4GiB or 512MiB, found 'lots'"
     ),
     (
       "kind: hpl\nnodes: [1]\non_failure: retry\nhpl:\n  n: [1000]\n",
@@ -106,7 +107,10 @@ struct JobFileTests {
     ("kind: hpl\nnodes: [1\n", "j.yaml line 3: is not valid YAML"),
     ("- kind: hpl\n", "j.yaml line 1: expected a mapping of keys"),
     ("kind: hpl\nnodes: [1]\nhpl: 5\n", "j.yaml line 3, key hpl: expected a mapping of keys"),
-    ("name: ../etc\nkind: hpl\nnodes: [1]\nhpl:\n  n: [1000]\n", "j.yaml line 1, key name: expected letters, digits"),
+    (
+      "name: ../etc\nkind: hpl\nnodes: [1]\nhpl:\n  n: [1000]\n",
+      "j.yaml line 1, key name: expected 1 to 100 letters, digits"
+    ),
   ])
   func malformedJobsAreNamed(text: String, expected: String) {
     #expect {
@@ -195,5 +199,147 @@ struct JobFileTests {
     let epochs = try #require(planned["paper-resnet-epochs"]?.points)
     #expect(Set(epochs.compactMap { $0.training?.sync.description }) == ["batch", "epoch", "end"])
     #expect(epochs.allSatisfy { $0.training?.settings.epochs == 5 })
+  }
+}
+
+/// Sizes from job files are checked before anything is expanded, allocated or multiplied.
+struct JobFileBoundsTests {
+  static func hpl(_ lines: String, hpl: String = "  n: [1000]") -> String {
+    "kind: hpl\n\(lines)\nhpl:\n\(hpl)\n"
+  }
+
+  static let oversized: [(String, String)] = [
+    (
+      hpl("nodes: \"1-1000000000\""),
+      "j.yaml line 2, key nodes: expected node counts from 1 to 65536, or a range like 1-22, found '1-1000000000'"
+    ),
+    (
+      hpl("nodes: [99999999999999999999]"),
+      "j.yaml line 2, key nodes: expected node counts from 1 to 65536, or a range like 1-22, found "
+        + "'99999999999999999999'"
+    ),
+    (
+      hpl("nodes: \"1-100\"", hpl: "  n: [1000]\n  nb: [\((1...200).map(String.init).joined(separator: ", "))]"),
+      "j.yaml line 5, key hpl.nb: 100 nodes × 200 hpl.nb make 20000 points, more than a sweep may have (10000); "
+        + "shorten hpl.nb (200 values) or split the job"
+    ),
+    (
+      hpl("nodes: \"1-64\"\nrepetitions: 999"),
+      "j.yaml line 3, key repetitions: 64 nodes × 999 repetitions make 63936 points, more than a sweep may have "
+        + "(10000); shorten repetitions (999 values) or split the job"
+    ),
+    (
+      hpl("nodes: [1]\nrepetitions: 1000000"),
+      "j.yaml line 3, key repetitions: expected a positive integer up to 1000, found '1000000'"
+    ),
+    (
+      hpl("nodes: [1]", hpl: "  n: [9223372036854775807]"),
+      "j.yaml line 4, key hpl.n: expected a list of positive integers up to 100000000, found '9223372036854775807'"
+    ),
+    (
+      hpl("nodes: [1]", hpl: "  n: [1000]\n  nb: [1000000]"),
+      "j.yaml line 5, key hpl.nb: expected a list of positive integers up to 8192, found '1000000'"
+    ),
+    (
+      hpl("nodes: [2]\nmemory_per_node: 8000000TiB"),
+      "j.yaml line 3, key memory_per_node: expected a size from 1MiB to 64TiB like 4GiB or 512MiB, found "
+        + "'8000000TiB'"
+    ),
+    (
+      hpl("nodes: [1]\nmemory_per_node: 4GiB\ncores_per_node: 100000"),
+      "j.yaml line 4, key cores_per_node: expected a positive integer up to 4096, found '100000'"
+    ),
+    (
+      hpl("nodes: [1]\nranks_per_node: [1, 99999999999999999999]"),
+      "j.yaml line 3, key ranks_per_node: expected a list of positive integers up to 4096, found "
+        + "'99999999999999999999'"
+    ),
+    (
+      hpl("nodes: [1]\ntimeout: 1e300"),
+      "j.yaml line 3, key timeout: expected auto or a time span from 1s to 7d, found '1e300'"
+    ),
+    (
+      hpl("nodes: [1]\ntelemetry: 0.000000001"),
+      "j.yaml line 3, key telemetry: expected off or a time span from 0.1s to 1d, found '0.000000001'"
+    ),
+  ]
+
+  @Test(.timeLimit(.minutes(1)), arguments: oversized)
+  func numbersAreBoundedBeforeUse(text: String, expected: String) {
+    let error = #expect(throws: JobFileError.self) { try JobFile(parsing: text, path: "j.yaml") }
+    #expect(error?.description == expected)
+  }
+
+  @Test(
+    .timeLimit(.minutes(1)),
+    arguments: [
+      (
+        "  model: resnet\n  layers: [600000002]",
+        "line 5, key train.layers: expected a list of positive integers up to 1202"
+      ),
+      ("  batch: [10000000]", "line 4, key train.batch: expected a list of positive integers up to 65536"),
+      ("  epochs: 99999999999999999999", "line 4, key train.epochs: expected a positive integer up to 100000"),
+      ("  steps: 1000000000", "line 4, key train.steps: expected a positive integer up to 100000000"),
+      ("  milestones: [2, 1000000]", "line 4, key train.milestones: expected a list of positive integers up to 100000"),
+    ])
+  func trainingNumbersAreBoundedToo(section: String, expected: String) {
+    let text = "kind: train\nnodes: [1]\ntrain:\n\(section)\n"
+    let error = #expect(throws: JobFileError.self) { try JobFile(parsing: text, path: "j.yaml") }
+    #expect(error?.description.hasPrefix("j.yaml " + expected) == true, "\(String(describing: error))")
+  }
+
+  @Test func aByteOrderMarkAndCRLFLinesReadAsWithout() throws {
+    let plain = try JobFile(parsing: JobFileTests.minimal, path: "j.yaml")
+    let marked = "\u{FEFF}" + JobFileTests.minimal.replacingOccurrences(of: "\n", with: "\r\n")
+    #expect(try JobFile(parsing: marked, path: "j.yaml") == plain)
+  }
+
+  @Test func valuesAreEscapedInMessages() {
+    let text = "kind: \"hp\\e[2Jl\"\nnodes: [1]\n"
+    let error = #expect(throws: JobFileError.self) { try JobFile(parsing: text, path: "j.yaml") }
+    #expect(error?.description == "j.yaml line 1, key kind: expected hpl or train, found 'hp\\u{1B}[2Jl'")
+  }
+
+  @Test(.timeLimit(.minutes(1))) func jobFilesAreReadThroughBoundedFile() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("job-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(FIFO.make(folder + "/pipe.yaml"))
+    let start = Date()
+    let fifo = #expect(throws: JobFileError.self) { try JobFile.read(path: folder + "/pipe.yaml") }
+    #expect(Date().timeIntervalSince(start) < 2)
+    #expect(fifo?.description == "\(folder)/pipe.yaml: is a named pipe (FIFO), not a regular file")
+    try Data(count: JobFile.byteLimit + 1).write(to: URL(fileURLWithPath: folder + "/big.yaml"))
+    let big = #expect(throws: JobFileError.self) { try JobFile.read(path: folder + "/big.yaml") }
+    #expect(big?.description == "\(folder)/big.yaml: is larger than 1048576 bytes, more than such a file can hold")
+    #expect(throws: JobFileError(path: folder + "/none.yaml", message: "no such file")) {
+      try JobFile.read(path: folder + "/none.yaml")
+    }
+  }
+
+  @Test func nodeCountsAboveTheHostfileAreRefusedBeforeASurvey() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("job-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try "rock01\nrock02\n".write(toFile: folder + "/hosts", atomically: true, encoding: .utf8)
+    let job = try JobFile(parsing: "kind: hpl\nnodes: [1, 4]\nhpl:\n  n: [1000]\n", path: "j.yaml")
+    let error = #expect(throws: JobFileError.self) {
+      try TargetResolver.resolve(.hostfile(path: folder + "/hosts"), job: job)
+    }
+    #expect(error?.description == "j.yaml line 2, key nodes: 4 nodes asked for, but \(folder)/hosts has 2 hosts")
+  }
+
+  @Test func sweepNamesFollowTheJobNameRule() throws {
+    #expect(JobFile.nameProblem("rockpro64-22") == nil && JobFile.nameProblem("train.v2_b") == nil)
+    for name in ["../etc", ".hidden", "a/b", "", String(repeating: "x", count: 101), "x\u{1B}"] {
+      #expect(JobFile.nameProblem(name) != nil, "\(name)")
+    }
+    let error = #expect(throws: CompareError.self) {
+      try ResultsCatalog.load(resultsPath: "/nonexistent/hpl.csv", sweep: "../../etc")
+    }
+    #expect(
+      error?.description
+        == "sweep name: expected 1 to 100 letters, digits, '-', '_' or '.', not starting with '.' (it names a "
+        + "folder), found '../../etc'")
   }
 }

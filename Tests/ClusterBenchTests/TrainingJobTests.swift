@@ -68,7 +68,7 @@ struct TrainingJobTests {
     ),
     (
       "kind: train\nnodes: [1]\ntrain:\n  batch: 0\n",
-      "j.yaml line 4, key train.batch: expected a list of positive integers, found '0'"
+      "j.yaml line 4, key train.batch: expected a list of positive integers up to 65536, found '0'"
     ),
     (
       "kind: train\nnodes: [1]\ntrain:\n  learning_rate: 0.1\n",

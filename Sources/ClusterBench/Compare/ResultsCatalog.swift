@@ -1,3 +1,4 @@
+import CSVFiles
 import Foundation
 import HPL
 
@@ -59,15 +60,24 @@ public struct ResultsCatalog: Sendable {
   /// Throws when the results file cannot be read and no sweep has points, or when `sweep` does
   /// not exist (naming the sweeps that do).
   public static func load(resultsPath: String, sweep: String? = nil) throws(CompareError) -> ResultsCatalog {
+    if let sweep, let problem = JobFile.nameProblem(sweep) {
+      throw CompareError(SafeText.escaped("sweep name: \(problem)"))
+    }
     // Kept as the user wrote it (relative stays relative), so warnings name files as they would.
     let parent = (resultsPath as NSString).deletingLastPathComponent
     let resultsFolder = parent.isEmpty ? "." : parent
     var warnings: [String] = []
 
     let sweepsFolder = Self.join(resultsFolder, "sweeps")
-    let available = ((try? FileManager.default.contentsOfDirectory(atPath: sweepsFolder)) ?? [])
+    let folders = ((try? FileManager.default.contentsOfDirectory(atPath: sweepsFolder)) ?? [])
       .filter { FileManager.default.fileExists(atPath: "\(sweepsFolder)/\($0)/\(SweepPointRecord.fileName)") }
       .sorted()
+    // A folder no job could have made (a name with control characters, say) is not shown as a sweep.
+    let available = folders.filter { JobFile.nameProblem($0) == nil }
+    for name in folders where JobFile.nameProblem(name) != nil {
+      warnings.append(
+        SafeText.escaped("\(sweepsFolder)/\(name): not a sweep's folder (\(JobFile.nameProblem(name)!)); skipped"))
+    }
     if let sweep, !available.contains(sweep) {
       let known = available.isEmpty ? "there is none" : "there are " + available.joined(separator: ", ")
       throw CompareError(

@@ -1,4 +1,5 @@
 import Foundation
+import HPL
 
 /// What `clusterbench cluster up` is asked to build: how many nodes, their cores, memory, CPU
 /// shares and links, the cluster's name and its private subnet. Every value is checked here,
@@ -23,13 +24,18 @@ public struct ClusterSpec: Sendable, Equatable {
   /// The name used when none is given.
   public static let defaultName = "emu"
 
+  /// The longest `--delay`: a minute per direction is already far beyond any real link.
+  public static let maximumDelaySeconds = 60.0
+
   /// Checks and completes a request. `coresPerNode` defaults to this machine's CPUs divided by
   /// the nodes (at least 1), `memoryPerNodeBytes` to its memory divided by the nodes, and
-  /// `cpuShares` to 1 for every node; one share applies to every node.
+  /// `cpuShares` to 1 for every node; one share applies to every node. A node's memory limit
+  /// above `hostMemoryBytes` (this machine's RAM) is refused: the limit could never bind, and
+  /// sizing N from it would make HPL swap or be killed.
   public init(
     name: String = ClusterSpec.defaultName, nodes: Int, coresPerNode: Int? = nil, memoryPerNodeBytes: UInt64? = nil,
     bandwidth: LinkRate? = nil, delay: String? = nil, cpuShares: [Double]? = nil,
-    subnet: IPv4Subnet? = nil
+    subnet: IPv4Subnet? = nil, hostMemoryBytes: UInt64 = ProcessInfo.processInfo.physicalMemory
   ) throws(ClusterError) {
     naming = try ClusterNaming(name)
     guard (1...ClusterNaming.maximumNodes).contains(nodes) else {
@@ -42,17 +48,26 @@ public struct ClusterSpec: Sendable, Equatable {
     guard (1...1024).contains(self.coresPerNode) else {
       throw ClusterError(flag: "--cores-per-node", "\(self.coresPerNode) is out of range (1 to 1024)")
     }
-    let physical = ProcessInfo.processInfo.physicalMemory
-    self.memoryPerNodeBytes = memoryPerNodeBytes ?? (physical / UInt64(nodes)) / 1_048_576 * 1_048_576
+    self.memoryPerNodeBytes = memoryPerNodeBytes ?? (hostMemoryBytes / UInt64(nodes)) / 1_048_576 * 1_048_576
     guard self.memoryPerNodeBytes >= 64 << 20 else {
       throw ClusterError(flag: "--memory-per-node", "\(self.memoryPerNodeBytes) bytes is too little (at least 64MiB)")
+    }
+    guard self.memoryPerNodeBytes <= hostMemoryBytes else {
+      throw ClusterError(
+        flag: "--memory-per-node",
+        "\(ByteSize.describe(Double(self.memoryPerNodeBytes))) (\(self.memoryPerNodeBytes) bytes) is more than this "
+          + "machine's RAM, \(ByteSize.describe(Double(hostMemoryBytes))); give each node at most that")
     }
     self.bandwidth = bandwidth
     if let delay {
       let number = delay.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
       let unit = delay.dropFirst(number.count)
-      guard Double(number) != nil, ["us", "ms", "s"].contains(unit) else {
+      let scale: [Substring: Double] = ["us": 1e-6, "ms": 1e-3, "s": 1]
+      guard let value = Double(number), let unitScale = scale[unit] else {
         throw ClusterError(flag: "--delay", "'\(delay)' is not a delay; write a number and us, ms or s, e.g. 2ms")
+      }
+      guard value * unitScale <= Self.maximumDelaySeconds else {
+        throw ClusterError(flag: "--delay", "'\(delay)' is out of range (0 to 60s)")
       }
     }
     self.delay = delay

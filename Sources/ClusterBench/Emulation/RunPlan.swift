@@ -27,8 +27,15 @@ public struct RunPlan: Sendable, Equatable {
   ) throws(ClusterError) {
     launcher = Self.defaultLauncher
     guard !command.isEmpty else { throw ClusterError(flag: "PROGRAM", "no program to run; put it after '--'") }
-    if let ranksPerNode, ranksPerNode < 1 { throw ClusterError(flag: "--ranks-per-node", "must be at least 1") }
-    if let processes, processes < 1 { throw ClusterError(flag: "-n", "must be at least 1") }
+    // Bounded first, so that ranks per node × nodes cannot overflow.
+    let maximumRanks = LaunchLimits.maximumNodes * LaunchLimits.maximumRanksPerNode
+    if let ranksPerNode, !(1...LaunchLimits.maximumRanksPerNode).contains(ranksPerNode) {
+      throw ClusterError(
+        flag: "--ranks-per-node", "\(ranksPerNode) is out of range (1 to \(LaunchLimits.maximumRanksPerNode))")
+    }
+    if let processes, !(1...maximumRanks).contains(processes) {
+      throw ClusterError(flag: "-n", "\(processes) is out of range (1 to \(maximumRanks))")
+    }
     if case .local = target.kind {
       if let nodes, nodes != 1 {
         throw ClusterError(flag: "--nodes", "this machine is one node; use --cluster or --hostfile for \(nodes)")

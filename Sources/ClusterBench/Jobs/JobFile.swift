@@ -1,3 +1,4 @@
+import CSVFiles
 import ClusterTelemetry
 import Foundation
 import HPL
@@ -97,13 +98,30 @@ public struct JobFile: Sendable, Equatable {
     "repetitions", "on_failure", "telemetry", "timeout", "hpl", "train",
   ]
 
-  /// Reads and checks the job file at `path`.
+  /// The most bytes a job file may hold (the largest shipped job is about 2 KiB).
+  public static let byteLimit = 1 << 20
+
+  /// Reads and checks the job file at `path`: a regular file of at most ``byteLimit`` bytes,
+  /// read through ``BoundedFile`` (a FIFO or a device is refused, never waited on).
   public static func read(path: String) throws(JobFileError) -> JobFile {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      let exists = FileManager.default.fileExists(atPath: path)
-      throw JobFileError(path: path, message: exists ? "cannot be read" : "no such file")
+    let text: String
+    do { text = try BoundedFile.text(path, limit: byteLimit) } catch {
+      if case .missing = error { throw JobFileError(path: path, message: "no such file") }
+      throw JobFileError(path: path, message: error.reason)
     }
-    return try JobFile(parsing: String(decoding: data, as: UTF8.self), path: path)
+    return try JobFile(parsing: text, path: path)
+  }
+
+  /// Why `name` cannot name a job or a sweep (its folder under results/sweeps/), or `nil` when it
+  /// can: 1 to 100 letters, digits, `-`, `_` or `.`, not starting with `.`. The one rule for
+  /// `name:` in job files and every `--sweep` flag.
+  public static func nameProblem(_ name: String) -> String? {
+    let valid =
+      !name.isEmpty && name.count <= 100 && !name.hasPrefix(".")
+      && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+    if valid { return nil }
+    return "expected 1 to 100 letters, digits, '-', '_' or '.', not starting with '.' (it names a folder), "
+      + "found '\(YAMLReader.shortened(name))'"
   }
 
   /// Parses job-file text; `path` names the file in errors.
@@ -118,11 +136,7 @@ public struct JobFile: Sendable, Equatable {
 
     let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
     name = try top.string("name") ?? defaultName
-    guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.hasPrefix(".")
-    else {
-      throw top.fail(
-        "name", top.value("name"), "expected letters, digits, '-', '_' or '.' (it names a folder), found '\(name)'")
-    }
+    if let problem = Self.nameProblem(name) { throw top.fail("name", top.value("name"), problem) }
     let kindText = try top.requiredString("kind", expected: Kind.allCases.map(\.rawValue).joined(separator: " or "))
     guard let kind = Kind(rawValue: kindText) else {
       throw top.fail(
@@ -156,23 +170,14 @@ public struct JobFile: Sendable, Equatable {
     }
 
     nodes = try Self.nodeCounts(top)
-    ranksPerNode = try top.positiveIntList("ranks_per_node") ?? []
-    if let text = try top.string("memory_per_node") {
-      do {
-        memoryPerNodeBytes = try ByteSize.parse(text, flag: "memory_per_node")
-      } catch {
-        throw top.fail(
-          "memory_per_node", top.value("memory_per_node"), "expected a size like 4GiB or 512MiB, found '\(text)'")
-      }
-    } else {
-      memoryPerNodeBytes = nil
-    }
-    coresPerNode = try top.positiveInt("cores_per_node")
+    ranksPerNode = try top.positiveIntList("ranks_per_node", maximum: LaunchLimits.maximumRanksPerNode) ?? []
+    memoryPerNodeBytes = try Self.memoryPerNode(top)
+    coresPerNode = try top.positiveInt("cores_per_node", maximum: LaunchLimits.maximumRanksPerNode)
     if coresPerNode != nil && memoryPerNodeBytes == nil {
       throw top.fail(
         "cores_per_node", top.value("cores_per_node"), "give memory_per_node with it (both describe a node)")
     }
-    repetitions = try top.positiveInt("repetitions") ?? 1
+    repetitions = try top.positiveInt("repetitions", maximum: Self.maximumRepetitions) ?? 1
     let policy = try top.string("on_failure") ?? "continue"
     guard let onFailure = FailurePolicy(rawValue: policy) else {
       throw top.fail("on_failure", top.value("on_failure"), "expected continue or stop, found '\(policy)'")
@@ -182,20 +187,14 @@ public struct JobFile: Sendable, Equatable {
     if telemetry == "off" || telemetry == "false" {
       telemetryInterval = nil
     } else {
-      do { telemetryInterval = try TimeSpan.interval(telemetry, flag: "telemetry") } catch {
-        let expected =
-          error.minimum.map { "an interval of at least \(TimeSpan.describe($0))" } ?? "a time span like 10s"
-        throw top.fail("telemetry", top.value("telemetry"), "expected off or \(expected), found '\(telemetry)'")
-      }
+      telemetryInterval = try Self.span(
+        telemetry, top, "telemetry", in: Self.telemetryRange, expected: "off or a time span")
     }
     let timeoutText = try top.string("timeout") ?? "auto"
-    if timeoutText == "auto" {
-      timeout = .auto
-    } else {
-      do { timeout = .seconds(try TimeSpan.seconds(timeoutText, flag: "timeout")) } catch {
-        throw top.fail("timeout", top.value("timeout"), "expected auto or a time span like 30m, found '\(timeoutText)'")
-      }
-    }
+    timeout =
+      timeoutText == "auto"
+      ? .auto
+      : .seconds(try Self.span(timeoutText, top, "timeout", in: Self.timeoutRange, expected: "auto or a time span"))
 
     let other = kind == .hpl ? "train" : "hpl"
     if top.value(other) != nil {
@@ -207,6 +206,7 @@ public struct JobFile: Sendable, Equatable {
       }
       train = try TrainingSettings(section)
       hpl = nil
+      try checkPointCount(sectionLine: section.keyLine)
       return
     }
     train = nil
@@ -215,16 +215,17 @@ public struct JobFile: Sendable, Equatable {
     }
     try section.rejectUnknownKeys(allowed: ["memory_fractions", "n", "nb", "grid"])
     let fractions = try section.numberList("memory_fractions", in: 0.000_001...1, expected: "fractions in (0, 1]")
-    let sizes = try section.positiveIntList("n")
+    let sizes = try section.positiveIntList("n", maximum: Self.maximumProblemSize)
     if (fractions == nil) == (sizes == nil) {
       throw section.fail(nil, nil, "give exactly one of memory_fractions: [0.2, 0.8] or n: [10000]")
     }
-    let blockSizes = try section.positiveIntList("nb") ?? [DatSizer.defaultBlockSize]
+    let blockSizes = try section.positiveIntList("nb", maximum: Self.maximumBlockSize) ?? [DatSizer.defaultBlockSize]
     let gridText = try section.string("grid") ?? "square"
     guard let grid = GridPolicy(rawValue: gridText) else {
       throw section.fail("grid", section.value("grid"), "expected square, flat or tall, found '\(gridText)'")
     }
     hpl = HPLSettings(memoryFractions: fractions ?? [], problemSizes: sizes ?? [], blockSizes: blockSizes, grid: grid)
+    try checkPointCount(sectionLine: section.keyLine)
   }
 
   /// `nodes:` as a list of counts, one count, `"1-22"`, or a list mixing counts and ranges.
@@ -239,18 +240,118 @@ public struct JobFile: Sendable, Equatable {
           "nodes", item, "expected node counts such as [1, 2, 4] or \"1-22\", found \(YAMLReader.show(item))")
       }
       let text = scalar.string.trimmingCharacters(in: .whitespaces)
-      if let count = Int(text), count > 0 {
-        counts.append(count)
-      } else if case let parts = text.split(separator: "-"), parts.count == 2, let low = Int(parts[0]),
-        let high = Int(parts[1]), low > 0, low <= high
-      {
-        counts += Array(low...high)
-      } else {
-        throw top.fail("nodes", item, "expected a positive node count or a range like 1-22, found '\(text)'")
+      let parts = text.split(separator: "-", omittingEmptySubsequences: false).map {
+        Int($0.trimmingCharacters(in: .whitespaces))
       }
+      // Each bound is checked before a range is expanded: "1-1000000000" is refused, not allocated.
+      guard (parts.count == 1 || parts.count == 2), let low = parts[0], let high = parts[parts.count - 1],
+        low > 0, low <= high, high <= LaunchLimits.maximumNodes
+      else {
+        throw top.fail(
+          "nodes", item,
+          "expected node counts from 1 to \(LaunchLimits.maximumNodes), or a range like 1-22, found "
+            + "'\(YAMLReader.shortened(text))'")
+      }
+      counts += low...high
     }
     guard !counts.isEmpty else { throw top.fail("nodes", value, "expected at least one node count, found []") }
     var seen = Set<Int>()
     return counts.filter { seen.insert($0).inserted }
+  }
+}
+
+// MARK: - Bounds
+
+extension JobFile {
+  /// The most points a sweep may have: more is a typo (a list or range too long) rather than a
+  /// plan, and would take months.
+  public static let maximumPoints = 10_000
+  /// The most repetitions of each point.
+  public static let maximumRepetitions = 1000
+  /// The largest `hpl.n` (its matrix alone takes 80 PB; 8 N² stays far inside `Int`).
+  public static let maximumProblemSize = 100_000_000
+  /// The largest `hpl.nb`.
+  public static let maximumBlockSize = 8192
+  /// The most memory a node may be described with (64 TiB: 65,536 such nodes still add up
+  /// inside `Int`).
+  public static let maximumMemoryPerNode = 64 << 40
+  /// Seconds between telemetry samples: 100 ms to a day.
+  static let telemetryRange = TimeSpan.minimumInterval...86_400.0
+  /// Seconds a point may take: a second to a week.
+  static let timeoutRange = 1.0...604_800.0
+
+  /// `memory_per_node` in bytes, between 1 MiB and ``maximumMemoryPerNode``.
+  static func memoryPerNode(_ top: YAMLReader) throws(JobFileError) -> Int? {
+    guard let text = try top.string("memory_per_node") else { return nil }
+    let bytes = try? ByteSize.parse(text, flag: "memory_per_node")
+    guard let bytes, (1 << 20...maximumMemoryPerNode).contains(bytes) else {
+      throw top.fail(
+        "memory_per_node", top.value("memory_per_node"),
+        "expected a size from 1MiB to 64TiB like 4GiB or 512MiB, found '\(YAMLReader.shortened(text))'")
+    }
+    return bytes
+  }
+
+  /// `text`, the value of `key`, as a time span within `range` seconds.
+  static func span(_ text: String, _ top: YAMLReader, _ key: String, in range: ClosedRange<Double>, expected: String)
+    throws(JobFileError) -> Double
+  {
+    let seconds = try? TimeSpan.seconds(text, flag: key)
+    guard let seconds, range.contains(seconds) else {
+      throw top.fail(
+        key, top.value(key),
+        "expected \(expected) from \(TimeSpan.describe(range.lowerBound)) to \(TimeSpan.describe(range.upperBound)), "
+          + "found '\(YAMLReader.shortened(text))'")
+    }
+    return seconds
+  }
+
+  /// Refuses node counts above the hosts of `target`, naming the `nodes:` line.
+  public func checkNodes(fit target: LaunchTarget) throws(JobFileError) {
+    guard let largest = nodes.max(), largest > target.hosts.count else { return }
+    throw JobFileError(
+      path: path, line: lines["nodes"], key: "nodes",
+      message: "\(largest) nodes asked for, but \(target.label) has \(target.hosts.count) "
+        + "host\(target.hosts.count == 1 ? "" : "s")")
+  }
+
+  /// Each list of the job and how many values it has, for the sweep's size.
+  var sweepFactors: [(key: String, count: Int)] {
+    var factors: [(key: String, count: Int)] = [("nodes", nodes.count), ("ranks_per_node", max(1, ranksPerNode.count))]
+    if let hpl {
+      factors.append(
+        hpl.problemSizes.isEmpty
+          ? ("hpl.memory_fractions", hpl.memoryFractions.count) : ("hpl.n", hpl.problemSizes.count))
+      factors.append(("hpl.nb", hpl.blockSizes.count))
+    }
+    if let train {
+      factors += [
+        ("train.model", train.architectures.count), ("train.batch", train.batches.count),
+        ("train.sync", train.syncModes.count),
+      ]
+    }
+    factors.append(("repetitions", repetitions))
+    return factors
+  }
+
+  /// Refuses a sweep of more than ``maximumPoints`` points, naming the list with the most values
+  /// (the product is computed without overflow); `sectionLine` gives the lines of the `hpl:` or
+  /// `train:` section's keys.
+  func checkPointCount(sectionLine: (String) -> Int?) throws(JobFileError) {
+    let factors = sweepFactors
+    var total = 1
+    for factor in factors {
+      let (product, overflow) = total.multipliedReportingOverflow(by: factor.count)
+      total = overflow ? Int.max : product
+    }
+    guard total > Self.maximumPoints, let largest = factors.max(by: { $0.count < $1.count }) else { return }
+    let terms = factors.filter { $0.count > 1 }.map { "\($0.count) \($0.key)" }.joined(separator: " × ")
+    let size = total == Int.max ? "more than \(Int.max)" : String(total)
+    let parts = largest.key.split(separator: ".").map(String.init)
+    let line = parts.count == 2 ? sectionLine(parts[1]) : lines[largest.key]
+    throw JobFileError(
+      path: path, line: line, key: largest.key,
+      message: "\(terms) make \(size) points, more than a sweep may have (\(Self.maximumPoints)); "
+        + "shorten \(largest.key) (\(largest.count) values) or split the job")
   }
 }

@@ -1,3 +1,5 @@
+import CSVFiles
+
 /// A job file that cannot be used: names the file, the line and the key, and what was expected.
 public struct JobFileError: Error, Sendable, Equatable, CustomStringConvertible {
   public var path: String
@@ -10,10 +12,11 @@ public struct JobFileError: Error, Sendable, Equatable, CustomStringConvertible 
     (self.path, self.line, self.key, self.message) = (path, line, key, message)
   }
 
+  /// `PATH line N, key K: MESSAGE`, escaped for a terminal (messages quote the file's values).
   public var description: String {
     var place = path
     if let line { place += " line \(line)" }
     if let key { place += ", key \(key)" }
-    return "\(place): \(message)"
+    return SafeText.escaped("\(place): \(message)")
   }
 }

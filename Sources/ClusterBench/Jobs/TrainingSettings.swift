@@ -33,6 +33,16 @@ public struct TrainingSettings: Sendable, Equatable {
   /// The line of each key of the section, for messages about its values.
   public var lines: [String: Int] = [:]
 
+  /// The deepest ResNet (He et al.'s largest CIFAR ResNet, 1202 layers): the planner builds each
+  /// model once to count its FLOPs, so a depth is bounded before it is built.
+  public static let maximumDepth = 1202
+  /// The most images per step on a rank.
+  public static let maximumBatch = 65_536
+  /// The most epochs (and the latest milestone).
+  public static let maximumEpochs = 100_000
+  /// The most steps per epoch.
+  public static let maximumSteps = 100_000_000
+
   /// The section's keys.
   static let keys = [
     "model", "layers", "batch", "sync", "epochs", "lr", "momentum", "weight_decay", "milestones", "data", "seed",
@@ -46,7 +56,7 @@ public struct TrainingSettings: Sendable, Equatable {
     let models =
       try section.stringList("model", expected: "a model name (\(Architecture.names.joined(separator: ", ")))")
       ?? ["lenet"]
-    let depths = try section.positiveIntList("layers")
+    let depths = try section.positiveIntList("layers", maximum: Self.maximumDepth)
     var architectures: [Architecture] = []
     for name in models {
       do {
@@ -68,7 +78,7 @@ public struct TrainingSettings: Sendable, Equatable {
     }
     var seen: Set<String> = []
     self.architectures = architectures.filter { seen.insert($0.description).inserted }
-    batches = try section.positiveIntList("batch") ?? [64]
+    batches = try section.positiveIntList("batch", maximum: Self.maximumBatch) ?? [64]
     let syncTexts = try section.stringList("sync", expected: SyncMode.spellings) ?? ["batch"]
     var modes: [SyncMode] = []
     for text in syncTexts {
@@ -78,11 +88,11 @@ public struct TrainingSettings: Sendable, Equatable {
       if !modes.contains(mode) { modes.append(mode) }
     }
     syncModes = modes
-    epochs = try section.positiveInt("epochs") ?? 1
+    epochs = try section.positiveInt("epochs", maximum: Self.maximumEpochs) ?? 1
     learningRate = try section.number("lr", in: 1e-12...1e6, expected: "a positive learning rate") ?? 0.01
     momentum = try section.number("momentum", in: 0...0.999_999, expected: "a momentum in [0, 1)") ?? 0.9
     weightDecay = try section.number("weight_decay", in: 0...1, expected: "a weight decay in [0, 1]") ?? 0
-    milestones = try section.positiveIntList("milestones") ?? []
+    milestones = try section.positiveIntList("milestones", maximum: Self.maximumEpochs) ?? []
     data = try section.string("data")
     if let data {
       do { _ = try DataSource(spec: data) } catch {
@@ -96,7 +106,7 @@ public struct TrainingSettings: Sendable, Equatable {
       }
       seed = UInt64(number)
     }
-    stepsPerEpoch = try section.positiveInt("steps")
+    stepsPerEpoch = try section.positiveInt("steps", maximum: Self.maximumSteps)
   }
 }
 

@@ -15,6 +15,9 @@ struct YAMLReader {
 
   /// Parses `text` and checks its top level is a mapping.
   static func parse(_ text: String, path: String) throws(JobFileError) -> YAMLReader {
+    // Editors on Windows start UTF-8 files with a byte-order mark; YAML 1.2 allows one.
+    var text = text
+    if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
     let node: Node?
     do {
       node = try Yams.compose(yaml: text)
@@ -66,23 +69,26 @@ struct YAMLReader {
     return text
   }
 
-  func positiveInt(_ key: String) throws(JobFileError) -> Int? {
+  /// A positive integer of at most `maximum` (a job file's sizes are checked before any use: a
+  /// number too large for `Int` gets the same message as one above `maximum`).
+  func positiveInt(_ key: String, maximum: Int) throws(JobFileError) -> Int? {
     guard let value = value(key) else { return nil }
-    guard let number = Self.int(value), number > 0 else {
-      throw fail(key, value, "expected a positive integer, found \(Self.show(value))")
+    guard let number = Self.int(value), (1...maximum).contains(number) else {
+      throw fail(key, value, "expected a positive integer up to \(maximum), found \(Self.show(value))")
     }
     return number
   }
 
-  /// A list of positive integers; a single integer is taken as a list of one. Never empty.
-  func positiveIntList(_ key: String) throws(JobFileError) -> [Int]? {
+  /// A list of positive integers of at most `maximum`; a single integer is taken as a list of
+  /// one. Never empty.
+  func positiveIntList(_ key: String, maximum: Int) throws(JobFileError) -> [Int]? {
     guard let value = value(key) else { return nil }
     let items = Self.items(value)
     guard !items.isEmpty else { throw fail(key, value, "expected a non-empty list of positive integers, found []") }
     var result: [Int] = []
     for item in items {
-      guard let number = Self.int(item), number > 0 else {
-        throw fail(key, item, "expected a list of positive integers, found \(Self.show(item))")
+      guard let number = Self.int(item), (1...maximum).contains(number) else {
+        throw fail(key, item, "expected a list of positive integers up to \(maximum), found \(Self.show(item))")
       }
       result.append(number)
     }
@@ -174,11 +180,16 @@ struct YAMLReader {
 
   static func show(_ node: Node) -> String {
     switch node {
-    case .scalar(let scalar): "'\(scalar.string)'"
+    case .scalar(let scalar): "'\(shortened(scalar.string))'"
     case .sequence: "a list"
     case .mapping: "a mapping"
     case .alias: "an alias"
     }
+  }
+
+  /// `text`, or its first 60 characters and `…` when longer (a message quotes a value, not a file).
+  static func shortened(_ text: String) -> String {
+    text.count > 60 ? text.prefix(60) + "…" : text
   }
 
   static func line(of error: YamlError) -> Int? {

@@ -5,8 +5,11 @@ import Telemetry
 /// Turns a job's `target:` into a ``LaunchTarget`` and finds what its nodes offer.
 public enum TargetResolver {
   /// The launch target a job names. Hostfile paths are relative to the current directory.
+  /// Refuses a job whose largest node count is more than the target's hosts, before any survey.
   public static func resolve(_ target: JobFile.Target, job: JobFile) throws(JobFileError) -> LaunchTarget {
-    try resolve(target, jobPath: job.path, line: job.lines["target"])
+    let resolved = try resolve(target, jobPath: job.path, line: job.lines["target"])
+    try job.checkNodes(fit: resolved)
+    return resolved
   }
 
   /// The launch target `target` names; errors name the job file at `jobPath`.

@@ -24,13 +24,8 @@ public enum SweepPlanner {
   public static func plan(job: JobFile, target: LaunchTarget, resources: [NodeResources]) throws(JobFileError)
     -> SweepPlan
   {
+    try job.checkNodes(fit: target)
     let largest = job.nodes.max()!
-    guard largest <= target.hosts.count else {
-      throw JobFileError(
-        path: job.path, line: job.lines["nodes"], key: "nodes",
-        message: "\(largest) nodes asked for, but \(target.label) has \(target.hosts.count) "
-          + "host\(target.hosts.count == 1 ? "" : "s")")
-    }
     guard resources.count >= largest else {
       throw JobFileError(
         path: job.path, key: "nodes",
