@@ -29,7 +29,10 @@ public enum CSVFile {
   /// Each line is written with a single `write(2)` on a file opened with `O_APPEND`, so a killed
   /// run leaves whole rows; if the file's last line lacks its end (cut short by something else)
   /// the next row starts on a fresh line. A file that starts with another header is refused with
-  /// `headerMismatch` as the message: appending would mix columns.
+  /// `headerMismatch` as the message: appending would mix columns. The one exception is a file
+  /// of an earlier version whose columns are the first of `header`'s (a version only adds
+  /// columns at the end): it is rewritten whole with `header`, its rows given empty cells in the
+  /// new columns, so upgrading the suite never makes a user move results aside.
   public static func append(lines: [String], header: String, to path: String, headerMismatch: String)
     throws(CSVFileError)
   {
@@ -48,8 +51,13 @@ public enum CSVFile {
     if status.st_size == 0 {
       prefix = header + "\n"
     } else {
-      guard try firstLine(descriptor, path: path, size: Int(status.st_size)) == header else {
-        throw CSVFileError(path: path, message: headerMismatch)
+      let existing = try firstLine(descriptor, path: path, size: Int(status.st_size))
+      guard existing == header else {
+        // A file of an older version, whose columns this one only extends, is brought up to date.
+        guard header.hasPrefix(existing + ","), try upgrade(path, from: existing, to: header) else {
+          throw CSVFileError(path: path, message: headerMismatch)
+        }
+        return try append(lines: lines, header: header, to: path, headerMismatch: headerMismatch)
       }
       var last: UInt8 = 0
       guard pread(descriptor, &last, 1, off_t(status.st_size - 1)) == 1 else {
@@ -64,6 +72,25 @@ public enum CSVFile {
       try writeAll(descriptor, prefix + line + "\n", path: path)
       prefix = ""
     }
+  }
+
+  /// Rewrites the file at `path`, whose header `old` names the first columns of `header`, with
+  /// `header` and every row given empty cells for the new columns (atomically, through
+  /// ``AtomicFile``). Returns `false`, changing nothing, when any row is malformed: a file that
+  /// cannot be read back exactly is left for the user to look at.
+  private static func upgrade(_ path: String, from old: String, to header: String) throws(CSVFileError) -> Bool {
+    let oldCount = CSVRecord.parse(old).first?.fields.count ?? 0
+    let added = (CSVRecord.parse(header).first?.fields.count ?? 0) - oldCount
+    let reader = try CSVRecordReader(path: path)
+    _ = try reader.next()  // the old header
+    var lines = [header]
+    while let record = try reader.next() {
+      if record.fields == [""] { continue }  // a blank line
+      guard record.problem == nil, record.terminated, record.fields.count == oldCount else { return false }
+      lines.append(line(record.fields + Array(repeating: "", count: added)))
+    }
+    try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: path)
+    return true
   }
 
   /// Opens (creating) the file for appending without following a symbolic link at `path` itself

@@ -80,7 +80,7 @@ public struct TelemetryMonitor {
       ? BackgroundSampler(
         sampler: NodeSampler(
           host: nodes.myHost, sysfs: .fromEnvironment(), procfs: .fromEnvironment(), pids: nodes.myNodePIDs),
-        runID: runID, interval: nil)
+        runID: runID, interval: nil, yieldsToComputation: false)
       : nil
     sampler?.start()
     defer { sampler?.stop() }

@@ -37,7 +37,7 @@ import Testing
     let path = folder.write("data_batch_1.bin.gz", bomb(cifarRecords(0..<2), members: 1024))
     let start = Date()
     let error = try #require(throws: DataError.self) { try CIFAR10File(path: path) }
-    #expect(Date().timeIntervalSince(start) < 20, "inflated far past the limit")
+    #expect(Date().timeIntervalSince(start) < 60, "inflated far past the limit")
     #expect(
       error
         == DataError(

@@ -58,3 +58,27 @@ struct CSVFileFailureTests {
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
   }
 }
+
+/// A results file of an earlier version, whose columns this version only extends, is brought up
+/// to date instead of refused: upgrading the suite never makes a user move results aside.
+struct CSVFileUpgradeTests {
+  @Test func anOlderFileGainsTheNewColumnsWithEmptyCells() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upgrade-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let path = folder + "/hpl.csv"
+    try CSVFile.append(lines: ["1,\"two, quoted\"", "3,'=4"], header: "a,b", to: path, headerMismatch: "other")
+    try CSVFile.append(lines: ["5,6,7"], header: "a,b,c", to: path, headerMismatch: "other")
+    #expect(
+      try String(contentsOfFile: path, encoding: .utf8) == "a,b,c\n1,\"two, quoted\",\n3,'=4,\n5,6,7\n")
+    // A file of another tool, or one whose rows cannot be read back exactly, is left alone.
+    try "x,y\n1,2\n".write(toFile: folder + "/other.csv", atomically: true, encoding: .utf8)
+    #expect(throws: CSVFileError(path: folder + "/other.csv", message: "other")) {
+      try CSVFile.append(lines: ["5,6,7"], header: "a,b,c", to: folder + "/other.csv", headerMismatch: "other")
+    }
+    try "a,b\n1,2\n3\n".write(toFile: folder + "/torn.csv", atomically: true, encoding: .utf8)
+    #expect(throws: CSVFileError.self) {
+      try CSVFile.append(lines: ["5,6,7"], header: "a,b,c", to: folder + "/torn.csv", headerMismatch: "other")
+    }
+    #expect(try String(contentsOfFile: folder + "/torn.csv", encoding: .utf8) == "a,b\n1,2\n3\n")
+  }
+}

@@ -94,7 +94,7 @@ struct JobFileTests {
     ),
     (
       "kind: hpl\nnodes: [1]\ntelemetry: 0.000000001\nhpl:\n  n: [1000]\n",
-      "j.yaml line 3, key telemetry: expected off or an interval of at least 0.1s, found '0.000000001'"
+      "j.yaml line 3, key telemetry: expected off or a time span from 0.1s to 1d, found '0.000000001'"
     ),
     (
       "kind: hpl\nnodes: [1]\nmemory_per_node: lots\nhpl:\n  n: [1000]\n",

@@ -9,9 +9,10 @@ import Foundation
 ///
 /// The thread makes no MPI call and takes no lock the computation holds: it reads kernel files,
 /// formats rows, and appends them under a lock only this object's methods share, never while a
-/// read is under way. It runs at the lowest scheduling priority (nice 19), so on a node whose
-/// cores are all busy with ranks it takes only the little CPU a sample needs (about a
-/// millisecond) and never displaces a rank for long. On an interval, the first sample is taken
+/// read is under way. Beside a computation it runs at the lowest scheduling priority (nice 19),
+/// so on a node whose cores are all busy with ranks it takes only the little CPU a sample needs
+/// (about a millisecond) and never displaces a rank for long; a program that only samples (the
+/// monitor, which waits for each sample) keeps its own priority, or a busy node would starve it. On an interval, the first sample is taken
 /// at ``start()`` and the last one at ``stop()``, so even a run shorter than the interval gets
 /// CPU and network figures over its whole length.
 ///
@@ -30,6 +31,8 @@ public final class BackgroundSampler: @unchecked Sendable {
   public let interval: Double?
   /// Seconds that ``stop()`` and ``sampleNow()`` wait for a sample before giving up on it.
   public let timeLimit: Double
+  /// Whether the thread lowers itself to nice 19 (beside a computation).
+  public let yieldsToComputation: Bool
   private let host: String
   private let runID: String
   /// Takes one sample on the thread, telling `reading` the source it reads; returns it and the
@@ -53,10 +56,14 @@ public final class BackgroundSampler: @unchecked Sendable {
 
   /// A sampler for `sampler`'s node, tagging rows with `runID`.
   public convenience init(
-    sampler: NodeSampler, runID: String, interval: Double?, timeLimit: Double = BackgroundSampler.defaultTimeLimit
+    sampler: NodeSampler, runID: String, interval: Double?, timeLimit: Double = BackgroundSampler.defaultTimeLimit,
+    yieldsToComputation: Bool = true
   ) {
     var reported = 0
-    self.init(host: sampler.host, runID: runID, interval: interval, timeLimit: timeLimit) { reading in
+    self.init(
+      host: sampler.host, runID: runID, interval: interval, timeLimit: timeLimit,
+      yieldsToComputation: yieldsToComputation
+    ) { reading in
       sampler.willRead = reading
       let sample = sampler.sample()
       defer { reported = sampler.problems.count }
@@ -69,11 +76,13 @@ public final class BackgroundSampler: @unchecked Sendable {
   /// the problems first seen in it. For sources other than a ``NodeSampler`` (and tests).
   public init(
     host: String, runID: String, interval: Double?, timeLimit: Double = BackgroundSampler.defaultTimeLimit,
+    yieldsToComputation: Bool = true,
     sample: @escaping (_ reading: @escaping (String) -> Void) -> (sample: NodeSample, problems: [String])
   ) {
     precondition(interval.map { $0 > 0 } ?? true, "the sampling interval must be positive")
     precondition(timeLimit > 0, "the time limit must be positive")
     (self.host, self.runID, self.interval, self.timeLimit, self.take) = (host, runID, interval, timeLimit, sample)
+    self.yieldsToComputation = yieldsToComputation
     pending = SamplerBatch(host: host)
   }
 
@@ -151,7 +160,7 @@ public final class BackgroundSampler: @unchecked Sendable {
 
   private func loop() {
     // On Linux the nice value belongs to a thread, and `who` 0 names the calling thread alone.
-    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+    if yieldsToComputation { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) }
     defer {
       condition.lock()
       finished = true
