@@ -1,3 +1,4 @@
+import CSVFiles
 import CZlib
 
 #if canImport(Glibc)
@@ -34,22 +35,13 @@ final class DataFileReader {
   private var ended = false
 
   init(path: String) throws(DataError) {
-    // O_NONBLOCK: opening a FIFO with no writer returns at once (to be refused below) instead of hanging.
-    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    guard descriptor >= 0 else {
-      let reason = errno
-      throw DataError(
-        path,
-        reason == ENOENT
-          ? "no such file" : reason == ELOOP ? "a loop of symbolic links" : "cannot open: \(Self.message(reason))")
-    }
+    // Never blocks on a FIFO, and refuses anything but a regular file (the one such check, in CSVFiles).
+    let descriptor: Int32
+    do { descriptor = try BoundedFile.openRegular(path) } catch { throw DataError(path, Self.reason(error)) }
     var status = stat()
-    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+    guard fstat(descriptor, &status) == 0 else {
       close(descriptor)
-      throw DataError(
-        path,
-        status.st_mode & S_IFMT == S_IFDIR
-          ? "is a directory, not a data file" : "is not a regular file (a FIFO, socket or device), not a data file")
+      throw DataError(path, "cannot open: \(Self.message(errno))")
     }
     var magic: (UInt8, UInt8) = (0, 0)
     let peeked = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
@@ -211,6 +203,18 @@ final class DataFileReader {
     fileOffset += n
     stream.pointee.next_in = inputBase.assumingMemoryBound(to: Bytef.self)
     stream.pointee.avail_in = UInt32(keeping + n)
+  }
+
+  /// Why a data file could not be opened, in this reader's words.
+  static func reason(_ error: BoundedFileError) -> String {
+    switch error {
+    case .missing: "no such file"
+    case .notRegular(_, .directory): "is a directory, not a data file"
+    case .notRegular(_, let kind): "is a \(kind.rawValue), not a data file"
+    case .unreadable(_, let code) where code == ELOOP: "a loop of symbolic links"
+    case .unreadable(_, let code): "cannot open: \(message(code))"
+    case .tooLarge: error.reason
+    }
   }
 
   private static func message(_ code: Int32) -> String {
