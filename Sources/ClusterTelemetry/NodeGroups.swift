@@ -61,8 +61,12 @@ public struct NodeGroups: Sendable, Equatable {
   /// One warning line for ``oversubscribed`` hosts (`nil` when there are none), such as
   /// `warning: oversubscribed: node1 runs 4 ranks on 2 cores; ranks wait for cores and figures
   /// understate the hardware`.
-  public var oversubscriptionWarning: String? {
-    let busy = oversubscribed
+  public var oversubscriptionWarning: String? { Self.oversubscriptionWarning(oversubscribed) }
+
+  /// The warning line for `busy` hosts, each running more ranks than it has cores (`nil` when
+  /// there are none); planners that know the ranks before launching (`submit --dry-run`,
+  /// `cluster up`) say it in the same words.
+  public static func oversubscriptionWarning(_ busy: [(host: String, ranks: Int, cores: Int)]) -> String? {
     guard !busy.isEmpty else { return nil }
     let listed = busy.prefix(3).map { "\($0.host) runs \($0.ranks) ranks on \($0.cores) cores" }
     let more = busy.count > 3 ? " and \(busy.count - 3) more hosts" : ""
