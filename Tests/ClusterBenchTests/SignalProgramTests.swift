@@ -114,8 +114,9 @@ import Testing
     let run = try await SignalledRun.run(
       try Self.clusterbench, arguments: ["run", "-n", "2", "--", "/bin/sleep", "118"]
     ) { _, below in below.filter { SignalledRun.commandLine(of: $0).hasPrefix("/bin/sleep 118") }.count == 2 }
+    // `run` becomes mpiexec, so the exit status is hydra's (usually 15; 0 when the signal comes
+    // as the ranks start): what is checked is that nothing it launched outlives it.
     #expect(run.signalled)
-    #expect(run.exitStatus != 0 && run.exitStatus != nil || run.termination == .signaled(SIGTERM), "\(run.termination)")
     #expect(run.survivors.isEmpty, "still running: \(run.survivors.map(SignalledRun.commandLine))")
     #expect(run.secondsToEnd < 15)
   }

@@ -183,7 +183,9 @@ public enum ProgramLauncher {
             ending.failedFast.store(failed && !stop, ordering: .relaxed)
             let family = ProcessTree.descendants(of: pid)
             kill(pid, stop ? SIGINT : SIGTERM)
-            try? await Task.sleep(for: failed ? .seconds(1) : launch.grace)
+            // A failed launch has nothing to save, and hydra, told to stop after ssh failed,
+            // keeps trying to signal the proxy it never reached: end it soon.
+            try? await Task.sleep(for: failed ? .milliseconds(200) : launch.grace)
             ProcessTree.kill(pid, family: family)
             return
           }
