@@ -25,7 +25,11 @@ public struct NodeGroups: Sendable, Equatable {
     var ranks: [String: [Int]] = [:]
     var cores: [String: Int] = [:]
     for (rank, member) in members.enumerated() {
-      if ranks[member.host] == nil { (hosts, cores[member.host]) = (hosts + [member.host], member.cores) }
+      if ranks[member.host] == nil {
+        // Appended in place: `hosts + [host]` copied the list for every host (quadratic).
+        hosts.append(member.host)
+        cores[member.host] = member.cores
+      }
       ranks[member.host, default: []].append(rank)
     }
     (self.hosts, self.ranks, self.pids, self.cores) = (hosts, ranks, members.map(\.pid), cores)

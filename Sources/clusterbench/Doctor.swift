@@ -12,8 +12,8 @@ struct DoctorCommand: ParsableCommand {
       Checks, each naming the host and what to do about a failure: the hostfile's syntax (Open \
       MPI's `slots=` and /etc/hosts-style lines are named as the mistakes they are); that the \
       launcher starts a process on every host and finds hplswift at the same path; the same \
-      suite version, MPI and BLAS everywhere; that no host name resolves to a loopback address \
-      on another host; then a timed MPI hello and 1 MiB allreduce with one rank per host, naming \
+      suite version, MPI and BLAS everywhere; that no host name (a node's own included) resolves \
+      to a loopback address and every node resolves this machine's name; then a timed MPI hello and 1 MiB allreduce with one rank per host, naming \
       any rank that does not answer in time. Hosts are probed --parallel at a time, each \
       within --launch-bound seconds; the longest the checks can take is printed first. Exit \
       status 1 when any check fails; on SIGINT or SIGTERM the probes running are ended, its \

@@ -1,3 +1,4 @@
+import ClusterTelemetry
 import Foundation
 import HPL
 import Preflight
@@ -214,6 +215,9 @@ struct LinearPlanningTests {
       }
       let checks = Doctor.compare(reports, hosts: hosts, checkNames: true, launchHost: "ctl")
       #expect(checks.allSatisfy { $0.verdict == .pass })
+      // What every rank of the point builds at start: its ranks grouped by host.
+      let members = hosts.flatMap { host in (0..<4).map { _ in (host: host, pid: Int32(0), cores: 4) } }
+      #expect(NodeGroups(members: members, myRank: 0).hosts.count == count)
       best = min(
         best,
         Double((ContinuousClock.now - started).components.attoseconds) / 1e18
