@@ -22,10 +22,10 @@ struct Submit: ParsableCommand {
 
       Examples:
         clusterbench submit jobs/this-machine.yaml
-        clusterbench submit jobs/rockpro64-22.yaml --dry-run      # commands and HPL.dat files only
+        clusterbench submit jobs/rockpro64-22.yaml --dry-run   # plan only
         clusterbench submit jobs/rockpro64-22.yaml --resume
-        clusterbench submit jobs/train-emulated.yaml --cluster fast   # another cluster
-        clusterbench submit jobs/train-this-machine.yaml          # LeNet and the MLP on 1 and 2 ranks
+        clusterbench submit jobs/train-emulated.yaml --cluster fast
+        clusterbench submit jobs/train-this-machine.yaml       # LeNet, MLP
         clusterbench compare --sweep train-this-machine
       """)
 
