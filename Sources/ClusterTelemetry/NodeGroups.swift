@@ -25,7 +25,11 @@ public struct NodeGroups: Sendable, Equatable {
     var ranks: [String: [Int]] = [:]
     var cores: [String: Int] = [:]
     for (rank, member) in members.enumerated() {
-      if ranks[member.host] == nil { (hosts, cores[member.host]) = (hosts + [member.host], member.cores) }
+      if ranks[member.host] == nil {
+        // Appended in place: `hosts + [host]` copied the list for every host (quadratic).
+        hosts.append(member.host)
+        cores[member.host] = member.cores
+      }
       ranks[member.host, default: []].append(rank)
     }
     (self.hosts, self.ranks, self.pids, self.cores) = (hosts, ranks, members.map(\.pid), cores)
@@ -61,8 +65,12 @@ public struct NodeGroups: Sendable, Equatable {
   /// One warning line for ``oversubscribed`` hosts (`nil` when there are none), such as
   /// `warning: oversubscribed: node1 runs 4 ranks on 2 cores; ranks wait for cores and figures
   /// understate the hardware`.
-  public var oversubscriptionWarning: String? {
-    let busy = oversubscribed
+  public var oversubscriptionWarning: String? { Self.oversubscriptionWarning(oversubscribed) }
+
+  /// The warning line for `busy` hosts, each running more ranks than it has cores (`nil` when
+  /// there are none); planners that know the ranks before launching (`submit --dry-run`,
+  /// `cluster up`) say it in the same words.
+  public static func oversubscriptionWarning(_ busy: [(host: String, ranks: Int, cores: Int)]) -> String? {
     guard !busy.isEmpty else { return nil }
     let listed = busy.prefix(3).map { "\($0.host) runs \($0.ranks) ranks on \($0.cores) cores" }
     let more = busy.count > 3 ? " and \(busy.count - 3) more hosts" : ""

@@ -33,11 +33,14 @@ public struct ProbeReport: Codable, Sendable, Equatable {
     )
   }
 
-  /// Probes this process and node, resolving `names`.
+  /// Probes this process and node, resolving `names` and the node's own host name (Debian maps
+  /// it to 127.0.1.1, which the doctor must see even when the hostfile lists the node by address).
   public static func collect(resolving names: [String]) -> ProbeReport {
     let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "unknown"
+    let host = NodeIdentity.hostName()
+    let names = names + [host]
     return ProbeReport(
-      host: NodeIdentity.hostName(), executable: executable, build: fingerprint(ofFile: executable),
+      host: host, executable: executable, build: fingerprint(ofFile: executable),
       version: SuiteVersion.current, mpi: MPIEnvironment.libraryVersionLine.replacingOccurrences(of: "\t", with: " "),
       blas: BLASLibrary.loaded().summary,
       resolutions: Dictionary(names.map { ($0, addresses(of: $0)) }, uniquingKeysWith: { first, _ in first }))

@@ -93,6 +93,9 @@ struct Cluster: ParsableCommand {
           bandwidth: try bandwidth.map { text throws(ClusterError) in try LinkRate(text) }, delay: delay,
           cpuShares: try cpuShare.map { text throws(ClusterError) in try ClusterSpec.parseCPUShares(text) },
           subnet: try IPv4Subnet(subnet))
+        if let warning = spec.oversubscriptionWarning() {
+          FileHandle.standardError.write(Data("clusterbench cluster up: \(warning)\n".utf8))
+        }
         let state = try EmulatedCluster.up(spec)
         let status = try EmulatedCluster.status(name: state.name)
         print(status.render(folders: ClusterFolders()), terminator: "")

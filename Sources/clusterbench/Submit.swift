@@ -14,15 +14,18 @@ struct Submit: ParsableCommand {
       train`; each epoch's row goes to results/train.csv. Every point gets a hostfile (the first \
       k hosts of the target), a launch of mpiexec with an argument list, bounded in time, and a \
       row in results/sweeps/<name>/points.csv; its telemetry goes to results/runs/<run id>/. \
-      Progress goes to standard error. Ctrl-C stops the running point and the sweep; --resume \
-      continues it, skipping the points that passed. The job-file format is in the README and in \
-      jobs/README.md.
+      Progress goes to standard error. Ctrl-C or SIGTERM stops the running point and the sweep \
+      (exit status 130 or 143) and prints the command that continues it (--resume skips the \
+      points that passed). A second submit of a sweep that is running is refused: the sweep's \
+      folder is locked. --cluster NAME runs the job on that emulated cluster instead of its \
+      target. The job-file format is in the README and in jobs/README.md.
 
       Examples:
         clusterbench submit jobs/this-machine.yaml
         clusterbench submit jobs/rockpro64-22.yaml --dry-run   # plan only
         clusterbench submit jobs/rockpro64-22.yaml --resume
-        clusterbench submit jobs/train-this-machine.yaml       # training
+        clusterbench submit jobs/train-emulated.yaml --cluster fast
+        clusterbench submit jobs/train-this-machine.yaml       # LeNet, MLP
         clusterbench compare --sweep train-this-machine
       """)
 
@@ -34,6 +37,11 @@ struct Submit: ParsableCommand {
 
   @Option(help: ArgumentHelp("The results folder.", valueName: "DIR")) var results = "results"
 
+  @Option(
+    help: ArgumentHelp(
+      "Run on this emulated cluster instead of the job's target (its target: cluster: key).", valueName: "NAME"))
+  var cluster: String?
+
   @Option(help: ArgumentHelp("The hplswift to run (default: the one beside clusterbench).", valueName: "PATH"))
   var hplswift: String?
 
@@ -41,11 +49,12 @@ struct Submit: ParsableCommand {
   var cnnswift: String?
 
   func run() throws {
-    let job: JobFile
+    var job: JobFile
     do { job = try JobFile.read(path: self.job) } catch {
       FileHandle.standardError.write(Data("clusterbench submit: error: \(error.description)\n".utf8))
       throw ExitCode.failure
     }
+    if let cluster { job.target = .cluster(name: cluster) }
     let own = Self.ownFolder()
     let options = SweepOptions(
       resume: resume, resultsFolder: results, hplswift: hplswift ?? own + "/hplswift",
@@ -60,7 +69,10 @@ struct Submit: ParsableCommand {
     }
     StopSignal.install()
     do {
-      let target = try TargetResolver.resolve(job.target, job: job)
+      let target = try resolveTarget(job)
+      // Held until the sweep ends: a second submit of this sweep is refused, before its survey.
+      let lock = dryRun ? nil : try SweepRunner.lock(resultsFolder: results, sweep: job.name)
+      defer { withExtendedLifetime(lock) {} }
       let resources = try TargetResolver.resources(
         job: job, target: target, count: job.nodes.max()!, clusterbench: options.clusterbench,
         mpiexec: options.mpiexec, workFolder: results + "/sweeps/" + job.name + "/survey", progress: say)
@@ -70,25 +82,58 @@ struct Submit: ParsableCommand {
         print(runner.dryRunText())
         return
       }
-      _ = try runner.pendingPoints()  // refuses an existing sweep without --resume, before anything else
-      say(
-        "\(job.name): \(plan.points.count) point\(plan.points.count == 1 ? "" : "s") on \(target.label); "
-          + "points.csv in \(runner.folder)")
-      let outcome = try runner.run()
-      var summary =
-        "\(outcome.passed) passed, \(outcome.failed) failed"
-        + (outcome.skipped > 0 ? ", \(outcome.skipped) skipped (passed before)" : "")
-      if outcome.interrupted { summary += "; interrupted: `clusterbench submit \(self.job) --resume` continues it" }
-      say(summary + "; compare with `clusterbench compare --sweep \(job.name)`")
-      if outcome.interrupted { throw ExitCode(130) }
-      if outcome.failed > 0 { throw ExitCode.failure }
+      try runSweep(runner, say: say)
     } catch let error as JobFileError {
       say("error: \(error.description)")
       throw ExitCode.failure
     } catch let error as SweepError {
       say("error: \(error.message)")
+      if let signal = StopSignal.pending { throw interrupted(by: signal, say: say) }
       throw ExitCode.failure
     }
+  }
+
+  /// The job's target, or the emulated cluster `--cluster` names in its place.
+  func resolveTarget(_ job: JobFile) throws -> LaunchTarget {
+    guard let cluster else { return try TargetResolver.resolve(job.target, job: job) }
+    do { return try TargetResolver.emulated(cluster) } catch {
+      throw SweepError(message: "--cluster \(cluster): \(error)")
+    }
+  }
+
+  /// Runs the pending points and reports how the sweep ended.
+  func runSweep(_ runner: SweepRunner, say: @escaping @Sendable (String) -> Void) throws {
+    let plan = runner.plan
+    _ = try runner.pendingPoints()  // refuses an existing sweep without --resume, before anything else
+    say(
+      "\(plan.job.name): \(plan.points.count) point\(plan.points.count == 1 ? "" : "s") on \(plan.target.label); "
+        + "points.csv in \(runner.folder)")
+    let outcome = try runner.run()
+    var summary =
+      "\(outcome.passed) passed, \(outcome.failed) failed"
+      + (outcome.skipped > 0 ? ", \(outcome.skipped) skipped (passed before)" : "")
+    if outcome.interrupted { summary += "; interrupted" }
+    say(summary + "; compare with `clusterbench compare --sweep \(plan.job.name)`")
+    if outcome.interrupted { throw interrupted(by: StopSignal.pending ?? SIGINT, say: say) }
+    if outcome.failed > 0 { throw ExitCode.failure }
+  }
+
+  /// Prints how to resume and returns the exit status of a run ended by `signal` (128 + its number,
+  /// as a shell reports it: 130 for Ctrl-C, 143 for SIGTERM).
+  func interrupted(by signal: Int32, say: (String) -> Void) -> ExitCode {
+    say("stopped by \(signal == SIGTERM ? "SIGTERM" : "SIGINT"); points already recorded are kept; continue with:")
+    say("  " + resumeCommand)
+    return ExitCode(128 + signal)
+  }
+
+  /// The command that resumes this sweep as it was started: every option that changes what runs
+  /// or where results go, with the program as it was invoked, quoted for a shell.
+  var resumeCommand: String {
+    var arguments = ["submit", job, "--resume", "--results", results]
+    if let cluster { arguments += ["--cluster", cluster] }
+    if let hplswift { arguments += ["--hplswift", hplswift] }
+    if let cnnswift { arguments += ["--cnnswift", cnnswift] }
+    return ProgramLaunch(executable: CommandLine.arguments[0], arguments: arguments).displayText
   }
 
   /// The folder of this executable (its siblings are the suite's other programs).

@@ -32,11 +32,21 @@ struct DoctorTests {
       failures == [
         "rock03: suite version: 0.5.0, but rock01 has 0.6.0",
         "rock03: BLAS library: OpenBLAS, but rock01 has ATLAS",
-        "rock02: name resolution: its own name 'rock02' resolves to 127.0.1.1: MPI would advertise a loopback address to the other nodes",
-        "rock03: name resolution: 'rock01' resolves to 127.0.0.1 there, a loopback address",
+        "rock02: name resolution: its own name 'rock02' resolves to 127.0.1.1 there, a loopback address: MPICH's "
+          + "hydra and the ranks on rock02 would give the other nodes an address that, on them, means themselves, so "
+          + "they cannot reach rock02",
+        "rock03: name resolution: 'rock01' resolves to 127.0.0.1 there, a loopback address: rock03 would reach "
+          + "itself instead of rock01",
       ])
     #expect(checks.contains { $0.verdict == .pass && $0.check == "MPI library" })
-    #expect(checks.first { $0.host == "rock02" }?.fix?.contains("/etc/hosts on rock02") == true)
+    #expect(
+      checks.first { $0.host == "rock02" && $0.check == "name resolution" }?.fix
+        == "in /etc/hosts on rock02, change the line that maps rock02 to 127.0.1.1 so that it maps rock02 to its LAN "
+        + "address (10.0.0.2, as the other nodes resolve it); keep 127.0.0.1 for localhost only (Debian's installer "
+        + "puts the machine's own name on 127.0.1.1)")
+    #expect(
+      checks.first { $0.host == "rock03" && $0.check == "name resolution" }?.fix
+        == "in /etc/hosts on rock03, map rock01 to its LAN address (10.0.0.1, as the other nodes resolve it)")
   }
 
   @Test func launchFailuresGetTheUsualFix() {

@@ -81,7 +81,11 @@ import Testing
       let (records, _) = try SweepPointRecord.read(
         path: folder.appendingPathComponent("results/sweeps/\(policy)/points.csv").path)
       #expect(records.count == (policy == "stop" ? 1 : 2))
-      #expect(records.allSatisfy { $0.status == .failed && $0.exitStatus == 1 })
+      // When both ranks exit at once, hydra now and then dies of SIGPIPE writing to a proxy that
+      // already closed its socket (seen under load): the point is failed either way.
+      #expect(
+        records.allSatisfy { $0.status == .failed && ($0.exitStatus == 1 || $0.note == "mpiexec ended by signal 13") },
+        "\(records)")
     }
   }
 

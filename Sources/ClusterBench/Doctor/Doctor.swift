@@ -1,5 +1,8 @@
+import ClusterTelemetry
 import Foundation
 import Preflight
+import Synchronization
+import Telemetry
 
 /// The preflight doctor: finds what makes MPI jobs hang or fail on a cluster before a sweep does.
 ///
@@ -8,8 +11,8 @@ import Preflight
 ///    at the same path), and the node reports its build, MPI, BLAS and how it resolves every
 ///    host name.
 /// 3. Across hosts: the same suite version, MPI and BLAS everywhere (builds compared too); no
-///    host name resolving to a loopback address on another host (Debian maps a machine's own
-///    name to 127.0.1.1).
+///    host name resolving to a loopback address (Debian maps a machine's own name to 127.0.1.1),
+///    and this machine's name resolving on every node (hydra's proxies connect back by it).
 /// 4. All hosts at once: a timed MPI hello and 1 MiB allreduce with one rank per host; a rank
 ///    that does not answer within the bound is named.
 public struct Doctor: Sendable {
@@ -25,72 +28,90 @@ public struct Doctor: Sendable {
   /// Bounds, seconds.
   public var launchBound: Double
   public var exchangeBound: Double
+  /// How many hosts are probed at once (each probe is one mpiexec and one ssh).
+  public var parallel: Int
+  /// This machine's name, where mpiexec runs: hydra's proxies on the nodes connect back to it by
+  /// this name, so every node must resolve it to an address that reaches this machine.
+  public var launchHost: String
+
+  /// Probes at once when none is given: as pdsh and Ansible do, enough to hide ssh's latency on
+  /// a large cluster, few enough for a small launching machine.
+  public static let defaultParallel = 16
 
   public init(
     target: LaunchTarget, hostfileText: String? = nil, hostfilePath: String? = nil, hplswift: String,
-    mpiexec: String = "mpiexec.mpich", workFolder: String, launchBound: Double = 30, exchangeBound: Double = 60
+    mpiexec: String = "mpiexec.mpich", workFolder: String, launchBound: Double = 30, exchangeBound: Double = 60,
+    parallel: Int = Doctor.defaultParallel, launchHost: String = NodeIdentity.hostName()
   ) {
     (self.target, self.hostfileText, self.hostfilePath, self.hplswift, self.mpiexec) = (
       target, hostfileText, hostfilePath, hplswift, mpiexec
     )
     (self.workFolder, self.launchBound, self.exchangeBound) = (workFolder, launchBound, exchangeBound)
+    (self.parallel, self.launchHost) = (max(1, parallel), launchHost)
   }
 
-  /// Runs every check; `progress` receives each finding as it is made.
-  public func run(progress: (DoctorCheck) -> Void) -> [DoctorCheck] {
-    var checks: [DoctorCheck] = []
-    func note(_ check: DoctorCheck) {
-      checks.append(check)
-      progress(check)
-    }
+  /// How long the checks may take at most, for the line printed before they start: each host's
+  /// probe is bounded by ``launchBound``, ``parallel`` run at once, then the exchange.
+  public var durationEstimate: String {
+    let hosts = target.hosts.count
+    let width = min(parallel, max(1, hosts))
+    let rounds = (hosts + width - 1) / width
+    let most = Double(rounds) * launchBound + exchangeBound
+    return "probing \(hosts) host\(hosts == 1 ? "" : "s"), \(width) at a time, each within \(Int(launchBound)) s, "
+      + "then the exchange within \(Int(exchangeBound)) s: at most \(SweepRunner.duration(most)) "
+      + "(hosts that cannot be reached fail at once)"
+  }
+
+  /// Runs every check; `progress` receives each finding as it is made, in host order. A stop
+  /// request (SIGINT, SIGTERM: see `StopSignal`) ends the probes running, starts no more and
+  /// skips the exchange.
+  public func run(progress: @escaping @Sendable (DoctorCheck) -> Void) -> [DoctorCheck] {
+    let findings = Findings(progress)
     try? FileManager.default.createDirectory(atPath: workFolder, withIntermediateDirectories: true)
 
     // 1. The hostfile.
     if let hostfileText, let hostfilePath {
       let (entries, problems) = Hostfile.diagnose(hostfileText, path: hostfilePath)
       for problem in problems {
-        note(
+        findings.note(
           DoctorCheck(
             .fail, check: "hostfile", problem.description,
             fix: "MPICH's hostfile has one host per line, 'host' or 'host:N' (N ranks); see hostfiles/localhost"))
       }
       if problems.isEmpty {
-        note(
+        findings.note(
           DoctorCheck(.pass, check: "hostfile", "\(entries.count) host\(entries.count == 1 ? "" : "s"), MPICH syntax"))
       } else if entries.isEmpty {
-        return checks
+        return findings.all
       }
     }
 
-    // 2. Each host alone.
-    var reports: [String: ProbeReport] = [:]
-    for host in target.hosts {
-      switch probe(host) {
-      case .success(let report):
-        reports[host] = report
-        note(
-          DoctorCheck(
-            .pass, host: host, check: "launch",
-            "hplswift \(report.version) (build \(report.build)) at \(report.executable); \(report.mpi); BLAS \(report.blas)"
-          ))
-      case .failure(let check):
-        note(check)
-      }
+    // 2. Each host alone, `parallel` at once.
+    let (reports, probed) = probeAll(note: findings.note)
+    if StopSignal.pending != nil {
+      let left = target.hosts.count - probed
+      findings.note(DoctorCheck(.warn, check: "stopped", "by a signal: \(left) host(s) not probed, no exchange"))
+      return findings.all
     }
 
     // 3. Across hosts.
-    for finding in Self.compare(reports, hosts: target.hosts, checkNames: !Self.isEmulated(target)) { note(finding) }
+    let launcher: String? = Self.isLocal(target) ? nil : launchHost
+    for finding in Self.compare(
+      reports, hosts: target.hosts, checkNames: !Self.isEmulated(target), launchHost: launcher)
+    {
+      findings.note(finding)
+    }
 
     // 4. All hosts at once.
     if reports.count == target.hosts.count {
-      for finding in exchange() { note(finding) }
+      for finding in exchange() { findings.note(finding) }
     } else {
-      note(
+      findings.note(
         DoctorCheck(
           .warn, check: "MPI exchange",
           "skipped: \(target.hosts.count - reports.count) host(s) could not be launched on"))
     }
-    return checks
+    return findings.all
   }
 
   static func isEmulated(_ target: LaunchTarget) -> Bool {
@@ -98,34 +119,83 @@ public struct Doctor: Sendable {
     return false
   }
 
-  /// Launches the probe on `host` alone.
-  func probe(_ host: String) -> Result<ProbeReport, DoctorCheck> {
+  /// Probes every host, at most ``parallel`` at once, reporting each outcome in host order as
+  /// soon as it and every host before it are done. Stops starting probes on a stop request.
+  func probeAll(note: @escaping @Sendable (DoctorCheck) -> Void) -> (reports: [String: ProbeReport], probed: Int) {
+    let hosts = target.hosts
+    let width = min(parallel, max(1, hosts.count))
+    let doctor = self
+    let reports = try? runBlocking {
+      await withTaskGroup(of: (Int, Result<ProbeReport, DoctorCheck>).self) { group in
+        var (next, emitted) = (0, 0)
+        var done = [Result<ProbeReport, DoctorCheck>?](repeating: nil, count: hosts.count)
+        var reports: [String: ProbeReport] = [:]
+        func startNext() {
+          guard next < hosts.count, StopSignal.pending == nil else { return }
+          let index = next
+          next += 1
+          group.addTask { (index, await doctor.probe(hosts[index], index: index)) }
+        }
+        for _ in 0..<width { startNext() }
+        for await (index, result) in group {
+          done[index] = result
+          while emitted < hosts.count, let outcome = done[emitted] {
+            switch outcome {
+            case .success(let report):
+              reports[hosts[emitted]] = report
+              note(Self.launched(hosts[emitted], report))
+            case .failure(let check): note(check)
+            }
+            done[emitted] = nil
+            emitted += 1
+          }
+          startNext()
+        }
+        return (reports, emitted)
+      }
+    }
+    return reports ?? ([:], 0)
+  }
+
+  static func launched(_ host: String, _ report: ProbeReport) -> DoctorCheck {
+    DoctorCheck(
+      .pass, host: host, check: "launch",
+      "hplswift \(report.version) (build \(report.build)) at \(report.executable); \(report.mpi); BLAS \(report.blas)")
+  }
+
+  /// Launches the probe on `host` (the `index`-th) alone, bounded by ``launchBound``.
+  func probe(_ host: String, index: Int) async -> Result<ProbeReport, DoctorCheck> {
     let folder =
-      workFolder + "/"
+      workFolder + "/\(index)-"
       + host.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }.map(String.init).joined()
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let hostfile = folder + "/hostfile"
     try? "\(host):1\n".write(toFile: hostfile, atomically: true, encoding: .utf8)
+    let names =
+      Self.isEmulated(target) ? [] : Self.resolutionNames(for: host, hosts: target.hosts, launchHost: launchHost)
     var launch = ProgramLaunch(
       executable: mpiexec,
       arguments: target.mpiexecArguments(hosts: 1, ranksPerHost: 1, hostfilePath: hostfile)
-        + [hplswift, "probe", "--resolve", target.hosts.joined(separator: ",")],
+        + [hplswift, "probe", "--resolve", names.joined(separator: ",")],
       workingDirectory: folder, standardOutputPath: folder + "/probe.json", standardErrorPath: folder + "/probe.stderr",
       deadline: .seconds(launchBound), grace: .seconds(3))
     launch.failFastPatterns = ProgramLaunch.unreachableHostPatterns
     let outcome: LaunchOutcome
-    do { outcome = try ProgramLauncher.run(launch) } catch {
+    do { outcome = try await ProgramLauncher.runAsync(launch) } catch {
       return .failure(
         DoctorCheck(
-          .fail, host: host, check: "launch", error.description,
+          .fail, host: host, check: "launch", "cannot run \(mpiexec): \(error)",
           fix: "is mpiexec.mpich installed (apt-get install mpich)?"))
     }
-    let output = (try? String(contentsOfFile: folder + "/probe.json", encoding: .utf8)) ?? ""
-    let errors = (try? String(contentsOfFile: folder + "/probe.stderr", encoding: .utf8)) ?? ""
+    let output = ProgramLaunch.tail(of: folder + "/probe.json", limit: 4 << 20)
+    let errors = ProgramLaunch.tail(of: folder + "/probe.stderr")
     if outcome.succeeded, let line = output.split(separator: "\n").first(where: { $0.hasPrefix("{") }),
       let report = try? JSONDecoder().decode(ProbeReport.self, from: Data(line.utf8))
     {
       return .success(report)
+    }
+    if outcome.interrupted {
+      return .failure(DoctorCheck(.warn, host: host, check: "launch", "stopped by a signal before it answered"))
     }
     if outcome.timedOut && !ProgramLaunch.unreachableHostPatterns.contains(where: { errors.contains($0) }) {
       return .failure(
@@ -168,74 +238,6 @@ public struct Doctor: Sendable {
       .fail, host: host, check: "launch", first, fix: "run the same command by hand: mpiexec -f HOSTFILE -n 1 hostname")
   }
 
-  /// Versions, libraries and name resolution across the hosts' reports.
-  static func compare(_ reports: [String: ProbeReport], hosts: [String], checkNames: Bool) -> [DoctorCheck] {
-    var checks: [DoctorCheck] = []
-    let reported = hosts.filter { reports[$0] != nil }
-    guard let first = reported.first.flatMap({ reports[$0] }) else { return [] }
-    func same(_ name: String, _ value: (ProbeReport) -> String, verdict: DoctorCheck.Verdict, fix: String) {
-      let differing = reported.filter { value(reports[$0]!) != value(first) }
-      if differing.isEmpty {
-        if reported.count > 1 {
-          checks.append(DoctorCheck(.pass, check: name, "the same on all \(reported.count) hosts: \(value(first))"))
-        }
-      } else {
-        for host in differing {
-          checks.append(
-            DoctorCheck(
-              verdict, host: host, check: name, "\(value(reports[host]!)), but \(reported[0]) has \(value(first))",
-              fix: fix))
-        }
-      }
-    }
-    same("suite version", { $0.version }, verdict: .fail, fix: "install the same version of the suite on every node")
-    same("executable path", { $0.executable }, verdict: .warn, fix: "the suite should live at the same path everywhere")
-    same("build", { $0.build }, verdict: .warn, fix: "fine if each node built the same source; otherwise rebuild")
-    same("MPI library", { $0.mpi }, verdict: .fail, fix: "install Debian's mpich and libmpich-dev on every node")
-    same(
-      "BLAS library", { $0.blas }, verdict: .fail,
-      fix: "choose the same BLAS everywhere (update-alternatives, see the README)")
-
-    guard checkNames else {
-      checks.append(
-        DoctorCheck(.pass, check: "name resolution", "emulated nodes are reached by namespace, not by name"))
-      return checks
-    }
-    var problems = 0
-    for observer in reported {
-      let report = reports[observer]!
-      for name in hosts {
-        let addresses = report.resolutions[name] ?? []
-        let loopback = addresses.filter(ProbeReport.isLoopback)
-        if addresses.isEmpty {
-          problems += 1
-          checks.append(
-            DoctorCheck(
-              .warn, host: observer, check: "name resolution", "'\(name)' does not resolve there",
-              fix: "add every node to /etc/hosts (or DNS) on every node"))
-        } else if !loopback.isEmpty && hosts.count > 1 {
-          problems += 1
-          let own = name == observer
-          checks.append(
-            DoctorCheck(
-              .fail, host: observer, check: "name resolution",
-              own
-                ? "its own name '\(name)' resolves to \(loopback.joined(separator: ", ")): MPI would advertise a loopback address to the other nodes"
-                : "'\(name)' resolves to \(loopback.joined(separator: ", ")) there, a loopback address",
-              fix:
-                "in /etc/hosts on \(observer), map \(name) to its LAN address (Debian puts the machine's own name on 127.0.1.1)"
-            ))
-        }
-      }
-    }
-    if problems == 0 {
-      checks.append(
-        DoctorCheck(.pass, check: "name resolution", "every host name resolves to a non-loopback address on every host")
-      )
-    }
-    return checks
-  }
-
   /// The timed hello and allreduce on all hosts, one rank each.
   func exchange() -> [DoctorCheck] {
     let folder = workFolder + "/exchange"
@@ -253,7 +255,7 @@ public struct Doctor: Sendable {
     do { outcome = try ProgramLauncher.run(launch) } catch {
       return [DoctorCheck(.fail, check: "MPI exchange", error.description)]
     }
-    let output = (try? String(contentsOfFile: folder + "/stdout", encoding: .utf8)) ?? ""
+    let output = ProgramLaunch.tail(of: folder + "/stdout", limit: 16 << 20)
     let (started, done) = Self.answers(in: output)
     let summary = output.split(separator: "\n").last { $0.hasPrefix("probe: hello from") }
     if outcome.succeeded, done.count == target.hosts.count, let summary {
@@ -270,7 +272,7 @@ public struct Doctor: Sendable {
             + "each host's name resolves to its LAN address"))
     }
     if checks.isEmpty {
-      let errors = (try? String(contentsOfFile: folder + "/stderr", encoding: .utf8)) ?? ""
+      let errors = ProgramLaunch.tail(of: folder + "/stderr")
       let line =
         errors.split(whereSeparator: \.isNewline).first.map(String.init) ?? "exit status \(outcome.exitStatus ?? -1)"
       checks.append(DoctorCheck(.fail, check: "MPI exchange", line))
@@ -293,5 +295,20 @@ public struct Doctor: Sendable {
       if match.output.2 == "started" { started.insert(rank) } else { done.insert(rank) }
     }
     return (started, done)
+  }
+}
+
+/// The findings made so far, in order, each passed on to the progress closure as it is noted.
+final class Findings: Sendable {
+  private let list = Mutex<[DoctorCheck]>([])
+  private let progress: @Sendable (DoctorCheck) -> Void
+
+  init(_ progress: @escaping @Sendable (DoctorCheck) -> Void) { self.progress = progress }
+
+  var all: [DoctorCheck] { list.withLock { $0 } }
+
+  @Sendable func note(_ check: DoctorCheck) {
+    list.withLock { $0.append(check) }
+    progress(check)
   }
 }

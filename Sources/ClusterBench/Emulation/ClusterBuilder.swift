@@ -36,7 +36,7 @@ final class ClusterBuilder {
         "no cgroup controllers for CPU and memory under /sys/fs/cgroup (neither v1 cpu+memory hierarchies nor v2 "
           + "with cpu and memory); node limits need them")
     }
-    let lock = try ClusterLock(path: folders.lockFile)
+    let lock = try folders.lock()
     defer { withExtendedLifetime(lock) {} }
     try checkFree(cgroups: cgroups)
     var state = initialState(cgroups: cgroups)

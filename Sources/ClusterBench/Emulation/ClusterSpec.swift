@@ -1,3 +1,4 @@
+import ClusterTelemetry
 import Foundation
 import HPL
 
@@ -107,4 +108,19 @@ public struct ClusterSpec: Sendable, Equatable {
 
   /// Node `index`'s address (1-based): the subnet's `index + 1`-th.
   public func nodeAddress(_ index: Int) -> String { subnet.address(index + 1) }
+}
+
+extension ClusterSpec {
+  /// The warning `cluster up` prints when the ranks the cluster will host by default (one per
+  /// core of every node, as `clusterbench run` and job files place them) exceed this machine's
+  /// CPUs, which all the nodes share; `nil` when they fit. Says what the user can do.
+  public func oversubscriptionWarning(hostCPUs: Int = ProcessInfo.processInfo.activeProcessorCount) -> String? {
+    let (ranks, overflow) = nodeCount.multipliedReportingOverflow(by: coresPerNode)
+    guard overflow || ranks > hostCPUs,
+      let warning = NodeGroups.oversubscriptionWarning([(host: "this machine", ranks: ranks, cores: hostCPUs)])
+    else { return nil }
+    return warning + " (\(nodeCount) nodes × \(coresPerNode) cores, one rank per core, share its \(hostCPUs) CPUs); "
+      + "use fewer --nodes or --cores-per-node (\(hostCPUs) cores in all), or run fewer ranks on it "
+      + "(clusterbench run -n \(hostCPUs), or ranks_per_node in a job file)"
+  }
 }

@@ -98,6 +98,11 @@ public struct ClusterFolders: Sendable, Equatable {
   /// The lock every `up` and `down` holds, so two of them never interleave.
   public var lockFile: String { (root as NSString).deletingLastPathComponent + "/clusters.lock" }
 
+  /// Waits for ``lockFile`` (another `up` or `down` may hold it) and returns it held.
+  func lock() throws(ClusterError) -> FileLock {
+    do { return try FileLock(path: lockFile, wait: true) } catch { throw ClusterError(error.description) }
+  }
+
   /// The names of the clusters with a folder here, sorted.
   public func names() -> [String] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []

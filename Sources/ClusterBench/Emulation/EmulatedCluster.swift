@@ -37,7 +37,7 @@ public enum EmulatedCluster {
   public static func down(name: String, folders: ClusterFolders = ClusterFolders()) throws(ClusterError) -> Int {
     guard geteuid() == 0 else { throw ClusterError.needsRoot("removing an emulated cluster") }
     guard ClusterNaming.isValidName(name) else { throw ClusterError(flag: "NAME", "'\(name)' is not a cluster name") }
-    let lock = try ClusterLock(path: folders.lockFile)
+    let lock = try folders.lock()
     defer { withExtendedLifetime(lock) {} }
     guard FileManager.default.fileExists(atPath: folders.folder(name)) else {
       throw ClusterError(flag: "NAME", "no emulated cluster named '\(name)' (`clusterbench cluster status` lists them)")

@@ -55,6 +55,30 @@ public struct ProgramLaunch: Sendable {
     )
   }
 
+  /// The last `limit` bytes of the file at `path` as text (a launcher's standard error can be
+  /// long: hydra repeats itself once per proxy), or `""` when it is missing.
+  public static func tail(of path: String, limit: Int = 64 << 10) -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+    defer { try? handle.close() }
+    guard let size = try? handle.seekToEnd() else { return "" }
+    try? handle.seek(toOffset: size > UInt64(limit) ? size - UInt64(limit) : 0)
+    return String(decoding: (try? handle.read(upToCount: limit)) ?? Data(), as: UTF8.self)
+  }
+
+  /// The line of a failed launch's standard error that says why, for a sweep point's note: the
+  /// first ssh or hydra line about a host (``unreachableHostPatterns``, such as `ssh: Could not
+  /// resolve hostname rock99: Name or service not known`), else the first line that speaks of an
+  /// error, else the last line; at most 200 characters. `nil` when there is no output.
+  public static func failureLine(in text: String) -> String? {
+    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      !$0.isEmpty
+    }
+    let line =
+      lines.first { line in unreachableHostPatterns.contains { line.contains($0) } }
+      ?? lines.first { $0.localizedCaseInsensitiveContains("error") } ?? lines.last
+    return line.map { String($0.prefix(200)) }
+  }
+
   /// The command line, shell-quoted, for logs and `--dry-run` (never executed as text).
   public var displayText: String {
     ([executable] + arguments).map(Self.quoted).joined(separator: " ")
@@ -159,7 +183,9 @@ public enum ProgramLauncher {
             ending.failedFast.store(failed && !stop, ordering: .relaxed)
             let family = ProcessTree.descendants(of: pid)
             kill(pid, stop ? SIGINT : SIGTERM)
-            try? await Task.sleep(for: failed ? .seconds(1) : launch.grace)
+            // A failed launch has nothing to save, and hydra, told to stop after ssh failed,
+            // keeps trying to signal the proxy it never reached: end it soon.
+            try? await Task.sleep(for: failed ? .milliseconds(200) : launch.grace)
             ProcessTree.kill(pid, family: family)
             return
           }

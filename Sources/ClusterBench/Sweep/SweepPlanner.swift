@@ -58,7 +58,11 @@ public enum SweepPlanner {
               forwardFLOPsPerImage: flops)
             for nodes in job.nodes.sorted() {
               for ranksPerNode in ranksPerNodeChoices(nodes) {
-                add(.training(run), workID: run.idPart, nodes: nodes, ranksPerNode: ranksPerNode, explanation: [])
+                let warning = oversubscription(
+                  job: job, used: resources.prefix(nodes), ranksPerNode: ranksPerNode)
+                add(
+                  .training(run), workID: run.idPart, nodes: nodes, ranksPerNode: ranksPerNode,
+                  explanation: warning.map { [$0] } ?? [])
               }
             }
           }
@@ -89,26 +93,20 @@ public enum SweepPlanner {
                 message: "\(nodes) node\(nodes == 1 ? "" : "s"), NB \(nb): \(error.message)")
             }
             if let n = size.n {
-              let memory = sized.reduce(0) { $0 + $1.memTotalBytes }
-              guard 8 * n * n <= memory else {
-                throw JobFileError(
-                  path: job.path, line: job.lines["hpl"], key: "hpl.n",
-                  message: "N = \(n) needs \(ByteSize.describe(8 * n * n)) for the matrix, more than the "
-                    + "\(ByteSize.describe(memory)) of \(nodes) node\(nodes == 1 ? "" : "s")")
-              }
               plan.input.problemSizes = [n]
               plan.n = n
-              plan.explanation = plan.explanation.filter { !$0.hasPrefix("N = ") && !$0.hasPrefix("Memory") }
-              plan.explanation.insert("N = \(n) (hpl.n).", at: 0)
             }
             let grid = Self.grid(hpl.grid, ranks: nodes * ranksPerNode)
             plan.input.grids = [grid]
             plan.grid = grid
-            let problem = HPLProblem(
+            let sizing = HPLPointSizing(
+              job: job, plan: plan, used: used, ranksPerNode: ranksPerNode, fixedN: size.n != nil)
+            var problem = HPLProblem(
               memoryFraction: size.fraction, n: plan.n, nb: nb, grid: grid, dat: plan.render())
+            problem.shortfall = sizing.shortfall
             add(
               .hpl(problem), workID: problem.idPart, nodes: nodes, ranksPerNode: ranksPerNode,
-              explanation: plan.explanation)
+              explanation: sizing.explanation)
           }
         }
       }
@@ -135,7 +133,8 @@ public enum SweepPlanner {
       return target.hosts.map { NodeResources(host: $0, memTotalBytes: 0, memAvailableBytes: 0, cores: ranks) }
     }
     guard let memory else { return nil }
-    let cores = job.coresPerNode ?? job.ranksPerNode.max() ?? target.coresPerNode
+    // The real cores when known (they decide oversubscription); else the ranks asked for.
+    let cores = job.coresPerNode ?? target.coresPerNode ?? job.ranksPerNode.max()
     guard let cores else { return nil }
     return target.hosts.map { NodeResources(host: $0, memTotalBytes: memory, memAvailableBytes: memory, cores: cores) }
   }

@@ -83,6 +83,9 @@ public struct HPLProblem: Sendable, Equatable {
   public var grid: GridShape
   /// The HPL.dat the point runs.
   public var dat: String
+  /// Why the matrix does not fit a node's memory (a fixed `hpl.n` too large for the nodes), or
+  /// `nil` when it fits: `--dry-run` shows it as a warning, a run refuses to start.
+  public var shortfall: String? = nil
 
   /// HPL's operation count for N: 2/3 N³ + 3/2 N².
   public var flops: Double {

@@ -56,7 +56,29 @@ public struct SweepRunner {
   }
 
   /// `results/sweeps/<name>`.
-  public var folder: String { options.resultsFolder + "/sweeps/" + plan.job.name }
+  public var folder: String { Self.folder(resultsFolder: options.resultsFolder, sweep: plan.job.name) }
+
+  /// `<resultsFolder>/sweeps/<sweep>`.
+  public static func folder(resultsFolder: String, sweep: String) -> String { resultsFolder + "/sweeps/" + sweep }
+
+  /// The name of the lock file in a sweep's folder.
+  public static let lockFileName = "submit.lock"
+
+  /// Locks the sweep's folder for one run of `clusterbench submit` (held while the returned lock
+  /// lives; the kernel drops it when the process ends). A second run of the same sweep is refused
+  /// at once, naming the sweep, the folder and the holder's process id.
+  public static func lock(resultsFolder: String, sweep: String) throws(SweepError) -> FileLock {
+    let folder = folder(resultsFolder: resultsFolder, sweep: sweep)
+    do {
+      return try FileLock(path: folder + "/" + lockFileName, wait: false)
+    } catch {
+      guard case .held(_, let pid) = error else { throw SweepError(message: "cannot lock sweep \(sweep): \(error)") }
+      let holder = pid.map { "process \($0)" } ?? "another process"
+      throw SweepError(
+        message: "sweep \(sweep) is already running: \(holder) holds the lock on its folder \(folder) "
+          + "(\(folder)/\(lockFileName)); wait for it to end, or stop it and continue with --resume")
+    }
+  }
   public var pointsPath: String { folder + "/" + SweepPointRecord.fileName }
   var resultsPath: String {
     Self.absolute(options.resultsFolder + (plan.job.kind == .train ? "/train.csv" : "/hpl.csv"))
@@ -120,6 +142,14 @@ public struct SweepRunner {
   public func run() throws(SweepError) -> SweepOutcome {
     let (pending, skipped, warnings) = try pendingPoints()
     for warning in warnings { progress("warning: \(warning)") }
+    if let point = pending.first(where: { $0.hpl?.shortfall != nil }), let shortfall = point.hpl?.shortfall {
+      let error = JobFileError(
+        path: plan.job.path, line: plan.job.lines["hpl"],
+        key: plan.job.hpl?.problemSizes.isEmpty == false
+          ? "hpl.n" : "hpl.memory_fractions",
+        message: "point \(point.id): \(shortfall); nothing was run (`submit --dry-run` shows every point)")
+      throw SweepError(message: error.description)
+    }
     var outcome = SweepOutcome(skipped: skipped)
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -318,14 +348,9 @@ public struct SweepRunner {
     return remaining.reduce(0) { $0 + $1.flops / (perRank * 1e9 * Double($1.ranks)) + max(0, overhead) }
   }
 
-  /// The first line of the file that speaks of an error (else its last line), trimmed.
+  /// Why the launch whose standard error is at `path` failed (see ``ProgramLaunch/failureLine(in:)``).
   static func firstError(in path: String) -> String? {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
-      !$0.isEmpty
-    }
-    let line = lines.first { $0.localizedCaseInsensitiveContains("error") } ?? lines.last
-    return line.map { String($0.prefix(200)) }
+    ProgramLaunch.failureLine(in: ProgramLaunch.tail(of: path))
   }
 
   static func lastLine(of path: String) -> String? {
@@ -350,5 +375,8 @@ public struct SweepRunner {
 /// A sweep that cannot go on.
 public struct SweepError: Error, Sendable, CustomStringConvertible {
   public var message: String
+
+  public init(message: String) { self.message = message }
+
   public var description: String { message }
 }
