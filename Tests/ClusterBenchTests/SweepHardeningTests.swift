@@ -109,6 +109,40 @@ struct SweepHardeningTests {
     #expect(!FileManager.default.fileExists(atPath: runner.pointsPath))
   }
 
+  /// Before the first point, the sweep's time from the earlier runs in the results folder, and
+  /// a warning when it passes 30 minutes; no earlier runs, no estimate (said so).
+  @Test func aSweepIsEstimatedFromEarlierRunsBeforeItsFirstPoint() throws {
+    let folder = try Self.folder("estimate")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(SweepEstimate.fromEarlierRuns(resultsFolder: folder, kind: .hpl) == nil)
+    let lines = try String(contentsOfFile: Self.fixture("compare/hpl.csv"), encoding: .utf8).split(separator: "\n")
+    // 10 GFLOPS on a 1 × 2 grid and 16 on 2 × 2: 5 and 4 per rank.
+    try (lines.prefix(3).joined(separator: "\n") + "\n").write(
+      toFile: folder + "/hpl.csv", atomically: true, encoding: .utf8)
+    let estimate = try #require(SweepEstimate.fromEarlierRuns(resultsFolder: folder, kind: .hpl))
+    #expect(estimate.gflopsPerRank == 5 && estimate.runs == 2)
+    let small = try Self.plan(Self.job(Self.fixedN(3000)), hosts: 1).points
+    // 2/3 · 3000³ + 3/2 · 3000² operations at 5 GFLOPS on each of 2 ranks: 1.8 s.
+    #expect(
+      estimate.lines(for: small) == [
+        "estimated about 1.8s for 1 point, at 5 GFLOPS per rank, the median of the last 2 runs in \(folder)/hpl.csv "
+          + "(without start-up; refined after each point)"
+      ])
+    let large = try Self.plan(Self.job(Self.fixedN(100_000)), hosts: 1).points
+    #expect(
+      estimate.lines(for: large).last
+        == "warning: this sweep is estimated to take 18h31m, more than 30 minutes; Ctrl-C stops it (points already "
+        + "run are kept, --resume continues)")
+  }
+
+  static func fixedN(_ n: Int) -> String {
+    "nodes: [1]\nranks_per_node: 2\nmemory_per_node: 256GiB\ncores_per_node: 2\nhpl:\n  n: [\(n)]\n"
+  }
+
+  static func fixture(_ name: String) throws -> String {
+    try #require(Bundle.module.path(forResource: "Fixtures/" + name, ofType: nil))
+  }
+
   @Test func memoryFractionPointsNameTheirJobKeys() throws {
     let job = try Self.job("nodes: [2]\nmemory_per_node: 2GiB\ncores_per_node: 2\nhpl:\n  memory_fractions: [0.5]\n")
     let point = try Self.plan(job, hosts: 2).points[0]

@@ -3,7 +3,10 @@ import Telemetry
 import Testing
 
 /// A read that blocks in its driver (a slow I2C sensor) cannot stop a run: nothing waits for a
-/// sample longer than the sampler's time limit, and the stuck sample is said once.
+/// sample longer than the sampler's time limit, and the stuck sample is said once. The samplers
+/// here keep their priority (`yieldsToComputation: false`): at nice 19, a test run that loads
+/// every core could delay the thread past these half-second limits, testing the scheduler
+/// rather than the time limits.
 @Suite(.timeLimit(.minutes(1))) struct BackgroundSamplerTests {
   /// A sampling closure whose calls from `blockFrom` on wait until ``release()``, as a read stuck
   /// in the kernel does.
@@ -54,7 +57,8 @@ import Testing
   @Test func stopReturnsWithinTheTimeLimitWhenTheLastSampleIsStuck() {
     let source = BlockingSource(blockFrom: 3)
     defer { source.release() }
-    let sampler = BackgroundSampler(host: "n", runID: "r", interval: 0.1, timeLimit: 0.5, sample: source.sample)
+    let sampler = BackgroundSampler(
+      host: "n", runID: "r", interval: 0.1, timeLimit: 0.5, yieldsToComputation: false, sample: source.sample)
     sampler.start()
     source.waitForCalls(2)
     let clock = ContinuousClock()
@@ -78,7 +82,8 @@ import Testing
   @Test func aStuckSampleIsSaidOnceWhileTheRunGoesOn() {
     let source = BlockingSource(blockFrom: 2)
     defer { source.release() }
-    let sampler = BackgroundSampler(host: "n", runID: "r", interval: 0.1, timeLimit: 0.5, sample: source.sample)
+    let sampler = BackgroundSampler(
+      host: "n", runID: "r", interval: 0.1, timeLimit: 0.5, yieldsToComputation: false, sample: source.sample)
     sampler.start()
     source.waitForCalls(2)
     Thread.sleep(forTimeInterval: 0.8)
@@ -96,7 +101,8 @@ import Testing
   @Test func sampleNowWaitsAtMostTheTimeLimitAndNotAgainWhileStuck() {
     let source = BlockingSource(blockFrom: 2)
     defer { source.release() }
-    let sampler = BackgroundSampler(host: "n", runID: "r", interval: nil, timeLimit: 0.5, sample: source.sample)
+    let sampler = BackgroundSampler(
+      host: "n", runID: "r", interval: nil, timeLimit: 0.5, yieldsToComputation: false, sample: source.sample)
     sampler.start()
     // On request only: nothing is sampled until asked.
     Thread.sleep(forTimeInterval: 0.2)
@@ -125,7 +131,8 @@ import Testing
   @Test func stopDoesNotWaitForASampleAlreadyStuck() {
     let source = BlockingSource(blockFrom: 1)
     defer { source.release() }
-    let sampler = BackgroundSampler(host: "n", runID: "r", interval: nil, timeLimit: 0.5, sample: source.sample)
+    let sampler = BackgroundSampler(
+      host: "n", runID: "r", interval: nil, timeLimit: 0.5, yieldsToComputation: false, sample: source.sample)
     sampler.start()
     #expect(!sampler.sampleNow())
     let clock = ContinuousClock()

@@ -160,6 +160,7 @@ public struct SweepRunner {
       throw SweepError(message: "cannot create \(folder): \(error.localizedDescription)")
     }
     if skipped > 0 { progress("resuming: \(skipped) point\(skipped == 1 ? "" : "s") already passed, skipped") }
+    announceEstimate(pending)
     let started = Date()
     var done: [FinishedPoint] = []
     for (number, point) in pending.enumerated() {
@@ -333,6 +334,18 @@ public struct SweepRunner {
     let perRank = done.compactMap { entry in entry.gflops.map { $0 / Double(entry.point.ranks) } }.min() ?? 0.1
     let expected = point.flops / (perRank * 1e9 * Double(point.ranks))
     return 4 * expected + 120
+  }
+
+  /// Before the first point: how long the sweep should take, from the earlier runs in the
+  /// results folder, or that no estimate comes before the first point.
+  func announceEstimate(_ pending: [SweepPoint]) {
+    guard !pending.isEmpty else { return }
+    guard let estimate = SweepEstimate.fromEarlierRuns(resultsFolder: options.resultsFolder, kind: plan.job.kind)
+    else {
+      progress("no earlier runs in \(options.resultsFolder) to estimate the sweep from; an estimate follows each point")
+      return
+    }
+    for line in estimate.lines(for: pending) { progress(line) }
   }
 
   /// The time the remaining points should take, from the rate per rank seen so far and the
