@@ -23,10 +23,10 @@ public enum AtomicFile {
     }
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
     guard descriptor >= 0 else { throw CSVFileError(path: path, errno: errno, doing: "write") }
-    let written = data.withUnsafeBytes { bytes in writeFully(descriptor, bytes) }
+    let failure = data.withUnsafeBytes { DescriptorWrite.all(descriptor, $0) }.errno
     let closed = close(descriptor) == 0
-    guard written == 0, closed else {
-      let code = written != 0 ? written : errno
+    guard failure == 0, closed else {
+      let code = failure != 0 ? failure : errno
       unlink(temporary)
       throw CSVFileError(path: path, errno: code, doing: "write")
     }
@@ -35,20 +35,6 @@ public enum AtomicFile {
       unlink(temporary)
       throw CSVFileError(path: path, message: "cannot rename \(temporary) into place: \(reason)")
     }
-  }
-
-  /// Writes every byte, retrying short writes; 0, or the errno of the failure.
-  private static func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
-    var offset = 0
-    while offset < bytes.count {
-      let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-      if count < 0 {
-        if errno == EINTR { continue }
-        return errno
-      }
-      offset += count
-    }
-    return 0
   }
 
   /// Writes `text` (UTF-8) to `path`; see ``write(_:to:)-(Data,_)``.

@@ -61,15 +61,6 @@ public enum BoundedFile {
     String(decoding: try read(path, limit: limit), as: UTF8.self)
   }
 
-  /// Whether `path` names a FIFO, socket or device, which must never be opened for a blocking
-  /// read or written through (a missing path is not special: it is `false`).
-  public static func isSpecial(_ path: String) -> Bool {
-    var status = stat()
-    guard stat(path, &status) == 0 else { return false }
-    let kind = status.st_mode & S_IFMT
-    return kind != S_IFREG && kind != S_IFDIR && kind != S_IFLNK
-  }
-
   private static func readAll(_ descriptor: Int32, path: String, limit: Int) throws(BoundedFileError) -> Data {
     var bytes = Data()
     let chunkSize = 64 * 1024

@@ -130,22 +130,14 @@ public enum CSVFile {
     let bytes = Array(text.utf8)
     var before = stat()
     guard fstat(descriptor, &before) == 0 else { throw CSVFileError(path: path, errno: errno, doing: "stat") }
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-      if written < 0 {
-        let code = errno
-        if code == EINTR || code == EAGAIN { continue }
-        var after = stat()
-        let undone =
-          offset == 0
-          || (fstat(descriptor, &after) == 0 && after.st_size == before.st_size + off_t(offset)
-            && ftruncate(descriptor, before.st_size) == 0)
-        throw CSVFileError(
-          path: path, errno: code, doing: undone ? "write a row (nothing of it was kept)" : "write a row")
-      }
-      offset += written
-    }
+    let (written, code) = bytes.withUnsafeBytes { DescriptorWrite.all(descriptor, $0) }
+    guard code != 0 else { return }
+    var after = stat()
+    let undone =
+      written == 0
+      || (fstat(descriptor, &after) == 0 && after.st_size == before.st_size + off_t(written)
+        && ftruncate(descriptor, before.st_size) == 0)
+    throw CSVFileError(path: path, errno: code, doing: undone ? "write a row (nothing of it was kept)" : "write a row")
   }
 }
 

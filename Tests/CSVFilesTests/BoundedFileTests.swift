@@ -37,8 +37,6 @@ struct BoundedFileTests {
     #expect(throws: BoundedFileError.notRegular(path: folder, kind: .directory)) {
       try BoundedFile.read(folder, limit: 100)
     }
-    #expect(BoundedFile.isSpecial(folder + "/pipe") && BoundedFile.isSpecial("/dev/null"))
-    #expect(!BoundedFile.isSpecial(folder) && !BoundedFile.isSpecial(folder + "/absent"))
   }
 
   @Test func tellsAMissingFileFromASymlinkLoop() throws {

@@ -30,7 +30,9 @@ struct HPLPointSizing {
       explanation += plan.explanation.filter { $0.hasPrefix("Memory: ") || $0.hasPrefix("N = ") }
     }
     explanation.append("NB = \(nb) (hpl.nb, job key).")
-    memory(n: n, nb: nb, grid: grid, used: used, ranksPerNode: ranksPerNode, fixedN: fixedN)
+    memory(
+      n: n, nb: nb, grid: grid, alignment: plan.input.alignment, used: used, ranksPerNode: ranksPerNode,
+      fixedN: fixedN)
     if job.hpl?.grid == .square {
       explanation += plan.explanation.filter { $0.hasPrefix("P × Q") }
     } else {
@@ -53,11 +55,16 @@ struct HPLPointSizing {
 
   /// The matrix share of the most loaded rank (rank 0: HPL's numroc gives process 0 the most
   /// rows and columns), its rows of A and columns of [A | b], and whether a node holds it.
-  private mutating func memory(n: Int, nb: Int, grid: GridShape, used: [NodeResources], ranksPerNode: Int, fixedN: Bool)
-  {
+  private mutating func memory(
+    n: Int, nb: Int, grid: GridShape, alignment: Int, used: [NodeResources], ranksPerNode: Int, fixedN: Bool
+  ) {
     let rows = BlockCyclicLayout(count: n, blockSize: nb, processCount: grid.rows).localCount(on: 0)
     let columns = BlockCyclicLayout(count: n + 1, blockSize: nb, processCount: grid.columns).localCount(on: 0)
-    let perRank = 8 * Double(rows) * Double(columns)
+    // What hplswift allocates on that rank (rows padded to the point HPL.dat's ALIGN),
+    // so the dry run and hplswift's own memory check agree.
+    let allocated = DistributedMatrix.storageBytes(
+      order: n, blockSize: nb, grid: grid, row: 0, column: 0, alignment: alignment)
+    let perRank = allocated.map(Double.init) ?? .infinity
     let perNode = perRank * Double(ranksPerNode)
     explanation.append(
       "Each rank holds at most \(rows) × \(columns) doubles of the matrix and right-hand side = "

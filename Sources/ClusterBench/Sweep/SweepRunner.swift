@@ -366,9 +366,9 @@ public struct SweepRunner {
     ProgramLaunch.failureLine(in: ProgramLaunch.tail(of: path))
   }
 
+  /// The last line of the file at `path` (read from its tail only), at most 200 characters.
   static func lastLine(of path: String) -> String? {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-    return text.split(whereSeparator: \.isNewline).last.map { String($0.prefix(200)) }
+    ProgramLaunch.tail(of: path).split(whereSeparator: \.isNewline).last.map { String($0.prefix(200)) }
   }
 
   static func absolute(_ path: String) -> String {
