@@ -184,6 +184,33 @@ import Testing
     #expect(Set(series).count == 6 && !series.contains { $0.hasPrefix("no sweep") })  // no sweep: NB 192 only
   }
 
+  /// A sweep over many node counts would draw a line per node count, and a legend taller than the
+  /// page: past 16 lines, each sweep keeps its largest node count.
+  @Test func gflopsAgainstNKeepsEachSweepsLargestNodeCountPastSixteenLines() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-lines-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let fixture = try String(contentsOfFile: CompareFixtures.results, encoding: .utf8).split(separator: "\n")
+    var template = fixture[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    var lines = [String(fixture[0])]
+    // Runs in no sweep on 1 to 18 hosts, each at two N: 18 lines of 2 points.
+    for nodes in 1...18 {
+      for n in [4000, 8000] {
+        template[1] = "r\(nodes)-\(n)"
+        template[2] = (1...nodes).map { "h\($0)" }.joined(separator: ";")
+        (template[5], template[24]) = (String(n), String(nodes * n / 1000))
+        lines.append(template.joined(separator: ","))
+      }
+    }
+    let results = folder.appendingPathComponent("hpl.csv").path
+    try (lines.joined(separator: "\n") + "\n").write(toFile: results, atomically: true, encoding: .utf8)
+    let svg = try Self.chart(
+      "gflops-n-chart", in: HTMLReport(comparison: try Comparison.load(resultsPath: results)).render())
+    #expect(Set(Self.values("data-series", of: "point", in: svg)) == ["18 node(s) · NB 192"])
+    #expect(Self.values("data-y", of: "point", in: svg) == ["72", "144"])
+    #expect(svg.contains("largest node count (more node counts than 16 lines could show)"))
+  }
+
   /// The fixture's report as on virtual machines: no thermal.csv has a reading (their headers only).
   static func reportWithoutSensors(_ scratch: String) throws -> String {
     for run in ["r1-80", "r2-80"] {

@@ -6,6 +6,9 @@ import HPL
 enum HPLParameterCharts {
   /// The chart ids, in page order; a chart is on the page only when some sweep varies its parameter.
   static let ids = ["gflops-n-chart", "gflops-nb-chart"]
+  /// The most lines a chart draws one per node count: past it (a 22-node sweep of two NBs has 44)
+  /// the legend would be taller than the page, so each sweep keeps its largest node count only.
+  static let maximumLines = 16
 
   /// HPL.dat's N or NB.
   enum Parameter: CaseIterable {
@@ -40,7 +43,12 @@ enum HPLParameterCharts {
       let x = parameter.value(result.row)
       if result.row.gflops > best[key]?[x]?.gflops ?? -.infinity { best[key, default: [:]][x] = result.row }
     }
-    let keys = best.keys.sorted()
+    var keys = best.keys.sorted()
+    let thinned = keys.count > maximumLines
+    if thinned {
+      let largest = Dictionary(keys.map { ($0.sweep, $0.nodes) }, uniquingKeysWith: max)
+      keys = keys.filter { $0.nodes == largest[$0.sweep] }
+    }
     let severalSweeps = Set(keys.map(\.sweep)).count > 1
     let series = keys.map { key in
       let name =
@@ -63,7 +71,10 @@ enum HPLParameterCharts {
     let chart = LineChart(
       id: parameter.id, title: "HPL performance against \(parameter.name)",
       subtitle: "best PASSED result at each \(parameter.name) (over process grids) in \(swept); "
-        + "one line per node count and \(parameter.other.name)",
+        + (thinned
+          ? "one line per \(parameter.other.name) at each sweep's largest node count (more node counts than "
+            + "\(maximumLines) lines could show)"
+          : "one line per node count and \(parameter.other.name)"),
       xTitle: parameter.axisTitle, yTitle: "GFLOPS (10⁹ floating-point operations / s)", series: series,
       xIntegers: true, missing: "no PASSED result to plot")
     return ReportChart(id: chart.id, heading: "Performance against \(parameter.name)", svg: chart.svg(), notes: [])
