@@ -72,8 +72,7 @@ enum HPLParameterCharts {
       id: parameter.id, title: "HPL performance against \(parameter.name)",
       subtitle: "best PASSED result at each \(parameter.name) (over process grids) in \(swept); "
         + (thinned
-          ? "one line per \(parameter.other.name) at each sweep's largest node count (more node counts than "
-            + "\(maximumLines) lines could show)"
+          ? "one line per \(parameter.other.name) at each sweep's largest node count"
           : "one line per node count and \(parameter.other.name)"),
       xTitle: parameter.axisTitle, yTitle: "GFLOPS (10⁹ floating-point operations / s)", series: series,
       xIntegers: true, missing: "no PASSED result to plot")
