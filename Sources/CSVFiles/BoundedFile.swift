@@ -63,8 +63,9 @@ public enum BoundedFile {
 
   private static func readAll(_ descriptor: Int32, path: String, limit: Int) throws(BoundedFileError) -> Data {
     var bytes = Data()
-    let chunkSize = 64 * 1024
-    var chunk = [UInt8](repeating: 0, count: chunkSize)
+    // One page: sysfs values are a few bytes and are read on every telemetry sample, so the buffer
+    // must cost nothing; larger files take more reads of it.
+    var chunk = [UInt8](repeating: 0, count: min(limit + 1, 4096))
     while true {
       let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
       if count == 0 { return bytes }

@@ -96,9 +96,12 @@ struct Submit: ParsableCommand {
   /// The job's target, or the emulated cluster `--cluster` names in its place.
   func resolveTarget(_ job: JobFile) throws -> LaunchTarget {
     guard let cluster else { return try TargetResolver.resolve(job.target, job: job) }
-    do { return try TargetResolver.emulated(cluster) } catch {
+    let target: LaunchTarget
+    do { target = try TargetResolver.emulated(cluster) } catch {
       throw SweepError(message: "--cluster \(cluster): \(error)")
     }
+    try job.checkNodes(fit: target)  // as the job's own target is checked, before any survey
+    return target
   }
 
   /// Runs the pending points and reports how the sweep ended.

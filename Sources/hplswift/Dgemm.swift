@@ -28,10 +28,10 @@ extension HPLSwift {
       guard repetitions > 0 else { throw ValidationError("--repeat must be at least 1.") }
       // Refused before MPI starts, on every rank alike: an allocation no rank can hold.
       let memory = (try? MemInfo.read().memTotalBytes) ?? 0
-      guard let bytes = DgemmRate.bytes(m: m, n: n, k: k), memory <= 0 || bytes <= memory else {
-        let size = DgemmRate.bytes(m: m, n: n, k: k).map { "\(ByteSize.describe($0)) (\($0) bytes)" }
+      let bytes = DgemmRate.bytes(m: m, n: n, k: k) ?? Int.max
+      guard memory <= 0 || bytes <= memory else {
         throw ValidationError(
-          "--m \(m) --n \(n) --k \(k): A, B and C take \(size ?? "more than \(Int.max) bytes") on "
+          "--m \(m) --n \(n) --k \(k): A, B and C take \(ByteSize.describeExactly(bytes)) on "
             + "every rank, more than this host's \(ByteSize.describe(memory)) of physical memory (MemTotal).")
       }
     }

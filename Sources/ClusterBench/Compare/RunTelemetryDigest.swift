@@ -29,12 +29,11 @@ public struct RunTelemetryDigest: Sendable, Equatable {
     let summary = consumer.summary.summary(metadata: read.metadata)
     let nodes = summary.nodes.map { node in
       let temperatures = consumer.temperatures[node.host] ?? NodeTemperatures()
-      let job = consumer.job[node.host]
       return NodeTelemetry(
         host: node.host, temperatureMaxCelsius: temperatures.max, temperatureSumCelsius: temperatures.sum,
         temperatureSamples: temperatures.samples, memUsedPeakBytes: node.memUsedPeakBytes,
-        memUsedPeakPercent: node.memUsedPeakPercent, jobResidentPeakBytes: job?.bytes,
-        jobResidentPeakPercent: job?.percent, notes: node.notes)
+        memUsedPeakPercent: node.memUsedPeakPercent, jobResidentPeakBytes: node.jobResidentPeakBytes,
+        jobResidentPeakPercent: consumer.jobPeakPercent[node.host], notes: node.notes)
     }
     return (RunTelemetryDigest(runID: runID, folder: folder, nodes: nodes), read.warnings)
   }
@@ -109,8 +108,8 @@ struct NodeTrafficRate: Sendable {
 private struct Consumer: TelemetryRowConsumer {
   var summary = TelemetrySummary.Builder()
   var temperatures: [String: NodeTemperatures] = [:]
-  /// Per node, the largest sum of the ranks' resident memory in one sample, bytes and percent of MemTotal.
-  var job: [String: (bytes: UInt64?, percent: Double?)] = [:]
+  /// Per node, the largest share of MemTotal the ranks' resident memory took in one sample.
+  var jobPeakPercent: [String: Double] = [:]
   var traffic: [String: NodeTrafficRate] = [:]
   var timelines: NodeTimelines?
 
@@ -125,14 +124,10 @@ private struct Consumer: TelemetryRowConsumer {
 
   mutating func consume(_ row: TelemetryRow.Memory) {
     summary.consume(row)
-    if let bytes = row.ranksResidentBytes {
-      var peak = job[row.host] ?? (nil, nil)
-      peak.bytes = max(peak.bytes ?? bytes, bytes)
-      if let total = row.memTotalBytes, total > 0 {
-        let percent = Double(bytes) / Double(total) * 100
-        peak.percent = max(peak.percent ?? percent, percent)
-      }
-      job[row.host] = peak
+    // The job's peak bytes come from the summary; the share of MemTotal at that sample, here.
+    if let bytes = row.ranksResidentBytes, let total = row.memTotalBytes, total > 0 {
+      let percent = Double(bytes) / Double(total) * 100
+      jobPeakPercent[row.host] = max(jobPeakPercent[row.host] ?? percent, percent)
     }
     seeSample(host: row.host, timestamp: row.timestamp)
   }

@@ -56,7 +56,7 @@ public struct ClusterSpec: Sendable, Equatable {
     guard self.memoryPerNodeBytes <= hostMemoryBytes else {
       throw ClusterError(
         flag: "--memory-per-node",
-        "\(ByteSize.describe(Double(self.memoryPerNodeBytes))) (\(self.memoryPerNodeBytes) bytes) is more than this "
+        "\(ByteSize.describeExactly(Int(clamping: self.memoryPerNodeBytes))) is more than this "
           + "machine's RAM, \(ByteSize.describe(Double(hostMemoryBytes))); give each node at most that")
     }
     self.bandwidth = bandwidth

@@ -35,7 +35,7 @@ public struct TrainingSettings: Sendable, Equatable {
 
   /// The deepest ResNet (He et al.'s largest CIFAR ResNet, 1202 layers): the planner builds each
   /// model once to count its FLOPs, so a depth is bounded before it is built.
-  public static let maximumDepth = 1202
+  public static let maximumDepth = InputLimits.resNetDepth
   /// The most images per step on a rank.
   public static let maximumBatch = 65_536
   /// The most epochs (and the latest milestone).

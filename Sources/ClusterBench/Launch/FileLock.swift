@@ -1,3 +1,4 @@
+import CSVFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -19,11 +20,7 @@ public final class FileLock {
   /// A symbolic link at `path` is refused rather than followed.
   public init(path: String, wait: Bool) throws(FileLockError) {
     let folder = (path as NSString).deletingLastPathComponent
-    do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    } catch {
-      throw .cannotCreate(path: folder, reason: (error as NSError).localizedDescription)
-    }
+    if let problem = Folders.create(folder) { throw .cannotCreate(path: folder, reason: problem) }
     descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
     guard descriptor >= 0 else { throw .failed(path: path, operation: "open", errno: errno) }
     guard flock(descriptor, wait ? LOCK_EX : LOCK_EX | LOCK_NB) == 0 else {
@@ -53,14 +50,18 @@ public final class FileLock {
 public enum FileLockError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Another process holds it (its id when it recorded one).
   case held(path: String, pid: pid_t?)
+  /// The lock file's folder could not be made; `reason` names it (``Folders/create(_:)``).
   case cannotCreate(path: String, reason: String)
   /// `open` or `flock` failed with this `errno` (a symbolic link at the path gives `ELOOP`).
   case failed(path: String, operation: String, errno: Int32)
 
+  /// `process 4242`, or `another process` when the lock file names none.
+  public static func holder(_ pid: pid_t?) -> String { pid.map { "process \($0)" } ?? "another process" }
+
   public var description: String {
     switch self {
-    case .held(let path, let pid): "\(path) is locked by \(pid.map { "process \($0)" } ?? "another process")"
-    case .cannotCreate(let path, let reason): "cannot create \(path): \(reason)"
+    case .held(let path, let pid): "\(path) is locked by \(Self.holder(pid))"
+    case .cannotCreate(_, let reason): reason
     case .failed(let path, let operation, let code):
       "cannot \(operation) \(path): "
         + (code == ELOOP ? "it is a symbolic link (not followed)" : String(cString: strerror(code)))

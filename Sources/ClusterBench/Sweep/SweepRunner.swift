@@ -73,9 +73,9 @@ public struct SweepRunner {
       return try FileLock(path: folder + "/" + lockFileName, wait: false)
     } catch {
       guard case .held(_, let pid) = error else { throw SweepError(message: "cannot lock sweep \(sweep): \(error)") }
-      let holder = pid.map { "process \($0)" } ?? "another process"
       throw SweepError(
-        message: "sweep \(sweep) is already running: \(holder) holds the lock on its folder \(folder) "
+        message:
+          "sweep \(sweep) is already running: \(FileLockError.holder(pid)) holds the lock on its folder \(folder) "
           + "(\(folder)/\(lockFileName)); wait for it to end, or stop it and continue with --resume")
     }
   }
@@ -153,7 +153,8 @@ public struct SweepRunner {
     var outcome = SweepOutcome(skipped: skipped)
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      if let text = FileManager.default.contents(atPath: plan.job.path) {
+      // Read as the job was parsed (bounded, a regular file only).
+      if let text = try? BoundedFile.read(plan.job.path, limit: JobFile.byteLimit) {
         try AtomicFile.write(text, to: folder + "/job.yaml")
       }
     } catch {

@@ -44,17 +44,11 @@ public struct MatrixMemoryCheck: Sendable {
       let test = "test \(testNumber) of \(testCount) (N=\(test.n) NB=\(test.nb) P=\(test.rows) Q=\(test.columns))"
       let need =
         ranksOnHost == 1
-        ? "the matrix part of the 1 rank on \(host) takes \(Self.size(hostBytes))"
-        : "each rank's part of the matrix takes up to \(Self.size(largestRankBytes)), and the "
-          + "\(ranksOnHost) ranks on \(host) need \(Self.size(hostBytes)) in all"
-      return "\(test): \(need), more than its \(Self.size(memoryBytes)) of physical memory "
+        ? "the matrix part of the 1 rank on \(host) takes \(ByteSize.describeExactly(hostBytes))"
+        : "each rank's part of the matrix takes up to \(ByteSize.describeExactly(largestRankBytes)), and the "
+          + "\(ranksOnHost) ranks on \(host) need \(ByteSize.describeExactly(hostBytes)) in all"
+      return "\(test): \(need), more than its \(ByteSize.describeExactly(memoryBytes)) of physical memory "
         + "(MemTotal); lower N (`hplswift dat` sizes N from memory)"
-    }
-
-    /// `37.25 GiB (40001600000 bytes)`.
-    static func size(_ bytes: Int) -> String {
-      bytes == Int.max
-        ? "more than \(Int.max) bytes" : "\(ByteSize.describe(bytes)) (\(bytes) bytes)"
     }
   }
 

@@ -54,4 +54,10 @@ public enum ByteSize {
 
   /// `bytes` in GiB or MiB with two decimals.
   public static func describe(_ bytes: Int) -> String { describe(Double(bytes)) }
+
+  /// ``describe(_:)-(Int)`` with the exact count, for messages about a limit: `37.25 GiB
+  /// (40001600000 bytes)`; `Int.max` stands for a size that overflowed.
+  public static func describeExactly(_ bytes: Int) -> String {
+    bytes == Int.max ? "more than \(Int.max) bytes" : "\(describe(bytes)) (\(bytes) bytes)"
+  }
 }
