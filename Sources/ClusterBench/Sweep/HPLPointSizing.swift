@@ -31,8 +31,8 @@ struct HPLPointSizing {
     }
     explanation.append("NB = \(nb) (hpl.nb, job key).")
     memory(
-      n: n, nb: nb, grid: grid, alignment: plan.input.alignment, used: used, ranksPerNode: ranksPerNode,
-      fixedN: fixedN)
+      n: n, nb: nb, grid: grid, alignment: plan.input.alignment, tests: plan.input.tests, used: used,
+      ranksPerNode: ranksPerNode, fixedN: fixedN)
     if job.hpl?.grid == .square {
       explanation += plan.explanation.filter { $0.hasPrefix("P × Q") }
     } else {
@@ -56,7 +56,8 @@ struct HPLPointSizing {
   /// The matrix share of the most loaded rank (rank 0: HPL's numroc gives process 0 the most
   /// rows and columns), its rows of A and columns of [A | b], and whether a node holds it.
   private mutating func memory(
-    n: Int, nb: Int, grid: GridShape, alignment: Int, used: [NodeResources], ranksPerNode: Int, fixedN: Bool
+    n: Int, nb: Int, grid: GridShape, alignment: Int, tests: [TestParameters], used: [NodeResources],
+    ranksPerNode: Int, fixedN: Bool
   ) {
     let rows = BlockCyclicLayout(count: n, blockSize: nb, processCount: grid.rows).localCount(on: 0)
     let columns = BlockCyclicLayout(count: n + 1, blockSize: nb, processCount: grid.columns).localCount(on: 0)
@@ -70,9 +71,12 @@ struct HPLPointSizing {
       "Each rank holds at most \(rows) × \(columns) doubles of the matrix and right-hand side = "
         + "\(ByteSize.describe(perRank)); a node with \(ranksPerNode) rank\(ranksPerNode == 1 ? "" : "s") "
         + "holds \(ByteSize.describe(perNode)).")
-    let known = used.filter { $0.memTotalBytes > 0 }
-    guard let tightest = known.min(by: { $0.memTotalBytes < $1.memTotalBytes }),
-      perNode > Double(tightest.memTotalBytes)
+    // The verdict is hplswift's own (each rank's real share, summed per host), so a point the dry
+    // run passes is one hplswift runs.
+    let check = MatrixMemoryCheck(
+      hosts: used.flatMap { Array(repeating: $0.host, count: ranksPerNode) },
+      memory: used.flatMap { Array(repeating: Int(clamping: $0.memTotalBytes), count: ranksPerNode) })
+    guard let excess = check.firstExcess(in: tests), let tightest = used.first(where: { $0.host == excess.host })
     else { return }
     let problem =
       "\(ranksPerNode) × \(ByteSize.describe(perRank)) = \(ByteSize.describe(perNode)) per node is more than "
