@@ -18,7 +18,7 @@ let package = Package(
     .library(name: "BLAS", targets: ["BLAS"]),
     .library(name: "HPL", targets: ["HPL"]),
     .library(name: "Telemetry", targets: ["Telemetry"]),
-    .library(name: "ClusterTelemetry", targets: ["ClusterTelemetry"]),
+    .library(name: "ClusterRun", targets: ["ClusterRun"]),
     .library(name: "ClusterBench", targets: ["ClusterBench"]),
     .library(name: "CNN", targets: ["CNN"]),
   ],
@@ -36,52 +36,85 @@ let package = Package(
     .target(name: "CMPICHShims", dependencies: ["CMPICH"], exclude: ["README.md"]),
     /// CBLAS through `blas-atlas`, which links Debian's `libblas.so.3` alternative.
     .systemLibrary(name: "CBLAS", pkgConfig: "blas-atlas", providers: [.apt(["libatlas-base-dev"])]),
-
-    // MARK: - Swift layers
-
-    /// What every program shares that depends on nothing: the suite's version.
-    .target(name: "SuiteCore", swiftSettings: swiftSettings),
-    .target(name: "MPI", dependencies: ["CMPICH", "CMPICHShims"], swiftSettings: swiftSettings),
-    .target(name: "BLAS", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
-    /// CSV files appended to by every program (results and telemetry); no dependencies.
-    .target(name: "CSVFiles", swiftSettings: swiftSettings),
-    .target(
-      name: "HPL", dependencies: ["MPI", "BLAS", "CSVFiles", "Telemetry", "ClusterTelemetry"], exclude: ["README.md"],
-      swiftSettings: swiftSettings),
-    /// Thermal, memory, CPU and network readings from /sys and /proc (no MPI, nothing of ours).
-    .target(name: "Telemetry", dependencies: ["CSVFiles"], swiftSettings: swiftSettings),
-    /// Telemetry of an MPI job: one sampler per node, samples gathered to rank 0, run folders,
-    /// the `--telemetry` flag every program shares, and the standalone monitor.
-    .target(name: "ClusterTelemetry", dependencies: ["MPI", "Telemetry"], swiftSettings: swiftSettings),
-
     /// zlib, for gzipped IDX files (Debian's dataset-fashion-mnist ships them gzipped).
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+    // MARK: - The bottom: no MPI, no BLAS
+
+    /// Values every program shares and that depend on nothing: the suite's version, byte sizes,
+    /// time spans and durations, timestamps, run ids, the running executable's path.
+    .target(name: "SuiteCore", swiftSettings: swiftSettings),
+    /// Whole files written atomically, files read with a bound, output checks, folders.
+    .target(name: "Files", dependencies: ["SuiteCore"], swiftSettings: swiftSettings),
+    /// CSV files appended to by every program (results and telemetry).
+    .target(name: "CSVFiles", dependencies: ["Files"], swiftSettings: swiftSettings),
+
+    // MARK: - Seams over C
+
+    .target(name: "MPI", dependencies: ["CMPICH", "CMPICHShims"], swiftSettings: swiftSettings),
+    .target(name: "BLAS", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+
+    // MARK: - Measuring a node and a run
+
+    /// Thermal, memory, CPU and network readings from /sys and /proc (no MPI).
+    .target(name: "Telemetry", dependencies: ["SuiteCore", "Files", "CSVFiles"], swiftSettings: swiftSettings),
+    /// One MPI job's run: its context (run id, hosts, BLAS, peak memory) and its telemetry (one
+    /// sampler per node, samples gathered to rank 0, run folders), and the standalone monitor.
+    .target(
+      name: "ClusterRun", dependencies: ["SuiteCore", "Files", "MPI", "BLAS", "Telemetry"],
+      swiftSettings: swiftSettings),
+
+    // MARK: - The engines
+
+    /// HPL's algorithm: HPL.dat, the distributed LU, its checks and its report. MPI and BLAS only.
+    .target(
+      name: "HPL", dependencies: ["MPI", "BLAS", "Files", "CSVFiles"], exclude: ["README.md"],
+      swiftSettings: swiftSettings),
+    /// The `hplswift` run (every test of an HPL.dat in one run context) and HPL.dat sizing.
+    .target(
+      name: "HPLBenchmark", dependencies: ["HPL", "ClusterRun", "SuiteCore", "Files", "MPI", "BLAS", "Telemetry"],
+      swiftSettings: swiftSettings),
     /// The CNN engine: tensors, layers (one file each), kernels on BLAS, models, data, optimizer.
-    /// Imports BLAS (and CSVFiles for its bounded file reader), never MPI.
-    .target(name: "CNN", dependencies: ["BLAS", "CZlib", "CSVFiles"], swiftSettings: swiftSettings),
+    /// Imports BLAS (and Files for its bounded reads and atomic writes), never MPI.
+    .target(name: "CNN", dependencies: ["BLAS", "CZlib", "Files"], swiftSettings: swiftSettings),
     /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
     .target(
-      name: "CNNDistributed", dependencies: ["CNN", "BLAS", "MPI", "ClusterTelemetry", "Telemetry", "CSVFiles"],
+      name: "CNNDistributed", dependencies: ["CNN", "BLAS", "MPI", "ClusterRun", "SuiteCore", "Files", "CSVFiles"],
       swiftSettings: swiftSettings),
     /// What a node says about itself to the preflight doctor (`hplswift probe`): build, MPI, BLAS,
     /// name resolution, and a timed MPI exchange.
     .target(name: "Preflight", dependencies: ["MPI", "BLAS", "Telemetry", "SuiteCore"], swiftSettings: swiftSettings),
-    /// clusterbench's engine: hostfiles and launch targets, job files and sweeps, the emulated
-    /// cluster, the preflight doctor, compare tables and the HTML report.
+    /// Job files (`jobs/*.yaml`): an HPL sweep or a training sweep, read once and checked.
+    .target(
+      name: "JobFiles",
+      dependencies: [
+        "SuiteCore", "Files", "HPL", "CNN", "CNNDistributed", .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: swiftSettings),
+    /// clusterbench's engine: hostfiles and launch targets, sweeps, the emulated cluster, the
+    /// preflight doctor, compare tables and the HTML report.
     .target(
       name: "ClusterBench",
       dependencies: [
-        "HPL", "CNN", "CNNDistributed", "Telemetry", "ClusterTelemetry", "CSVFiles", "Preflight",
-        .product(name: "Yams", package: "Yams"), .product(name: "Subprocess", package: "swift-subprocess"),
+        "SuiteCore", "Files", "CSVFiles", "JobFiles", "HPL", "HPLBenchmark", "CNN", "CNNDistributed", "Telemetry",
+        "ClusterRun", "Preflight", .product(name: "Subprocess", package: "swift-subprocess"),
       ],
       swiftSettings: swiftSettings),
 
     // MARK: - Executables: parse arguments, call one library function
 
+    /// What the programs' command lines share: `main()` under mpiexec, `--telemetry`, `--run-id`,
+    /// `--results`.
+    .target(
+      name: "SuiteCommands",
+      dependencies: [
+        "SuiteCore", "MPI", "ClusterRun", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: swiftSettings),
     .executableTarget(
       name: "hplswift",
       dependencies: [
-        "HPL", "MPI", "BLAS", "ClusterTelemetry", "Preflight", "CSVFiles", "SuiteCore",
+        "HPL", "HPLBenchmark", "MPI", "BLAS", "ClusterRun", "Preflight", "Files", "SuiteCore", "SuiteCommands",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -90,8 +123,8 @@ let package = Package(
     .executableTarget(
       name: "clusterbench",
       dependencies: [
-        "ClusterBench", "ClusterTelemetry", "Telemetry", "MPI", "HPL", "CSVFiles", "SuiteCore",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ClusterBench", "JobFiles", "ClusterRun", "Telemetry", "MPI", "HPLBenchmark", "Files", "CSVFiles",
+        "SuiteCore", "SuiteCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
 
@@ -99,13 +132,14 @@ let package = Package(
     .executableTarget(
       name: "cnnswift",
       dependencies: [
-        "CNN", "CNNDistributed", "ClusterBench", "MPI", "BLAS", "ClusterTelemetry", "SuiteCore",
+        "CNN", "CNNDistributed", "JobFiles", "MPI", "BLAS", "ClusterRun", "SuiteCore", "SuiteCommands",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
 
     /// Checks every MPI call of the `MPI` module under `mpiexec -n K`; the multi-rank tests run it.
-    .executableTarget(name: "mpi-selftest", dependencies: ["MPI", "SuiteCore"], swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "mpi-selftest", dependencies: ["MPI", "SuiteCore", "SuiteCommands"], swiftSettings: swiftSettings),
 
     // MARK: - Tests
 
@@ -115,20 +149,23 @@ let package = Package(
       path: "Tests/TestSupport",
       swiftSettings: swiftSettings),
     .testTarget(name: "MPITests", dependencies: ["MPI", "TestSupport"], swiftSettings: swiftSettings),
-    .testTarget(name: "CSVFilesTests", dependencies: ["CSVFiles", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "SuiteCoreTests", dependencies: ["SuiteCore"], swiftSettings: swiftSettings),
+    .testTarget(name: "CSVFilesTests", dependencies: ["CSVFiles", "Files", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "BLASTests", dependencies: ["BLAS", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "HPLTests", dependencies: ["HPL", "MPI", "BLAS", "TestSupport"],
+      name: "HPLTests", dependencies: ["HPL", "HPLBenchmark", "SuiteCore", "MPI", "BLAS", "TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(
       name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "ClusterBenchTests", dependencies: ["ClusterBench", "CSVFiles", "HPL", "Telemetry", "TestSupport"],
+      name: "ClusterBenchTests", dependencies: [
+        "ClusterBench", "JobFiles", "CSVFiles", "Files", "HPL", "HPLBenchmark", "Telemetry", "SuiteCore", "TestSupport",
+      ],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "CNNTests", dependencies: ["CNN", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "ClusterTelemetryTests", dependencies: ["ClusterTelemetry", "Telemetry"], swiftSettings: swiftSettings),
+      name: "ClusterRunTests", dependencies: ["ClusterRun", "Telemetry", "SuiteCore"], swiftSettings: swiftSettings),
     .testTarget(
       name: "ProgramTests", dependencies: ["HPL", "Telemetry", "CNN", "TestSupport"], swiftSettings: swiftSettings),
   ]

@@ -1,9 +1,11 @@
 import BLAS
 import CNN
 import CSVFiles
-import ClusterTelemetry
+import ClusterRun
+import Files
 import Foundation
 import MPI
+import SuiteCore
 import Telemetry
 
 /// Data-parallel training over MPI: every rank holds the whole model and its own shard of the
@@ -76,22 +78,11 @@ public final class DataParallelTrainer {
       throw TrainingInputError(
         message: "--batch \(options.batchPerRank): larger than a rank's shard (\(train.count) images)")
     }
-    let nodes = try NodeGroups.gather(on: world)
+    let context = try beginRun()
+    let (nodes, runID, blas) = (context.nodes, context.runID, context.blas)
     if isRoot, let warning = nodes.oversubscriptionWarning { warn("cnnswift: \(warning)") }
-    let runID = try world.broadcast(isRoot ? (options.runID ?? Self.makeRunID()) : "", root: 0)
-    let blas = BLASLibrary.loaded().summary
-    let telemetry: RunTelemetry?
-    do {
-      telemetry = try options.telemetryInterval.map { interval in
-        try RunTelemetry.start(
-          .init(
-            runID: runID,
-            folder: RunTelemetry.Configuration.folder(besideResultsFile: options.resultsPath, runID: runID),
-            interval: interval, program: "cnnswift", blas: blas), on: world)
-      }
-    } catch let error as TelemetryWriteError {
-      throw TrainingInputError(message: "--\(error)")
-    }
+    try startTelemetry(context)
+    let telemetry = context.telemetry
     if isRoot {
       say(
         "cnnswift: \(options.architecture) on \(dataset.summary); \(world.size) rank\(world.size == 1 ? "" : "s"), "
@@ -255,13 +246,13 @@ public final class DataParallelTrainer {
       try world.allreduce(&totals, operation: .sum)
       let syncs = sync.averages - averagesBefore + overlappedSteps
       let syncedValues = sync.averagedValues - averagedBefore + overlappedSteps * (overlap?.valuesPerStep ?? 0)
-      let peakRSS = try world.allreduce(Self.peakResidentBytes(), operation: .max)
+      let peakRSS = try context.peakResidentBytes()
       let testAccuracy = try test.map { try evaluate(network, on: $0) }
       try telemetry?.flush()
       guard isRoot else { continue }
       let images = Double(steps * options.batchPerRank * world.size)
       let record = TrainingRecord(
-        timestamp: TelemetryCSV.timestamp(Date()), runID: runID, job: options.jobName,
+        timestamp: Timestamp.milliseconds(Date()), runID: runID, job: options.jobName,
         model: options.architecture.name, layers: options.architecture.layers,
         data: (try? DataSource(spec: options.data).description) ?? "default", ranks: world.size,
         hosts: nodes.hosts, batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch,
@@ -408,16 +399,22 @@ public final class DataParallelTrainer {
     return values * MemoryLayout<Float>.size * 2 * (ranks - 1) / ranks
   }
 
-  /// This process's peak resident memory (getrusage's ru_maxrss, KiB on Linux), bytes.
-  static func peakResidentBytes() -> Int {
-    var usage = rusage()
-    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
-    return usage.ru_maxrss * 1024
+  /// The run's id and where its ranks are. Collective.
+  func beginRun() throws -> RunContext {
+    do {
+      return try RunContext.begin(program: "cnnswift", runIDPrefix: "cnn", runID: options.runID, on: world)
+    } catch let error as RunContextError {
+      throw TrainingInputError(message: error.message)
+    }
   }
 
-  /// `cnn-20261123T101500Z-3f2a`.
-  static func makeRunID() -> String {
-    let stamp = TelemetryCSV.timestamp(Date()).prefix(19).filter { $0 != "-" && $0 != ":" }
-    return "cnn-\(stamp)Z-\(String(UInt32.random(in: 0...0xFFFF), radix: 16))"
+  /// Starts the run's telemetry when `--telemetry` asked for it. Collective.
+  func startTelemetry(_ context: RunContext) throws {
+    guard let interval = options.telemetryInterval else { return }
+    do {
+      try context.startTelemetry(interval: interval, beside: options.resultsPath)
+    } catch let error as TelemetryWriteError {
+      throw TrainingInputError(message: "--\(error)")
+    }
   }
 }

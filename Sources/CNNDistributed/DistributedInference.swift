@@ -1,6 +1,7 @@
 import CNN
 import CSVFiles
-import ClusterTelemetry
+import ClusterRun
+import Files
 import Foundation
 import MPI
 

@@ -1,4 +1,4 @@
-import ClusterTelemetry
+import ClusterRun
 import Telemetry
 
 /// The one check of a size against the memory this node has available (`MemAvailable` of

@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 import Foundation
 
 /// One row of `results/train.csv`: one epoch of one training run, as rank 0 saw it after the
@@ -120,24 +121,24 @@ public struct TrainingRecord: Sendable, Equatable {
   }
 
   /// Appends the row (one write; the header when the file is new).
-  public func append(to path: String = defaultPath) throws(CSVFileError) {
+  public func append(to path: String = defaultPath) throws(FileError) {
     try Self.append(lines: [CSVFile.line(fields)], to: path)
   }
 
   /// Creates the results file with its header, or checks that an existing one has this
   /// version's: done before training so that a bad `--results` is found before hours of it.
-  public static func prepare(_ path: String = defaultPath) throws(CSVFileError) {
+  public static func prepare(_ path: String = defaultPath) throws(FileError) {
     try append(lines: [], to: path)
   }
 
-  private static func append(lines: [String], to path: String) throws(CSVFileError) {
+  private static func append(lines: [String], to path: String) throws(FileError) {
     try CSVFile.append(
       lines: lines, header: columns.joined(separator: ","), to: path,
       headerMismatch: "its header differs from this version's train.csv; move the file aside to start a new one")
   }
 
   /// Reads a training results file: its well-formed rows, and a warning (file and line) for each other row.
-  public static func read(path: String) throws(CSVFileError) -> (records: [TrainingRecord], warnings: [String]) {
+  public static func read(path: String) throws(FileError) -> (records: [TrainingRecord], warnings: [String]) {
     let table = try CSVTable.read(path: path, requiredColumns: columns.filter { !newerColumns.contains($0) })
     let (records, warnings) = table.convertRows { row throws(CSVValueError) -> TrainingRecord in
       return TrainingRecord(

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 #if canImport(Glibc)
@@ -34,18 +35,18 @@ public enum CSVFile {
   /// columns at the end): it is rewritten whole with `header`, its rows given empty cells in the
   /// new columns, so upgrading the suite never makes a user move results aside.
   public static func append(lines: [String], header: String, to path: String, headerMismatch: String)
-    throws(CSVFileError)
+    throws(FileError)
   {
     if let problem = Folders.create(URL(fileURLWithPath: path).deletingLastPathComponent().path) {
-      throw CSVFileError(path: path, message: problem)
+      throw FileError(path: path, message: problem)
     }
     let descriptor = try openForAppending(path)
     defer { close(descriptor) }
 
     var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw CSVFileError(path: path, errno: errno, doing: "stat") }
+    guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, errno: errno, doing: "stat") }
     guard status.st_mode & S_IFMT == S_IFREG else {
-      throw CSVFileError(path: path, message: "is a \(FileKind(mode: status.st_mode).rawValue), not a regular file")
+      throw FileError(path: path, message: "is a \(FileKind(mode: status.st_mode).rawValue), not a regular file")
     }
     var prefix = ""
     if status.st_size == 0 {
@@ -55,13 +56,13 @@ public enum CSVFile {
       guard existing == header else {
         // A file of an older version, whose columns this one only extends, is brought up to date.
         guard header.hasPrefix(existing + ","), try upgrade(path, from: existing, to: header) else {
-          throw CSVFileError(path: path, message: headerMismatch)
+          throw FileError(path: path, message: headerMismatch)
         }
         return try append(lines: lines, header: header, to: path, headerMismatch: headerMismatch)
       }
       var last: UInt8 = 0
       guard pread(descriptor, &last, 1, off_t(status.st_size - 1)) == 1 else {
-        throw CSVFileError(path: path, errno: errno, doing: "read")
+        throw FileError(path: path, errno: errno, doing: "read")
       }
       if last != UInt8(ascii: "\n") { prefix = "\n" }
     }
@@ -78,7 +79,7 @@ public enum CSVFile {
   /// `header` and every row given empty cells for the new columns (atomically, through
   /// ``AtomicFile``). Returns `false`, changing nothing, when any row is malformed: a file that
   /// cannot be read back exactly is left for the user to look at.
-  private static func upgrade(_ path: String, from old: String, to header: String) throws(CSVFileError) -> Bool {
+  private static func upgrade(_ path: String, from old: String, to header: String) throws(FileError) -> Bool {
     let oldCount = CSVRecord.parse(old).first?.fields.count ?? 0
     let added = (CSVRecord.parse(header).first?.fields.count ?? 0) - oldCount
     let reader = try CSVRecordReader(path: path)
@@ -99,23 +100,23 @@ public enum CSVFile {
   /// Results are never written through a link: a link left in `results/` could point at any file
   /// the user can write, and appending there would corrupt it. A linked folder above the file is
   /// fine (results on another disk).
-  private static func openForAppending(_ path: String) throws(CSVFileError) -> Int32 {
+  private static func openForAppending(_ path: String) throws(FileError) -> Int32 {
     let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
     guard descriptor < 0 else { return descriptor }
     let code = errno
     if code == ELOOP {
-      throw CSVFileError(
+      throw FileError(
         path: path, message: "is a symbolic link; results are never written through a link: name the file itself")
     }
-    if code == EISDIR { throw CSVFileError(path: path, message: "is a folder, not a CSV file") }
-    throw CSVFileError(path: path, errno: code, doing: "open")
+    if code == EISDIR { throw FileError(path: path, message: "is a folder, not a CSV file") }
+    throw FileError(path: path, errno: code, doing: "open")
   }
 
   /// The file's first line (without its end), read from the start of an open file.
-  private static func firstLine(_ descriptor: Int32, path: String, size: Int) throws(CSVFileError) -> String {
+  private static func firstLine(_ descriptor: Int32, path: String, size: Int) throws(FileError) -> String {
     var buffer = [UInt8](repeating: 0, count: min(size, 4096))
     let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-    guard count >= 0 else { throw CSVFileError(path: path, errno: errno, doing: "read") }
+    guard count >= 0 else { throw FileError(path: path, errno: errno, doing: "read") }
     let bytes = buffer[..<count].prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
     return String(decoding: bytes, as: UTF8.self)
   }
@@ -126,10 +127,10 @@ public enum CSVFile {
   /// A write that fails part way (the disk filled up) is undone: the file is cut back to its size
   /// before the row, so no torn row is left for a reader to trip on, unless another process has
   /// appended meanwhile (then its rows are kept and the reader skips the torn one with a warning).
-  private static func writeAll(_ descriptor: Int32, _ text: String, path: String) throws(CSVFileError) {
+  private static func writeAll(_ descriptor: Int32, _ text: String, path: String) throws(FileError) {
     let bytes = Array(text.utf8)
     var before = stat()
-    guard fstat(descriptor, &before) == 0 else { throw CSVFileError(path: path, errno: errno, doing: "stat") }
+    guard fstat(descriptor, &before) == 0 else { throw FileError(path: path, errno: errno, doing: "stat") }
     let (written, code) = bytes.withUnsafeBytes { DescriptorWrite.all(descriptor, $0) }
     guard code != 0 else { return }
     var after = stat()
@@ -137,26 +138,6 @@ public enum CSVFile {
       written == 0
       || (fstat(descriptor, &after) == 0 && after.st_size == before.st_size + off_t(written)
         && ftruncate(descriptor, before.st_size) == 0)
-    throw CSVFileError(path: path, errno: code, doing: undone ? "write a row (nothing of it was kept)" : "write a row")
+    throw FileError(path: path, errno: code, doing: undone ? "write a row (nothing of it was kept)" : "write a row")
   }
-}
-
-/// A failure to append to a CSV file.
-public struct CSVFileError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// The file concerned.
-  public var path: String
-  /// What went wrong.
-  public var message: String
-
-  public init(path: String, message: String) {
-    (self.path, self.message) = (path, message)
-  }
-
-  /// A failed system call, with the C library's text for `code`.
-  public init(path: String, errno code: Int32, doing operation: String) {
-    self.init(path: path, message: "cannot \(operation): \(String(cString: strerror(code)))")
-  }
-
-  /// `PATH: MESSAGE`, escaped for a terminal.
-  public var description: String { SafeText.escaped("\(path): \(message)") }
 }

@@ -1,3 +1,4 @@
+import Files
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -26,10 +27,10 @@ public final class CSVRecordReader {
   /// folder is refused at once (never waited on), with ``BoundedFileError``'s reason as the
   /// message. `chunkSize` bytes are read at a time; with `byteLimit`, reading past that many
   /// bytes throws `is larger than … bytes` (for files read whole into memory).
-  public init(path: String, chunkSize: Int = 1 << 16, byteLimit: Int? = nil) throws(CSVFileError) {
+  public init(path: String, chunkSize: Int = 1 << 16, byteLimit: Int? = nil) throws(FileError) {
     self.path = path
     do { descriptor = try BoundedFile.openRegular(path) } catch {
-      throw CSVFileError(path: path, message: error.reason)
+      throw FileError(path: path, message: error.reason)
     }
     self.byteLimit = byteLimit
     chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
@@ -39,7 +40,7 @@ public final class CSVRecordReader {
 
   /// The next record, or `nil` after the last one. Throws when reading fails (a folder, an I/O
   /// error), saying `cannot be read: …`.
-  public func next() throws(CSVFileError) -> CSVRecord? {
+  public func next() throws(FileError) -> CSVRecord? {
     while pendingIndex == pending.count {
       if atEnd { return nil }
       pending.removeAll(keepingCapacity: true)
@@ -51,7 +52,7 @@ public final class CSVRecordReader {
   }
 
   /// Reads one chunk into the parser; at the end of the file, finishes it.
-  private func readChunk() throws(CSVFileError) {
+  private func readChunk() throws(FileError) {
     var count: Int
     repeat {
       count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -59,7 +60,7 @@ public final class CSVRecordReader {
     guard count >= 0 else { throw Self.unreadable(path, errno) }
     bytesRead += count
     if let byteLimit, bytesRead > byteLimit {
-      throw CSVFileError(path: path, message: BoundedFileError.tooLarge(path: path, limit: byteLimit).reason)
+      throw FileError(path: path, message: BoundedFileError.tooLarge(path: path, limit: byteLimit).reason)
     }
     if count == 0 {
       parser.finish(into: &pending)
@@ -69,7 +70,7 @@ public final class CSVRecordReader {
     }
   }
 
-  private static func unreadable(_ path: String, _ code: Int32) -> CSVFileError {
-    CSVFileError(path: path, message: "cannot be read: \(String(cString: strerror(code)))")
+  private static func unreadable(_ path: String, _ code: Int32) -> FileError {
+    FileError(path: path, message: "cannot be read: \(String(cString: strerror(code)))")
   }
 }

@@ -1,3 +1,4 @@
+import Files
 /// A CSV file's rows streamed one at a time, with the rules of ``CSVTable`` (columns by name,
 /// broken rows left out with a warning naming the file and line) but without keeping the file
 /// or its rows in memory: for files of millions of rows, such as telemetry.
@@ -27,7 +28,7 @@ public final class CSVRowReader {
   /// (see ``CSVRecordReader/init(path:chunkSize:byteLimit:)``: regular files only, and at most
   /// `byteLimit` bytes when given).
   public init(path: String, requiredColumns: [String] = [], warningLimit: Int? = 1000, byteLimit: Int? = nil)
-    throws(CSVFileError)
+    throws(FileError)
   {
     records = try CSVRecordReader(path: path, byteLimit: byteLimit)
     filter = CSVRowFilter(requiredColumns: requiredColumns)
@@ -38,7 +39,7 @@ public final class CSVRowReader {
   }
 
   /// The next well-formed row, or `nil` at the end of the file. Rows left out become warnings.
-  public func next() throws(CSVFileError) -> CSVTable.Row? {
+  public func next() throws(FileError) -> CSVTable.Row? {
     while let record = try records.next() {
       switch filter.take(record) {
       case .row(let row): return row
@@ -53,7 +54,7 @@ public final class CSVRowReader {
   /// left out with the warning `PATH line N, column C: MESSAGE; row ignored`.
   public func forEachRow<T>(
     converting convert: (CSVTable.Row) throws(CSVValueError) -> T, _ body: (T) -> Void
-  ) throws(CSVFileError) {
+  ) throws(FileError) {
     while let row = try next() {
       do {
         body(try convert(row))

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// A CSV file read back whole: its header and its well-formed rows, with columns found by name,
@@ -85,7 +86,7 @@ public struct CSVTable: Sendable, Equatable {
   /// only when it cannot be read: not a regular file (a FIFO or a device is never waited on),
   /// or more than `byteLimit` bytes.
   public static func read(path: String, requiredColumns: [String] = [], byteLimit: Int = defaultByteLimit)
-    throws(CSVFileError) -> CSVTable
+    throws(FileError) -> CSVTable
   {
     let reader = try CSVRowReader(
       path: path, requiredColumns: requiredColumns, warningLimit: nil, byteLimit: byteLimit)

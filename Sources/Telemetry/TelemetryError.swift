@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 
 #if canImport(Glibc)
   import Glibc

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterBench
 import Foundation
 import HPL
+import SuiteCore
 
 /// `clusterbench cluster up|status|down`: an emulated cluster on this machine (and the hidden
 /// `exec` its launcher wrapper runs).

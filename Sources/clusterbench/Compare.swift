@@ -1,7 +1,9 @@
 import ArgumentParser
 import CSVFiles
 import ClusterBench
+import Files
 import Foundation
+import JobFiles
 
 /// `clusterbench compare [RESULTS] [--csv] [--sweep NAME]`: the results per node count and
 /// memory fraction. Reads files only, so MPI is never started.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CSVFiles
 import ClusterBench
-import ClusterTelemetry
+import ClusterRun
 import Foundation
 
 struct DoctorCommand: ParsableCommand {

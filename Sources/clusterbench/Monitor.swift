@@ -1,7 +1,8 @@
 import ArgumentParser
-import ClusterTelemetry
+import ClusterRun
 import Foundation
 import MPI
+import SuiteCore
 
 #if canImport(Glibc)
   import Glibc
@@ -58,8 +59,9 @@ struct Monitor: ParsableCommand {
       // Rank 0 picks the folder and checks it is free; every rank learns the verdict.
       var folder = ""
       var problem = ""
+      let runID = RunID.make(prefix: "monitor")  // rank 0's is the run's: RunContext shares it
       if world.rank == 0 {
-        folder = out ?? "results/" + TelemetryMonitor.makeRunID()
+        folder = out ?? "results/" + runID
         if FileManager.default.fileExists(atPath: folder + "/metadata.json") {
           problem =
             "clusterbench monitor: --out \(folder) already holds a run's files (metadata.json); "
@@ -73,7 +75,7 @@ struct Monitor: ParsableCommand {
       }
       let options = TelemetryMonitor.Options(
         interval: intervalSeconds, duration: durationSeconds, folder: folder,
-        showLive: !quiet && isatty(STDOUT_FILENO) == 1)
+        showLive: !quiet && isatty(STDOUT_FILENO) == 1, runID: runID)
       if world.rank == 0 {
         let until = durationSeconds.map { "for \(TimeSpan.describe($0))" } ?? "until Ctrl-C or SIGTERM"
         MPIProgram.printError(

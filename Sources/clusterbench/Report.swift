@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSVFiles
 import ClusterBench
+import Files
 import Foundation
 
 /// `clusterbench report [--results PATH] [--sweep NAME] [--out PATH]`: one self-contained HTML

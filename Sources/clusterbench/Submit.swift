@@ -1,7 +1,8 @@
 import ArgumentParser
 import ClusterBench
-import ClusterTelemetry
+import ClusterRun
 import Foundation
+import JobFiles
 
 struct Submit: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HPL
+import HPLBenchmark
 import MPI
 
 /// `clusterbench survey`, run by `submit` under mpiexec with one rank per node: prints every

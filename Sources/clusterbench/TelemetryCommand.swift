@@ -1,5 +1,6 @@
 import ArgumentParser
 import CSVFiles
+import Files
 import Foundation
 import Telemetry
 

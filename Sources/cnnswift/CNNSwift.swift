@@ -1,7 +1,8 @@
 import ArgumentParser
-import ClusterTelemetry
+import ClusterRun
 import Foundation
 import MPI
+import SuiteCommands
 import SuiteCore
 
 /// `cnnswift`: CNN training and inference on BLAS, data-parallel over MPI.

@@ -1,10 +1,11 @@
 import ArgumentParser
 import CNN
 import CNNDistributed
-import ClusterBench
-import ClusterTelemetry
+import ClusterRun
 import Foundation
+import JobFiles
 import MPI
+import SuiteCommands
 
 extension CNNSwift {
   struct Train: ParsableCommand {

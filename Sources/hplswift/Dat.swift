@@ -1,8 +1,11 @@
 import ArgumentParser
 import CSVFiles
+import Files
 import Foundation
 import HPL
+import HPLBenchmark
 import MPI
+import SuiteCore
 
 extension HPLSwift {
   struct Dat: ParsableCommand {

@@ -2,7 +2,9 @@ import ArgumentParser
 import BLAS
 import Foundation
 import HPL
+import HPLBenchmark
 import MPI
+import SuiteCore
 
 extension HPLSwift {
   struct Dgemm: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
-import ClusterTelemetry
+import ClusterRun
 import Foundation
 import MPI
+import SuiteCommands
 import SuiteCore
 
 /// `hplswift`: an HPL-faithful LU benchmark. The default subcommand runs HPL.dat.

@@ -1,8 +1,10 @@
 import ArgumentParser
-import ClusterTelemetry
+import ClusterRun
 import Foundation
 import HPL
+import HPLBenchmark
 import MPI
+import SuiteCommands
 
 #if canImport(Glibc)
   import Glibc

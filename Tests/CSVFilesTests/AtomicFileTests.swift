@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 import Foundation
 import Testing
 
@@ -12,7 +13,7 @@ struct AtomicFileTests {
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/deep") == ["report.html"])
     // A file cannot be a folder: the write fails, naming the path, and the old file stays.
-    let blocked = #expect(throws: CSVFileError.self) { try AtomicFile.write("x", to: path + "/inside.html") }
+    let blocked = #expect(throws: FileError.self) { try AtomicFile.write("x", to: path + "/inside.html") }
     #expect(blocked?.description.hasPrefix("\(path)/inside.html: cannot write") == true)
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
   }

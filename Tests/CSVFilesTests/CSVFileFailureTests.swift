@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 import Foundation
 import TestSupport
 import Testing
@@ -16,7 +17,7 @@ struct CSVFileFailureTests {
     return folder
   }
 
-  private func append(_ line: String, to path: String) throws(CSVFileError) {
+  private func append(_ line: String, to path: String) throws(FileError) {
     try CSVFile.append(lines: [line], header: "a,b", to: path, headerMismatch: "other header")
   }
 
@@ -25,12 +26,12 @@ struct CSVFileFailureTests {
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try "precious\n".write(toFile: folder + "/precious.txt", atomically: true, encoding: .utf8)
     #expect(symlink(folder + "/precious.txt", folder + "/hpl.csv") == 0)
-    let error = #expect(throws: CSVFileError.self) { try append("1,2", to: folder + "/hpl.csv") }
+    let error = #expect(throws: FileError.self) { try append("1,2", to: folder + "/hpl.csv") }
     #expect(error?.message.contains("symbolic link") == true)
     #expect(try String(contentsOfFile: folder + "/precious.txt", encoding: .utf8) == "precious\n")
     // A dangling link is refused too, rather than creating the file it names.
     #expect(symlink(folder + "/elsewhere.csv", folder + "/dangling.csv") == 0)
-    #expect(throws: CSVFileError.self) { try append("1,2", to: folder + "/dangling.csv") }
+    #expect(throws: FileError.self) { try append("1,2", to: folder + "/dangling.csv") }
     #expect(!FileManager.default.fileExists(atPath: folder + "/elsewhere.csv"))
   }
 
@@ -38,11 +39,11 @@ struct CSVFileFailureTests {
     let folder = try scratchFolder()
     defer { try? FileManager.default.removeItem(atPath: folder) }
     #expect(mkfifo(folder + "/pipe.csv", 0o644) == 0)
-    let fifo = #expect(throws: CSVFileError.self) { try append("1,2", to: folder + "/pipe.csv") }
+    let fifo = #expect(throws: FileError.self) { try append("1,2", to: folder + "/pipe.csv") }
     #expect(fifo?.message == "is a named pipe (FIFO), not a regular file")
-    let device = #expect(throws: CSVFileError.self) { try append("1,2", to: "/dev/full") }
+    let device = #expect(throws: FileError.self) { try append("1,2", to: "/dev/full") }
     #expect(device?.message == "is a character device, not a regular file")
-    let directory = #expect(throws: CSVFileError.self) { try append("1,2", to: folder) }
+    let directory = #expect(throws: FileError.self) { try append("1,2", to: folder) }
     #expect(directory?.message == "is a folder, not a CSV file")
   }
 
@@ -53,7 +54,7 @@ struct CSVFileFailureTests {
     try filesystem.write("a,b\n1,2\n", padTo: 4000, as: "hpl.csv")
     let before = try Data(contentsOf: URL(fileURLWithPath: path))
     let row = String(repeating: "x", count: 300) + ",3"
-    let error = #expect(throws: CSVFileError.self) { try append(row, to: path) }
+    let error = #expect(throws: FileError.self) { try append(row, to: path) }
     #expect(error?.message == "cannot write a row (nothing of it was kept): No space left on device")
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
   }
@@ -72,11 +73,11 @@ struct CSVFileUpgradeTests {
       try String(contentsOfFile: path, encoding: .utf8) == "a,b,c\n1,\"two, quoted\",\n3,'=4,\n5,6,7\n")
     // A file of another tool, or one whose rows cannot be read back exactly, is left alone.
     try "x,y\n1,2\n".write(toFile: folder + "/other.csv", atomically: true, encoding: .utf8)
-    #expect(throws: CSVFileError(path: folder + "/other.csv", message: "other")) {
+    #expect(throws: FileError(path: folder + "/other.csv", message: "other")) {
       try CSVFile.append(lines: ["5,6,7"], header: "a,b,c", to: folder + "/other.csv", headerMismatch: "other")
     }
     try "a,b\n1,2\n3\n".write(toFile: folder + "/torn.csv", atomically: true, encoding: .utf8)
-    #expect(throws: CSVFileError.self) {
+    #expect(throws: FileError.self) {
       try CSVFile.append(lines: ["5,6,7"], header: "a,b,c", to: folder + "/torn.csv", headerMismatch: "other")
     }
     #expect(try String(contentsOfFile: folder + "/torn.csv", encoding: .utf8) == "a,b\n1,2\n3\n")

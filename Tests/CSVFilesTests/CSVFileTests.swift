@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 import Foundation
 import Testing
 
@@ -28,7 +29,7 @@ import Testing
     try handle.close()
     try CSVFile.append(lines: ["8,9"], header: "a,b", to: path, headerMismatch: "other")
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n1,2\n7,\n8,9\n")
-    let error = #expect(throws: CSVFileError.self) {
+    let error = #expect(throws: FileError.self) {
       try CSVFile.append(lines: ["1"], header: "x", to: path, headerMismatch: "not mine")
     }
     #expect(error?.message == "not mine")

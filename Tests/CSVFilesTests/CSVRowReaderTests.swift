@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 import Foundation
 import Testing
 
@@ -83,9 +84,9 @@ import Testing
   }
 
   @Test func anUnreadablePathThrows() throws {
-    let missing = #expect(throws: CSVFileError.self) { try CSVRowReader(path: "/no/such/file.csv") }
+    let missing = #expect(throws: FileError.self) { try CSVRowReader(path: "/no/such/file.csv") }
     #expect(missing?.description == "/no/such/file.csv: does not exist")
-    let folder = #expect(throws: CSVFileError.self) {
+    let folder = #expect(throws: FileError.self) {
       let reader = try CSVRecordReader(path: FileManager.default.temporaryDirectory.path)
       _ = try reader.next()
     }
@@ -96,10 +97,10 @@ import Testing
 /// Streamed CSVs open like BoundedFile's files, and stay bounded.
 struct CSVBoundsTests {
   @Test func devicesAndFoldersAreRefusedAtOpen() throws {
-    let reader = #expect(throws: CSVFileError.self) { try CSVRowReader(path: "/dev/zero") }
+    let reader = #expect(throws: FileError.self) { try CSVRowReader(path: "/dev/zero") }
     #expect(reader?.description == "/dev/zero: is a character device, not a regular file")
     let folder = FileManager.default.temporaryDirectory.path
-    let table = #expect(throws: CSVFileError.self) { try CSVTable.read(path: folder) }
+    let table = #expect(throws: FileError.self) { try CSVTable.read(path: folder) }
     #expect(table?.description == "\(folder): is a folder, not a regular file")
   }
 
@@ -110,7 +111,7 @@ struct CSVBoundsTests {
     let table = try CSVTable.read(path: path)
     #expect(table.rows.map { $0["n"] } == ["1", "3"])
     #expect(table.warnings == ["\(path) line 3: the row is longer than 1048576 bytes; row ignored"])
-    let small = #expect(throws: CSVFileError.self) { try CSVTable.read(path: path, byteLimit: 1000) }
+    let small = #expect(throws: FileError.self) { try CSVTable.read(path: path, byteLimit: 1000) }
     #expect(small?.description == "\(path): is larger than 1000 bytes, more than such a file can hold")
   }
 }

@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 import Foundation
 import Testing
 
@@ -55,7 +56,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: path) }
     try "a\n1\n".write(toFile: path, atomically: true, encoding: .utf8)
     #expect(try CSVTable.read(path: path, requiredColumns: ["a"]).rows == [.init(line: 2, fields: ["a": "1"])])
-    let error = #expect(throws: CSVFileError.self) { try CSVTable.read(path: path + ".missing") }
+    let error = #expect(throws: FileError.self) { try CSVTable.read(path: path + ".missing") }
     #expect(error?.message == "does not exist")
   }
 }

@@ -1,6 +1,7 @@
 import ClusterBench
 import Foundation
 import HPL
+import JobFiles
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import CSVFiles
 import ClusterBench
+import Files
 import Foundation
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
-import ClusterTelemetry
+import ClusterRun
 import Foundation
 import HPL
+import JobFiles
 import Preflight
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import CNN
 import CNNDistributed
 import ClusterBench
 import Foundation
+import JobFiles
 import Testing
 
 /// `kind: train` job files: the train: section, its checks, the points a sweep of them plans and

@@ -1,5 +1,6 @@
 import Foundation
 import HPL
+import HPLBenchmark
 import Testing
 
 @Suite("hplswift dat sizing")
@@ -128,23 +129,6 @@ struct DatSizerTests {
     }
     #expect(
       error?.message == "value 80.0 is not in (0, 1]; 80.0 looks like a percentage: write 0.8")
-  }
-
-  @Test(arguments: [
-    ("4GiB", 4 << 30), ("512MiB", 512 << 20), ("4G", 4 << 30), ("4GB", 4_000_000_000),
-    ("4 gib", 4 << 30), ("1.5GiB", 3 << 29), ("4294967296", 4 << 30), ("100B", 100),
-    ("64k", 65536), ("64kB", 64000), ("2Ti", 2 << 40), ("3 MB", 3_000_000),
-  ])
-  func byteSizes(_ text: String, _ bytes: Int) throws {
-    #expect(try ByteSize.parse(text, flag: "--memory-per-node") == bytes)
-  }
-
-  @Test(arguments: ["", "GiB", "4XB", "-4GiB", "four", "4 GiB extra", "1e3"])
-  func badByteSizesNameTheFlag(_ text: String) {
-    let error = #expect(throws: DatSizerError.self) {
-      try ByteSize.parse(text, flag: "--memory-per-node")
-    }
-    #expect(error?.flag == "--memory-per-node")
   }
 
   @Test func memInfoAndCoresFromAProcTree() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import HPL
+import HPLBenchmark
 import Testing
 
 /// Sizes from input checked before use: the per-rank matrix against each host's memory, NB > N

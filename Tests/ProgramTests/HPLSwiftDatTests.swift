@@ -1,5 +1,6 @@
 import Foundation
 import HPL
+import HPLBenchmark
 import TestSupport
 import Testing
 

@@ -1,5 +1,7 @@
 import Foundation
 import HPL
+import HPLBenchmark
+import SuiteCore
 import TestSupport
 import Testing
 

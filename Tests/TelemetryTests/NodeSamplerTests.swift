@@ -1,4 +1,5 @@
 import Foundation
+import SuiteCore
 import Telemetry
 import Testing
 
@@ -162,7 +163,7 @@ import Testing
     #expect(TelemetryCSV.quoted("plain") == "plain")
     #expect(TelemetryCSV.quoted("a,b") == "\"a,b\"")
     #expect(TelemetryCSV.quoted("say \"hi\"") == "\"say \"\"hi\"\"\"")
-    #expect(TelemetryCSV.timestamp(Date(timeIntervalSince1970: 0.25)) == "1970-01-01T00:00:00.250Z")
+    #expect(Timestamp.milliseconds(Date(timeIntervalSince1970: 0.25)) == "1970-01-01T00:00:00.250Z")
     #expect(
       TelemetryCSV.File.thermal.header
         == "timestamp,run_id,host,sensor,type,temp_celsius,cooling_current_state,cooling_max_state")

@@ -1,4 +1,5 @@
 import Foundation
+import SuiteCore
 import Telemetry
 import Testing
 
@@ -173,7 +174,7 @@ import Testing
     try RunMetadata(
       runID: "round-trip", program: "clusterbench monitor", command: ["clusterbench", "monitor"],
       hosts: ["rock1", "rock2"], ranks: 2, ranksPerHost: ["rock1": 1, "rock2": 1], intervalSeconds: 10,
-      start: TelemetryCSV.timestamp(start), problems: ["rock2": ["cannot reach rank 1"]]
+      start: Timestamp.milliseconds(start), problems: ["rock2": ["cannot reach rank 1"]]
     ).write(toFolder: folder)
 
     let read = try TelemetryFolder(path: folder)
@@ -187,7 +188,7 @@ import Testing
           rankPeakResidentBytes: 3_000_000,
           // 80 % then 40 % busy (the first sample has no usage).
           cpuMeanPercent: 60, receiveBytes: 400, transmitBytes: 600, samples: 3,
-          firstTimestamp: TelemetryCSV.timestamp(start), lastTimestamp: TelemetryCSV.timestamp(start + 20)),
+          firstTimestamp: Timestamp.milliseconds(start), lastTimestamp: Timestamp.milliseconds(start + 20)),
         TelemetrySummary.Node(host: "rock2", notes: ["cannot reach rank 1", TelemetrySummary.noSamplesNote]),
       ])
   }

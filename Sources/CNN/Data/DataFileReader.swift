@@ -1,5 +1,6 @@
 import CSVFiles
 import CZlib
+import Files
 
 #if canImport(Glibc)
   import Glibc

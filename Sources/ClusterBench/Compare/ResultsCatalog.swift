@@ -1,6 +1,8 @@
 import CSVFiles
+import Files
 import Foundation
 import HPL
+import JobFiles
 
 /// results/hpl.csv joined with the sweeps' `points.csv` files by run id: each result with its
 /// node count, memory fraction and sweep, and each run's telemetry folder.

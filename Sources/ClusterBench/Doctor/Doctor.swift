@@ -1,4 +1,4 @@
-import ClusterTelemetry
+import ClusterRun
 import Foundation
 import Preflight
 import Synchronization

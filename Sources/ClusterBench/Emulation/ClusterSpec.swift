@@ -1,6 +1,7 @@
-import ClusterTelemetry
+import ClusterRun
 import Foundation
 import HPL
+import SuiteCore
 
 /// What `clusterbench cluster up` is asked to build: how many nodes, their cores, memory, CPU
 /// shares and links, the cluster's name and its private subnet. Every value is checked here,

@@ -1,5 +1,6 @@
 import Foundation
 import HPL
+import SuiteCore
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import SuiteCore
 
 /// The mpiexec command line of `clusterbench run`: where the ranks go (an emulated cluster, a
 /// hostfile's hosts, or this machine), how many per node, and the program.

@@ -1,5 +1,7 @@
 import CSVFiles
+import Files
 import Foundation
+import SuiteCore
 
 /// An MPICH (hydra) hostfile: one host per line, `host` or `host:n` for n ranks on it; `#` starts
 /// a comment. The hosts, in file order, are the cluster's nodes: a sweep's k-node point uses the

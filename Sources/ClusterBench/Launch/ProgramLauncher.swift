@@ -1,4 +1,4 @@
-import ClusterTelemetry
+import ClusterRun
 import Foundation
 import Subprocess
 import Synchronization

@@ -1,5 +1,7 @@
 import Foundation
 import HPL
+import HPLBenchmark
+import JobFiles
 import Telemetry
 
 /// Turns a job's `target:` into a ``LaunchTarget`` and finds what its nodes offer.

@@ -1,5 +1,8 @@
-import ClusterTelemetry
+import ClusterRun
 import HPL
+import HPLBenchmark
+import JobFiles
+import SuiteCore
 
 /// What `submit --dry-run` says about how an HPL point was sized, in the job's own terms: each
 /// choice names the job key it comes from (`hpl.n (job key)`), the memory a rank really holds is

@@ -2,6 +2,7 @@ import CNN
 import CNNDistributed
 import Foundation
 import HPL
+import JobFiles
 
 /// How long a sweep should take, told before its first point: from the rate per rank that the
 /// earlier runs in the results folder reached (results/hpl.csv for HPL, results/train.csv for

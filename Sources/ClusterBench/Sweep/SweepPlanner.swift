@@ -1,5 +1,7 @@
 import Foundation
 import HPL
+import HPLBenchmark
+import JobFiles
 
 /// A job turned into the points it runs, in order. HPL: for each memory fraction (or N), each node
 /// count ascending, each ranks per node, each NB, each repetition. Training: for each model, batch

@@ -1,5 +1,6 @@
 import CNN
 import HPL
+import JobFiles
 
 /// One point of a sweep: a node count, ranks per node and what runs there (an HPL problem or a
 /// training run), to be run `repetition` times.

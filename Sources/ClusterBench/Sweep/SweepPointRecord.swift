@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 import Foundation
 
 /// One row of a sweep's `points.csv` (`results/sweeps/<job name>/points.csv`): a point of the
@@ -145,7 +146,7 @@ public struct SweepPointRecord: Sendable, Equatable {
   }
 
   /// Appends `records` to the points file at `path` (one write per row; the header when new).
-  public static func append(_ records: [SweepPointRecord], to path: String) throws(CSVFileError) {
+  public static func append(_ records: [SweepPointRecord], to path: String) throws(FileError) {
     try CSVFile.append(
       lines: records.map { CSVFile.line($0.fields) }, header: columns.joined(separator: ","), to: path,
       headerMismatch: "its header differs from this version's points.csv (0.7 added the kind and the training "
@@ -153,7 +154,7 @@ public struct SweepPointRecord: Sendable, Equatable {
   }
 
   /// Reads a points file: its well-formed rows, and a warning (file and line) for each other row.
-  public static func read(path: String) throws(CSVFileError) -> (records: [SweepPointRecord], warnings: [String]) {
+  public static func read(path: String) throws(FileError) -> (records: [SweepPointRecord], warnings: [String]) {
     let table = try CSVTable.read(path: path, requiredColumns: requiredColumns)
     let (values, warnings) = table.convertRows { row throws(CSVValueError) -> SweepPointRecord in
       let kind = row["kind"].isEmpty ? "hpl" : row["kind"]

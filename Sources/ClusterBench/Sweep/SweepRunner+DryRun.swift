@@ -1,4 +1,5 @@
 import HPL
+import SuiteCore
 
 extension SweepRunner {
   /// What `clusterbench submit --dry-run` prints: per point, how it was sized, its bound, its

@@ -1,8 +1,11 @@
 import CNNDistributed
 import CSVFiles
-import ClusterTelemetry
+import ClusterRun
+import Files
 import Foundation
 import HPL
+import JobFiles
+import SuiteCore
 import Telemetry
 
 /// What `clusterbench submit` needs besides the job.
@@ -203,7 +206,7 @@ public struct SweepRunner {
 
   /// Runs one point; `nil` when a stop request interrupted it (nothing is recorded then).
   func runPoint(_ point: SweepPoint, done: [FinishedPoint]) throws(SweepError) -> SweepPointRecord? {
-    let stamp = TelemetryCSV.timestamp(Date())
+    let stamp = Timestamp.milliseconds(Date())
     let runID = "\(plan.job.name)-\(point.id)-" + stamp.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
     var launch = launch(for: point, runID: runID)
     launch.deadline = .seconds(bound(for: point, done: done))

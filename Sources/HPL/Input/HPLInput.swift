@@ -10,6 +10,13 @@
 ///
 /// netlib: the values returned by `HPL_pdinfo`
 public struct HPLInput: Sendable, Equatable {
+  /// The block size that sizing and job files choose when none is given. HPL's FAQ puts good
+  /// block sizes in [32 .. 256] and advises small multiples of the BLAS dgemm's own blocking; 192 is a multiple of the 48- and 64-column blocks common in ATLAS and
+  /// OpenBLAS kernels, and sits in the upper half of the range, which suits clusters whose
+  /// network is slow next to their cores (fewer, larger messages). A sweep over 128, 192 and 256
+  /// finds the best value for a given machine.
+  public static let defaultBlockSize = 192
+
   /// Where the report goes (lines 3–4). netlib: `TEST->outfp`
   public var outputDevice: OutputDevice
   /// The matrix orders N to test, each ≥ 0 (line 6). netlib: `N`

@@ -1,4 +1,5 @@
 import Foundation
+import SuiteCore
 
 /// One row of `results/hpl.csv`: one test of one run, with where and how it ran.
 ///
@@ -213,7 +214,7 @@ public struct ResultRow: Sendable, Equatable {
   /// The row's fields, unquoted, in ``columns`` order.
   public var fields: [String] {
     [
-      Self.timestampText(timestamp), runID, hosts.joined(separator: ";"), String(ranks),
+      Timestamp.seconds(timestamp), runID, hosts.joined(separator: ";"), String(ranks),
       String(ranksPerHost), String(n), String(nb), String(p), String(q), processMapping.token,
       panelFactorization.token, String(recursionStoppingSize), String(panelDivisions),
       recursivePanelFactorization.token, broadcast.token, String(lookaheadDepth), swap.token,
@@ -246,7 +247,7 @@ public struct ResultRow: Sendable, Equatable {
       text(column).isEmpty ? nil : try number(column)
     }
     self.init(
-      timestamp: try parse("timestamp", "an ISO 8601 time", Self.timestamp(from:)),
+      timestamp: try parse("timestamp", "an ISO 8601 time", { Timestamp.date(from: $0) }),
       runID: text("run_id"),
       hosts: text("hosts").split(separator: ";").map(String.init),
       ranks: try integer("ranks"),
@@ -277,25 +278,6 @@ public struct ResultRow: Sendable, Equatable {
       blas: text("blas"),
       peakRSSMB: try optionalNumber("peak_rss_mb"),
       coresPerHost: text("cores_per_host").isEmpty ? nil : try integer("cores_per_host"))
-  }
-
-  /// `2026-11-22T20:08:34Z`.
-  static func timestampText(_ date: Date) -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let parts = calendar.dateComponents(
-      [.year, .month, .day, .hour, .minute, .second], from: date)
-    return String(
-      format: "%04ld-%02ld-%02ldT%02ld:%02ld:%02ldZ", parts.year ?? 0, parts.month ?? 0,
-      parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
-  }
-
-  /// Reads an ISO 8601 time with a zone, with or without fractional seconds.
-  static func timestamp(from text: String) -> Date? {
-    let formatter = ISO8601DateFormatter()
-    if let date = formatter.date(from: text) { return date }
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.date(from: text)
   }
 
   private static func flag(from text: String) -> Bool? {

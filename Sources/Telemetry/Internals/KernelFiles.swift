@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 import Foundation
 
 /// Reading small kernel files: a missing file is `nil`, any other failure is a ``TelemetryError``.

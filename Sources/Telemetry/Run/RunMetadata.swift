@@ -1,4 +1,5 @@
 import CSVFiles
+import Files
 import Foundation
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import CSVFiles
 import Foundation
+import SuiteCore
 
 #if canImport(Glibc)
   import Glibc
@@ -45,7 +46,7 @@ public enum TelemetryCSV {
   /// The rows of each file for `sample`, as fields. A file with nothing to say has no entry
   /// or an empty list.
   public static func fields(for sample: NodeSample, runID: String) -> [File: [[String]]] {
-    let common = [timestamp(sample.timestamp), runID, sample.host]
+    let common = [Timestamp.milliseconds(sample.timestamp), runID, sample.host]
     var rows: [File: [[String]]] = [:]
 
     rows[.thermal] =
@@ -100,12 +101,6 @@ public enum TelemetryCSV {
 
   /// `field`, quoted per RFC 4180 when it holds a comma, a quote or a line break.
   public static func quoted(_ field: String) -> String { CSVFile.quoted(field) }
-
-  /// `date` as ISO 8601 in UTC with milliseconds, `2025-01-31T12:00:00.250Z`.
-  public static func timestamp(_ date: Date) -> String {
-    date.formatted(
-      Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!))
-  }
 
   private static func text<T: BinaryInteger>(_ value: T?) -> String { value.map { String($0) } ?? "" }
   private static func percent(_ value: Double) -> String { String(format: "%.2f", value) }

@@ -4,9 +4,9 @@
 
 /// Writing every byte to an open descriptor, retrying short and interrupted writes: the one write
 /// loop behind ``CSVFile`` appends and ``AtomicFile`` writes.
-enum DescriptorWrite {
+public enum DescriptorWrite {
   /// Writes `bytes`; returns how many were written before a failure and its errno (0 when all were).
-  static func all(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, errno: Int32) {
+  public static func all(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, errno: Int32) {
     var offset = 0
     while offset < bytes.count {
       let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)

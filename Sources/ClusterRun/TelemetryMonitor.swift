@@ -1,5 +1,6 @@
 import Foundation
 import MPI
+import SuiteCore
 import Telemetry
 
 #if canImport(Glibc)
@@ -27,12 +28,15 @@ public struct TelemetryMonitor {
     public var showLive: Bool
     /// The command line, for the metadata.
     public var command: [String]
+    /// The run id to use instead of a new one (the folder's name, when it is made from it).
+    public var runID: String?
 
     public init(
-      interval: Double, duration: Double?, folder: String, showLive: Bool, command: [String] = CommandLine.arguments
+      interval: Double, duration: Double?, folder: String, showLive: Bool, command: [String] = CommandLine.arguments,
+      runID: String? = nil
     ) {
-      (self.interval, self.duration, self.folder, self.showLive, self.command) = (
-        interval, duration, folder, showLive, command
+      (self.interval, self.duration, self.folder, self.showLive, self.command, self.runID) = (
+        interval, duration, folder, showLive, command, runID
       )
     }
   }
@@ -61,64 +65,44 @@ public struct TelemetryMonitor {
     (self.options, self.communicator) = (options, communicator)
   }
 
-  /// A new monitor's run id, `monitor-20261123T101500Z-3f2a`.
-  public static func makeRunID(at date: Date = Date()) -> String {
-    let stamp = TelemetryCSV.timestamp(date).prefix(19).filter { $0 != "-" && $0 != ":" }
-    return "monitor-\(stamp)Z-\(String(UInt32.random(in: 0...0xFFFF), radix: 16))"
-  }
-
   /// Runs until stopped. `live` receives rank 0's one-line summaries. Collective; returns the
   /// outcome on rank 0, `nil` elsewhere. Call ``StopSignal/install()`` first.
   public func run(live: (String) -> Void = { print($0) }) throws -> Outcome? {
-    let isRoot = communicator.rank == 0
-    let runID = try communicator.broadcast(isRoot ? Self.makeRunID() : "", root: 0)
-    let nodes = try NodeGroups.gather(on: communicator)
+    let context = try RunContext.begin(
+      program: "clusterbench monitor", runIDPrefix: "monitor", runID: options.runID, on: communicator)
     // Samples are taken on a thread of their own, when asked, so that a sensor read stuck in its
     // driver delays no interval by more than the sampler's time limit, once, and never the stop.
-    let sampler =
-      nodes.isLeader
-      ? BackgroundSampler(
-        sampler: NodeSampler(
-          host: nodes.myHost, sysfs: .fromEnvironment(), procfs: .fromEnvironment(), pids: nodes.myNodePIDs),
-        runID: runID, interval: nil, yieldsToComputation: false)
-      : nil
-    sampler?.start()
-    defer { sampler?.stop() }
-    let start = Date()
-    var collector: TelemetryCollector? = nil
-    if isRoot {
-      collector = TelemetryCollector(
-        folder: options.folder,
-        metadata: RunMetadata(
-          runID: runID, program: "clusterbench monitor", command: options.command, hosts: nodes.hosts,
-          ranks: communicator.size, ranksPerHost: nodes.ranksPerHost, intervalSeconds: options.interval,
-          start: TelemetryCSV.timestamp(start)))
-    }
-    if let problem = try communicator.firstProblem(collector?.writeFailures.first ?? "") {
-      throw TelemetryWriteError(message: problem)
-    }
+    let telemetry = try context.startTelemetry(
+      interval: options.interval, beside: "", folder: options.folder, command: options.command, onDemand: true)
+    let (intervals, stopReason) = try sampleUntilStopped(telemetry, hosts: context.nodes.hosts, live: live)
+    let notes = try telemetry.finish()
+    guard communicator.rank == 0 else { return nil }
+    let cost = telemetry.samplerCost ?? (0, 0)
+    return Outcome(
+      runID: context.runID, hosts: context.nodes.hosts, intervals: intervals, samples: cost.samples,
+      samplerCPUSeconds: cost.cpuSeconds, stopReason: stopReason, notes: notes,
+      writeFailures: telemetry.writeFailures)
+  }
 
+  /// Samples every interval and gathers the rows until the duration runs out or a rank is
+  /// signalled; returns the intervals completed and why it stopped. Collective.
+  private func sampleUntilStopped(_ telemetry: RunTelemetry, hosts: [String], live: (String) -> Void) throws
+    -> (intervals: Int, stopReason: String)
+  {
     let clock = ContinuousClock()
     let began = clock.now
     var next = began
     var intervals = 0
     var stopReason = "duration"
     while true {
-      var batch: SamplerBatch? = nil
-      if let sampler {
-        sampler.sampleNow()
-        batch = sampler.drain()
-      }
+      telemetry.sampleNow()
       intervals += 1
       next = next.advanced(by: .seconds(options.interval))
       let durationOver = options.duration.map { next > began.advanced(by: .seconds($0)) } ?? false
       // Agree on stopping: 0 = go on, 1 = the duration ran out, 1 + n = signal n (which wins).
       let localStop: Int32 = StopSignal.pending.map { 1 + $0 } ?? (durationOver ? 1 : 0)
       let agreed = try communicator.allreduce(localStop, operation: .max)
-      if let batches = try TelemetryCollector.gather(batch, on: communicator), let collector {
-        collector.record(batches)
-        if options.showLive { live(Self.liveLine(batches, hosts: nodes.hosts)) }
-      }
+      if let batches = try telemetry.flush(), options.showLive { live(Self.liveLine(batches, hosts: hosts)) }
       if agreed != 0 {
         stopReason = agreed == 1 ? "duration" : (agreed - 1 == SIGINT ? "SIGINT" : "SIGTERM")
         break
@@ -127,21 +111,13 @@ public struct TelemetryMonitor {
       if next < clock.now { next = clock.now.advanced(by: .seconds(options.interval)) }
       StopSignal.sleep(until: next)
     }
-    guard let collector else { return nil }
-    collector.finish()
-    let notes =
-      collector.metadata.hosts.flatMap { host in (collector.metadata.problems[host] ?? []).map { "\(host): \($0)" } }
-      + collector.writeFailures
-    return Outcome(
-      runID: runID, hosts: nodes.hosts, intervals: intervals, samples: collector.samplesTaken,
-      samplerCPUSeconds: collector.samplerCPUSeconds, stopReason: stopReason, notes: notes,
-      writeFailures: collector.writeFailures)
+    return (intervals, stopReason)
   }
 
   /// `10:15:20  node-a 48.0°C mem 23.1% cpu 51% | node-b -°C mem 40.2% cpu 3%`.
   static func liveLine(_ batches: [SamplerBatch], hosts: [String]) -> String {
     let byHost = Dictionary(batches.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
-    let time = TelemetryCSV.timestamp(Date()).dropFirst(11).prefix(8)
+    let time = Timestamp.milliseconds(Date()).dropFirst(11).prefix(8)
     let parts = hosts.map { host -> String in
       guard let glance = byHost[host]?.glance else { return "\(host) (no sample)" }
       let temperature = glance.hottestCelsius.map { String(format: "%.1f°C", $0) } ?? "-°C"

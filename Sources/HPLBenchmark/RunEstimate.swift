@@ -1,4 +1,6 @@
-import ClusterTelemetry
+import ClusterRun
+import HPL
+import SuiteCore
 
 /// How long a run's tests should take, from the dgemm rate its ranks reach: told before a run
 /// that will take long, so a user learns of a mistyped N before waiting for it.

@@ -91,7 +91,7 @@ public enum FileKind: String, Sendable, Equatable {
   case symbolicLink = "symbolic link"
   case other = "special file"
 
-  init(mode: mode_t) {
+  public init(mode: mode_t) {
     switch mode & S_IFMT {
     case S_IFREG: self = .regular
     case S_IFDIR: self = .directory

@@ -1,4 +1,6 @@
 import Foundation
+import HPL
+import SuiteCore
 
 /// Sizes an HPL.dat for a cluster: `hplswift dat`.
 ///
@@ -8,19 +10,13 @@ import Foundation
 ///   decides (HPL's FAQ: "what counts is the available amount of memory to each process").
 /// - Grid: P × Q = ranks with P ≤ Q, as close to square as the divisors allow (HPL's FAQ: P and Q
 ///   about equal, Q slightly larger).
-/// - NB: 192 unless given; see ``defaultBlockSize``.
+/// - NB: 192 unless given; see ``HPLInput/defaultBlockSize``.
 /// - The other lines: the settings of commonly tuned HPL.dat files, the defaults of ``HPLInput``
 ///   (PMAP row, threshold 16.0, PFACT Right, NBMIN 4, NDIV 2, RFACT Crout, BCAST 1ringM, DEPTH 1,
 ///   SWAP mix with threshold NB, L1 and U transposed, EQUIL yes, ALIGN 8).
 public enum DatSizer {
   /// NB when none is given: 192.
   ///
-  /// HPL's FAQ puts good block sizes in [32 .. 256] and advises small multiples of the BLAS
-  /// dgemm's own blocking; 192 is a multiple of the 48- and 64-column blocks common in ATLAS and
-  /// OpenBLAS kernels, and sits in the upper half of the range, which suits clusters whose
-  /// network is slow next to their cores (fewer, larger messages). A sweep over 128, 192 and 256
-  /// finds the best value for a given machine.
-  public static let defaultBlockSize = 192
 
   /// The most ranks, and the largest NB, an HPL.dat may hold: xhpl reads C ints, and MPI
   /// numbers ranks with one.
@@ -44,7 +40,7 @@ public enum DatSizer {
   ///   - memoryPerNodeBytes: `--memory-per-node`, the RAM of one node.
   ///   - coresPerNode: `--cores-per-node`, the ranks per node.
   ///   - fraction: `--memory-fraction`, the share of all memory the matrix may use, in (0, 1].
-  ///   - nb: `--nb`, or nil for ``defaultBlockSize``.
+  ///   - nb: `--nb`, or nil for ``HPLInput/defaultBlockSize``.
   public static func plan(
     nodeCount: Int, memoryPerNodeBytes: Int, coresPerNode: Int, fraction: Double, nb: Int? = nil
   ) throws(DatSizerError) -> DatPlan {
@@ -96,7 +92,7 @@ public enum DatSizer {
   /// - Parameters:
   ///   - nodes: one entry per node (global input).
   ///   - fraction: the share of each node's MemTotal the matrix may use, in (0, 1].
-  ///   - nb: the block size, or nil for ``defaultBlockSize``.
+  ///   - nb: the block size, or nil for ``HPLInput/defaultBlockSize``.
   public static func plan(nodes: [NodeResources], fraction: Double, nb: Int? = nil)
     throws(DatSizerError) -> DatPlan
   {
@@ -266,7 +262,7 @@ public enum DatSizer {
   }
 
   private static func blockSize(_ nb: Int?) throws(DatSizerError) -> Int {
-    guard let nb else { return defaultBlockSize }
+    guard let nb else { return HPLInput.defaultBlockSize }
     guard nb >= 1 else { throw DatSizerError(flag: "--nb", message: "value \(nb) is less than 1") }
     guard nb <= maximumRanks else {
       throw DatSizerError(

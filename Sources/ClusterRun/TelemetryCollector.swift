@@ -1,5 +1,6 @@
 import Foundation
 import MPI
+import SuiteCore
 import Telemetry
 
 /// Rank 0's side of a job's telemetry: receives every node's ``SamplerBatch``, appends its rows to
@@ -53,7 +54,7 @@ final class TelemetryCollector {
 
   /// Records the end time and final sample counts, naming hosts that never sent a sample.
   func finish(at end: Date = Date()) {
-    metadata.end = TelemetryCSV.timestamp(end)
+    metadata.end = Timestamp.milliseconds(end)
     for host in metadata.hosts where (metadata.samples[host] ?? 0) == 0 {
       metadata.problems[host, default: []].append("no samples: the host's sampler never reported")
     }

@@ -1,9 +1,10 @@
 import BLAS
-import CSVFiles
-import ClusterTelemetry
+import ClusterRun
+import Files
 import Foundation
+import HPL
 import MPI
-import Telemetry
+import SuiteCore
 
 /// Where `hplswift` reads and writes, and how chatty it is.
 public struct BenchmarkOptions: Sendable {
@@ -65,112 +66,126 @@ public struct Benchmark {
   /// Throws `BenchmarkInputError` (same on every rank) for bad input; only rank 0 should print it.
   public func run() throws -> Int32 {
     let input = try readInput()
-    let isRoot = world.rank == 0
-    let library = BLASLibrary.loaded()
-    let placement = try placeRanks()
-    let hosts = placement.hosts
-    let tests = input.tests
-    try checkMemory(tests, placement: placement)
-    if isRoot, let warning = placement.nodes.oversubscriptionWarning { options.notice("hplswift: " + warning) }
-    let runID = try world.broadcast(isRoot ? (options.runID ?? Self.makeRunID()) : "", root: 0)
-    let writer = ReportWriter()
-    // Only rank 0 opens the output, but every rank must learn whether it could.
-    var report: ReportSink? = nil
-    var openError = ""
-    if isRoot {
-      do { report = try ReportSink(device: input.outputDevice) } catch { openError = "\(error)" }
-    }
-    if try world.broadcast(Int32(openError.isEmpty ? 1 : 0), root: 0) == 0 {
-      throw BenchmarkInputError(description: openError.isEmpty ? "hplswift: cannot open the output file" : openError)
-    }
-    try prepareOutputs()
-    if isRoot {
-      report?.write(
-        "hplswift: BLAS \(library.summary); \(world.size) ranks on \(Set(hosts).count) host(s); run \(runID)\n")
-      report?.write(writer.header(for: input))
-    }
-
-    var printedAny = false
-    var passed = 0
-    var failed = 0
-    var skipped = 0
-    var unchecked = 0
-    noteClampedBlockSizes(tests)
-    try announceEstimate(tests)
+    let context = try beginRun()
+    let placement = try placeRanks(context)
+    try checkMemory(input.tests, placement: placement)
+    if world.rank == 0, let warning = context.nodes.oversubscriptionWarning { options.notice("hplswift: " + warning) }
+    let report = try openReport(input, context: context)
+    noteClampedBlockSizes(input.tests)
+    try announceEstimate(input.tests)
+    try startTelemetry(context)
+    var tally = TestTally()
     var grids: [GridShape: ProcessGrid?] = [:]
-    let telemetry = try startTelemetry(runID: runID, blas: library.summary)
     // Rank 0's failure to write a row or a solution, agreed by every rank before the next test.
     var outputProblem = ""
-    for (number, test) in tests.enumerated() {
-      if number > 0 { try telemetry?.flush() }  // every rank, idle ones too: keeps samples bounded
+    for (number, test) in input.tests.enumerated() {
+      if number > 0 { try context.flushTelemetry() }  // every rank, idle ones too: keeps samples bounded
       try stopIfOutputFailed(outputProblem, report: report)
       let shape = GridShape(rows: test.rows, columns: test.columns)
       if grids[shape] == nil {
-        grids[shape] = try makeGrid(shape, mapping: test.processMapping, announce: isRoot && options.showProgress)
+        let announce = world.rank == 0 && options.showProgress
+        grids[shape] = try makeGrid(shape, mapping: test.processMapping, announce: announce)
       }
       guard let grid = grids[shape]! else { continue }  // this rank idles for this grid
-      if isRoot && options.showProgress {
-        options.notice(
-          "hplswift: test \(number + 1) of \(tests.count): \(test.variantCode) N=\(test.n) NB=\(test.nb) P=\(test.rows) Q=\(test.columns)"
-        )
-      }
-      var testRun = TestRun(
-        parameters: test, grid: grid, seed: options.seed, collectsSolution: options.solutionDirectory != nil)
-      PhaseTimer.shared.reset()
-      PhaseTimer.shared.isEnabled = options.detailedTiming
-      let outcome = try testRun.run()
-      if options.detailedTiming { try printPhaseTimes(grid: grid) }
-      if let directory = options.solutionDirectory, let x = testRun.solution {
-        let text = x.map { String(format: "%.17e", $0) }.joined(separator: "\n") + "\n"
-        do { try AtomicFile.write(text, to: "\(directory)/solution-\(number + 1).txt") } catch {
-          outputProblem = "hplswift: --write-solution: \(error)"
-        }
-      }
-      let peakBytes = ((try? ProcFS().processStatus()) ?? nil)?.peakResidentBytes ?? 0
-      let peak = try grid.communicator.allreduce(Int64(peakBytes), operation: .max)
-      guard isRoot else { continue }
-      switch outcome {
-      case .skipped(let message):
-        skipped += 1
-        report?.write(writer.skipNotice(message))
-      case .completed(let result):
-        switch result.passed {
-        case true?: passed += 1
-        case false?: failed += 1
-        case nil: unchecked += 1
-        }
-        report?.write(writer.testResult(result, threshold: input.threshold, isFirstTest: !printedAny))
-        printedAny = true
-        let usedHosts = Array(hosts.prefix(test.rows * test.columns))
-        do {
-          try ResultsCSV.append(
-            ResultRow(
-              result: result, runID: runID, hosts: usedHosts, blas: library.summary,
-              peakResidentBytes: Int(peak), cores: placement.nodes.cores),
-            to: options.resultsPath)
-        } catch {
-          // The other ranks are already on their way to the next test: they learn of it there.
-          outputProblem = "hplswift: --results: \(error)"
-        }
-      }
+      let step = TestStep(number: number, count: input.tests.count, parameters: test, grid: grid)
+      outputProblem = try run(step, input: input, context: context, placement: placement, report: report, tally: &tally)
     }
     try stopIfOutputFailed(outputProblem, report: report)
-    if let notes = try telemetry?.finish(), isRoot {
-      for note in notes { options.notice("hplswift: telemetry: \(note)") }
-      if options.showProgress { options.notice("hplswift: telemetry written to \(telemetry!.configuration.folder)") }
+    return try finish(input: input, context: context, report: report, tally: tally)
+  }
+
+  /// One test of the run on the grid's ranks: solve, check, write the solution, report and
+  /// record. Returns rank 0's failure to write an output (empty when none, and elsewhere).
+  func run(
+    _ step: TestStep, input: HPLInput, context: RunContext, placement: RankPlacement, report: ReportSink?,
+    tally: inout TestTally
+  ) throws -> String {
+    let isRoot = world.rank == 0
+    let test = step.parameters
+    if isRoot && options.showProgress {
+      options.notice(
+        "hplswift: test \(step.number + 1) of \(step.count): \(test.variantCode) N=\(test.n) NB=\(test.nb) P=\(test.rows) Q=\(test.columns)"
+      )
     }
+    var testRun = TestRun(
+      parameters: test, grid: step.grid, seed: options.seed, collectsSolution: options.solutionDirectory != nil)
+    PhaseTimer.shared.reset()
+    PhaseTimer.shared.isEnabled = options.detailedTiming
+    let outcome = try testRun.run()
+    if options.detailedTiming { try printPhaseTimes(grid: step.grid) }
+    var problem = ""
+    if let directory = options.solutionDirectory, let x = testRun.solution {
+      let text = x.map { String(format: "%.17e", $0) }.joined(separator: "\n") + "\n"
+      do { try AtomicFile.write(text, to: "\(directory)/solution-\(step.number + 1).txt") } catch {
+        problem = "hplswift: --write-solution: \(error)"
+      }
+    }
+    let peak = try context.peakResidentBytes(over: step.grid.communicator)
+    guard isRoot else { return problem }
+    switch outcome {
+    case .skipped(let message):
+      tally.skipped += 1
+      report?.write(ReportWriter().skipNotice(message))
+    case .completed(let result):
+      tally.count(result)
+      report?.write(ReportWriter().testResult(result, threshold: input.threshold, isFirstTest: !tally.printedAny))
+      tally.printedAny = true
+      let row = ResultRow(
+        result: result, runID: context.runID, hosts: Array(placement.hosts.prefix(test.rows * test.columns)),
+        blas: context.blas, peakResidentBytes: peak, cores: context.nodes.cores)
+      // The other ranks are already on their way to the next test: they learn of a failure there.
+      do { try ResultsCSV.append(row, to: options.resultsPath) } catch { problem = "hplswift: --results: \(error)" }
+    }
+    return problem
+  }
+
+  /// Ends the run: the telemetry's last rows and notes, the report's footer, the agreed exit
+  /// status. Collective.
+  func finish(input: HPLInput, context: RunContext, report: ReportSink?, tally: TestTally) throws -> Int32 {
+    let isRoot = world.rank == 0
+    let notes = try context.finish()
     if isRoot {
+      for note in notes { options.notice("hplswift: telemetry: \(note)") }
+      if let telemetry = context.telemetry, options.showProgress {
+        options.notice("hplswift: telemetry written to \(telemetry.configuration.folder)")
+      }
       report?.write(
-        writer.footer(
-          passed: passed, failed: failed, skipped: skipped, unchecked: unchecked, threshold: input.threshold))
+        ReportWriter().footer(
+          passed: tally.passed, failed: tally.failed, skipped: tally.skipped, unchecked: tally.unchecked,
+          threshold: input.threshold))
       report?.close()
     }
     try stopIfOutputFailed(isRoot ? report?.failure ?? "" : "", report: nil)
-    let telemetryFailures = isRoot ? telemetry?.writeFailures ?? [] : []
     try stopIfOutputFailed(
-      telemetryFailures.isEmpty ? "" : "hplswift: --telemetry: the run folder is incomplete", report: nil)
-    let status: Int32 = (failed > 0 || skipped > 0) ? 1 : 0
+      context.telemetryWriteFailures.isEmpty ? "" : "hplswift: --telemetry: the run folder is incomplete", report: nil)
+    let status: Int32 = (tally.failed > 0 || tally.skipped > 0) ? 1 : 0
     return try world.broadcast(status, root: 0)
+  }
+
+  /// The run's id and where its ranks are. Collective.
+  func beginRun() throws -> RunContext {
+    do {
+      return try RunContext.begin(program: "hplswift", runIDPrefix: "hpl", runID: options.runID, on: world)
+    } catch let error as RunContextError {
+      throw BenchmarkInputError(description: "hplswift: \(error.message)")
+    }
+  }
+
+  /// Opens the report on rank 0 (every rank learns whether it could), checks the outputs and
+  /// writes the report's header. Collective.
+  func openReport(_ input: HPLInput, context: RunContext) throws -> ReportSink? {
+    var report: ReportSink? = nil
+    var problem = ""
+    if world.rank == 0 {
+      do { report = try ReportSink(device: input.outputDevice) } catch { problem = "\(error)" }
+    }
+    if let problem = try world.firstProblem(problem) { throw BenchmarkInputError(description: problem) }
+    try prepareOutputs()
+    let hostCount = context.nodes.hosts.count
+    report?.write(
+      "hplswift: BLAS \(context.blas); \(world.size) ranks on \(hostCount) host(s); run \(context.runID)\n")
+    report?.write(ReportWriter().header(for: input))
+    return report
   }
 
   /// Before any test, rank 0 makes sure every output can be written, so a long run does not end
@@ -234,31 +249,48 @@ public struct Benchmark {
   }
 
   /// Starts the run's telemetry when `--telemetry` asked for it. Collective.
-  func startTelemetry(runID: String, blas: String) throws -> RunTelemetry? {
-    guard let interval = options.telemetryInterval else { return nil }
-    let folder = RunTelemetry.Configuration.folder(besideResultsFile: options.resultsPath, runID: runID)
+  func startTelemetry(_ context: RunContext) throws {
+    guard let interval = options.telemetryInterval else { return }
     let telemetry: RunTelemetry
     do {
-      telemetry = try RunTelemetry.start(
-        .init(runID: runID, folder: folder, interval: interval, program: "hplswift", blas: blas), on: world)
+      telemetry = try context.startTelemetry(interval: interval, beside: options.resultsPath)
     } catch let error as TelemetryWriteError {
       throw BenchmarkInputError(description: "hplswift: --\(error)")
     }
     if world.rank == 0 && options.showProgress {
       let count = telemetry.nodes.hosts.count
+      let folder = telemetry.configuration.folder
       options.notice(
         "hplswift: telemetry every \(TimeSpan.describe(interval)) on \(count) node\(count == 1 ? "" : "s") into \(folder)"
       )
     }
-    return telemetry
   }
+}
 
-  /// `hpl-20261123T030047Z-3f2a`: the start time in UTC plus a random suffix. Built from the
-  /// CSV timestamp rather than a DateFormatter, which would load ICU (megabytes of resident
-  /// memory on every rank) for one string.
-  static func makeRunID() -> String {
-    let stamp = ResultRow.timestampText(Date()).filter { $0 != "-" && $0 != ":" }
-    return "hpl-\(stamp)-\(String(UInt32.random(in: 0...0xFFFF), radix: 16))"
+/// One test of the run, on the grid this rank belongs to.
+struct TestStep {
+  /// The test's place in the run (0 for the first) and the number of tests.
+  let number: Int
+  let count: Int
+  let parameters: TestParameters
+  let grid: ProcessGrid
+}
+
+/// How the run's tests ended so far, as rank 0 counts them for the report's footer.
+struct TestTally {
+  var passed = 0
+  var failed = 0
+  var skipped = 0
+  var unchecked = 0
+  /// Whether a result has been printed (the first carries the column header).
+  var printedAny = false
+
+  mutating func count(_ result: TestResult) {
+    switch result.passed {
+    case true?: passed += 1
+    case false?: failed += 1
+    case nil: unchecked += 1
+    }
   }
 }
 

@@ -13,19 +13,19 @@ import Foundation
 /// Fractions are allowed (`1.5GiB`) and rounded down to whole bytes.
 public enum ByteSize {
   /// Parses `text` as a byte count; errors name `flag`.
-  public static func parse(_ text: String, flag: String) throws(DatSizerError) -> Int {
+  public static func parse(_ text: String, flag: String) throws(ByteSizeError) -> Int {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     let number = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
     let unit = trimmed.dropFirst(number.count).trimmingCharacters(in: .whitespaces)
     guard let value = Double(number), let multiplier = multiplier(of: unit) else {
-      throw DatSizerError(
+      throw ByteSizeError(
         flag: flag,
         message: "'\(text)' is not a byte size; write bytes or a number with a unit: "
           + "KiB MiB GiB TiB (binary), kB MB GB TB (decimal), or K M G T (binary, as GNU dd)")
     }
     let bytes = value * multiplier
     guard bytes < 9.0e18 else {
-      throw DatSizerError(flag: flag, message: "'\(text)' is too large")
+      throw ByteSizeError(flag: flag, message: "'\(text)' is too large")
     }
     return Int(bytes)
   }
@@ -60,4 +60,21 @@ public enum ByteSize {
   public static func describeExactly(_ bytes: Int) -> String {
     bytes == Int.max ? "more than \(Int.max) bytes" : "\(describe(bytes)) (\(bytes) bytes)"
   }
+}
+
+/// A byte count that ``ByteSize/parse(_:flag:)`` cannot read, named by its flag or key.
+///
+/// The description reads `--memory-per-node: '4XB' is not a byte size; ...`.
+public struct ByteSizeError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The flag or key whose value is wrong (`--memory-per-node`, `memory_per_node`).
+  public var flag: String
+  /// What is wrong.
+  public var message: String
+
+  public init(flag: String, message: String) {
+    self.flag = flag
+    self.message = message
+  }
+
+  public var description: String { "\(flag): \(message)" }
 }

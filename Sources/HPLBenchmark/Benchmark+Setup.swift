@@ -1,11 +1,11 @@
-import ClusterTelemetry
+import ClusterRun
 import Foundation
+import HPL
 import MPI
+import SuiteCore
 
 /// Where the run's ranks are: gathered once at the start, the same on every rank.
 struct RankPlacement {
-  /// The ranks grouped by host, with each host's cores.
-  let nodes: NodeGroups
   /// The host of every rank, in rank order.
   let hosts: [String]
   /// The physical memory (`MemTotal`, bytes) of every rank's host, in rank order; 0 when unknown.
@@ -18,18 +18,17 @@ extension Benchmark {
   /// waiting on another.
   func readInput() throws -> HPLInput {
     var text = ""
-    var failure: HPLInputError? = nil
+    var problem = ""
     if world.rank == 0 {
-      do { text = try HPLInput.readText(path: options.datPath) } catch { failure = error }
+      do { text = try HPLInput.readText(path: options.datPath) } catch {
+        let directory = FileManager.default.currentDirectoryPath
+        problem =
+          error.isMissingFile
+          ? "hplswift: no HPL.dat at \(options.datPath) (working directory \(directory)).\n" + Self.missingFileHint()
+          : "hplswift: \(error.description)"
+      }
     }
-    let status = try world.broadcast(Int32(failure == nil ? 0 : failure!.isMissingFile ? 1 : 2), root: 0)
-    if status == 1 {
-      let directory = FileManager.default.currentDirectoryPath
-      throw BenchmarkInputError(
-        description: "hplswift: no HPL.dat at \(options.datPath) (working directory \(directory)).\n"
-          + Self.missingFileHint())
-    }
-    if status == 2 { throw BenchmarkInputError(description: "hplswift: \(failure?.description ?? "")") }
+    if let problem = try world.firstProblem(problem) { throw BenchmarkInputError(description: problem) }
     var bytes = Array(text.utf8)
     let count = try world.broadcast(Int64(bytes.count), root: 0)
     if world.rank != 0 { bytes = Array(repeating: 0, count: Int(count)) }
@@ -65,14 +64,11 @@ extension Benchmark {
       """
   }
 
-  /// Every rank's host, cores and memory. Collective.
-  func placeRanks() throws -> RankPlacement {
-    let nodes = try NodeGroups.gather(on: world)
-    var hosts = [String](repeating: "", count: world.size)
-    for (host, ranks) in nodes.ranks { for rank in ranks { hosts[rank] = host } }
+  /// Every rank's host and memory. Collective.
+  func placeRanks(_ context: RunContext) throws -> RankPlacement {
     let memTotal = Int64((try? MemInfo.read())?.memTotalBytes ?? 0)
     let memory = try world.allgather(memTotal).map { Int($0) }
-    return RankPlacement(nodes: nodes, hosts: hosts, memory: memory)
+    return RankPlacement(hosts: context.rankHosts, memory: memory)
   }
 
   /// Refuses the run when some test's matrix cannot fit a host's memory. Every rank decides

@@ -156,7 +156,7 @@ public struct TrainingRun: Sendable, Equatable {
   }
 
   /// The part of a point's id naming the run: `lenet-b64-sync-batch`, `resnet32-b32-sync-every4`.
-  var idPart: String {
+  public var idPart: String {
     let sync = self.sync.description.replacingOccurrences(of: ":", with: "")
     return "\(architecture)-b\(batchPerRank)-sync-\(sync)"
   }

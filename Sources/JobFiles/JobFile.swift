@@ -1,7 +1,8 @@
 import CSVFiles
-import ClusterTelemetry
+import Files
 import Foundation
 import HPL
+import SuiteCore
 
 /// A job file (`jobs/*.yaml`): a sweep of one program over node counts and settings, on a
 /// hostfile's hosts, an emulated cluster, or this machine. `clusterbench submit` runs it.
@@ -219,7 +220,7 @@ public struct JobFile: Sendable, Equatable {
     if (fractions == nil) == (sizes == nil) {
       throw section.fail(nil, nil, "give exactly one of memory_fractions: [0.2, 0.8] or n: [10000]")
     }
-    let blockSizes = try section.positiveIntList("nb", maximum: Self.maximumBlockSize) ?? [DatSizer.defaultBlockSize]
+    let blockSizes = try section.positiveIntList("nb", maximum: Self.maximumBlockSize) ?? [HPLInput.defaultBlockSize]
     let gridText = try section.string("grid") ?? "square"
     guard let grid = GridPolicy(rawValue: gridText) else {
       throw section.fail("grid", section.value("grid"), "expected square, flat or tall, found '\(gridText)'")
@@ -306,17 +307,8 @@ extension JobFile {
     return seconds
   }
 
-  /// Refuses node counts above the hosts of `target`, naming the `nodes:` line.
-  public func checkNodes(fit target: LaunchTarget) throws(JobFileError) {
-    guard let largest = nodes.max(), largest > target.hosts.count else { return }
-    throw JobFileError(
-      path: path, line: lines["nodes"], key: "nodes",
-      message: "\(largest) nodes asked for, but \(target.label) has \(target.hosts.count) "
-        + "host\(target.hosts.count == 1 ? "" : "s")")
-  }
-
   /// Each list of the job and how many values it has, for the sweep's size.
-  var sweepFactors: [(key: String, count: Int)] {
+  public var sweepFactors: [(key: String, count: Int)] {
     var factors: [(key: String, count: Int)] = [("nodes", nodes.count), ("ranks_per_node", max(1, ranksPerNode.count))]
     if let hpl {
       factors.append(

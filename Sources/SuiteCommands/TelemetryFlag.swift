@@ -1,3 +1,5 @@
+import SuiteCore
+
 /// The `--telemetry[=SECONDS]` option every program of the suite shares.
 ///
 /// Command-line parsers take an option's value from the next argument, but `--telemetry` alone

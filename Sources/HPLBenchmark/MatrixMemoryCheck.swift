@@ -1,4 +1,6 @@
+import HPL
 import MPI
+import SuiteCore
 
 /// Whether every test's matrix fits the physical memory of the hosts its ranks run on.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import MPI
+import SuiteCore
 import Telemetry
 
 /// Telemetry for one run of a program of the suite (`--telemetry`): one background sampler per
@@ -57,27 +58,30 @@ public final class RunTelemetry {
     (self.sampler, self.collector) = (sampler, collector)
   }
 
-  /// Groups the ranks into nodes, starts a sampler on each node's leader and, on rank 0, writes
-  /// the run folder's metadata. Collective over `communicator`.
+  /// Starts a sampler on each node's leader of `nodes` (gathered over `communicator`) and, on
+  /// rank 0, writes the run folder's metadata. Collective over `communicator`.
   ///
-  /// Node-level sources are read from `CLUSTERBENCH_SYSFS_ROOT` / `CLUSTERBENCH_PROCFS_ROOT`
-  /// when set; each rank's memory always from the live `/proc`.
-  public static func start(_ configuration: Configuration, on communicator: Communicator = .world) throws
-    -> RunTelemetry
-  {
-    let nodes = try NodeGroups.gather(on: communicator)
+  /// With `interval` in the configuration the samplers sample on their own; with `onDemand` they
+  /// sample only at ``sampleNow()`` (the monitor, which paces itself). Node-level sources are read
+  /// from `CLUSTERBENCH_SYSFS_ROOT` / `CLUSTERBENCH_PROCFS_ROOT` when set; each rank's memory
+  /// always from the live `/proc`.
+  public static func start(
+    _ configuration: Configuration, nodes: NodeGroups, on communicator: Communicator = .world, onDemand: Bool = false
+  ) throws -> RunTelemetry {
     var sampler: BackgroundSampler? = nil
     if nodes.isLeader {
       let nodeSampler = NodeSampler(
         host: nodes.myHost, sysfs: .fromEnvironment(), procfs: .fromEnvironment(), pids: nodes.myNodePIDs)
-      sampler = BackgroundSampler(sampler: nodeSampler, runID: configuration.runID, interval: configuration.interval)
+      sampler = BackgroundSampler(
+        sampler: nodeSampler, runID: configuration.runID, interval: onDemand ? nil : configuration.interval,
+        yieldsToComputation: !onDemand)
     }
     var collector: TelemetryCollector? = nil
     if communicator.rank == 0 {
       let metadata = RunMetadata(
         runID: configuration.runID, program: configuration.program, command: configuration.command,
         hosts: nodes.hosts, ranks: communicator.size, ranksPerHost: nodes.ranksPerHost, blas: configuration.blas,
-        intervalSeconds: configuration.interval, start: TelemetryCSV.timestamp(Date()))
+        intervalSeconds: configuration.interval, start: Timestamp.milliseconds(Date()))
       collector = TelemetryCollector(folder: configuration.folder, metadata: metadata)
     }
     // A run folder that cannot be written is found now, not after the run.
@@ -89,13 +93,20 @@ public final class RunTelemetry {
       configuration: configuration, nodes: nodes, communicator: communicator, sampler: sampler, collector: collector)
   }
 
+  /// Takes one sample on each node now (on-demand samplers only; see ``start(_:nodes:on:onDemand:)``).
+  public func sampleNow() {
+    _ = sampler?.sampleNow()
+  }
+
   /// Sends the rows sampled so far to rank 0, which appends them to the files. Collective.
-  /// Keeps every node's memory bounded by what one stage of the program samples.
-  public func flush() throws {
-    guard !finished else { return }
-    if let batches = try TelemetryCollector.gather(sampler?.drain(), on: communicator) {
-      collector?.record(batches)
-    }
+  /// Keeps every node's memory bounded by what one stage of the program samples. Returns, on
+  /// rank 0, the batches it wrote (for a live summary); `nil` elsewhere.
+  @discardableResult
+  public func flush() throws -> [SamplerBatch]? {
+    guard !finished else { return nil }
+    let batches = try TelemetryCollector.gather(sampler?.drain(), on: communicator)
+    if let batches { collector?.record(batches) }
+    return batches
   }
 
   /// Takes each node's last sample, stops the samplers, writes the remaining rows and the
