@@ -137,8 +137,18 @@ public struct TrainingRun: Sendable, Equatable {
     return Double(architecture.build(inputShape: shape, seed: 1).forwardFLOPs)
   }
 
+  /// The training settings of this run, for `cnnswift train --job` (its outputs, such as the
+  /// results file and checkpoints, stay at their defaults for the caller to set).
+  public var options: TrainingOptions {
+    TrainingOptions(
+      architecture: architecture, data: settings.data, batchPerRank: batchPerRank, epochs: settings.epochs,
+      sync: sync, learningRate: Float(settings.learningRate), momentum: Float(settings.momentum),
+      weightDecay: Float(settings.weightDecay), milestones: settings.milestones, seed: settings.seed,
+      stepsPerEpoch: settings.stepsPerEpoch)
+  }
+
   /// The training flags of `cnnswift train` for this run (after `train`), the same ones a user
-  /// would type: `cnnswift train --job` runs a one-point job through them, and sweeps launch them.
+  /// would type: sweeps launch each point's run with them.
   public var arguments: [String] {
     var arguments = ["--model", architecture.name]
     if let layers = architecture.layers { arguments += ["--layers", String(layers)] }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MPI
+import SuiteCommands
 import SuiteCore
 
 /// `clusterbench`: tools around the suite's programs: the telemetry monitor and summaries.
@@ -34,16 +35,7 @@ struct ClusterBench: ParsableCommand {
       TelemetryCommand.self, Survey.self,
     ])
 
-  /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error.
-  static func main() {
-    do {
-      var command = try parseAsRoot()
-      try command.run()
-    } catch {
-      if (MPIEnvironment.launcherRank ?? 0) == 0 {
-        exit(withError: error)
-      }
-      Foundation.exit(exitCode(for: error).rawValue)
-    }
-  }
+  /// Under mpiexec only rank 0 prints an argument error (see ``ParsableCommand/mainUnderMPI()``).
+  static func main() { mainUnderMPI() }
+
 }

@@ -25,14 +25,7 @@ struct CNNSwift: ParsableCommand {
     version: SuiteVersion.current,
     subcommands: [Models.self, Train.self, Infer.self, Sgemm.self])
 
-  /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error.
-  static func main() {
-    do {
-      var command = try parseAsRoot(TelemetryFlag.normalize(Array(CommandLine.arguments.dropFirst())))
-      try command.run()
-    } catch {
-      if (MPIEnvironment.launcherRank ?? 0) == 0 { exit(withError: error) }
-      Foundation.exit(exitCode(for: error).rawValue)
-    }
-  }
+  /// Under mpiexec only rank 0 prints an argument error (see ``ParsableCommand/mainUnderMPI()``).
+  static func main() { mainUnderMPI() }
+
 }

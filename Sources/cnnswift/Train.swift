@@ -77,10 +77,8 @@ extension CNNSwift {
     @Option(help: "Seed of initialization, shuffling and dropout.") var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Train at most this many steps per epoch (benchmarks).", valueName: "N"))
     var steps: Int?
-    @Option(name: .customLong("results"), help: "The CSV file each epoch appends a row to.")
-    var resultsPath = TrainingRecord.defaultPath
-    @Option(help: ArgumentHelp("The run's id in the results and telemetry (default: made up).", valueName: "ID"))
-    var runID: String?
+    @OptionGroup var results: ResultsOption<TrainingResultsFile>
+    @OptionGroup var runID: RunIDOption
     @Option(help: ArgumentHelp("The job name recorded in the results' job column.", valueName: "NAME"))
     var jobName: String?
     @Option(
@@ -90,8 +88,7 @@ extension CNNSwift {
     var emulateRanks: Int?
     @Flag(help: "With --sync batch, average the gradients after the backward pass instead of during it.")
     var noOverlap = false
-    @Option(name: .customLong("telemetry"), help: ArgumentHelp(TelemetryFlag.help, valueName: "SECONDS"))
-    var telemetry: String?
+    @OptionGroup var telemetry: TelemetryOption
     @Option(
       help: ArgumentHelp(
         "Write DIR/checkpoint.cnnckpt after every epoch (rank 0; created if missing).", valueName: "DIR"))
@@ -123,18 +120,11 @@ extension CNNSwift {
       if emulateRanks != nil && SyncMode(parsing: sync) != .batch {
         throw ValidationError("--emulate-ranks reproduces --sync batch only")
       }
-      if let runID,
-        runID.isEmpty || runID.hasPrefix(".")
-          || !runID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-      {
-        throw ValidationError("--run-id '\(runID)': expected letters, digits, '-', '_' or '.' (it names a folder)")
-      }
       if let steps { try FlagCheck.count("--steps", steps, in: 1...Int.max, of: "steps per epoch") }
       guard progressEvery >= 0.001, progressEvery.isFinite else {
         throw ValidationError("--progress-every must be at least 0.001 seconds, got \(progressEvery)")
       }
       do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
-      do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
       if resume && checkpointDir == nil {
         throw ValidationError("--resume needs --checkpoint-dir, the folder of the checkpoint to continue from")
       }
@@ -147,14 +137,29 @@ extension CNNSwift {
     }
 
     func run() throws {
-      var command = self
-      if let job { command = try withSettings(ofJob: job) }
-      try command.train()
+      var options = try job.map(optionsOfJob) ?? optionsOfFlags()
+      options.resultsPath = results.path
+      options.telemetryInterval = telemetry.seconds ?? options.telemetryInterval
+      (options.checkpointDirectory, options.resume, options.savePath) = (checkpointDir, resume, save)
+      options.emulatedRanks = emulateRanks
+      options.overlapCommunication = !noOverlap
+      (options.runID, options.jobName) = (runID.id, jobName ?? options.jobName)
+      options.progressInterval = progressEvery
+      try train(options)
     }
 
-    /// This command with the training settings of job file `path`; throws a validation error
-    /// naming the file and key, or a flag given beside the job.
-    func withSettings(ofJob path: String) throws -> Train {
+    /// The training settings the flags give.
+    func optionsOfFlags() throws -> TrainingOptions {
+      TrainingOptions(
+        architecture: try Architecture(name: model, layers: layers), data: data, batchPerRank: batch,
+        epochs: epochs, sync: SyncMode(parsing: sync)!, learningRate: lr, momentum: momentum,
+        weightDecay: weightDecay, milestones: milestones.split(separator: ",").compactMap { Int($0) }, seed: seed,
+        stepsPerEpoch: steps)
+    }
+
+    /// The training settings of job file `path` (with its name and telemetry interval); throws a
+    /// validation error naming the file and key, or a flag given beside the job.
+    func optionsOfJob(_ path: String) throws -> TrainingOptions {
       let arguments = CommandLine.arguments.dropFirst()
       for flag in Self.trainingFlags
       where arguments.contains(where: { $0 == "--\(flag)" || $0.hasPrefix("--\(flag)=") }) {
@@ -166,32 +171,16 @@ extension CNNSwift {
         jobFile = try JobFile.read(path: path)
         run = try jobFile.singleTrainingRun()
       } catch { throw ValidationError("--job: \(error.description)") }
-      let settings = try Train.parse(run.arguments)
-      var command = self
-      (command.model, command.layers, command.batch, command.epochs, command.sync) = (
-        settings.model, settings.layers, settings.batch, settings.epochs, settings.sync
-      )
-      (command.lr, command.momentum, command.weightDecay, command.milestones) = (
-        settings.lr, settings.momentum, settings.weightDecay, settings.milestones
-      )
-      (command.data, command.seed, command.steps) = (settings.data, settings.seed, settings.steps)
-      command.jobName = jobName ?? jobFile.name
-      if telemetry == nil, let interval = jobFile.telemetryInterval { command.telemetry = String(interval) }
-      try command.validate()
-      return command
+      if emulateRanks != nil && run.sync != .batch {
+        throw ValidationError("--emulate-ranks reproduces --sync batch only (\(path) says sync: \(run.sync))")
+      }
+      var options = run.options
+      options.jobName = jobFile.name
+      options.telemetryInterval = jobFile.telemetryInterval
+      return options
     }
 
-    func train() throws {
-      var options = TrainingOptions(
-        architecture: try Architecture(name: model, layers: layers), data: data, batchPerRank: batch,
-        epochs: epochs, sync: SyncMode(parsing: sync)!, learningRate: lr, momentum: momentum,
-        weightDecay: weightDecay, milestones: milestones.split(separator: ",").compactMap { Int($0) }, seed: seed,
-        stepsPerEpoch: steps, resultsPath: resultsPath, telemetryInterval: try TelemetryFlag.seconds(telemetry),
-        checkpointDirectory: checkpointDir, resume: resume, savePath: save)
-      options.emulatedRanks = emulateRanks
-      options.overlapCommunication = !noOverlap
-      (options.runID, options.jobName) = (runID, jobName ?? "")
-      options.progressInterval = progressEvery
+    func train(_ options: TrainingOptions) throws {
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "cnnswift") {
         do {
@@ -215,5 +204,11 @@ extension CNNSwift {
       }
       MPIProgram.finalizeAndExit(status, name: "cnnswift")
     }
+  }
+
+  /// `results/train.csv`, a row per epoch.
+  enum TrainingResultsFile: ResultsFileKind {
+    static let defaultPath = TrainingRecord.defaultPath
+    static let rowSubject = "each epoch"
   }
 }

@@ -29,17 +29,7 @@ struct HPLSwift: ParsableCommand {
     subcommands: [Run.self, Dat.self, Dgemm.self, Probe.self],
     defaultSubcommand: Run.self)
 
-  /// Parses like ParsableCommand.main, but under mpiexec only rank 0 prints an argument error;
-  /// every rank exits with the same status, before MPI starts.
-  static func main() {
-    do {
-      var command = try parseAsRoot(TelemetryFlag.normalize(Array(CommandLine.arguments.dropFirst())))
-      try command.run()
-    } catch {
-      if (MPIEnvironment.launcherRank ?? 0) == 0 {
-        exit(withError: error)
-      }
-      Foundation.exit(exitCode(for: error).rawValue)
-    }
-  }
+  /// Under mpiexec only rank 0 prints an argument error (see ``ParsableCommand/mainUnderMPI()``).
+  static func main() { mainUnderMPI() }
+
 }

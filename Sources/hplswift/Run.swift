@@ -36,8 +36,7 @@ extension HPLSwift {
     @Option(name: .customLong("dat"), help: "The HPL.dat to read.")
     var datPath = "HPL.dat"
 
-    @Option(name: .customLong("results"), help: "The CSV file each test appends a row to.")
-    var resultsPath = "results/hpl.csv"
+    @OptionGroup var results: ResultsOption<HPLResultsFile>
 
     @Option(help: "X(0) of the matrix generator (the same seed gives the same matrix on any grid).")
     var seed: UInt64 = 100
@@ -53,40 +52,27 @@ extension HPLSwift {
       help: ArgumentHelp("Write each test's solution x to DIR/solution-<test>.txt (for checking).", valueName: "DIR"))
     var solutionDirectory: String?
 
-    @Option(
-      name: .customLong("telemetry"),
-      help: ArgumentHelp(TelemetryFlag.help, valueName: "SECONDS"))
-    var telemetry: String?
+    @OptionGroup var telemetry: TelemetryOption
 
-    @Option(
-      name: .customLong("run-id"),
-      help: ArgumentHelp(
-        "The run id for results/hpl.csv and the telemetry folder, instead of a new one (letters, digits, - _ .).",
-        valueName: "ID"))
-    var runID: String?
-
-    func validate() throws {
-      do { _ = try TelemetryFlag.seconds(telemetry) } catch { throw ValidationError(error.description) }
-      if let runID {
-        let allowed = runID.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-        guard allowed, !runID.isEmpty, runID.count <= 120, !runID.hasPrefix(".") else {
-          throw ValidationError(
-            "--run-id: expected 1 to 120 letters, digits, '-', '_' or '.' (it names a folder), got '\(runID)'")
-        }
-      }
-    }
+    @OptionGroup var runID: RunIDOption
 
     func run() throws {
       try MPIEnvironment.initialize(threadLevel: .funneled)
-      var options = BenchmarkOptions(datPath: datPath, resultsPath: resultsPath, seed: seed, showProgress: !quiet)
+      var options = BenchmarkOptions(datPath: datPath, resultsPath: results.path, seed: seed, showProgress: !quiet)
       options.solutionDirectory = solutionDirectory
       options.detailedTiming = timing
-      options.telemetryInterval = try TelemetryFlag.seconds(telemetry)
-      options.runID = runID
+      options.telemetryInterval = telemetry.seconds
+      options.runID = runID.id
       options.notice = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
       let status = runReportingErrors { try Benchmark(options: options).run() }
       HPLSwift.finalizeAndExit(status)
     }
+  }
+
+  /// `results/hpl.csv`, a row per test.
+  enum HPLResultsFile: ResultsFileKind {
+    static let defaultPath = "results/hpl.csv"
+    static let rowSubject = "each test"
   }
 
   /// Runs rank code; bad input (the same on every rank) exits 1 after rank 0 explains, while any
