@@ -208,6 +208,26 @@ public struct SweepRunner {
     var launch = launch(for: point, runID: runID)
     launch.deadline = .seconds(bound(for: point, done: done))
     let pointFolder = launch.workingDirectory!
+    try prepare(point, launch: launch)
+    let outcome: LaunchOutcome
+    do { outcome = try ProgramLauncher.run(launch) } catch {
+      return record(point, runID: runID, started: stamp, status: .error, exit: nil, seconds: 0, note: error.description)
+    }
+    if outcome.interrupted { return nil }
+    var result = record(
+      point, runID: runID, started: stamp, status: .failed, exit: outcome.exitStatus, seconds: outcome.seconds,
+      note: "")
+    let recorded = readRecorded(point, runID: runID, into: &result)
+    (result.status, result.note) = verdict(
+      outcome, recorded: recorded, stderrPath: pointFolder + "/stderr", bound: bound(for: point, done: done))
+    if plan.job.telemetryInterval != nil { result.runFolder = "runs/" + runID }
+    return result
+  }
+
+  /// Writes what the point's launch reads into its folder: HPL.dat (HPL), the hostfile (unless
+  /// local), and the command line for whoever looks at the folder later.
+  func prepare(_ point: SweepPoint, launch: ProgramLaunch) throws(SweepError) {
+    let pointFolder = launch.workingDirectory!
     do {
       try FileManager.default.createDirectory(atPath: pointFolder, withIntermediateDirectories: true)
       if let problem = point.hpl {
@@ -221,55 +241,42 @@ public struct SweepRunner {
     } catch {
       throw SweepError(message: "cannot prepare \(pointFolder): \(error.localizedDescription)")
     }
-    let outcome: LaunchOutcome
-    do { outcome = try ProgramLauncher.run(launch) } catch {
-      return record(point, runID: runID, started: stamp, status: .error, exit: nil, seconds: 0, note: error.description)
-    }
-    if outcome.interrupted { return nil }
-    var result = record(
-      point, runID: runID, started: stamp, status: .failed, exit: outcome.exitStatus, seconds: outcome.seconds,
-      note: "")
-    // What the program recorded: a failed residual check, or a training run short of its epochs.
-    var recordedProblem: String? = nil
-    var recorded = false
+  }
+
+  /// What the program recorded for run `runID` in the results file, copied into `result`:
+  /// whether it recorded anything, and the problem it recorded (a failed residual check, or a
+  /// training run short of its epochs).
+  func readRecorded(_ point: SweepPoint, runID: String, into result: inout SweepPointRecord) -> (
+    found: Bool, problem: String?
+  ) {
     switch point.work {
     case .hpl:
       let rows = ((try? ResultsCSV.read(path: resultsPath))?.rows ?? []).filter { $0.runID == runID }
       result.hpl?.gflops = rows.filter { $0.status == .passed }.map(\.gflops).max()
-      recorded = result.hpl?.gflops != nil
-      if rows.contains(where: { $0.status == .failed }) { recordedProblem = "residual check FAILED" }
+      let problem = rows.contains(where: { $0.status == .failed }) ? "residual check FAILED" : nil
+      return (result.hpl?.gflops != nil, problem)
     case .training(let run):
       let rows = ((try? TrainingRecord.read(path: resultsPath))?.records ?? []).filter { $0.runID == runID }
       result.training?.imagesPerSecond = TrainingRecord.imagesPerSecond(over: rows)
       result.training?.testAccuracy = rows.max { $0.epoch < $1.epoch }?.testAccuracy
-      recorded = !rows.isEmpty
-      if !rows.isEmpty && rows.map(\.epoch).max()! < run.settings.epochs {
-        recordedProblem = "\(rows.count) of \(run.settings.epochs) epochs recorded"
-      }
+      let short = !rows.isEmpty && rows.map(\.epoch).max()! < run.settings.epochs
+      return (!rows.isEmpty, short ? "\(rows.count) of \(run.settings.epochs) epochs recorded" : nil)
     }
-    let status: SweepPointRecord.Status
-    var note = ""
+  }
+
+  /// A finished launch's status and note: it passed only when it exited 0 having recorded a
+  /// result and no problem; else the note says why, from the likeliest cause down.
+  func verdict(
+    _ outcome: LaunchOutcome, recorded: (found: Bool, problem: String?), stderrPath: String, bound: Double
+  ) -> (SweepPointRecord.Status, String) {
     if outcome.failedFast {
-      status = .failed
-      note = Self.firstError(in: pointFolder + "/stderr") ?? "a host could not be reached"
-    } else if outcome.timedOut {
-      status = .timeout
-      note = "stopped after the bound of \(Self.duration(bound(for: point, done: done)))"
-    } else if outcome.exitStatus == 0 && recorded && recordedProblem == nil {
-      status = .passed
-    } else {
-      status = .failed
-      if let recordedProblem {
-        note = recordedProblem
-      } else if let signal = outcome.signal {
-        note = "mpiexec ended by signal \(signal)"
-      } else {
-        note = Self.firstError(in: pointFolder + "/stderr") ?? "exit status \(outcome.exitStatus ?? -1)"
-      }
+      return (.failed, Self.firstError(in: stderrPath) ?? "a host could not be reached")
     }
-    (result.status, result.note) = (status, note)
-    if plan.job.telemetryInterval != nil { result.runFolder = "runs/" + runID }
-    return result
+    if outcome.timedOut { return (.timeout, "stopped after the bound of \(Self.duration(bound))") }
+    if outcome.exitStatus == 0 && recorded.found && recorded.problem == nil { return (.passed, "") }
+    if let problem = recorded.problem { return (.failed, problem) }
+    if let signal = outcome.signal { return (.failed, "mpiexec ended by signal \(signal)") }
+    return (.failed, Self.firstError(in: stderrPath) ?? "exit status \(outcome.exitStatus ?? -1)")
   }
 
   func record(
