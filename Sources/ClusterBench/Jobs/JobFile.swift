@@ -55,7 +55,7 @@ public struct JobFile: Sendable, Equatable {
 
   /// The bound on each point.
   public enum Timeout: Sendable, Equatable {
-    /// Derived from the point's expected time (see ``SweepPlanner``).
+    /// Derived from the point's expected time (see `SweepPlanner`).
     case auto
     case seconds(Double)
   }
