@@ -151,14 +151,14 @@ public struct SweepRunner {
       throw SweepError(message: error.description)
     }
     var outcome = SweepOutcome(skipped: skipped)
-    do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      // Read as the job was parsed (bounded, a regular file only).
-      if let text = try? BoundedFile.read(plan.job.path, limit: JobFile.byteLimit) {
-        try AtomicFile.write(text, to: folder + "/job.yaml")
-      }
-    } catch {
+    do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
       throw SweepError(message: "cannot create \(folder): \(error.localizedDescription)")
+    }
+    // Read as the job was parsed (bounded, a regular file only).
+    if let text = try? BoundedFile.read(plan.job.path, limit: JobFile.byteLimit) {
+      do { try AtomicFile.write(text, to: folder + "/job.yaml") } catch {
+        throw SweepError(message: "cannot create \(folder): \(error)")
+      }
     }
     if skipped > 0 { progress("resuming: \(skipped) point\(skipped == 1 ? "" : "s") already passed, skipped") }
     announceEstimate(pending)
@@ -225,21 +225,19 @@ public struct SweepRunner {
   }
 
   /// Writes what the point's launch reads into its folder: HPL.dat (HPL), the hostfile (unless
-  /// local), and the command line for whoever looks at the folder later.
+  /// local), and the command line for whoever looks at the folder later. The command is always
+  /// written, so the folder (which ``AtomicFile`` creates) always exists for the launch.
   func prepare(_ point: SweepPoint, launch: ProgramLaunch) throws(SweepError) {
     let pointFolder = launch.workingDirectory!
     do {
-      try FileManager.default.createDirectory(atPath: pointFolder, withIntermediateDirectories: true)
-      if let problem = point.hpl {
-        try problem.dat.write(toFile: pointFolder + "/HPL.dat", atomically: true, encoding: .utf8)
-      }
+      if let problem = point.hpl { try AtomicFile.write(problem.dat, to: pointFolder + "/HPL.dat") }
       if case .local = plan.target.kind {
       } else {
-        try hostfileText(for: point).write(toFile: pointFolder + "/hostfile", atomically: true, encoding: .utf8)
+        try AtomicFile.write(hostfileText(for: point), to: pointFolder + "/hostfile")
       }
-      try (launch.displayText + "\n").write(toFile: pointFolder + "/command", atomically: true, encoding: .utf8)
+      try AtomicFile.write(launch.displayText + "\n", to: pointFolder + "/command")
     } catch {
-      throw SweepError(message: "cannot prepare \(pointFolder): \(error.localizedDescription)")
+      throw SweepError(message: "cannot prepare \(pointFolder): \(error)")
     }
   }
 
