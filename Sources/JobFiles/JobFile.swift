@@ -56,7 +56,7 @@ public struct JobFile: Sendable, Equatable {
 
   /// The bound on each point.
   public enum Timeout: Sendable, Equatable {
-    /// Derived from the point's expected time (see ``SweepPlanner``).
+    /// Derived from the point's expected time (see `SweepPlanner`).
     case auto
     case seconds(Double)
   }
@@ -126,106 +126,35 @@ public struct JobFile: Sendable, Equatable {
   }
 
   /// Parses job-file text; `path` names the file in errors.
+  ///
+  /// The checks run in the file's reading order (top-level keys, the target, the node
+  /// description and sweep settings, then the kind's section), so the first mistake is the one
+  /// reported.
   public init(parsing text: String, path: String) throws(JobFileError) {
     let top = try YAMLReader.parse(text, path: path)
     try top.rejectUnknownKeys(allowed: Self.topKeys)
     self.path = path
-    lines = [:]
-    if case .mapping(let mapping) = top.node {
-      for (key, _) in mapping { if let name = key.string { lines[name] = key.mark?.line } }
-    }
-
-    let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-    name = try top.string("name") ?? defaultName
-    if let problem = Self.nameProblem(name) { throw top.fail("name", top.value("name"), problem) }
-    let kindText = try top.requiredString("kind", expected: Kind.allCases.map(\.rawValue).joined(separator: " or "))
-    guard let kind = Kind(rawValue: kindText) else {
-      throw top.fail(
-        "kind", top.value("kind"),
-        "expected \(Kind.allCases.map(\.rawValue).joined(separator: " or ")), found '\(kindText)'")
-    }
-    self.kind = kind
+    lines = Self.keyLines(top)
+    name = try Self.name(top, path: path)
+    kind = try Self.kind(top)
     description = try top.string("description")
-
-    if let section = try top.mapping("target") {
-      try section.rejectUnknownKeys(allowed: ["hostfile", "cluster", "local"])
-      let hostfile = try section.string("hostfile")
-      let cluster = try section.string("cluster")
-      let localValue = section.value("local")
-      let local = localValue.flatMap { node -> Bool? in node.bool }
-      let given = [hostfile != nil, cluster != nil, local == true].filter { $0 }.count
-      guard given == 1 else {
-        throw top.fail(
-          "target", top.value("target"),
-          "give exactly one of hostfile: PATH, cluster: NAME (from `clusterbench cluster up`) or local: true")
-      }
-      if let hostfile {
-        target = .hostfile(path: hostfile)
-      } else if let cluster {
-        target = .cluster(name: cluster)
-      } else {
-        target = .local
-      }
-    } else {
-      target = .local
-    }
-
+    target = try Self.target(top)
     nodes = try Self.nodeCounts(top)
     ranksPerNode = try top.positiveIntList("ranks_per_node", maximum: LaunchLimits.maximumRanksPerNode) ?? []
-    memoryPerNodeBytes = try Self.memoryPerNode(top)
-    coresPerNode = try top.positiveInt("cores_per_node", maximum: LaunchLimits.maximumRanksPerNode)
-    if coresPerNode != nil && memoryPerNodeBytes == nil {
-      throw top.fail(
-        "cores_per_node", top.value("cores_per_node"), "give memory_per_node with it (both describe a node)")
-    }
+    (memoryPerNodeBytes, coresPerNode) = try Self.nodeDescription(top)
     repetitions = try top.positiveInt("repetitions", maximum: Self.maximumRepetitions) ?? 1
-    let policy = try top.string("on_failure") ?? "continue"
-    guard let onFailure = FailurePolicy(rawValue: policy) else {
-      throw top.fail("on_failure", top.value("on_failure"), "expected continue or stop, found '\(policy)'")
-    }
-    self.onFailure = onFailure
-    let telemetry = try top.string("telemetry") ?? "10s"
-    if telemetry == "off" || telemetry == "false" {
-      telemetryInterval = nil
-    } else {
-      telemetryInterval = try Self.span(
-        telemetry, top, "telemetry", in: Self.telemetryRange, expected: "off or a time span")
-    }
-    let timeoutText = try top.string("timeout") ?? "auto"
-    timeout =
-      timeoutText == "auto"
-      ? .auto
-      : .seconds(try Self.span(timeoutText, top, "timeout", in: Self.timeoutRange, expected: "auto or a time span"))
-
-    let other = kind == .hpl ? "train" : "hpl"
-    if top.value(other) != nil {
-      throw top.fail(other, top.value(other), "a kind: \(kind.rawValue) job has no \(other): section; remove it")
-    }
-    if kind == .train {
-      guard let section = try top.mapping("train") else {
-        throw top.fail("train", nil, "missing; a kind: train job needs a train: section (model, batch, sync, epochs)")
-      }
+    onFailure = try Self.failurePolicy(top)
+    telemetryInterval = try Self.telemetryInterval(top)
+    timeout = try Self.timeout(top)
+    let section = try Self.kindSection(top, kind: kind)
+    switch kind {
+    case .train:
       train = try TrainingSettings(section)
       hpl = nil
-      try checkPointCount(sectionLine: section.keyLine)
-      return
+    case .hpl:
+      train = nil
+      hpl = try Self.hplSettings(section)
     }
-    train = nil
-    guard let section = try top.mapping("hpl") else {
-      throw top.fail("hpl", nil, "missing; a kind: hpl job needs an hpl: section (memory_fractions or n, nb, grid)")
-    }
-    try section.rejectUnknownKeys(allowed: ["memory_fractions", "n", "nb", "grid"])
-    let fractions = try section.numberList("memory_fractions", in: 0.000_001...1, expected: "fractions in (0, 1]")
-    let sizes = try section.positiveIntList("n", maximum: Self.maximumProblemSize)
-    if (fractions == nil) == (sizes == nil) {
-      throw section.fail(nil, nil, "give exactly one of memory_fractions: [0.2, 0.8] or n: [10000]")
-    }
-    let blockSizes = try section.positiveIntList("nb", maximum: Self.maximumBlockSize) ?? [HPLInput.defaultBlockSize]
-    let gridText = try section.string("grid") ?? "square"
-    guard let grid = GridPolicy(rawValue: gridText) else {
-      throw section.fail("grid", section.value("grid"), "expected square, flat or tall, found '\(gridText)'")
-    }
-    hpl = HPLSettings(memoryFractions: fractions ?? [], problemSizes: sizes ?? [], blockSizes: blockSizes, grid: grid)
     try checkPointCount(sectionLine: section.keyLine)
   }
 
@@ -258,6 +187,124 @@ public struct JobFile: Sendable, Equatable {
     guard !counts.isEmpty else { throw top.fail("nodes", value, "expected at least one node count, found []") }
     var seen = Set<Int>()
     return counts.filter { seen.insert($0).inserted }
+  }
+}
+
+// MARK: - Parsing steps
+
+extension JobFile {
+  /// The line of each top-level key.
+  static func keyLines(_ top: YAMLReader) -> [String: Int] {
+    var lines: [String: Int] = [:]
+    if case .mapping(let mapping) = top.node {
+      for (key, _) in mapping { if let name = key.string { lines[name] = key.mark?.line } }
+    }
+    return lines
+  }
+
+  /// `name:`, by default the file's name without its extension.
+  static func name(_ top: YAMLReader, path: String) throws(JobFileError) -> String {
+    let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    let name = try top.string("name") ?? defaultName
+    if let problem = nameProblem(name) { throw top.fail("name", top.value("name"), problem) }
+    return name
+  }
+
+  /// `kind:`, which is required.
+  static func kind(_ top: YAMLReader) throws(JobFileError) -> Kind {
+    let expected = Kind.allCases.map(\.rawValue).joined(separator: " or ")
+    let kindText = try top.requiredString("kind", expected: expected)
+    guard let kind = Kind(rawValue: kindText) else {
+      throw top.fail("kind", top.value("kind"), "expected \(expected), found '\(kindText)'")
+    }
+    return kind
+  }
+
+  /// The `target:` section: exactly one of `hostfile:`, `cluster:` or `local: true`; this
+  /// machine when the section is absent.
+  static func target(_ top: YAMLReader) throws(JobFileError) -> Target {
+    guard let section = try top.mapping("target") else { return .local }
+    try section.rejectUnknownKeys(allowed: ["hostfile", "cluster", "local"])
+    let hostfile = try section.string("hostfile")
+    let cluster = try section.string("cluster")
+    let local = section.value("local").flatMap { node -> Bool? in node.bool }
+    let given = [hostfile != nil, cluster != nil, local == true].filter { $0 }.count
+    guard given == 1 else {
+      throw top.fail(
+        "target", top.value("target"),
+        "give exactly one of hostfile: PATH, cluster: NAME (from `clusterbench cluster up`) or local: true")
+    }
+    if let hostfile { return .hostfile(path: hostfile) }
+    if let cluster { return .cluster(name: cluster) }
+    return .local
+  }
+
+  /// `memory_per_node` and `cores_per_node`: the cores only with the memory (both describe a node).
+  static func nodeDescription(_ top: YAMLReader) throws(JobFileError) -> (memoryBytes: Int?, cores: Int?) {
+    let memory = try memoryPerNode(top)
+    let cores = try top.positiveInt("cores_per_node", maximum: LaunchLimits.maximumRanksPerNode)
+    if cores != nil && memory == nil {
+      throw top.fail(
+        "cores_per_node", top.value("cores_per_node"), "give memory_per_node with it (both describe a node)")
+    }
+    return (memory, cores)
+  }
+
+  /// `on_failure:`, by default `continue`.
+  static func failurePolicy(_ top: YAMLReader) throws(JobFileError) -> FailurePolicy {
+    let policy = try top.string("on_failure") ?? "continue"
+    guard let onFailure = FailurePolicy(rawValue: policy) else {
+      throw top.fail("on_failure", top.value("on_failure"), "expected continue or stop, found '\(policy)'")
+    }
+    return onFailure
+  }
+
+  /// `telemetry:` in seconds, by default 10 s; `nil` for `off` (or `false`).
+  static func telemetryInterval(_ top: YAMLReader) throws(JobFileError) -> Double? {
+    let telemetry = try top.string("telemetry") ?? "10s"
+    if telemetry == "off" || telemetry == "false" { return nil }
+    return try span(telemetry, top, "telemetry", in: telemetryRange, expected: "off or a time span")
+  }
+
+  /// `timeout:`, by default `auto`.
+  static func timeout(_ top: YAMLReader) throws(JobFileError) -> Timeout {
+    let timeoutText = try top.string("timeout") ?? "auto"
+    if timeoutText == "auto" { return .auto }
+    return .seconds(try span(timeoutText, top, "timeout", in: timeoutRange, expected: "auto or a time span"))
+  }
+
+  /// The section of `kind` (`hpl:` or `train:`), which is required; the other kind's section is refused.
+  static func kindSection(_ top: YAMLReader, kind: Kind) throws(JobFileError) -> YAMLReader {
+    let other = kind == .hpl ? "train" : "hpl"
+    if top.value(other) != nil {
+      throw top.fail(other, top.value(other), "a kind: \(kind.rawValue) job has no \(other): section; remove it")
+    }
+    let contents =
+      switch kind {
+      case .train: "a kind: train job needs a train: section (model, batch, sync, epochs)"
+      case .hpl: "a kind: hpl job needs an hpl: section (memory_fractions or n, nb, grid)"
+      }
+    guard let section = try top.mapping(kind.rawValue) else {
+      throw top.fail(kind.rawValue, nil, "missing; \(contents)")
+    }
+    return section
+  }
+
+  /// The `hpl:` section: exactly one of `memory_fractions` or `n`, with `nb` and `grid`.
+  static func hplSettings(_ section: YAMLReader) throws(JobFileError) -> HPLSettings {
+    try section.rejectUnknownKeys(allowed: ["memory_fractions", "n", "nb", "grid"])
+    let fractions = try section.numberList("memory_fractions", in: 0.000_001...1, expected: "fractions in (0, 1]")
+    let sizes = try section.positiveIntList("n", maximum: maximumProblemSize)
+    if (fractions == nil) == (sizes == nil) {
+      throw section.fail(nil, nil, "give exactly one of memory_fractions: [0.2, 0.8] or n: [10000]")
+    }
+    let blockSizes = try section.positiveIntList("nb", maximum: maximumBlockSize) ?? [HPLInput.defaultBlockSize]
+    let gridText = try section.string("grid") ?? "square"
+    guard let grid = GridPolicy(rawValue: gridText) else {
+      throw section.fail("grid", section.value("grid"), "expected square, flat or tall, found '\(gridText)'")
+    }
+    return HPLSettings(
+      memoryFractions: fractions ?? [], problemSizes: sizes ?? [], blockSizes: blockSizes, grid: grid)
   }
 }
 

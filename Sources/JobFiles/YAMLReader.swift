@@ -82,47 +82,44 @@ struct YAMLReader {
   /// A list of positive integers of at most `maximum`; a single integer is taken as a list of
   /// one. Never empty.
   func positiveIntList(_ key: String, maximum: Int) throws(JobFileError) -> [Int]? {
-    guard let value = value(key) else { return nil }
-    let items = Self.items(value)
-    guard !items.isEmpty else { throw fail(key, value, "expected a non-empty list of positive integers, found []") }
-    var result: [Int] = []
-    for item in items {
-      guard let number = Self.int(item), (1...maximum).contains(number) else {
-        throw fail(key, item, "expected a list of positive integers up to \(maximum), found \(Self.show(item))")
-      }
-      result.append(number)
+    try list(key, of: "positive integers", expected: "a list of positive integers up to \(maximum)") { item in
+      Self.int(item).flatMap { (1...maximum).contains($0) ? $0 : nil }
     }
-    return result
   }
 
   /// A list of numbers in `range`; a single number is taken as a list of one. Never empty.
   func numberList(_ key: String, in range: ClosedRange<Double>, expected: String) throws(JobFileError)
     -> [Double]?
   {
-    guard let value = value(key) else { return nil }
-    let items = Self.items(value)
-    guard !items.isEmpty else { throw fail(key, value, "expected a non-empty list of \(expected), found []") }
-    var result: [Double] = []
-    for item in items {
+    try list(key, of: expected, expected: "a list of \(expected)") { item in
       guard case .scalar(let scalar) = item, let number = Double(scalar.string), range.contains(number) else {
-        throw fail(key, item, "expected a list of \(expected), found \(Self.show(item))")
+        return nil
       }
-      result.append(number)
+      return number
     }
-    return result
   }
 
   /// A list of text values; a single value is taken as a list of one. Never empty.
   func stringList(_ key: String, expected: String) throws(JobFileError) -> [String]? {
+    try list(key, of: expected, expected: expected) { item in
+      guard case .scalar(let scalar) = item, !scalar.string.isEmpty else { return nil }
+      return scalar.string
+    }
+  }
+
+  /// The list at `key`, each item read by `element` (`nil` for an item it refuses); a single
+  /// value is taken as a list of one. An empty list is refused as a list of `noun`, a refused
+  /// item as not being `expected`.
+  private func list<Element>(
+    _ key: String, of noun: String, expected: String, _ element: (Node) -> Element?
+  ) throws(JobFileError) -> [Element]? {
     guard let value = value(key) else { return nil }
     let items = Self.items(value)
-    guard !items.isEmpty else { throw fail(key, value, "expected a non-empty list of \(expected), found []") }
-    var result: [String] = []
+    guard !items.isEmpty else { throw fail(key, value, "expected a non-empty list of \(noun), found []") }
+    var result: [Element] = []
     for item in items {
-      guard case .scalar(let scalar) = item, !scalar.string.isEmpty else {
-        throw fail(key, item, "expected \(expected), found \(Self.show(item))")
-      }
-      result.append(scalar.string)
+      guard let read = element(item) else { throw fail(key, item, "expected \(expected), found \(Self.show(item))") }
+      result.append(read)
     }
     return result
   }

@@ -68,14 +68,34 @@ public struct ResultsCatalog: Sendable {
     // Kept as the user wrote it (relative stays relative), so warnings name files as they would.
     let parent = (resultsPath as NSString).deletingLastPathComponent
     let resultsFolder = parent.isEmpty ? "." : parent
-    var warnings: [String] = []
-
     let sweepsFolder = Self.join(resultsFolder, "sweeps")
+    let selected = try selectedSweeps(in: sweepsFolder, sweep: sweep)
+    let sweeps = selected.sweeps
+    var warnings = selected.warnings
+    let (points, trainingPoints) = readPoints(of: sweeps, in: sweepsFolder, warnings: &warnings)
+    let rows = try readRows(
+      resultsPath: resultsPath, resultsFolder: resultsFolder, hasPoints: !points.isEmpty,
+      hasTrainingPoints: !trainingPoints.isEmpty, warnings: &warnings)
+    var catalog = ResultsCatalog(
+      resultsPath: resultsPath, resultsFolder: resultsFolder,
+      results: joined(rows, with: points, keepingOthers: sweep == nil), points: points, sweeps: sweeps,
+      warnings: warnings)
+    catalog.trainingPoints = trainingPoints
+    return catalog
+  }
+
+  /// The sweeps to read, sorted: `sweep` alone, or every folder of `sweepsFolder` holding a
+  /// points file, with a warning for each folder no job could have made. Throws when `sweep`
+  /// does not exist, naming the sweeps that do.
+  private static func selectedSweeps(in sweepsFolder: String, sweep: String?) throws(CompareError) -> (
+    sweeps: [String], warnings: [String]
+  ) {
     let folders = ((try? FileManager.default.contentsOfDirectory(atPath: sweepsFolder)) ?? [])
       .filter { FileManager.default.fileExists(atPath: "\(sweepsFolder)/\($0)/\(SweepPointRecord.fileName)") }
       .sorted()
     // A folder no job could have made (a name with control characters, say) is not shown as a sweep.
     let available = folders.filter { JobFile.nameProblem($0) == nil }
+    var warnings: [String] = []
     for name in folders where JobFile.nameProblem(name) != nil {
       warnings.append(
         SafeText.escaped("\(sweepsFolder)/\(name): not a sweep's folder (\(JobFile.nameProblem(name)!)); skipped"))
@@ -85,7 +105,14 @@ public struct ResultsCatalog: Sendable {
       throw CompareError(
         "no sweep '\(sweep)': \(sweepsFolder)/\(sweep)/\(SweepPointRecord.fileName) does not exist (\(known))")
     }
-    let sweeps = sweep.map { [$0] } ?? available
+    return (sweep.map { [$0] } ?? available, warnings)
+  }
+
+  /// The HPL and the training points of `sweeps`, in order; unreadable files and broken rows
+  /// become warnings.
+  private static func readPoints(of sweeps: [String], in sweepsFolder: String, warnings: inout [String]) -> (
+    hpl: [Point], training: [Point]
+  ) {
     var points: [Point] = []
     var trainingPoints: [Point] = []
     for name in sweeps {
@@ -99,22 +126,32 @@ public struct ResultsCatalog: Sendable {
         warnings.append(error.description)
       }
     }
+    return (points, trainingPoints)
+  }
 
-    var rows: [ResultRow] = []
+  /// The rows of the HPL results file; its warnings come first, as it is named on the command
+  /// line. A missing file is an error only when there is nothing else to compare.
+  private static func readRows(
+    resultsPath: String, resultsFolder: String, hasPoints: Bool, hasTrainingPoints: Bool, warnings: inout [String]
+  ) throws(CompareError) -> [ResultRow] {
     do {
       let read = try ResultsCSV.read(path: resultsPath)
-      rows = read.rows
-      warnings = read.warnings + warnings  // the results file's first: it is named on the command line
+      warnings = read.warnings + warnings
+      return read.rows
     } catch {
       let trainingResults = Self.join(resultsFolder, TrainingCatalog.fileName)
-      guard !points.isEmpty || !trainingPoints.isEmpty || FileManager.default.fileExists(atPath: trainingResults)
-      else {
+      guard hasPoints || hasTrainingPoints || FileManager.default.fileExists(atPath: trainingResults) else {
         throw CompareError("\(error.description) (hplswift and clusterbench submit write it; pass another path?)")
       }
       // Training results alone are no reason to warn about the missing HPL file.
-      if !points.isEmpty { warnings.insert(error.description, at: 0) }
+      if hasPoints { warnings.insert(error.description, at: 0) }
+      return []
     }
+  }
 
+  /// Each row with its run's sweep point (the first that names the run); rows of runs in no
+  /// sweep only when `keepingOthers`, counting their distinct hosts as nodes.
+  private static func joined(_ rows: [ResultRow], with points: [Point], keepingOthers: Bool) -> [Result] {
     var pointOfRun: [String: Point] = [:]
     for point in points where !point.record.runID.isEmpty && pointOfRun[point.record.runID] == nil {
       pointOfRun[point.record.runID] = point
@@ -124,15 +161,11 @@ public struct ResultsCatalog: Sendable {
       if let point = pointOfRun[row.runID] {
         results.append(
           Result(row: row, nodes: point.record.nodes, memoryFraction: point.record.memoryFraction, sweep: point.sweep))
-      } else if sweep == nil {
+      } else if keepingOthers {
         results.append(Result(row: row, nodes: max(1, row.hosts.count), memoryFraction: nil, sweep: nil))
       }
     }
-    var catalog = ResultsCatalog(
-      resultsPath: resultsPath, resultsFolder: resultsFolder, results: results, points: points, sweeps: sweeps,
-      warnings: warnings)
-    catalog.trainingPoints = trainingPoints
-    return catalog
+    return results
   }
 
   /// `train.csv` beside the HPL results.

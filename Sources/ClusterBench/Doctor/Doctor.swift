@@ -1,4 +1,5 @@
 import ClusterRun
+import Files
 import Foundation
 import Preflight
 import Synchronization
@@ -170,7 +171,7 @@ public struct Doctor: Sendable {
       + host.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }.map(String.init).joined()
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let hostfile = folder + "/hostfile"
-    try? "\(host):1\n".write(toFile: hostfile, atomically: true, encoding: .utf8)
+    try? AtomicFile.write("\(host):1\n", to: hostfile)
     let names =
       Self.isEmulated(target) ? [] : Self.resolutionNames(for: host, hosts: target.hosts, launchHost: launchHost)
     var launch = ProgramLaunch(
@@ -243,7 +244,7 @@ public struct Doctor: Sendable {
     let folder = workFolder + "/exchange"
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let hostfile = folder + "/hostfile"
-    try? target.hosts.map { "\($0):1\n" }.joined().write(toFile: hostfile, atomically: true, encoding: .utf8)
+    try? AtomicFile.write(target.hosts.map { "\($0):1\n" }.joined(), to: hostfile)
     let launch = ProgramLaunch(
       executable: mpiexec,
       arguments: target.mpiexecArguments(

@@ -1,3 +1,5 @@
+import CSVFiles
+import Files
 import Foundation
 
 #if canImport(Glibc)
@@ -265,10 +267,8 @@ final class ClusterBuilder {
   }
 
   private func writeFile(_ text: String, to path: String, mode: Int = 0o644) throws(ClusterError) {
-    do {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-      try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
-    } catch {
+    do { try AtomicFile.write(text, to: path) } catch { throw ClusterError(error.description) }
+    do { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path) } catch {
       throw ClusterError("cannot write \(path): \(ClusterError.reason(error))")
     }
   }

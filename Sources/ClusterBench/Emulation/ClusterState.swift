@@ -1,3 +1,5 @@
+import CSVFiles
+import Files
 import Foundation
 
 /// An emulated cluster as `cluster up` recorded it in `state.json`: what it is (nodes,
@@ -127,11 +129,10 @@ public struct ClusterFolders: Sendable, Equatable {
   func save(_ state: ClusterState) throws(ClusterError) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    do {
-      let data = try encoder.encode(state)
-      try data.write(to: URL(fileURLWithPath: stateFile(state.name)), options: .atomic)
-    } catch {
+    let data: Data
+    do { data = try encoder.encode(state) } catch {
       throw ClusterError("cannot write \(stateFile(state.name)): \(ClusterError.reason(error))")
     }
+    do { try AtomicFile.write(data, to: stateFile(state.name)) } catch { throw ClusterError(error.description) }
   }
 }

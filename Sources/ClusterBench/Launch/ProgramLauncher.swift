@@ -139,76 +139,80 @@ public enum ProgramLauncher {
   }
 
   static func runAsync(_ launch: ProgramLaunch) async throws -> LaunchOutcome {
-    var overrides: [Environment.Key: String?] = [:]
-    for (key, value) in launch.environment {
-      if let key = Environment.Key(rawValue: key) { overrides[key] = value }
-    }
     var options = PlatformOptions()
     options.processGroupID = 0  // its own group: Ctrl-C reaches us, and we decide what the program gets
     let executable: Executable =
       launch.executable.contains("/") ? .path(FilePath(launch.executable)) : .name(launch.executable)
+    let (outputFile, errorFile) = try openOutputFiles(launch)
+    let started = ContinuousClock.now
+    let ending = EndingFlags()
+    let execution = try await Subprocess.run(
+      executable, arguments: Arguments(launch.arguments), environment: .inherit.updating(environment(of: launch)),
+      workingDirectory: launch.workingDirectory.map { FilePath($0) }, platformOptions: options, input: .none,
+      output: outputFile.map { .fileDescriptor($0, closeAfterSpawningProcess: true) } ?? .currentStandardOutput,
+      error: errorFile.map { .fileDescriptor($0, closeAfterSpawningProcess: true) } ?? .currentStandardError
+    ) { execution in
+      Self.watch(execution.processIdentifier.value, launch, started: started, ending: ending)
+    }
+    execution.closureResult.cancel()
+    let elapsed = ContinuousClock.now - started
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return ending.outcome(execution.terminationStatus, seconds: seconds)
+  }
+
+  /// The variables `launch` adds to the environment, as swift-subprocess takes them.
+  private static func environment(of launch: ProgramLaunch) -> [Environment.Key: String?] {
+    var overrides: [Environment.Key: String?] = [:]
+    for (key, value) in launch.environment {
+      if let key = Environment.Key(rawValue: key) { overrides[key] = value }
+    }
+    return overrides
+  }
+
+  /// The files that receive the program's standard output and standard error (created or
+  /// truncated); `nil` for one that passes through to ours.
+  private static func openOutputFiles(_ launch: ProgramLaunch) throws(LaunchError) -> (
+    output: FileDescriptor?, error: FileDescriptor?
+  ) {
     func open(_ path: String?) throws -> FileDescriptor? {
       guard let path else { return nil }
       return try FileDescriptor.open(
         FilePath(path), .writeOnly, options: [.create, .truncate],
         permissions: [.ownerReadWrite, .groupRead, .otherRead])
     }
-    let outputFile: FileDescriptor?
-    let errorFile: FileDescriptor?
     do {
-      outputFile = try open(launch.standardOutputPath)
-      errorFile = try open(launch.standardErrorPath)
+      return (try open(launch.standardOutputPath), try open(launch.standardErrorPath))
     } catch {
       throw LaunchError(executable: launch.executable, message: "cannot open its output files: \(error)")
     }
-    let started = ContinuousClock.now
-    let ending = EndingFlags()
-    let execution = try await Subprocess.run(
-      executable, arguments: Arguments(launch.arguments), environment: .inherit.updating(overrides),
-      workingDirectory: launch.workingDirectory.map { FilePath($0) }, platformOptions: options, input: .none,
-      output: outputFile.map { .fileDescriptor($0, closeAfterSpawningProcess: true) } ?? .currentStandardOutput,
-      error: errorFile.map { .fileDescriptor($0, closeAfterSpawningProcess: true) } ?? .currentStandardError
-    ) { execution in
-      let pid = execution.processIdentifier.value
-      // Watches the deadline and stop requests until the program ends (then it is cancelled).
-      return Task {
-        let deadline = launch.deadline.map { started.advanced(by: $0) }
-        while !Task.isCancelled {
-          let stop = StopSignal.pending != nil
-          let late = deadline.map { ContinuousClock.now >= $0 } ?? false
-          let failed = Self.showsFailure(launch)
-          if stop || late || failed {
-            ending.timedOut.store(late && !stop && !failed, ordering: .relaxed)
-            ending.interrupted.store(stop, ordering: .relaxed)
-            ending.failedFast.store(failed && !stop, ordering: .relaxed)
-            let family = ProcessTree.descendants(of: pid)
-            kill(pid, stop ? SIGINT : SIGTERM)
-            // A failed launch has nothing to save, and hydra, told to stop after ssh failed,
-            // keeps trying to signal the proxy it never reached: end it soon.
-            try? await Task.sleep(for: failed ? .milliseconds(200) : launch.grace)
-            ProcessTree.kill(pid, family: family)
-            return
-          }
-          try? await Task.sleep(for: .milliseconds(100))
+  }
+
+  /// Watches the deadline, stop requests and the fail-fast patterns of the program `pid` until
+  /// it ends (then the returned task is cancelled). On any of them it records why in `ending`,
+  /// signals the program and, after the grace period, kills what is left of its tree.
+  private static func watch(
+    _ pid: pid_t, _ launch: ProgramLaunch, started: ContinuousClock.Instant, ending: EndingFlags
+  ) -> Task<Void, Never> {
+    Task {
+      let deadline = launch.deadline.map { started.advanced(by: $0) }
+      while !Task.isCancelled {
+        let stop = StopSignal.pending != nil
+        let late = deadline.map { ContinuousClock.now >= $0 } ?? false
+        let failed = Self.showsFailure(launch)
+        if stop || late || failed {
+          ending.timedOut.store(late && !stop && !failed, ordering: .relaxed)
+          ending.interrupted.store(stop, ordering: .relaxed)
+          ending.failedFast.store(failed && !stop, ordering: .relaxed)
+          let family = ProcessTree.descendants(of: pid)
+          kill(pid, stop ? SIGINT : SIGTERM)
+          // A failed launch has nothing to save, and hydra, told to stop after ssh failed,
+          // keeps trying to signal the proxy it never reached: end it soon.
+          try? await Task.sleep(for: failed ? .milliseconds(200) : launch.grace)
+          ProcessTree.kill(pid, family: family)
+          return
         }
+        try? await Task.sleep(for: .milliseconds(100))
       }
-    }
-    execution.closureResult.cancel()
-    let seconds =
-      Double((ContinuousClock.now - started).components.seconds)
-      + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-    let timedOut = ending.timedOut.load(ordering: .relaxed)
-    let interrupted = ending.interrupted.load(ordering: .relaxed)
-    let failedFast = ending.failedFast.load(ordering: .relaxed)
-    switch execution.terminationStatus {
-    case .exited(let code):
-      return LaunchOutcome(
-        exitStatus: code, signal: nil, timedOut: timedOut, interrupted: interrupted, seconds: seconds,
-        failedFast: failedFast)
-    case .signaled(let signal):
-      return LaunchOutcome(
-        exitStatus: nil, signal: signal, timedOut: timedOut, interrupted: interrupted, seconds: seconds,
-        failedFast: failedFast)
     }
   }
 
@@ -223,10 +227,29 @@ public enum ProgramLauncher {
   }
 }
 
+/// Why the watcher stopped a program, set by its task and read once the program has ended.
 private final class EndingFlags: Sendable {
   let failedFast = Atomic<Bool>(false)
   let timedOut = Atomic<Bool>(false)
   let interrupted = Atomic<Bool>(false)
+
+  /// The outcome of a program that ended with `status` after `seconds`.
+  func outcome(_ status: TerminationStatus, seconds: Double) -> LaunchOutcome {
+    let (timedOut, interrupted, failedFast) = (
+      self.timedOut.load(ordering: .relaxed), self.interrupted.load(ordering: .relaxed),
+      self.failedFast.load(ordering: .relaxed)
+    )
+    switch status {
+    case .exited(let code):
+      return LaunchOutcome(
+        exitStatus: code, signal: nil, timedOut: timedOut, interrupted: interrupted, seconds: seconds,
+        failedFast: failedFast)
+    case .signaled(let signal):
+      return LaunchOutcome(
+        exitStatus: nil, signal: signal, timedOut: timedOut, interrupted: interrupted, seconds: seconds,
+        failedFast: failedFast)
+    }
+  }
 }
 
 /// A launcher and everything it started. Hydra puts its proxies and ranks in sessions of their

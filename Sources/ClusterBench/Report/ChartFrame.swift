@@ -53,19 +53,16 @@ struct ChartFrame: Sendable {
   func yAxis(_ scale: AxisScale, title: String) -> String {
     var svg = "<g class=\"axis y-axis\">\n"
     for tick in scale.ticks {
-      let y = Markup.coordinate(self.y(tick, scale))
+      let y = self.y(tick, scale)
       svg +=
-        "<line class=\"grid\" x1=\"\(Markup.coordinate(plotLeft))\" x2=\"\(Markup.coordinate(plotLeft + plotWidth))\" "
-        + "y1=\"\(y)\" y2=\"\(y)\"/>"
-        + "<line class=\"tick\" x1=\"\(Markup.coordinate(plotLeft - 5))\" x2=\"\(Markup.coordinate(plotLeft))\" "
-        + "y1=\"\(y)\" y2=\"\(y)\"/>"
-        + "<text class=\"tick-label\" x=\"\(Markup.coordinate(plotLeft - 8))\" y=\"\(y)\" text-anchor=\"end\" "
-        + "dominant-baseline=\"middle\">\(scale.label(tick))</text>\n"
+        line("grid", x1: plotLeft, x2: plotLeft + plotWidth, y1: y, y2: y)
+        + line("tick", x1: plotLeft - 5, x2: plotLeft, y1: y, y2: y)
+        + "<text class=\"tick-label\" x=\"\(Markup.coordinate(plotLeft - 8))\" y=\"\(Markup.coordinate(y))\" "
+        + "text-anchor=\"end\" dominant-baseline=\"middle\">\(scale.label(tick))</text>\n"
     }
     let middle = Markup.coordinate(plotTop + plotHeight / 2)
     svg +=
-      "<line class=\"axis-line\" x1=\"\(Markup.coordinate(plotLeft))\" x2=\"\(Markup.coordinate(plotLeft))\" "
-      + "y1=\"\(Markup.coordinate(plotTop))\" y2=\"\(Markup.coordinate(plotBottom))\"/>\n"
+      line("axis-line", x1: plotLeft, x2: plotLeft, y1: plotTop, y2: plotBottom) + "\n"
       + "<text class=\"axis-title\" transform=\"translate(20 \(middle)) rotate(-90)\" text-anchor=\"middle\">"
       + "\(Markup.escape(title))</text>\n</g>\n"
     return svg
@@ -75,11 +72,10 @@ struct ChartFrame: Sendable {
   func xAxis(_ scale: AxisScale, title: String) -> String {
     var svg = "<g class=\"axis x-axis\">\n"
     for tick in scale.ticks {
-      let x = Markup.coordinate(self.x(tick, scale))
+      let x = self.x(tick, scale)
       svg +=
-        "<line class=\"tick\" x1=\"\(x)\" x2=\"\(x)\" y1=\"\(Markup.coordinate(plotBottom))\" "
-        + "y2=\"\(Markup.coordinate(plotBottom + 5))\"/>"
-        + "<text class=\"tick-label\" x=\"\(x)\" y=\"\(Markup.coordinate(plotBottom + 20))\" "
+        line("tick", x1: x, x2: x, y1: plotBottom, y2: plotBottom + 5)
+        + "<text class=\"tick-label\" x=\"\(Markup.coordinate(x))\" y=\"\(Markup.coordinate(plotBottom + 20))\" "
         + "text-anchor=\"middle\">\(scale.label(tick))</text>\n"
     }
     return svg + baseline() + xTitle(title) + "</g>\n"
@@ -133,8 +129,13 @@ struct ChartFrame: Sendable {
   }
 
   private func baseline() -> String {
-    "<line class=\"axis-line\" x1=\"\(Markup.coordinate(plotLeft))\" x2=\"\(Markup.coordinate(plotLeft + plotWidth))\" "
-      + "y1=\"\(Markup.coordinate(plotBottom))\" y2=\"\(Markup.coordinate(plotBottom))\"/>\n"
+    line("axis-line", x1: plotLeft, x2: plotLeft + plotWidth, y1: plotBottom, y2: plotBottom) + "\n"
+  }
+
+  /// A `<line>` of class `cssClass` from (x1, y1) to (x2, y2): the grid lines, ticks and axis lines.
+  private func line(_ cssClass: String, x1: Double, x2: Double, y1: Double, y2: Double) -> String {
+    "<line class=\"\(cssClass)\" x1=\"\(Markup.coordinate(x1))\" x2=\"\(Markup.coordinate(x2))\" "
+      + "y1=\"\(Markup.coordinate(y1))\" y2=\"\(Markup.coordinate(y2))\"/>"
   }
 
   private func xTitle(_ title: String) -> String {

@@ -33,87 +33,92 @@ public enum SweepPlanner {
         path: job.path, key: "nodes",
         message: "only \(resources.count) of the \(largest) nodes reported their resources")
     }
-    var points: [SweepPoint] = []
-    /// `ranks_per_node` values, the cores of the nodes used when the job gives none.
-    func ranksPerNodeChoices(_ nodes: Int) -> [Int] {
-      job.ranksPerNode.isEmpty ? [resources.prefix(nodes).map(\.cores).min()!] : job.ranksPerNode
-    }
-    let namesRanksPerNode = job.ranksPerNode.count > 1
-    func add(_ work: SweepPoint.Work, workID: String, nodes: Int, ranksPerNode: Int, explanation: [String]) {
-      for repetition in 1...job.repetitions {
-        points.append(
-          SweepPoint(
-            id: SweepPoint.makeID(
-              nodes: nodes, ranksPerNode: namesRanksPerNode ? ranksPerNode : nil, work: workID, repetition: repetition),
-            index: points.count + 1, nodes: nodes, ranksPerNode: ranksPerNode, work: work, repetition: repetition,
-            hosts: Array(target.hosts.prefix(nodes)), explanation: explanation))
-      }
-    }
+    var points = PointList(job: job, target: target, resources: resources)
     if let training = job.train {
-      // The paper's order: each configuration over the node counts, so its table fills first.
-      for architecture in training.architectures {
-        let flops = TrainingRun.forwardFLOPs(of: architecture)
-        for batch in training.batches {
-          for mode in training.syncModes {
-            let run = TrainingRun(
-              architecture: architecture, batchPerRank: batch, sync: mode, settings: training,
-              forwardFLOPsPerImage: flops)
-            for nodes in job.nodes.sorted() {
-              for ranksPerNode in ranksPerNodeChoices(nodes) {
-                let warning = oversubscription(
-                  job: job, used: resources.prefix(nodes), ranksPerNode: ranksPerNode)
-                add(
-                  .training(run), workID: run.idPart, nodes: nodes, ranksPerNode: ranksPerNode,
-                  explanation: warning.map { [$0] } ?? [])
-              }
+      addTrainingPoints(training, to: &points)
+    } else if let hpl = job.hpl {
+      try addHPLPoints(hpl, to: &points)
+    } else {
+      return SweepPlan(job: job, target: target, points: [], resources: [])
+    }
+    return SweepPlan(job: job, target: target, points: points.points, resources: Array(resources.prefix(largest)))
+  }
+
+  /// A training job's points: the paper's order, each configuration over the node counts, so its
+  /// table fills first.
+  private static func addTrainingPoints(_ training: TrainingSettings, to points: inout PointList) {
+    for architecture in training.architectures {
+      let flops = TrainingRun.forwardFLOPs(of: architecture)
+      for batch in training.batches {
+        for mode in training.syncModes {
+          let run = TrainingRun(
+            architecture: architecture, batchPerRank: batch, sync: mode, settings: training,
+            forwardFLOPsPerImage: flops)
+          for nodes in points.job.nodes.sorted() {
+            for ranksPerNode in points.ranksPerNodeChoices(nodes) {
+              let warning = oversubscription(
+                job: points.job, used: points.resources.prefix(nodes), ranksPerNode: ranksPerNode)
+              points.add(
+                .training(run), workID: run.idPart, nodes: nodes, ranksPerNode: ranksPerNode,
+                explanation: warning.map { [$0] } ?? [])
             }
           }
         }
       }
-      return SweepPlan(job: job, target: target, points: points, resources: Array(resources.prefix(largest)))
     }
-    guard let hpl = job.hpl else { return SweepPlan(job: job, target: target, points: [], resources: []) }
+  }
+
+  /// An HPL job's points: for each memory fraction (or N), each node count, each ranks per node, each NB.
+  private static func addHPLPoints(_ hpl: JobFile.HPLSettings, to points: inout PointList) throws(JobFileError) {
     let sizes: [(fraction: Double?, n: Int?)] =
       hpl.memoryFractions.isEmpty
       ? hpl.problemSizes.map { (nil, $0) } : hpl.memoryFractions.map { ($0, nil) }
     for size in sizes {
-      for nodes in job.nodes.sorted() {
-        let used = Array(resources.prefix(nodes))
-        for ranksPerNode in ranksPerNodeChoices(nodes) {
-          let sized = used.map {
-            NodeResources(
-              host: $0.host, memTotalBytes: $0.memTotalBytes, memAvailableBytes: $0.memAvailableBytes,
-              cores: ranksPerNode)
-          }
+      for nodes in points.job.nodes.sorted() {
+        let used = Array(points.resources.prefix(nodes))
+        for ranksPerNode in points.ranksPerNodeChoices(nodes) {
           for nb in hpl.blockSizes {
-            var plan: DatPlan
-            do {
-              plan = try DatSizer.plan(nodes: sized, fraction: size.fraction ?? 1, nb: nb)
-            } catch {
-              throw JobFileError(
-                path: job.path, line: job.lines["hpl"], key: "hpl",
-                message: "\(nodes) node\(nodes == 1 ? "" : "s"), NB \(nb): \(error.message)")
-            }
-            if let n = size.n {
-              plan.input.problemSizes = [n]
-              plan.n = n
-            }
-            let grid = Self.grid(hpl.grid, ranks: nodes * ranksPerNode)
-            plan.input.grids = [grid]
-            plan.grid = grid
-            let sizing = HPLPointSizing(
-              job: job, plan: plan, used: used, ranksPerNode: ranksPerNode, fixedN: size.n != nil)
-            var problem = HPLProblem(
-              memoryFraction: size.fraction, n: plan.n, nb: nb, grid: grid, dat: plan.render())
-            problem.shortfall = sizing.shortfall
-            add(
+            let (problem, sizing) = try hplProblem(
+              job: points.job, grid: hpl.grid, fraction: size.fraction, n: size.n, nb: nb, used: used,
+              ranksPerNode: ranksPerNode)
+            points.add(
               .hpl(problem), workID: problem.idPart, nodes: nodes, ranksPerNode: ranksPerNode,
               explanation: sizing.explanation)
           }
         }
       }
     }
-    return SweepPlan(job: job, target: target, points: points, resources: Array(resources.prefix(largest)))
+  }
+
+  /// One HPL point's problem, sized as `hplswift dat` would for the nodes `used`, each running
+  /// `ranksPerNode` ranks: N from `fraction` of their memory, or the fixed `n`.
+  private static func hplProblem(
+    job: JobFile, grid policy: JobFile.GridPolicy, fraction: Double?, n fixedN: Int?, nb: Int,
+    used: [NodeResources], ranksPerNode: Int
+  ) throws(JobFileError) -> (HPLProblem, HPLPointSizing) {
+    let sized = used.map {
+      NodeResources(
+        host: $0.host, memTotalBytes: $0.memTotalBytes, memAvailableBytes: $0.memAvailableBytes, cores: ranksPerNode)
+    }
+    var plan: DatPlan
+    do {
+      plan = try DatSizer.plan(nodes: sized, fraction: fraction ?? 1, nb: nb)
+    } catch {
+      throw JobFileError(
+        path: job.path, line: job.lines["hpl"], key: "hpl",
+        message: "\(used.count) node\(used.count == 1 ? "" : "s"), NB \(nb): \(error.message)")
+    }
+    if let fixedN {
+      plan.input.problemSizes = [fixedN]
+      plan.n = fixedN
+    }
+    let grid = Self.grid(policy, ranks: used.count * ranksPerNode)
+    plan.input.grids = [grid]
+    plan.grid = grid
+    let sizing = HPLPointSizing(job: job, plan: plan, used: used, ranksPerNode: ranksPerNode, fixedN: fixedN != nil)
+    var problem = HPLProblem(memoryFraction: fraction, n: plan.n, nb: nb, grid: grid, dat: plan.render())
+    problem.shortfall = sizing.shortfall
+    return (problem, sizing)
   }
 
   /// P × Q for `ranks` under `policy`.
@@ -139,5 +144,36 @@ public enum SweepPlanner {
     let cores = job.coresPerNode ?? target.coresPerNode ?? job.ranksPerNode.max()
     guard let cores else { return nil }
     return target.hosts.map { NodeResources(host: $0, memTotalBytes: memory, memAvailableBytes: memory, cores: cores) }
+  }
+}
+
+/// The points of a plan as they are added, numbered in order, each repeated `repetitions` times.
+private struct PointList {
+  let job: JobFile
+  let target: LaunchTarget
+  let resources: [NodeResources]
+  private(set) var points: [SweepPoint] = []
+
+  init(job: JobFile, target: LaunchTarget, resources: [NodeResources]) {
+    (self.job, self.target, self.resources) = (job, target, resources)
+  }
+
+  /// `ranks_per_node` values, the cores of the nodes used when the job gives none.
+  func ranksPerNodeChoices(_ nodes: Int) -> [Int] {
+    job.ranksPerNode.isEmpty ? [resources.prefix(nodes).map(\.cores).min()!] : job.ranksPerNode
+  }
+
+  /// Adds `work` on the first `nodes` hosts once per repetition. The ranks per node are part of
+  /// the point's id only when the job sweeps them.
+  mutating func add(_ work: SweepPoint.Work, workID: String, nodes: Int, ranksPerNode: Int, explanation: [String]) {
+    let namesRanksPerNode = job.ranksPerNode.count > 1
+    for repetition in 1...job.repetitions {
+      points.append(
+        SweepPoint(
+          id: SweepPoint.makeID(
+            nodes: nodes, ranksPerNode: namesRanksPerNode ? ranksPerNode : nil, work: workID, repetition: repetition),
+          index: points.count + 1, nodes: nodes, ranksPerNode: ranksPerNode, work: work, repetition: repetition,
+          hosts: Array(target.hosts.prefix(nodes)), explanation: explanation))
+    }
   }
 }

@@ -154,14 +154,14 @@ public struct SweepRunner {
       throw SweepError(message: error.description)
     }
     var outcome = SweepOutcome(skipped: skipped)
-    do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      // Read as the job was parsed (bounded, a regular file only).
-      if let text = try? BoundedFile.read(plan.job.path, limit: JobFile.byteLimit) {
-        try AtomicFile.write(text, to: folder + "/job.yaml")
-      }
-    } catch {
+    do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
       throw SweepError(message: "cannot create \(folder): \(error.localizedDescription)")
+    }
+    // Read as the job was parsed (bounded, a regular file only).
+    if let text = try? BoundedFile.read(plan.job.path, limit: JobFile.byteLimit) {
+      do { try AtomicFile.write(text, to: folder + "/job.yaml") } catch {
+        throw SweepError(message: "cannot create \(folder): \(error)")
+      }
     }
     if skipped > 0 { progress("resuming: \(skipped) point\(skipped == 1 ? "" : "s") already passed, skipped") }
     announceEstimate(pending)
@@ -211,19 +211,7 @@ public struct SweepRunner {
     var launch = launch(for: point, runID: runID)
     launch.deadline = .seconds(bound(for: point, done: done))
     let pointFolder = launch.workingDirectory!
-    do {
-      try FileManager.default.createDirectory(atPath: pointFolder, withIntermediateDirectories: true)
-      if let problem = point.hpl {
-        try problem.dat.write(toFile: pointFolder + "/HPL.dat", atomically: true, encoding: .utf8)
-      }
-      if case .local = plan.target.kind {
-      } else {
-        try hostfileText(for: point).write(toFile: pointFolder + "/hostfile", atomically: true, encoding: .utf8)
-      }
-      try (launch.displayText + "\n").write(toFile: pointFolder + "/command", atomically: true, encoding: .utf8)
-    } catch {
-      throw SweepError(message: "cannot prepare \(pointFolder): \(error.localizedDescription)")
-    }
+    try prepare(point, launch: launch)
     let outcome: LaunchOutcome
     do { outcome = try ProgramLauncher.run(launch) } catch {
       return record(point, runID: runID, started: stamp, status: .error, exit: nil, seconds: 0, note: error.description)
@@ -232,47 +220,64 @@ public struct SweepRunner {
     var result = record(
       point, runID: runID, started: stamp, status: .failed, exit: outcome.exitStatus, seconds: outcome.seconds,
       note: "")
-    // What the program recorded: a failed residual check, or a training run short of its epochs.
-    var recordedProblem: String? = nil
-    var recorded = false
+    let recorded = readRecorded(point, runID: runID, into: &result)
+    (result.status, result.note) = verdict(
+      outcome, recorded: recorded, stderrPath: pointFolder + "/stderr", bound: bound(for: point, done: done))
+    if plan.job.telemetryInterval != nil { result.runFolder = "runs/" + runID }
+    return result
+  }
+
+  /// Writes what the point's launch reads into its folder: HPL.dat (HPL), the hostfile (unless
+  /// local), and the command line for whoever looks at the folder later. The command is always
+  /// written, so the folder (which ``AtomicFile`` creates) always exists for the launch.
+  func prepare(_ point: SweepPoint, launch: ProgramLaunch) throws(SweepError) {
+    let pointFolder = launch.workingDirectory!
+    do {
+      if let problem = point.hpl { try AtomicFile.write(problem.dat, to: pointFolder + "/HPL.dat") }
+      if case .local = plan.target.kind {
+      } else {
+        try AtomicFile.write(hostfileText(for: point), to: pointFolder + "/hostfile")
+      }
+      try AtomicFile.write(launch.displayText + "\n", to: pointFolder + "/command")
+    } catch {
+      throw SweepError(message: "cannot prepare \(pointFolder): \(error)")
+    }
+  }
+
+  /// What the program recorded for run `runID` in the results file, copied into `result`:
+  /// whether it recorded anything, and the problem it recorded (a failed residual check, or a
+  /// training run short of its epochs).
+  func readRecorded(_ point: SweepPoint, runID: String, into result: inout SweepPointRecord) -> (
+    found: Bool, problem: String?
+  ) {
     switch point.work {
     case .hpl:
       let rows = ((try? ResultsCSV.read(path: resultsPath))?.rows ?? []).filter { $0.runID == runID }
       result.hpl?.gflops = rows.filter { $0.status == .passed }.map(\.gflops).max()
-      recorded = result.hpl?.gflops != nil
-      if rows.contains(where: { $0.status == .failed }) { recordedProblem = "residual check FAILED" }
+      let problem = rows.contains(where: { $0.status == .failed }) ? "residual check FAILED" : nil
+      return (result.hpl?.gflops != nil, problem)
     case .training(let run):
       let rows = ((try? TrainingRecord.read(path: resultsPath))?.records ?? []).filter { $0.runID == runID }
       result.training?.imagesPerSecond = TrainingRecord.imagesPerSecond(over: rows)
       result.training?.testAccuracy = rows.max { $0.epoch < $1.epoch }?.testAccuracy
-      recorded = !rows.isEmpty
-      if !rows.isEmpty && rows.map(\.epoch).max()! < run.settings.epochs {
-        recordedProblem = "\(rows.count) of \(run.settings.epochs) epochs recorded"
-      }
+      let short = !rows.isEmpty && rows.map(\.epoch).max()! < run.settings.epochs
+      return (!rows.isEmpty, short ? "\(rows.count) of \(run.settings.epochs) epochs recorded" : nil)
     }
-    let status: SweepPointRecord.Status
-    var note = ""
+  }
+
+  /// A finished launch's status and note: it passed only when it exited 0 having recorded a
+  /// result and no problem; else the note says why, from the likeliest cause down.
+  func verdict(
+    _ outcome: LaunchOutcome, recorded: (found: Bool, problem: String?), stderrPath: String, bound: Double
+  ) -> (SweepPointRecord.Status, String) {
     if outcome.failedFast {
-      status = .failed
-      note = Self.firstError(in: pointFolder + "/stderr") ?? "a host could not be reached"
-    } else if outcome.timedOut {
-      status = .timeout
-      note = "stopped after the bound of \(Self.duration(bound(for: point, done: done)))"
-    } else if outcome.exitStatus == 0 && recorded && recordedProblem == nil {
-      status = .passed
-    } else {
-      status = .failed
-      if let recordedProblem {
-        note = recordedProblem
-      } else if let signal = outcome.signal {
-        note = "mpiexec ended by signal \(signal)"
-      } else {
-        note = Self.firstError(in: pointFolder + "/stderr") ?? "exit status \(outcome.exitStatus ?? -1)"
-      }
+      return (.failed, Self.firstError(in: stderrPath) ?? "a host could not be reached")
     }
-    (result.status, result.note) = (status, note)
-    if plan.job.telemetryInterval != nil { result.runFolder = "runs/" + runID }
-    return result
+    if outcome.timedOut { return (.timeout, "stopped after the bound of \(Self.duration(bound))") }
+    if outcome.exitStatus == 0 && recorded.found && recorded.problem == nil { return (.passed, "") }
+    if let problem = recorded.problem { return (.failed, problem) }
+    if let signal = outcome.signal { return (.failed, "mpiexec ended by signal \(signal)") }
+    return (.failed, Self.firstError(in: stderrPath) ?? "exit status \(outcome.exitStatus ?? -1)")
   }
 
   func record(

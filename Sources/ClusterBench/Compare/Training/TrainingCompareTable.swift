@@ -15,9 +15,29 @@ public struct TrainingCompareTable: Sendable, Equatable {
   public init(catalog: TrainingCatalog, telemetry: TelemetryDigests) {
     var groups: [TrainingCompareKey: [TrainingCatalog.Run]] = [:]
     for run in catalog.runs { groups[run.key, default: []].append(run) }
-    var pointCounts: [TrainingCompareKey: (all: Int, failed: Int, notes: [String: Int])] = [:]
+    let pointCounts = Self.pointCounts(catalog, runKeys: groups.keys.sorted())
+    let keys = Set(groups.keys).union(pointCounts.keys).sorted()
+    var rows = keys.map { key in
+      Self.row(
+        key, runs: groups[key] ?? [], counts: pointCounts[key], telemetry: telemetry,
+        resultsPath: catalog.resultsPath)
+    }
+    let lines = Self.lines(rows.map(\.key))
+    Self.addSpeedups(&rows, lines: lines)
+    self.rows = rows
+    self.lines = lines
+    runs = catalog.runs
+  }
+
+  /// How many of a line's sweep points there were, how many failed, and how many ended in each status.
+  private typealias PointCounts = (all: Int, failed: Int, notes: [String: Int])
+
+  /// The sweep points of each line (see ``key(of:keyOfRun:runKeys:)``).
+  private static func pointCounts(
+    _ catalog: TrainingCatalog, runKeys: [TrainingCompareKey]
+  ) -> [TrainingCompareKey: PointCounts] {
+    var pointCounts: [TrainingCompareKey: PointCounts] = [:]
     let keyOfRun = Dictionary(catalog.runs.map { ($0.runID, $0.key) }, uniquingKeysWith: { first, _ in first })
-    let runKeys = groups.keys.sorted()
     for point in catalog.points {
       guard let key = Self.key(of: point, keyOfRun: keyOfRun, runKeys: runKeys) else { continue }
       var counts = pointCounts[key] ?? (0, 0, [:])
@@ -28,43 +48,52 @@ public struct TrainingCompareTable: Sendable, Equatable {
       }
       pointCounts[key] = counts
     }
-    let keys = Set(groups.keys).union(pointCounts.keys).sorted()
-    var rows: [TrainingCompareRow] = keys.map { key in
-      var row = TrainingCompareRow(key: key)
-      let runs = groups[key] ?? []
-      row.runs = runs.count
-      (row.points, row.failedPoints) = (pointCounts[key]?.all ?? 0, pointCounts[key]?.failed ?? 0)
-      if !runs.isEmpty {
-        row.epochs = runs.map { $0.last.epoch }.max()
-        row.seconds = Self.median(runs.map(\.seconds))
-        row.imagesPerSecond = Self.median(runs.map(\.imagesPerSecond))
-        row.testAccuracy = Self.median(runs.compactMap { $0.last.testAccuracy })
-        row.trainLoss = Self.median(runs.map { $0.last.trainLoss })
-        row.syncShare = Self.median(runs.map(\.syncShare))
-        let epochRows = runs.flatMap(\.epochs)
-        row.syncsPerEpoch = epochRows.reduce(0) { $0 + Double($1.syncs) } / Double(epochRows.count)
-        row.syncBytesPerRankPerEpoch =
-          epochRows.reduce(0) { $0 + Double($1.syncBytesPerRank) } / Double(epochRows.count)
-        row.peakRSSBytes = epochRows.map(\.peakRSSBytes).max()
-      }
-      let withTelemetry = runs.map(\.runID).filter { telemetry.runs[$0] != nil }
-      row.telemetryRuns = withTelemetry.count
-      let group = telemetry.summary(of: withTelemetry)
-      (row.temperatureMaxCelsius, row.temperatureMeanCelsius) = (
-        group.temperatureMaxCelsius, group.temperatureMeanCelsius
-      )
-      (row.jobRSSPeakBytes, row.memUsedPeakBytes) = (group.jobResidentPeakBytes, group.memUsedPeakBytes)
-      if runs.isEmpty { row.notes.append("no row in \(catalog.resultsPath)") }
-      if let counts = pointCounts[key], counts.failed > 0 {
-        let text = counts.notes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        row.notes.append("failed points: \(text)")
-      }
-      if !runs.isEmpty && row.testAccuracy == nil { row.notes.append("no test set: accuracy unknown") }
-      if !runs.isEmpty && withTelemetry.isEmpty { row.notes.append("no telemetry") }
-      return row
+    return pointCounts
+  }
+
+  /// The row of line `key`: medians over its `runs`, its points' `counts`, its telemetry, and notes
+  /// on what is missing.
+  private static func row(
+    _ key: TrainingCompareKey, runs: [TrainingCatalog.Run], counts: PointCounts?, telemetry: TelemetryDigests,
+    resultsPath: String
+  ) -> TrainingCompareRow {
+    var row = TrainingCompareRow(key: key)
+    row.runs = runs.count
+    (row.points, row.failedPoints) = (counts?.all ?? 0, counts?.failed ?? 0)
+    if !runs.isEmpty {
+      row.epochs = runs.map { $0.last.epoch }.max()
+      row.seconds = Self.median(runs.map(\.seconds))
+      row.imagesPerSecond = Self.median(runs.map(\.imagesPerSecond))
+      row.testAccuracy = Self.median(runs.compactMap { $0.last.testAccuracy })
+      row.trainLoss = Self.median(runs.map { $0.last.trainLoss })
+      row.syncShare = Self.median(runs.map(\.syncShare))
+      let epochRows = runs.flatMap(\.epochs)
+      row.syncsPerEpoch = epochRows.reduce(0) { $0 + Double($1.syncs) } / Double(epochRows.count)
+      row.syncBytesPerRankPerEpoch =
+        epochRows.reduce(0) { $0 + Double($1.syncBytesPerRank) } / Double(epochRows.count)
+      row.peakRSSBytes = epochRows.map(\.peakRSSBytes).max()
     }
-    let lines = Self.lines(rows.map(\.key))
-    // Speedup over the same configuration on the fewest ranks.
+    let withTelemetry = runs.map(\.runID).filter { telemetry.runs[$0] != nil }
+    row.telemetryRuns = withTelemetry.count
+    let group = telemetry.summary(of: withTelemetry)
+    (row.temperatureMaxCelsius, row.temperatureMeanCelsius) = (
+      group.temperatureMaxCelsius, group.temperatureMeanCelsius
+    )
+    (row.jobRSSPeakBytes, row.memUsedPeakBytes) = (group.jobResidentPeakBytes, group.memUsedPeakBytes)
+    if runs.isEmpty { row.notes.append("no row in \(resultsPath)") }
+    if let counts, counts.failed > 0 {
+      let text = counts.notes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+      row.notes.append("failed points: \(text)")
+    }
+    if !runs.isEmpty && row.testAccuracy == nil { row.notes.append("no test set: accuracy unknown") }
+    if !runs.isEmpty && withTelemetry.isEmpty { row.notes.append("no telemetry") }
+    return row
+  }
+
+  /// Speedup and efficiency of each row over the same line on the fewest ranks.
+  private static func addSpeedups(
+    _ rows: inout [TrainingCompareRow], lines: [TrainingCompareKey: TrainingCompareKey]
+  ) {
     for index in rows.indices {
       guard let rate = rows[index].imagesPerSecond else { continue }
       let line = lines[rows[index].key]
@@ -75,9 +104,6 @@ public struct TrainingCompareTable: Sendable, Equatable {
       rows[index].speedup = rate / baseRate
       rows[index].efficiency = rate / baseRate * Double(base.key.ranks) / Double(rows[index].key.ranks)
     }
-    self.rows = rows
-    self.lines = lines
-    runs = catalog.runs
   }
 
   /// The line of `key` on a chart against ranks, and the base of its speedup: its ``TrainingCompareKey/series``,

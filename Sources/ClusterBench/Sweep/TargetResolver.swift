@@ -1,3 +1,5 @@
+import CSVFiles
+import Files
 import Foundation
 import HPL
 import HPLBenchmark
@@ -56,11 +58,9 @@ public enum TargetResolver {
       }
     }
     let hosts = Array(target.hosts.prefix(count))
-    do {
-      try FileManager.default.createDirectory(atPath: workFolder, withIntermediateDirectories: true)
-      try hosts.map { "\($0):1\n" }.joined().write(toFile: workFolder + "/hostfile", atomically: true, encoding: .utf8)
-    } catch {
-      throw SweepError(message: "cannot write \(workFolder)/hostfile: \(error.localizedDescription)")
+    // AtomicFile creates the work folder; its error names the hostfile and the reason.
+    do { try AtomicFile.write(hosts.map { "\($0):1\n" }.joined(), to: workFolder + "/hostfile") } catch {
+      throw SweepError(message: error.description)
     }
     let launch = ProgramLaunch(
       executable: mpiexec,
