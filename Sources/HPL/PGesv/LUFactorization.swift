@@ -93,12 +93,10 @@ public struct LUFactorization {
   private func factor(_ index: Int, _ progress: inout Progress) throws {
     let panel = Panel(index: index, matrix: matrix, l1Form: settings.l1Form, packsL2: grid.columns > 1)
     if panel.ownerColumn == grid.myColumn {
-      var factorizer = PanelFactorizer(
-        matrix: matrix, panel: panel, columnCommunicator: grid.columnCommunicator,
-        panelFactorization: settings.panelFactorization,
-        recursiveFactorization: settings.recursivePanelFactorization,
-        recursionStoppingSize: settings.recursionStoppingSize, panelDivisions: settings.panelDivisions)
-      let zero = try timer.measure(.panelFactorization) { try factorizer.run() }
+      let zero = try timer.measure(.panelFactorization) {
+        try PanelFactorizer.factor(
+          panel, of: matrix, columnCommunicator: grid.columnCommunicator, settings: settings)
+      }
       if progress.singularColumn == 0 { progress.singularColumn = zero }
     }
     panel.broadcast = try PanelBroadcast(
