@@ -14,13 +14,18 @@ public struct LUFactorization {
   let grid: ProcessGrid
   /// The variant settings of the test (N, NB and the grid come from `matrix` and `grid`).
   let settings: TestParameters
+  /// Receives the wall time of each stage.
+  let timer: PhaseTimer
   let workspace = Workspace()
-  private var timer: PhaseTimer { PhaseTimer.shared }
 
-  public init(matrix: DistributedMatrix, grid: ProcessGrid, settings: TestParameters) {
+  /// The factorisation of `matrix` over `grid`; untimed unless given an enabled `timer`.
+  public init(
+    matrix: DistributedMatrix, grid: ProcessGrid, settings: TestParameters, timer: PhaseTimer = PhaseTimer()
+  ) {
     self.matrix = matrix
     self.grid = grid
     self.settings = settings
+    self.timer = timer
   }
 
   /// Factorises. Collective over the grid. Returns the first zero pivot (1-based global column),
@@ -137,7 +142,8 @@ public struct LUFactorization {
     let update = TrailingUpdate(
       matrix: matrix, panel: panel, columnCommunicator: grid.columnCommunicator, swap: settings.swap,
       swapThreshold: settings.swapThreshold, equilibration: settings.equilibration, uForm: settings.uForm,
-      interchanges: RowInterchanges(firstRow: panel.firstColumn, pivots: pivots), workspace: workspace)
+      interchanges: RowInterchanges(firstRow: panel.firstColumn, pivots: pivots), workspace: workspace,
+      timer: timer)
     try update.apply(toLocalColumns: columns, poll: poll)
   }
 }
