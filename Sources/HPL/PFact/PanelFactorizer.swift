@@ -136,11 +136,7 @@ struct PanelFactorizer {
   /// Right-looking: U12 = L11⁻¹ A12 in the replicated block, then A22 −= L21 U12.
   private func updateRight(_ p0: Int, _ p1: Int, through b: Int) {
     guard p1 < b else { return }
-    if p1 - p0 > 1 {
-      trsm(
-        side: .left, uplo: .lower, transA: .noTranspose, diagonal: .unit, alpha: 1,
-        top(p0..<p1, p0..<p1), top(p0..<p1, p1..<b))
-    }
+    solveTop(p0..<p1, p1..<b)
     let rows = activeStart(p1)..<localRowEnd
     guard !rows.isEmpty else { return }
     multiplySubtract(local(rows, p0..<p1), top(p0..<p1, p1..<b), local(rows, p1..<b))
@@ -150,9 +146,7 @@ struct PanelFactorizer {
   /// active rows −= L · U (Crout's update, with U now final).
   private func bringUpToDateLeftLooking(_ p0: Int, _ p1: Int, from a: Int) {
     guard p0 > a else { return }
-    trsm(
-      side: .left, uplo: .lower, transA: .noTranspose, diagonal: .unit, alpha: 1,
-      top(a..<p0, a..<p0), top(a..<p0, p0..<p1))
+    solveTop(a..<p0, p0..<p1)
     bringUpToDateCrout(p0, p1, from: a)
   }
 
@@ -170,11 +164,16 @@ struct PanelFactorizer {
     if p0 > a {
       multiplySubtract(top(p0..<p1, a..<p0), top(a..<p0, p1..<b), top(p0..<p1, p1..<b))
     }
-    if p1 - p0 > 1 {
-      trsm(
-        side: .left, uplo: .lower, transA: .noTranspose, diagonal: .unit, alpha: 1,
-        top(p0..<p1, p0..<p1), top(p0..<p1, p1..<b))
-    }
+    solveTop(p0..<p1, p1..<b)
+  }
+
+  /// U = L⁻¹ U in the replicated block, for U its `rows` × `columns` and L the unit lower triangle
+  /// of its `rows` × `rows`. With one row, L is 1 and there is nothing to do.
+  private func solveTop(_ rows: Range<Int>, _ columns: Range<Int>) {
+    guard rows.count > 1 else { return }
+    trsm(
+      side: .left, uplo: .lower, transA: .noTranspose, diagonal: .unit, alpha: 1,
+      top(rows, rows), top(rows, columns))
   }
 
   /// c −= a · b, through ger or gemv when one dimension is 1.
