@@ -38,7 +38,7 @@ public func scal<T: BLASScalar>(alpha: T, _ x: VectorView<T>) {
 /// The corresponding C functions are `cblas_dswap` and `cblas_sswap`.
 @inlinable
 public func swap<T: BLASScalar>(_ x: VectorView<T>, _ y: VectorView<T>) {
-  assert(x.count == y.count, "swap: vectors of lengths \(x.count) and \(y.count)")
+  precondition(x.count == y.count, "swap: vectors of lengths \(x.count) and \(y.count)")
   guard x.count > 0 else { return }
   switch T.blasPrecision {
   case .double:
@@ -56,7 +56,7 @@ public func swap<T: BLASScalar>(_ x: VectorView<T>, _ y: VectorView<T>) {
 /// The corresponding C functions are `cblas_dcopy` and `cblas_scopy`.
 @inlinable
 public func copy<T: BLASScalar>(from x: VectorView<T>, to y: VectorView<T>) {
-  assert(x.count == y.count, "copy: vectors of lengths \(x.count) and \(y.count)")
+  precondition(x.count == y.count, "copy: vectors of lengths \(x.count) and \(y.count)")
   guard x.count > 0 else { return }
   switch T.blasPrecision {
   case .double:
@@ -81,7 +81,7 @@ public func copy<T: BLASScalar>(_ x: VectorView<T>, _ y: VectorView<T>) {
 /// The corresponding C functions are `cblas_daxpy` and `cblas_saxpy`.
 @inlinable
 public func axpy<T: BLASScalar>(_ alpha: T, _ x: VectorView<T>, _ y: VectorView<T>) {
-  assert(x.count == y.count, "axpy: vectors of lengths \(x.count) and \(y.count)")
+  precondition(x.count == y.count, "axpy: vectors of lengths \(x.count) and \(y.count)")
   guard x.count > 0 else { return }
   switch T.blasPrecision {
   case .double:
@@ -106,7 +106,7 @@ public func axpy<T: BLASScalar>(alpha: T, _ x: VectorView<T>, _ y: VectorView<T>
 /// The corresponding C functions are `cblas_ddot` and `cblas_sdot`.
 @inlinable
 public func dot<T: BLASScalar>(_ x: VectorView<T>, _ y: VectorView<T>) -> T {
-  assert(x.count == y.count, "dot: vectors of lengths \(x.count) and \(y.count)")
+  precondition(x.count == y.count, "dot: vectors of lengths \(x.count) and \(y.count)")
   guard x.count > 0 else { return 0 }
   switch T.blasPrecision {
   case .double:

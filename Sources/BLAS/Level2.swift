@@ -12,8 +12,8 @@ public func gemv<T: BLASScalar>(
 ) {
   let m = a.rows
   let n = a.columns
-  assert(x.count == (trans == .noTranspose ? n : m), "gemv: x has wrong length")
-  assert(y.count == (trans == .noTranspose ? m : n), "gemv: y has wrong length")
+  precondition(x.count == (trans == .noTranspose ? n : m), "gemv: x has wrong length")
+  precondition(y.count == (trans == .noTranspose ? m : n), "gemv: y has wrong length")
   guard y.count > 0 else { return }
   switch T.blasPrecision {
   case .double:
@@ -37,7 +37,7 @@ public func gemv<T: BLASScalar>(
 public func ger<T: BLASScalar>(
   alpha: T, _ x: VectorView<T>, _ y: VectorView<T>, _ a: MatrixView<T>
 ) {
-  assert(x.count == a.rows && y.count == a.columns, "ger: vectors do not match A")
+  precondition(x.count == a.rows && y.count == a.columns, "ger: vectors do not match A")
   guard a.rows > 0, a.columns > 0 else { return }
   switch T.blasPrecision {
   case .double:
@@ -66,7 +66,7 @@ public func trsv<T: BLASScalar>(
   uplo: Uplo, trans: Transpose, diagonal: Diagonal, _ a: MatrixView<T>, _ x: VectorView<T>
 ) {
   let n = a.rows
-  assert(a.columns == n && x.count == n, "trsv: A must be n × n and x of length n")
+  precondition(a.columns == n && x.count == n, "trsv: A must be n × n and x of length n")
   guard n > 0 else { return }
   switch T.blasPrecision {
   case .double:

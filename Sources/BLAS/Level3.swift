@@ -2,7 +2,7 @@
 
 /// `C ← alpha · op(A) · op(B) + beta · C`, where `op(X)` is `X` or its transpose.
 ///
-/// Shapes: `C` is m × n, `op(A)` m × k, `op(B)` k × n (checked in debug builds). With
+/// Shapes: `C` is m × n, `op(A)` m × k, `op(B)` k × n (checked always). With
 /// `beta == 0`, `C`'s old contents are not read.
 /// The corresponding C functions are `cblas_dgemm` and `cblas_sgemm`.
 @inlinable
@@ -13,9 +13,9 @@ public func gemm<T: BLASScalar>(
   let m = c.rows
   let n = c.columns
   let k = transA == .noTranspose ? a.columns : a.rows
-  assert((transA == .noTranspose ? a.rows : a.columns) == m, "gemm: op(A) has wrong row count")
-  assert((transB == .noTranspose ? b.rows : b.columns) == k, "gemm: op(B) has wrong row count")
-  assert((transB == .noTranspose ? b.columns : b.rows) == n, "gemm: op(B) has wrong column count")
+  precondition((transA == .noTranspose ? a.rows : a.columns) == m, "gemm: op(A) has wrong row count")
+  precondition((transB == .noTranspose ? b.rows : b.columns) == k, "gemm: op(B) has wrong row count")
+  precondition((transB == .noTranspose ? b.columns : b.rows) == n, "gemm: op(B) has wrong column count")
   guard m > 0, n > 0 else { return }
   switch T.blasPrecision {
   case .double:
@@ -48,7 +48,7 @@ public func trsm<T: BLASScalar>(
 ) {
   let m = b.rows
   let n = b.columns
-  assert(a.rows == a.columns && a.rows == (side == .left ? m : n), "trsm: A has wrong shape")
+  precondition(a.rows == a.columns && a.rows == (side == .left ? m : n), "trsm: A has wrong shape")
   guard m > 0, n > 0 else { return }
   switch T.blasPrecision {
   case .double:

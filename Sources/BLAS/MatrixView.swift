@@ -2,7 +2,8 @@
 ///
 /// Element `(i, j)` is at `base + i + j * leadingDimension`, as in Fortran and the BLAS. The
 /// view owns nothing and copies nothing: a submatrix is the same memory with another base and
-/// shape. Subscripts check bounds in debug builds only, since HPL reads elements in hot loops.
+/// shape. Shapes and ranges are checked always (a few integer comparisons per view); element
+/// subscripts check bounds in debug builds only, since HPL reads elements in hot loops.
 /// The corresponding BLAS arguments are `A, M, N, LDA`.
 public struct MatrixView<T> {
   /// The address of element (0, 0).
@@ -19,8 +20,8 @@ public struct MatrixView<T> {
   /// elements apart.
   @inlinable
   public init(base: UnsafeMutablePointer<T>, rows: Int, columns: Int, leadingDimension: Int) {
-    assert(rows >= 0 && columns >= 0, "negative matrix shape \(rows) × \(columns)")
-    assert(leadingDimension >= rows, "leading dimension \(leadingDimension) < \(rows) rows")
+    precondition(rows >= 0 && columns >= 0, "negative matrix shape \(rows) × \(columns)")
+    precondition(leadingDimension >= rows, "leading dimension \(leadingDimension) < \(rows) rows")
     self.base = base
     self.rows = rows
     self.columns = columns
@@ -35,7 +36,9 @@ public struct MatrixView<T> {
     leadingDimension: Int? = nil
   ) {
     let ld = leadingDimension ?? max(1, rows)
-    assert(columns == 0 || rows == 0 || buffer.count >= ld * (columns - 1) + rows)
+    precondition(
+      columns == 0 || rows == 0 || buffer.count >= ld * (columns - 1) + rows,
+      "a \(buffer.count)-element buffer is too small for \(rows) × \(columns) with leading dimension \(ld)")
     self.init(
       base: buffer.baseAddress ?? placeholderAddress(), rows: rows, columns: columns,
       leadingDimension: ld)
@@ -73,10 +76,10 @@ public struct MatrixView<T> {
   public func submatrix(rows rowRange: Range<Int>, columns columnRange: Range<Int>)
     -> MatrixView<T>
   {
-    assert(
+    precondition(
       rowRange.lowerBound >= 0 && rowRange.upperBound <= rows,
       "rows \(rowRange) outside 0..<\(rows)")
-    assert(
+    precondition(
       columnRange.lowerBound >= 0 && columnRange.upperBound <= columns,
       "columns \(columnRange) outside 0..<\(columns)")
     return MatrixView(
@@ -87,14 +90,14 @@ public struct MatrixView<T> {
   /// Column `j` as a vector of ``rows`` elements with stride 1.
   @inlinable
   public func column(_ j: Int) -> VectorView<T> {
-    assert(j >= 0 && j < columns, "column \(j) outside 0..<\(columns)")
+    precondition(j >= 0 && j < columns, "column \(j) outside 0..<\(columns)")
     return VectorView(base: base + j * leadingDimension, count: rows, stride: 1)
   }
 
   /// Row `i` as a vector of ``columns`` elements with stride ``leadingDimension``.
   @inlinable
   public func row(_ i: Int) -> VectorView<T> {
-    assert(i >= 0 && i < rows, "row \(i) outside 0..<\(rows)")
+    precondition(i >= 0 && i < rows, "row \(i) outside 0..<\(rows)")
     return VectorView(base: base + i, count: columns, stride: leadingDimension)
   }
 }

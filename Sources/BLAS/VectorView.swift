@@ -13,8 +13,8 @@ public struct VectorView<T> {
   /// A view of `count` elements starting at `base`, `stride` elements apart.
   @inlinable
   public init(base: UnsafeMutablePointer<T>, count: Int, stride: Int = 1) {
-    assert(count >= 0, "negative vector length \(count)")
-    assert(stride >= 1, "vector stride \(stride) must be ≥ 1")
+    precondition(count >= 0, "negative vector length \(count)")
+    precondition(stride >= 1, "vector stride \(stride) must be ≥ 1")
     self.base = base
     self.count = count
     self.stride = stride
@@ -37,7 +37,8 @@ public struct VectorView<T> {
     nonmutating set { pointer(i).pointee = newValue }
   }
 
-  /// The address of element `i`.
+  /// The address of element `i` (bounds checked in debug builds only: element access is the
+  /// hot loop).
   @inlinable
   public func pointer(_ i: Int) -> UnsafeMutablePointer<T> {
     assert(i >= 0 && i < count, "element \(i) outside 0..<\(count)")
@@ -47,7 +48,7 @@ public struct VectorView<T> {
   /// The elements in `range`, as a view of the same memory.
   @inlinable
   public func subvector(_ range: Range<Int>) -> VectorView<T> {
-    assert(range.lowerBound >= 0 && range.upperBound <= count, "\(range) outside 0..<\(count)")
+    precondition(range.lowerBound >= 0 && range.upperBound <= count, "\(range) outside 0..<\(count)")
     return VectorView(base: base + range.lowerBound * stride, count: range.count, stride: stride)
   }
 }

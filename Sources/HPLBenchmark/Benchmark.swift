@@ -108,11 +108,10 @@ public struct Benchmark {
       )
     }
     var testRun = TestRun(
-      parameters: test, grid: step.grid, seed: options.seed, collectsSolution: options.solutionDirectory != nil)
-    PhaseTimer.shared.reset()
-    PhaseTimer.shared.isEnabled = options.detailedTiming
+      parameters: test, grid: step.grid, seed: options.seed, collectsSolution: options.solutionDirectory != nil,
+      detailedTiming: options.detailedTiming)
     let outcome = try testRun.run()
-    if options.detailedTiming { try printPhaseTimes(grid: step.grid) }
+    if options.detailedTiming { try printPhaseTimes(testRun.timer.seconds, grid: step.grid) }
     var problem = ""
     if let directory = options.solutionDirectory, let x = testRun.solution {
       let text = x.map { String(format: "%.17e", $0) }.joined(separator: "\n") + "\n"
@@ -228,9 +227,9 @@ public struct Benchmark {
   }
 
   /// Each rank's seconds per stage of the last test, as a table on standard error (rank 0).
-  func printPhaseTimes(grid: ProcessGrid) throws {
+  func printPhaseTimes(_ seconds: [Double], grid: ProcessGrid) throws {
     let phases = PhaseTimer.Phase.allCases
-    let all = try grid.communicator.gather(PhaseTimer.shared.seconds, root: 0)
+    let all = try grid.communicator.gather(seconds, root: 0)
     guard let all else { return }
     var text = "hplswift: seconds per stage (--timing)\n" + "stage".padding(toLength: 24, withPad: " ", startingAt: 0)
     for rank in 0..<grid.communicator.size {

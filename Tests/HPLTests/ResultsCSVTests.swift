@@ -160,7 +160,7 @@ struct ResultsCSVTests {
     }
     try (ResultRow.header + "\n" + fields.joined(separator: ",") + "\n")
       .write(toFile: path, atomically: true, encoding: .utf8)
-    let row = try #require(try ResultsCSV.read(path: path).rows.first)
+    let row = try #require(try ResultsCSV.read(path: path).rows.first).parameters
     #expect(row.processMapping == .columnMajor && row.panelFactorization == .left)
     #expect(row.broadcast == .twoRing && row.swap == .spreadRoll && !row.equilibration)
   }

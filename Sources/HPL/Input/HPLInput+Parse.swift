@@ -77,30 +77,39 @@ extension HPLInput {
     -> HPLInput
   {
     let reader = HPLDatReader(contents: contents, fileName: fileName)
-
+    // Each step reads its lines in file order, so the first problem is the one reported.
     _ = try reader.text(.title)
     _ = try reader.text(.subtitle)
+    var input = HPLInput(
+      outputDevice: try outputDevice(from: reader), problemSizes: [], blockSizes: [], grids: [])
+    try input.readProblemsAndGrids(from: reader)
+    try input.readAlgorithmLists(from: reader)
+    try input.readFixedSettings(from: reader)
+    input.ptransTail = reader.tail
+    return input
+  }
+
+  /// Lines 3–4: the output file name and the device code (6, 7 or a file).
+  private static func outputDevice(from reader: HPLDatReader) throws(HPLInputError) -> OutputDevice {
     let outputFileName = try reader.tokens(.outputFileName).first.map(String.init)
-    let outputDevice: OutputDevice
     switch try reader.integer(.device) {
-    case 6: outputDevice = .standardOutput
-    case 7: outputDevice = .standardError
+    case 6: return .standardOutput
+    case 7: return .standardError
     case let code:
       guard let outputFileName else {
         throw reader.error(
           .outputFileName,
           "line 4 holds device \(code), which means a file, but this line names none")
       }
-      outputDevice = .file(outputFileName)
+      return .file(outputFileName)
     }
+  }
 
-    let problemSizeCount = try reader.count(.problemSizeCount)
-    let problemSizes = try reader.integers(
-      .problemSizes, count: problemSizeCount, countLine: .problemSizeCount, minimum: 0)
-    let blockSizeCount = try reader.count(.blockSizeCount)
-    let blockSizes = try reader.integers(
-      .blockSizes, count: blockSizeCount, countLine: .blockSizeCount, minimum: 1)
-    let processMapping = try reader.code(.processMapping, as: ProcessMapping.self) {
+  /// Lines 5–13: the Ns, the NBs, PMAP, the grids and the threshold.
+  private mutating func readProblemsAndGrids(from reader: HPLDatReader) throws(HPLInputError) {
+    problemSizes = try reader.countedIntegers(.problemSizeCount, .problemSizes, minimum: 0)
+    blockSizes = try reader.countedIntegers(.blockSizeCount, .blockSizes, minimum: 1)
+    processMapping = try reader.code(.processMapping, as: ProcessMapping.self) {
       $0 == .rowMajor ? "row-major" : "column-major"
     }
     let gridCount = try reader.count(.gridCount)
@@ -108,59 +117,31 @@ extension HPLInput {
       .gridRows, count: gridCount, countLine: .gridCount, minimum: 1)
     let columns = try reader.integers(
       .gridColumns, count: gridCount, countLine: .gridCount, minimum: 1)
-    let threshold = try reader.number(.threshold)
+    grids = zip(rows, columns).map { GridShape(rows: $0, columns: $1) }
+    threshold = try reader.number(.threshold)
+  }
 
-    let panelFactorizationCount = try reader.count(.panelFactorizationCount)
-    let panelFactorizations: [PanelFactorization] = try reader.codes(
-      .panelFactorizations, count: panelFactorizationCount,
-      countLine: .panelFactorizationCount, names: \.token)
-    let recursionStoppingSizeCount = try reader.count(.recursionStoppingSizeCount)
-    let recursionStoppingSizes = try reader.integers(
-      .recursionStoppingSizes, count: recursionStoppingSizeCount,
-      countLine: .recursionStoppingSizeCount, minimum: 1)
-    let panelDivisionCount = try reader.count(.panelDivisionCount)
-    let panelDivisions = try reader.integers(
-      .panelDivisions, count: panelDivisionCount, countLine: .panelDivisionCount, minimum: 2)
-    let recursivePanelFactorizationCount = try reader.count(.recursivePanelFactorizationCount)
-    let recursivePanelFactorizations: [PanelFactorization] = try reader.codes(
-      .recursivePanelFactorizations, count: recursivePanelFactorizationCount,
-      countLine: .recursivePanelFactorizationCount, names: \.token)
-    let broadcastCount = try reader.count(.broadcastCount)
-    let broadcasts: [BroadcastTopology] = try reader.codes(
-      .broadcasts, count: broadcastCount, countLine: .broadcastCount, names: \.token)
-    let lookaheadDepthCount = try reader.count(.lookaheadDepthCount)
-    let lookaheadDepths = try reader.integers(
-      .lookaheadDepths, count: lookaheadDepthCount, countLine: .lookaheadDepthCount, minimum: 0)
+  /// Lines 14–25: the lists of PFACT, NBMIN, NDIV, RFACT, BCAST and DEPTH.
+  private mutating func readAlgorithmLists(from reader: HPLDatReader) throws(HPLInputError) {
+    panelFactorizations = try reader.countedCodes(.panelFactorizationCount, .panelFactorizations)
+    recursionStoppingSizes = try reader.countedIntegers(
+      .recursionStoppingSizeCount, .recursionStoppingSizes, minimum: 1)
+    panelDivisions = try reader.countedIntegers(.panelDivisionCount, .panelDivisions, minimum: 2)
+    recursivePanelFactorizations = try reader.countedCodes(
+      .recursivePanelFactorizationCount, .recursivePanelFactorizations)
+    broadcasts = try reader.countedCodes(.broadcastCount, .broadcasts)
+    lookaheadDepths = try reader.countedIntegers(.lookaheadDepthCount, .lookaheadDepths, minimum: 0)
+  }
 
-    let swap = try reader.code(.swap, as: SwapAlgorithm.self) { $0.token }
-    let swapThreshold = try reader.integer(.swapThreshold, minimum: 0)
-    let l1Form = try reader.code(.l1Form, as: StorageForm.self) { $0.token }
-    let uForm = try reader.code(.uForm, as: StorageForm.self) { $0.token }
-    let equilibration = try reader.code(.equilibration, as: Equilibration.self) {
-      $0 == .yes ? "yes" : "no"
-    }
-    let alignment = try reader.integer(.alignment, minimum: 1)
-
-    return HPLInput(
-      outputDevice: outputDevice,
-      problemSizes: problemSizes,
-      blockSizes: blockSizes,
-      processMapping: processMapping,
-      grids: zip(rows, columns).map { GridShape(rows: $0, columns: $1) },
-      threshold: threshold,
-      panelFactorizations: panelFactorizations,
-      recursionStoppingSizes: recursionStoppingSizes,
-      panelDivisions: panelDivisions,
-      recursivePanelFactorizations: recursivePanelFactorizations,
-      broadcasts: broadcasts,
-      lookaheadDepths: lookaheadDepths,
-      swap: swap,
-      swapThreshold: swapThreshold,
-      l1Form: l1Form,
-      uForm: uForm,
-      equilibration: equilibration == .yes,
-      alignment: alignment,
-      ptransTail: reader.tail)
+  /// Lines 26–31: SWAP, its threshold, the L1 and U forms, EQUIL and ALIGN (one value each).
+  private mutating func readFixedSettings(from reader: HPLDatReader) throws(HPLInputError) {
+    swap = try reader.code(.swap, as: SwapAlgorithm.self) { $0.token }
+    swapThreshold = try reader.integer(.swapThreshold, minimum: 0)
+    l1Form = try reader.code(.l1Form, as: StorageForm.self) { $0.token }
+    uForm = try reader.code(.uForm, as: StorageForm.self) { $0.token }
+    equilibration =
+      try reader.code(.equilibration, as: Equilibration.self) { $0 == .yes ? "yes" : "no" } == .yes
+    alignment = try reader.integer(.alignment, minimum: 1)
   }
 
   /// Refuses a sweep of more than ``maximumTestCount`` tests, naming the lists that multiply:
@@ -179,6 +160,22 @@ extension HPLInput {
       fileName: fileName, line: 0, key: "",
       message: "the lists make \(lists) = \(count) tests, more than the \(Self.maximumTestCount) "
         + "one run may hold; split the sweep into several HPL.dat files")
+  }
+}
+
+extension HPLDatReader {
+  /// The count on `countLine`, then that many integers (each at least `minimum`) on `line`.
+  fileprivate func countedIntegers(_ countLine: HPLDatLine, _ line: HPLDatLine, minimum: Int)
+    throws(HPLInputError) -> [Int]
+  {
+    try integers(line, count: try count(countLine), countLine: countLine, minimum: minimum)
+  }
+
+  /// The count on `countLine`, then that many codes of `E` on `line`, named by their tokens.
+  fileprivate func countedCodes<E: HPLCode>(
+    _ countLine: HPLDatLine, _ line: HPLDatLine
+  ) throws(HPLInputError) -> [E] {
+    try codes(line, count: try count(countLine), countLine: countLine, names: \.token)
   }
 }
 

@@ -67,40 +67,10 @@ public struct ResultRow: Sendable, Equatable {
   public var ranks: Int
   /// `ranks_per_host`: the largest number of the test's ranks on one host.
   public var ranksPerHost: Int
-  /// `n`: matrix order N.
-  public var n: Int
-  /// `nb`: block size NB.
-  public var nb: Int
-  /// `p`: process rows P.
-  public var p: Int
-  /// `q`: process columns Q.
-  public var q: Int
-  /// `pmap`.
-  public var processMapping: ProcessMapping
-  /// `pfact`.
-  public var panelFactorization: PanelFactorization
-  /// `nbmin`, columns.
-  public var recursionStoppingSize: Int
-  /// `ndiv`.
-  public var panelDivisions: Int
-  /// `rfact`.
-  public var recursivePanelFactorization: PanelFactorization
-  /// `bcast`.
-  public var broadcast: BroadcastTopology
-  /// `depth`, panels.
-  public var lookaheadDepth: Int
-  /// `swap`.
-  public var swap: SwapAlgorithm
-  /// `swap_threshold`, columns.
-  public var swapThreshold: Int
-  /// `l1_form`.
-  public var l1Form: StorageForm
-  /// `u_form`.
-  public var uForm: StorageForm
-  /// `equilibration`.
-  public var equilibration: Bool
-  /// `alignment`, doubles.
-  public var alignment: Int
+  /// `n` to `alignment`: the test's N, NB, P, Q and variants. The file has no threshold column
+  /// (``status`` holds the check's verdict), so every row's `parameters.threshold` is
+  /// ``threshold``, and a row reads back equal to the row written.
+  public var parameters: TestParameters
   /// `tv`: the T/V code.
   public var variantCode: String
   /// `seconds`: wall time of the solve.
@@ -118,14 +88,13 @@ public struct ResultRow: Sendable, Equatable {
   /// `cores_per_host`: the fewest cores of the test's hosts; nil when unknown.
   public var coresPerHost: Int?
 
+  /// The `parameters.threshold` of every row: HPL.dat's usual 16, `TestParameters`' default.
+  public static let threshold = 16.0
+
+  /// A row of these fields; `parameters.threshold` becomes ``threshold``.
   public init(
-    timestamp: Date, runID: String, hosts: [String], ranks: Int, ranksPerHost: Int,
-    n: Int, nb: Int, p: Int, q: Int, processMapping: ProcessMapping,
-    panelFactorization: PanelFactorization, recursionStoppingSize: Int, panelDivisions: Int,
-    recursivePanelFactorization: PanelFactorization, broadcast: BroadcastTopology,
-    lookaheadDepth: Int, swap: SwapAlgorithm, swapThreshold: Int, l1Form: StorageForm,
-    uForm: StorageForm, equilibration: Bool, alignment: Int, variantCode: String,
-    seconds: Double, gflops: Double, residual: Double?, status: ResultStatus, blas: String,
+    timestamp: Date, runID: String, hosts: [String], ranks: Int, ranksPerHost: Int, parameters: TestParameters,
+    variantCode: String, seconds: Double, gflops: Double, residual: Double?, status: ResultStatus, blas: String,
     peakRSSMB: Double?, coresPerHost: Int? = nil
   ) {
     self.timestamp = timestamp
@@ -133,23 +102,8 @@ public struct ResultRow: Sendable, Equatable {
     self.hosts = hosts
     self.ranks = ranks
     self.ranksPerHost = ranksPerHost
-    self.n = n
-    self.nb = nb
-    self.p = p
-    self.q = q
-    self.processMapping = processMapping
-    self.panelFactorization = panelFactorization
-    self.recursionStoppingSize = recursionStoppingSize
-    self.panelDivisions = panelDivisions
-    self.recursivePanelFactorization = recursivePanelFactorization
-    self.broadcast = broadcast
-    self.lookaheadDepth = lookaheadDepth
-    self.swap = swap
-    self.swapThreshold = swapThreshold
-    self.l1Form = l1Form
-    self.uForm = uForm
-    self.equilibration = equilibration
-    self.alignment = alignment
+    self.parameters = parameters
+    self.parameters.threshold = Self.threshold
     self.variantCode = variantCode
     self.seconds = seconds
     self.gflops = gflops
@@ -159,6 +113,15 @@ public struct ResultRow: Sendable, Equatable {
     self.peakRSSMB = peakRSSMB
     self.coresPerHost = coresPerHost
   }
+
+  /// `n`: matrix order N.
+  public var n: Int { parameters.n }
+  /// `nb`: block size NB.
+  public var nb: Int { parameters.nb }
+  /// `p`: process rows P.
+  public var p: Int { parameters.rows }
+  /// `q`: process columns Q.
+  public var q: Int { parameters.columns }
 
   /// The row for `result`, with the run's context.
   ///
@@ -186,18 +149,10 @@ public struct ResultRow: Sendable, Equatable {
     let peakMiB = peakResidentBytes.flatMap { bytes in
       bytes > 0 ? (Double(bytes) / 1_048_576 * 10).rounded() / 10 : nil
     }
-    let test = result.parameters
     self.init(
       timestamp: timestamp ?? result.endTime, runID: runID, hosts: unique, ranks: hosts.count,
-      ranksPerHost: ranksOnHost.values.max() ?? 0, n: test.n, nb: test.nb, p: test.rows,
-      q: test.columns, processMapping: test.processMapping,
-      panelFactorization: test.panelFactorization,
-      recursionStoppingSize: test.recursionStoppingSize, panelDivisions: test.panelDivisions,
-      recursivePanelFactorization: test.recursivePanelFactorization,
-      broadcast: test.broadcast, lookaheadDepth: test.lookaheadDepth, swap: test.swap,
-      swapThreshold: test.swapThreshold, l1Form: test.l1Form, uForm: test.uForm,
-      equilibration: test.equilibration, alignment: test.alignment,
-      variantCode: test.variantCode, seconds: result.seconds, gflops: result.gflops,
+      ranksPerHost: ranksOnHost.values.max() ?? 0, parameters: result.parameters,
+      variantCode: result.parameters.variantCode, seconds: result.seconds, gflops: result.gflops,
       residual: result.residual, status: status ?? result.status, blas: blas,
       peakRSSMB: peakMiB, coresPerHost: Self.fewestCores(of: unique, cores: cores))
   }
@@ -213,71 +168,92 @@ public struct ResultRow: Sendable, Equatable {
 
   /// The row's fields, unquoted, in ``columns`` order.
   public var fields: [String] {
-    [
+    let test = parameters
+    return [
       Timestamp.seconds(timestamp), runID, hosts.joined(separator: ";"), String(ranks),
-      String(ranksPerHost), String(n), String(nb), String(p), String(q), processMapping.token,
-      panelFactorization.token, String(recursionStoppingSize), String(panelDivisions),
-      recursivePanelFactorization.token, broadcast.token, String(lookaheadDepth), swap.token,
-      String(swapThreshold), l1Form.token, uForm.token, equilibration ? "yes" : "no",
-      String(alignment), variantCode, String(seconds), String(gflops),
+      String(ranksPerHost), String(n), String(nb), String(p), String(q), test.processMapping.token,
+      test.panelFactorization.token, String(test.recursionStoppingSize), String(test.panelDivisions),
+      test.recursivePanelFactorization.token, test.broadcast.token, String(test.lookaheadDepth), test.swap.token,
+      String(test.swapThreshold), test.l1Form.token, test.uForm.token, test.equilibration ? "yes" : "no",
+      String(test.alignment), variantCode, String(seconds), String(gflops),
       residual.map { String($0) } ?? "", status.rawValue, blas,
       peakRSSMB.map { String($0) } ?? "", coresPerHost.map { String($0) } ?? "",
     ]
   }
 
-  /// Builds a row from fields named by ``columns``; throws a message naming the bad column.
+  /// Builds a row from fields named by ``columns``; throws a message naming the bad column (the
+  /// first one, in column order).
   init(named fields: [String: String]) throws(ResultRowFieldError) {
+    let field = FieldReader(fields: fields)
+    self.init(
+      timestamp: try field.parse("timestamp", "an ISO 8601 time", { Timestamp.date(from: $0) }),
+      runID: field.text("run_id"),
+      hosts: field.text("hosts").split(separator: ";").map(String.init),
+      ranks: try field.integer("ranks"),
+      ranksPerHost: try field.integer("ranks_per_host"),
+      parameters: try Self.parameters(field),
+      variantCode: field.text("tv"),
+      seconds: try field.number("seconds"),
+      gflops: try field.number("gflops"),
+      residual: try field.optionalNumber("residual"),
+      status: try field.parse("status", "PASSED, FAILED, UNCHECKED or SKIPPED") {
+        ResultStatus(rawValue: $0.uppercased())
+      },
+      blas: field.text("blas"),
+      peakRSSMB: try field.optionalNumber("peak_rss_mb"),
+      coresPerHost: field.text("cores_per_host").isEmpty ? nil : try field.integer("cores_per_host"))
+  }
+
+  /// The columns `n` to `alignment`, read in column order.
+  private static func parameters(_ field: FieldReader) throws(ResultRowFieldError) -> TestParameters {
+    let (n, nb) = (try field.integer("n"), try field.integer("nb"))
+    let (p, q) = (try field.integer("p"), try field.integer("q"))
+    return TestParameters(
+      n: n, nb: nb, processMapping: try field.parse("pmap", "row or column", ProcessMapping.init(token:)),
+      rows: p, columns: q,
+      panelFactorization: try field.parse("pfact", "Left, Crout or Right", PanelFactorization.init(token:)),
+      recursionStoppingSize: try field.integer("nbmin"),
+      panelDivisions: try field.integer("ndiv"),
+      recursivePanelFactorization: try field.parse(
+        "rfact", "Left, Crout or Right", PanelFactorization.init(token:)),
+      broadcast: try field.parse("bcast", "a BCAST name", BroadcastTopology.init(token:)),
+      lookaheadDepth: try field.integer("depth"),
+      swap: try field.parse("swap", "binary-exchange, spread-roll or mix", SwapAlgorithm.init(token:)),
+      swapThreshold: try field.integer("swap_threshold"),
+      l1Form: try field.parse("l1_form", "transposed or no-transposed", StorageForm.init(token:)),
+      uForm: try field.parse("u_form", "transposed or no-transposed", StorageForm.init(token:)),
+      equilibration: try field.parse("equilibration", "yes or no", Self.flag(from:)),
+      alignment: try field.integer("alignment"),
+      threshold: Self.threshold)
+  }
+
+  /// The fields of one row by column name, converted with errors that name the column.
+  private struct FieldReader {
+    let fields: [String: String]
+
+    /// The column's text, "" when the file lacks the column.
     func text(_ column: String) -> String { fields[column] ?? "" }
+
     func parse<T>(_ column: String, _ expected: String, _ convert: (String) -> T?)
       throws(ResultRowFieldError) -> T
     {
       guard let value = convert(text(column)) else {
-        throw ResultRowFieldError(
-          column: column, message: "expected \(expected), found '\(text(column))'")
+        throw ResultRowFieldError(column: column, message: "expected \(expected), found '\(text(column))'")
       }
       return value
     }
+
     func integer(_ column: String) throws(ResultRowFieldError) -> Int {
       try parse(column, "an integer") { Int($0) }
     }
+
     func number(_ column: String) throws(ResultRowFieldError) -> Double {
       try parse(column, "a number") { Double($0) }
     }
+
     func optionalNumber(_ column: String) throws(ResultRowFieldError) -> Double? {
       text(column).isEmpty ? nil : try number(column)
     }
-    self.init(
-      timestamp: try parse("timestamp", "an ISO 8601 time", { Timestamp.date(from: $0) }),
-      runID: text("run_id"),
-      hosts: text("hosts").split(separator: ";").map(String.init),
-      ranks: try integer("ranks"),
-      ranksPerHost: try integer("ranks_per_host"),
-      n: try integer("n"), nb: try integer("nb"), p: try integer("p"), q: try integer("q"),
-      processMapping: try parse("pmap", "row or column", ProcessMapping.init(token:)),
-      panelFactorization: try parse(
-        "pfact", "Left, Crout or Right", PanelFactorization.init(token:)),
-      recursionStoppingSize: try integer("nbmin"),
-      panelDivisions: try integer("ndiv"),
-      recursivePanelFactorization: try parse(
-        "rfact", "Left, Crout or Right", PanelFactorization.init(token:)),
-      broadcast: try parse("bcast", "a BCAST name", BroadcastTopology.init(token:)),
-      lookaheadDepth: try integer("depth"),
-      swap: try parse("swap", "binary-exchange, spread-roll or mix", SwapAlgorithm.init(token:)),
-      swapThreshold: try integer("swap_threshold"),
-      l1Form: try parse("l1_form", "transposed or no-transposed", StorageForm.init(token:)),
-      uForm: try parse("u_form", "transposed or no-transposed", StorageForm.init(token:)),
-      equilibration: try parse("equilibration", "yes or no", Self.flag(from:)),
-      alignment: try integer("alignment"),
-      variantCode: text("tv"),
-      seconds: try number("seconds"),
-      gflops: try number("gflops"),
-      residual: try optionalNumber("residual"),
-      status: try parse("status", "PASSED, FAILED, UNCHECKED or SKIPPED") {
-        ResultStatus(rawValue: $0.uppercased())
-      },
-      blas: text("blas"),
-      peakRSSMB: try optionalNumber("peak_rss_mb"),
-      coresPerHost: text("cores_per_host").isEmpty ? nil : try integer("cores_per_host"))
   }
 
   private static func flag(from text: String) -> Bool? {

@@ -28,7 +28,8 @@ struct PanelFactorizer {
   /// Column `c` of the panel in local storage.
   private let panelBase: UnsafeMutablePointer<Double>
   private let ld: Int
-  /// The replicated top block, `width × width`, column-major with leading dimension `width`.
+  /// The replicated top block, `width × width`, column-major with leading dimension `width`;
+  /// owned by ``factor(_:of:columnCommunicator:settings:)``.
   private let l1: UnsafeMutablePointer<Double>
   private var pivots: [Int]
   /// The first zero pivot (global column + 1), 0 if none.
@@ -36,36 +37,44 @@ struct PanelFactorizer {
   private var exchange: [Double]
   private var gathered: [Double]
 
-  init(
-    matrix: DistributedMatrix, panel: Panel, columnCommunicator: Communicator,
-    panelFactorization: PanelFactorization, recursiveFactorization: PanelFactorization,
-    recursionStoppingSize: Int, panelDivisions: Int
+  /// Factorises `panel` of `matrix` with the PFACT, RFACT, NBMIN and NDIV of `settings` and fills
+  /// the panel's buffer. Collective over the process column that owns the panel.
+  /// Returns the first zero pivot as a 1-based global column, or 0.
+  static func factor(
+    _ panel: Panel, of matrix: DistributedMatrix, columnCommunicator: Communicator, settings: TestParameters
+  ) throws -> Int {
+    // The replicated top block lives exactly as long as this call.
+    var l1 = [Double](repeating: 0, count: max(1, panel.width * panel.width))
+    return try l1.withUnsafeMutableBufferPointer { l1 in
+      var factorizer = PanelFactorizer(
+        matrix: matrix, panel: panel, columnCommunicator: columnCommunicator, settings: settings,
+        l1: l1.baseAddress!)
+      try factorizer.factor(0, panel.width)
+      factorizer.finish()
+      return factorizer.singularColumn
+    }
+  }
+
+  /// A factorizer working in `l1`, which the caller owns and keeps alive while it runs.
+  private init(
+    matrix: DistributedMatrix, panel: Panel, columnCommunicator: Communicator, settings: TestParameters,
+    l1: UnsafeMutablePointer<Double>
   ) {
     self.matrix = matrix
     self.panel = panel
     self.columnCommunicator = columnCommunicator
-    self.panelFactorization = panelFactorization
-    self.recursiveFactorization = recursiveFactorization
-    self.recursionStoppingSize = max(1, recursionStoppingSize)
-    self.panelDivisions = max(2, panelDivisions)
+    panelFactorization = settings.panelFactorization
+    recursiveFactorization = settings.recursivePanelFactorization
+    recursionStoppingSize = max(1, settings.recursionStoppingSize)
+    panelDivisions = max(2, settings.panelDivisions)
     let localColumn = matrix.columnLayout.localIndex(ofGlobal: panel.firstColumn)
     ld = matrix.leadingDimension
     panelBase = matrix.storage + localColumn * ld
-    l1 = .allocate(capacity: max(1, panel.width * panel.width))
-    l1.initialize(repeating: 0, count: max(1, panel.width * panel.width))
+    self.l1 = l1
     pivots = Array(repeating: 0, count: panel.width)
     let record = Self.recordLength(width: panel.width)
     exchange = Array(repeating: 0, count: record)
     gathered = Array(repeating: 0, count: columnCommunicator.size > 1 ? record * columnCommunicator.size : 0)
-  }
-
-  /// Factorises the panel and fills its buffer. Collective over the process column.
-  /// Returns the first zero pivot as a 1-based global column, or 0.
-  mutating func run() throws -> Int {
-    defer { l1.deallocate() }
-    try factor(0, panel.width)
-    finish()
-    return singularColumn
   }
 
   // MARK: - Recursion
@@ -127,26 +136,18 @@ struct PanelFactorizer {
   /// Right-looking: U12 = L11⁻¹ A12 in the replicated block, then A22 −= L21 U12.
   private func updateRight(_ p0: Int, _ p1: Int, through b: Int) {
     guard p1 < b else { return }
-    if p1 - p0 > 1 {
-      trsm(
-        side: .left, uplo: .lower, transA: .noTranspose, diagonal: .unit, alpha: 1,
-        top(p0..<p1, p0..<p1), top(p0..<p1, p1..<b))
-    }
+    solveTop(p0..<p1, p1..<b)
     let rows = activeStart(p1)..<localRowEnd
     guard !rows.isEmpty else { return }
     multiplySubtract(local(rows, p0..<p1), top(p0..<p1, p1..<b), local(rows, p1..<b))
   }
 
   /// Left-looking: U = L⁻¹ (rows a..<p0 of the part) in the replicated block, then the part's
-  /// active rows −= L · U.
+  /// active rows −= L · U (Crout's update, with U now final).
   private func bringUpToDateLeftLooking(_ p0: Int, _ p1: Int, from a: Int) {
     guard p0 > a else { return }
-    trsm(
-      side: .left, uplo: .lower, transA: .noTranspose, diagonal: .unit, alpha: 1,
-      top(a..<p0, a..<p0), top(a..<p0, p0..<p1))
-    let rows = activeStart(p0)..<localRowEnd
-    guard !rows.isEmpty else { return }
-    multiplySubtract(local(rows, a..<p0), top(a..<p0, p0..<p1), local(rows, p0..<p1))
+    solveTop(a..<p0, p0..<p1)
+    bringUpToDateCrout(p0, p1, from: a)
   }
 
   /// Crout: the part's active rows −= L · U, where U (rows a..<p0) is already final.
@@ -163,11 +164,16 @@ struct PanelFactorizer {
     if p0 > a {
       multiplySubtract(top(p0..<p1, a..<p0), top(a..<p0, p1..<b), top(p0..<p1, p1..<b))
     }
-    if p1 - p0 > 1 {
-      trsm(
-        side: .left, uplo: .lower, transA: .noTranspose, diagonal: .unit, alpha: 1,
-        top(p0..<p1, p0..<p1), top(p0..<p1, p1..<b))
-    }
+    solveTop(p0..<p1, p1..<b)
+  }
+
+  /// U = L⁻¹ U in the replicated block, for U its `rows` × `columns` and L the unit lower triangle
+  /// of its `rows` × `rows`. With one row, L is 1 and there is nothing to do.
+  private func solveTop(_ rows: Range<Int>, _ columns: Range<Int>) {
+    guard rows.count > 1 else { return }
+    trsm(
+      side: .left, uplo: .lower, transA: .noTranspose, diagonal: .unit, alpha: 1,
+      top(rows, rows), top(rows, columns))
   }
 
   /// c −= a · b, through ger or gemv when one dimension is 1.

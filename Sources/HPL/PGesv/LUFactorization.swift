@@ -14,118 +14,136 @@ public struct LUFactorization {
   let grid: ProcessGrid
   /// The variant settings of the test (N, NB and the grid come from `matrix` and `grid`).
   let settings: TestParameters
+  /// Receives the wall time of each stage.
+  let timer: PhaseTimer
   let workspace = Workspace()
 
-  public init(matrix: DistributedMatrix, grid: ProcessGrid, settings: TestParameters) {
+  /// The factorisation of `matrix` over `grid`; untimed unless given an enabled `timer`.
+  public init(
+    matrix: DistributedMatrix, grid: ProcessGrid, settings: TestParameters, timer: PhaseTimer = PhaseTimer()
+  ) {
     self.matrix = matrix
     self.grid = grid
     self.settings = settings
+    self.timer = timer
   }
 
   /// Factorises. Collective over the grid. Returns the first zero pivot (1-based global column),
   /// or 0 when A is numerically nonsingular.
   public func run() throws -> Int {
-    let n = matrix.order
-    let nb = matrix.blockSize
-    let panelCount = (n + nb - 1) / nb
+    let panelCount = (matrix.order + matrix.blockSize - 1) / matrix.blockSize
     guard panelCount > 0 else { return 0 }
     let depth = grid.columns == 1 ? 0 : settings.lookaheadDepth
-    var singular = 0
-    var panels: [Int: Panel] = [:]
-    var applied = Array(repeating: 0, count: panelCount)
-
-    func factor(_ index: Int) throws {
-      let panel = Panel(index: index, matrix: matrix, l1Form: settings.l1Form, packsL2: grid.columns > 1)
-      if panel.ownerColumn == grid.myColumn {
-        var factorizer = PanelFactorizer(
-          matrix: matrix, panel: panel, columnCommunicator: grid.columnCommunicator,
-          panelFactorization: settings.panelFactorization,
-          recursiveFactorization: settings.recursivePanelFactorization,
-          recursionStoppingSize: settings.recursionStoppingSize, panelDivisions: settings.panelDivisions)
-        let zero = try PhaseTimer.shared.measure(.panelFactorization) { try factorizer.run() }
-        if singular == 0 { singular = zero }
-      }
-      panel.broadcast = try PanelBroadcast(
-        topology: settings.broadcast, communicator: grid.rowCommunicator, root: panel.ownerColumn,
-        buffer: panel.buffer, panelIndex: index)
-      panels[index] = panel
-    }
-
-    func received(_ index: Int) throws -> Panel {
-      let panel = panels[index]!
-      try PhaseTimer.shared.measure(.panelBroadcast) { try panel.broadcast?.wait() }
-      return panel
-    }
-
-    /// Local columns whose global index is in `global`.
-    func localColumns(_ global: Range<Int>) -> Range<Int> {
-      let layout = matrix.columnLayout
-      return layout.localCount(
-        below: global.lowerBound, on: grid.myColumn)..<layout.localCount(
-          below: global.upperBound, on: grid.myColumn)
-    }
-
-    func update(with panel: Panel, globalColumns: Range<Int>, poll: (() throws -> Bool)? = nil) throws {
-      let columns = localColumns(globalColumns)
-      guard !columns.isEmpty else { return }
-      let pivots = (0..<panel.width).map { panel.pivot($0) }
-      let update = TrailingUpdate(
-        matrix: matrix, panel: panel, columnCommunicator: grid.columnCommunicator, swap: settings.swap,
-        swapThreshold: settings.swapThreshold, equilibration: settings.equilibration, uForm: settings.uForm,
-        interchanges: RowInterchanges(firstRow: panel.firstColumn, pivots: pivots), workspace: workspace)
-      try update.apply(toLocalColumns: columns, poll: poll)
-    }
-
-    func blockColumns(_ index: Int) -> Range<Int> { (index * nb)..<min(n, (index + 1) * nb) }
-
-    /// Applies every panel block `index` has not yet received, up to (not including) `limit`.
-    /// Only the process column that owns the block has work to do (and waits for panels).
-    func bringUpToDate(_ index: Int, through limit: Int) throws {
-      guard matrix.columnLayout.owner(ofGlobal: index * nb) == grid.myColumn else {
-        applied[index] = max(applied[index], limit)
-        return
-      }
-      while applied[index] < limit {
-        try update(with: try received(applied[index]), globalColumns: blockColumns(index))
-        applied[index] += 1
-      }
-    }
-
-    if depth > 0 {
-      for index in 0..<min(depth, panelCount) {
-        try bringUpToDate(index, through: index)
-        try factor(index)
-      }
+    var progress = Progress(panelCount: panelCount)
+    // Prime the look-ahead window: panels 0..<depth are factorised and on their way first.
+    for index in 0..<min(depth, panelCount) {
+      try bringUpToDate(index, through: index, &progress)
+      try factor(index, &progress)
     }
     for index in 0..<panelCount {
-      if depth == 0 { try factor(index) }
-      let panel = try received(index)
-      var restStart = (index + 1) * nb
-      if depth > 0 {
-        let next = index + depth
-        if next < panelCount {
-          try bringUpToDate(next, through: next)
-          try factor(next)
-        }
-        restStart = (index + depth + 1) * nb
-      }
-      // Everything right of the look-ahead window, including b (column N).
-      let pending = panels.values.compactMap { $0.broadcast }.filter { !$0.isComplete }
-      let poll: (() throws -> Bool)? =
-        pending.isEmpty
-        ? nil
-        : {
-          var done = true
-          for broadcast in pending where !(try broadcast.test()) { done = false }
-          return done
-        }
-      try update(with: panel, globalColumns: min(restStart, n)..<(n + 1), poll: poll)
-      if index + depth + 1 < panelCount {
-        for block in (index + depth + 1)..<panelCount { applied[block] = index + 1 }
-      }
-      try panel.broadcast?.finish()
-      panels[index] = nil
+      try step(index, depth: depth, &progress)
     }
-    return singular
+    return progress.singularColumn
+  }
+
+  /// What the factorisation has done so far.
+  struct Progress {
+    let panelCount: Int
+    /// The first zero pivot (1-based global column), 0 if none yet.
+    var singularColumn = 0
+    /// The panels factorised (or being received) and not yet applied everywhere.
+    var panels: [Int: Panel] = [:]
+    /// `applied[block]`: how many panels column block `block` has received.
+    var applied: [Int]
+
+    init(panelCount: Int) {
+      self.panelCount = panelCount
+      applied = Array(repeating: 0, count: panelCount)
+    }
+
+    /// A poll that tests every broadcast still in flight (true once all are complete), or nil
+    /// when none is, so the trailing update need not cut its dgemm.
+    func pollPendingBroadcasts() -> (() throws -> Bool)? {
+      let pending = panels.values.compactMap(\.broadcast).filter { !$0.isComplete }
+      guard !pending.isEmpty else { return nil }
+      return {
+        var done = true
+        for broadcast in pending where !(try broadcast.test()) { done = false }
+        return done
+      }
+    }
+  }
+
+  /// Step `index` of the sweep: panel `index` arrives, the panel `depth` ahead is factorised and
+  /// sent, and panel `index` updates everything right of the look-ahead window, b included.
+  private func step(_ index: Int, depth: Int, _ progress: inout Progress) throws {
+    if depth == 0 { try factor(index, &progress) }
+    let panel = try received(index, progress)
+    let next = index + depth
+    if depth > 0 && next < progress.panelCount {
+      try bringUpToDate(next, through: next, &progress)
+      try factor(next, &progress)
+    }
+    let n = matrix.order
+    let restStart = min((next + 1) * matrix.blockSize, n)
+    try update(with: panel, globalColumns: restStart..<(n + 1), poll: progress.pollPendingBroadcasts())
+    if next + 1 < progress.panelCount {
+      for block in (next + 1)..<progress.panelCount { progress.applied[block] = index + 1 }
+    }
+    try panel.broadcast?.finish()
+    progress.panels[index] = nil
+  }
+
+  /// Factorises panel `index` in its process column and starts its broadcast along the rows.
+  private func factor(_ index: Int, _ progress: inout Progress) throws {
+    let panel = Panel(index: index, matrix: matrix, l1Form: settings.l1Form, packsL2: grid.columns > 1)
+    if panel.ownerColumn == grid.myColumn {
+      let zero = try timer.measure(.panelFactorization) {
+        try PanelFactorizer.factor(
+          panel, of: matrix, columnCommunicator: grid.columnCommunicator, settings: settings)
+      }
+      if progress.singularColumn == 0 { progress.singularColumn = zero }
+    }
+    panel.broadcast = try PanelBroadcast(
+      topology: settings.broadcast, communicator: grid.rowCommunicator, root: panel.ownerColumn,
+      buffer: panel.buffer, panelIndex: index)
+    progress.panels[index] = panel
+  }
+
+  /// Panel `index`, once its broadcast has reached this process.
+  private func received(_ index: Int, _ progress: Progress) throws -> Panel {
+    let panel = progress.panels[index]!
+    try timer.measure(.panelBroadcast) { try panel.broadcast?.wait() }
+    return panel
+  }
+
+  /// Applies every panel column block `index` has not yet received, up to (not including)
+  /// `limit`. Only the process column that owns the block has work to do (and waits for panels).
+  private func bringUpToDate(_ index: Int, through limit: Int, _ progress: inout Progress) throws {
+    let nb = matrix.blockSize
+    guard matrix.columnLayout.owner(ofGlobal: index * nb) == grid.myColumn else {
+      progress.applied[index] = max(progress.applied[index], limit)
+      return
+    }
+    let block = (index * nb)..<min(matrix.order, (index + 1) * nb)
+    while progress.applied[index] < limit {
+      try update(with: try received(progress.applied[index], progress), globalColumns: block)
+      progress.applied[index] += 1
+    }
+  }
+
+  /// Applies `panel` to this process's columns among `globalColumns`.
+  private func update(with panel: Panel, globalColumns: Range<Int>, poll: (() throws -> Bool)? = nil) throws {
+    let layout = matrix.columnLayout
+    let first = layout.localCount(below: globalColumns.lowerBound, on: grid.myColumn)
+    let columns = first..<layout.localCount(below: globalColumns.upperBound, on: grid.myColumn)
+    guard !columns.isEmpty else { return }
+    let pivots = (0..<panel.width).map { panel.pivot($0) }
+    let update = TrailingUpdate(
+      matrix: matrix, panel: panel, columnCommunicator: grid.columnCommunicator, swap: settings.swap,
+      swapThreshold: settings.swapThreshold, equilibration: settings.equilibration, uForm: settings.uForm,
+      interchanges: RowInterchanges(firstRow: panel.firstColumn, pivots: pivots), workspace: workspace,
+      timer: timer)
+    try update.apply(toLocalColumns: columns, poll: poll)
   }
 }

@@ -19,6 +19,7 @@ struct TrailingUpdate {
   let uForm: StorageForm
   let interchanges: RowInterchanges
   let workspace: Workspace
+  let timer: PhaseTimer
 
   /// Applies the panel to local columns `columns`. Collective over the process column (every
   /// process of the column passes the same range). `poll` returns true once nothing is pending.
@@ -26,7 +27,6 @@ struct TrailingUpdate {
     let nq = columns.count
     guard nq > 0, panel.width > 0 else { return }
     let a = matrix.storage + columns.lowerBound * matrix.leadingDimension
-    let timer = PhaseTimer.shared
     if columnCommunicator.size == 1 {
       // One process row: swap in place and use U where it lies in A, as HPL does; the U storage
       // form only shapes the buffer that carries U between process rows.

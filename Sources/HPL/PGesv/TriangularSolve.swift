@@ -12,9 +12,18 @@ import MPI
 struct TriangularSolve {
   let matrix: DistributedMatrix
   let grid: ProcessGrid
+  /// Receives the solve's wall time.
+  let timer: PhaseTimer
+
+  /// The solve of the factorised `matrix`; untimed unless given an enabled `timer`.
+  init(matrix: DistributedMatrix, grid: ProcessGrid, timer: PhaseTimer = PhaseTimer()) {
+    self.matrix = matrix
+    self.grid = grid
+    self.timer = timer
+  }
 
   func run() throws {
-    try PhaseTimer.shared.measure(.solve) { try solve() }
+    try timer.measure(.solve) { try solve() }
   }
 
   private func solve() throws {

@@ -21,12 +21,19 @@ public struct TestRun {
   public let collectsSolution: Bool
   /// x, on the grid's rank 0 after `run()` when `collectsSolution` is set.
   public private(set) var solution: [Double]? = nil
+  /// This test's time per stage on this process; it times only when made with `detailedTiming`.
+  public let timer: PhaseTimer
 
-  public init(parameters: TestParameters, grid: ProcessGrid, seed: UInt64 = 100, collectsSolution: Bool = false) {
+  /// A test of `parameters` on `grid`; `detailedTiming` times each stage (`--timing`) in ``timer``.
+  public init(
+    parameters: TestParameters, grid: ProcessGrid, seed: UInt64 = 100, collectsSolution: Bool = false,
+    detailedTiming: Bool = false
+  ) {
     self.parameters = parameters
     self.grid = grid
     self.seed = seed
     self.collectsSolution = collectsSolution
+    timer = PhaseTimer(isEnabled: detailedTiming)
   }
 
   /// Runs the test. Collective over the grid; every process returns the same outcome.
@@ -51,9 +58,9 @@ public struct TestRun {
     try communicator.barrier()
     let startTime = Date()
     let start = MPIEnvironment.wallTime()
-    let singular = try LUFactorization(matrix: matrix, grid: grid, settings: parameters).run()
+    let singular = try LUFactorization(matrix: matrix, grid: grid, settings: parameters, timer: timer).run()
     let anySingular = try communicator.allreduce(Int64(singular), operation: .max)
-    if anySingular == 0 { try TriangularSolve(matrix: matrix, grid: grid).run() }
+    if anySingular == 0 { try TriangularSolve(matrix: matrix, grid: grid, timer: timer).run() }
     let localSeconds = MPIEnvironment.wallTime() - start
     let endTime = Date()
     let seconds = try communicator.allreduce(localSeconds, operation: .max)

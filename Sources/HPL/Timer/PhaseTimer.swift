@@ -2,8 +2,11 @@ import MPI
 
 /// Wall time spent in each stage of the factorisation on this process, for `hplswift --timing`
 /// (the counterpart of xhpl's HPL_DETAILED_TIMING report). Off unless enabled: then each
-/// `measure` costs two MPI_Wtime calls. netlib: `HPL_ptimer`.
-public final class PhaseTimer: @unchecked Sendable {
+/// `measure` costs two MPI_Wtime calls.
+///
+/// One timer per test: ``TestRun`` makes it and hands it to the stages, which add to it, so a
+/// test's times are its own. netlib: `HPL_ptimer`.
+public final class PhaseTimer {
   /// The stages, in report order.
   public enum Phase: Int, CaseIterable, Sendable {
     case panelFactorization, panelBroadcast, rowSwaps, triangularUpdate, trailingGemm, solve
@@ -20,13 +23,13 @@ public final class PhaseTimer: @unchecked Sendable {
     }
   }
 
-  /// The timer the factorisation reports to (shared by the whole process; one run at a time).
-  public static let shared = PhaseTimer()
-
-  public var isEnabled = false
+  /// Whether `measure` records anything.
+  public let isEnabled: Bool
+  /// Seconds per phase, indexed by ``Phase/rawValue``.
   public private(set) var seconds = [Double](repeating: 0, count: Phase.allCases.count)
 
-  public func reset() { seconds = Array(repeating: 0, count: Phase.allCases.count) }
+  /// A timer at zero; a disabled one (the default) only runs what it is given.
+  public init(isEnabled: Bool = false) { self.isEnabled = isEnabled }
 
   /// Runs `body`, adding its wall time to `phase` when enabled.
   @inline(__always)
