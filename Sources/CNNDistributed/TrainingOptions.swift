@@ -1,4 +1,6 @@
 import CNN
+import Foundation
+import SuiteCore
 
 /// Everything `cnnswift train` is asked to do.
 public struct TrainingOptions: Sendable {
@@ -111,15 +113,9 @@ public struct EpochProgress: Sendable, Equatable, CustomStringConvertible {
   /// The seconds the epoch's remaining steps take at the rate so far.
   public var secondsLeft: Double { step > 0 ? seconds / Double(step) * Double(steps - step) : 0 }
 
-  /// `epoch 2/5: step 120/937 (13%), 1834 images/s, about 45 s left in the epoch`.
+  /// `epoch 2/5: step 120/937 (13%), 1834 images/s, about 45s left in the epoch`.
   public var description: String {
-    let left = secondsLeft
-    let remaining =
-      left >= 5400
-      ? String(format: "%.1f h", left / 3600)
-      : left >= 90
-        ? String(format: "%.0f min", left / 60)
-        : String(format: "%.0f s", left)
+    let remaining = TimeSpan.elapsed(secondsLeft)
     return "epoch \(epoch)/\(epochs): step \(step)/\(steps) (\(step * 100 / max(steps, 1))%), "
       + String(format: "%.0f images/s", imagesPerSecond) + ", about \(remaining) left in the epoch"
   }

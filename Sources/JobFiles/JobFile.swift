@@ -114,16 +114,15 @@ public struct JobFile: Sendable, Equatable {
   }
 
   /// Why `name` cannot name a job or a sweep (its folder under results/sweeps/), or `nil` when it
-  /// can: 1 to 100 letters, digits, `-`, `_` or `.`, not starting with `.`. The one rule for
+  /// can: ``FolderName``'s rule, up to ``maximumNameLength`` characters. The one rule for
   /// `name:` in job files and every `--sweep` flag.
   public static func nameProblem(_ name: String) -> String? {
-    let valid =
-      !name.isEmpty && name.count <= 100 && !name.hasPrefix(".")
-      && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
-    if valid { return nil }
-    return "expected 1 to 100 letters, digits, '-', '_' or '.', not starting with '.' (it names a folder), "
-      + "found '\(YAMLReader.shortened(name))'"
+    FolderName.problem(name, maximumLength: maximumNameLength)
   }
+
+  /// The longest job name: its points' run ids add the point and a time to it, within
+  /// ``RunID/maximumLength``.
+  public static let maximumNameLength = 100
 
   /// Parses job-file text; `path` names the file in errors.
   ///

@@ -36,7 +36,7 @@ public struct ProbeReport: Codable, Sendable, Equatable {
   /// Probes this process and node, resolving `names` and the node's own host name (Debian maps
   /// it to 127.0.1.1, which the doctor must see even when the hostfile lists the node by address).
   public static func collect(resolving names: [String]) -> ProbeReport {
-    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "unknown"
+    let executable = ExecutablePath.current
     let host = NodeIdentity.hostName()
     let names = names + [host]
     return ProbeReport(

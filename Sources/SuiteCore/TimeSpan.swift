@@ -46,6 +46,20 @@ public enum TimeSpan {
     "ms": 0.001, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400,
   ]
 
+  /// A measured or estimated time as people read it: `4.2s`, `45s`, `3m05s`, `1h02m` (tenths
+  /// under ten seconds, then whole seconds, then minutes and seconds, then hours and minutes).
+  /// For elapsed times, estimates and what is left; ``describe(_:)`` writes a span as a flag
+  /// takes it.
+  public static func elapsed(_ seconds: Double) -> String {
+    // Bounded first: an estimate from a zero rate may be infinite, and Int(_:) traps on it.
+    let seconds = seconds.isNaN ? 0 : min(max(seconds, 0), 1e15)
+    if seconds < 9.95 { return String(format: "%.1fs", seconds) }
+    let total = Int(seconds.rounded())
+    if total >= 3600 { return String(format: "%dh%02dm", total / 3600, total % 3600 / 60) }
+    if total >= 60 { return String(format: "%dm%02ds", total / 60, total % 60) }
+    return "\(total)s"
+  }
+
   /// `seconds` as a short text: `1h30m`, `10s`, `0.5s`.
   public static func describe(_ seconds: Double) -> String {
     guard seconds >= 60, seconds == seconds.rounded() else {

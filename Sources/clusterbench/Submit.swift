@@ -3,6 +3,7 @@ import ClusterBench
 import ClusterRun
 import Foundation
 import JobFiles
+import SuiteCore
 
 struct Submit: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -142,8 +143,6 @@ struct Submit: ParsableCommand {
 
   /// The folder of this executable (its siblings are the suite's other programs).
   static func ownFolder() -> String {
-    let path =
-      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    return (path as NSString).deletingLastPathComponent
+    (ExecutablePath.current as NSString).deletingLastPathComponent
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SuiteCore
 import TestSupport
 import Testing
 
@@ -318,7 +319,7 @@ enum LinkProbe {
     let (receiver, sender) = (state.nodes[0], state.nodes[1])
     let port: UInt16 = 41_000
     let listening = DispatchSemaphore(value: 0)
-    let received = ResultBox<Double>()
+    let received = ResultBox<Double, ClusterError>()
     let done = DispatchSemaphore(value: 0)
     Thread {
       defer { done.signal() }
@@ -358,7 +359,7 @@ enum LinkProbe {
       }
     }
     done.wait()
-    return try received.get()
+    return try ClusterError.result(of: received)
   }
 }
 

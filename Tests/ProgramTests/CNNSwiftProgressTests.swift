@@ -6,7 +6,7 @@ import Testing
 /// silenced by --quiet) and its oversubscription warning and per-node columns, really launched.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct CNNSwiftProgressTests {
   static var progress: Regex<(Substring, Substring, Substring, Substring)> {
-    /^cnnswift: epoch 1\/1: step (\d+)\/(\d+) \(\d+%\), \d+ images\/s, about [0-9.]+ (s|min|h) left in the epoch$/
+    /^cnnswift: epoch 1\/1: step (\d+)\/(\d+) \(\d+%\), \d+ images\/s, about ([0-9hms.]+) left in the epoch$/
   }
 
   static func train(_ arguments: [String], processes: Int, folder: URL) async throws -> MPIRunResult {

@@ -2,6 +2,7 @@ import ClusterRun
 import Files
 import Foundation
 import Preflight
+import SuiteCore
 import Synchronization
 import Telemetry
 
@@ -59,7 +60,7 @@ public struct Doctor: Sendable {
     let rounds = (hosts + width - 1) / width
     let most = Double(rounds) * launchBound + exchangeBound
     return "probing \(hosts) host\(hosts == 1 ? "" : "s"), \(width) at a time, each within \(Int(launchBound)) s, "
-      + "then the exchange within \(Int(exchangeBound)) s: at most \(SweepRunner.duration(most)) "
+      + "then the exchange within \(Int(exchangeBound)) s: at most \(TimeSpan.elapsed(most)) "
       + "(hosts that cannot be reached fail at once)"
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SuiteCore
 
 #if canImport(Glibc)
   import Glibc
@@ -24,7 +25,7 @@ public enum EmulatedCluster {
   static func up(
     _ spec: ClusterSpec, executable: String?, folders: ClusterFolders, failAfterSteps: Int?
   ) throws(ClusterError) -> ClusterState {
-    let program = executable ?? Self.runningExecutable()
+    let program = executable ?? ExecutablePath.current
     let builder = ClusterBuilder(spec: spec, folders: folders, executable: program, failAfterSteps: failAfterSteps)
     return try builder.build()
   }
@@ -114,10 +115,5 @@ public enum EmulatedCluster {
       launcherArguments: ["-launcher", "rsh", "-launcher-exec", launcher, "-localhost", state.bridgeAddress],
       environment: ["UCX_NET_DEVICES": ClusterNaming.nodeInterface], coresPerNode: state.coresPerNode,
       memoryPerNodeBytes: state.memoryPerNodeBytes)
-  }
-
-  /// The path of the running program (`/proc/self/exe`), for the launcher wrapper.
-  static func runningExecutable() -> String {
-    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
   }
 }

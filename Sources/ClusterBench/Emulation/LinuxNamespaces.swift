@@ -1,4 +1,5 @@
 import Foundation
+import SuiteCore
 
 #if canImport(Glibc)
   import Glibc
@@ -47,7 +48,7 @@ enum LinuxNamespaces {
   static func run<T: Sendable>(
     inNetworkNamespace name: String, _ body: @escaping @Sendable () throws(ClusterError) -> T
   ) throws(ClusterError) -> T {
-    let box = ResultBox<T>()
+    let box = ResultBox<T, ClusterError>()
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
       defer { done.signal() }
@@ -60,20 +61,14 @@ enum LinuxNamespaces {
     }
     thread.start()
     done.wait()
-    return try box.get()
+    return try ClusterError.result(of: box)
   }
 }
 
-/// A result handed from one thread to another.
-final class ResultBox<T: Sendable>: @unchecked Sendable {
-  // Written once by the worker before it signals, read after the wait: the semaphore orders them.
-  private var result: Result<T, ClusterError>?
-  private let lock = NSLock()
-
-  func set(_ value: Result<T, ClusterError>) { lock.withLock { result = value } }
-  func get() throws(ClusterError) -> T {
-    let value = lock.withLock { result }
-    guard let value else { throw ClusterError("a namespace thread ended without a result") }
+extension ClusterError {
+  /// The value a namespace thread left in `box`, or its error.
+  static func result<T>(of box: ResultBox<T, ClusterError>) throws(ClusterError) -> T {
+    guard let value = box.value else { throw ClusterError("a namespace thread ended without a result") }
     return try value.get()
   }
 }

@@ -3,6 +3,7 @@ import CNNDistributed
 import Foundation
 import HPL
 import JobFiles
+import SuiteCore
 
 /// How long a sweep should take, told before its first point: from the rate per rank that the
 /// earlier runs in the results folder reached (results/hpl.csv for HPL, results/train.csv for
@@ -57,14 +58,14 @@ struct SweepEstimate: Sendable, Equatable {
   func lines(for points: [SweepPoint]) -> [String] {
     let total = seconds(points)
     var lines = [
-      "estimated about \(SweepRunner.duration(total)) for \(points.count) point\(points.count == 1 ? "" : "s"), "
+      "estimated about \(TimeSpan.elapsed(total)) for \(points.count) point\(points.count == 1 ? "" : "s"), "
         + String(format: "at %.3g GFLOPS per rank, ", gflopsPerRank)
         + "the median of the last \(runs) run\(runs == 1 ? "" : "s") in \(source) (without start-up; "
         + "refined after each point)"
     ]
     if total > Self.warningSeconds {
       lines.append(
-        "warning: this sweep is estimated to take \(SweepRunner.duration(total)), more than 30 minutes; "
+        "warning: this sweep is estimated to take \(TimeSpan.elapsed(total)), more than 30 minutes; "
           + "Ctrl-C stops it (points already run are kept, --resume continues)")
     }
     return lines

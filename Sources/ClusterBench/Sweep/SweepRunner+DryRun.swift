@@ -19,7 +19,7 @@ extension SweepRunner {
       let launch = runner.launch(for: point, runID: "\(plan.job.name)-\(point.id)-<start time>")
       lines.append("## point \(point.index): \(point.id)")
       lines += point.explanation.map { "# " + $0 }
-      lines.append("# bound: \(SweepRunner.duration(runner.bound(for: point, done: []))) (timeout)")
+      lines.append("# bound: \(TimeSpan.elapsed(runner.bound(for: point, done: []))) (timeout)")
       lines.append("cd \(launch.workingDirectory ?? ".")")
       if case .local = plan.target.kind {
       } else {

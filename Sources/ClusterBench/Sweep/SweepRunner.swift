@@ -174,8 +174,8 @@ public struct SweepRunner {
       }
       progress(
         "point \(number + 1) of \(pending.count): \(point.id): \(point.summary); "
-          + "elapsed \(Self.duration(Date().timeIntervalSince(started)))"
-          + (done.isEmpty ? "" : ", about \(Self.duration(estimate(pending[number...], done: done))) left"))
+          + "elapsed \(TimeSpan.elapsed(Date().timeIntervalSince(started)))"
+          + (done.isEmpty ? "" : ", about \(TimeSpan.elapsed(estimate(pending[number...], done: done))) left"))
       let record = try runPoint(point, done: done)
       if record == nil {
         outcome.interrupted = true
@@ -188,7 +188,7 @@ public struct SweepRunner {
       done.append(FinishedPoint(point: point, seconds: result.seconds, gflops: Self.achievedGFLOPS(point, result)))
       let figure = Self.figure(of: result)
       progress(
-        "  \(result.status.rawValue): \(figure) in \(Self.duration(result.seconds))"
+        "  \(result.status.rawValue): \(figure) in \(TimeSpan.elapsed(result.seconds))"
           + (result.note.isEmpty ? "" : " (\(result.note))"))
       if result.status == .passed {
         outcome.passed += 1
@@ -273,7 +273,7 @@ public struct SweepRunner {
     if outcome.failedFast {
       return (.failed, Self.firstError(in: stderrPath) ?? "a host could not be reached")
     }
-    if outcome.timedOut { return (.timeout, "stopped after the bound of \(Self.duration(bound))") }
+    if outcome.timedOut { return (.timeout, "stopped after the bound of \(TimeSpan.elapsed(bound))") }
     if outcome.exitStatus == 0 && recorded.found && recorded.problem == nil { return (.passed, "") }
     if let problem = recorded.problem { return (.failed, problem) }
     if let signal = outcome.signal { return (.failed, "mpiexec ended by signal \(signal)") }
@@ -382,15 +382,6 @@ public struct SweepRunner {
 
   static func absolute(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-  }
-
-  /// `1h02m`, `3m05s`, `42s`, `0.6s`.
-  public static func duration(_ seconds: Double) -> String {
-    if seconds < 9.95 { return String(format: "%.1fs", max(0, seconds)) }
-    let total = Int(seconds.rounded())
-    if total >= 3600 { return String(format: "%dh%02dm", total / 3600, total % 3600 / 60) }
-    if total >= 60 { return String(format: "%dm%02ds", total / 60, total % 60) }
-    return "\(total)s"
   }
 }
 
