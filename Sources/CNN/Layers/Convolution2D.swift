@@ -93,6 +93,8 @@ public final class Convolution2D: Layer {
     return 2 * outputChannels * g.outputPlane * g.patchSize
   }
 
+  public func skipInputGradient() { computesInputGradient = false }
+
   /// Images per sgemm: as many as fit in ``columnLimit``, at least one.
   private func chunkSize(_ g: WindowGeometry, batch: Int) -> Int {
     max(1, min(batch, columnLimit / max(1, g.patchSize * g.outputPlane)))

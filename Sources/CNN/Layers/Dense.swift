@@ -44,6 +44,8 @@ public final class Dense: Layer {
 
   public func forwardFLOPs(for inputShape: [Int]) -> Int { 2 * inputFeatures * outputFeatures }
 
+  public func skipInputGradient() { computesInputGradient = false }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     precondition(
       x.shape.count >= 1 && x.sampleCount == inputFeatures,
