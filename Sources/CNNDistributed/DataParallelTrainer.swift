@@ -37,40 +37,91 @@ public final class DataParallelTrainer {
   public func run(
     say: (String) -> Void, warn: (String) -> Void = { _ in }, progress: ((EpochProgress) -> Void)? = nil
   ) throws {
-    let isRoot = world.rank == 0
-    // Open the data on every rank; any rank's failure stops all of them with its message.
-    var opened: (dataset: Dataset, train: DataSplit, test: DataSplit?)? = nil
-    var problem = ""
-    do { opened = try openData() } catch { problem = "\(error)" }
-    try agree(on: problem)
-    let (dataset, train, test) = opened!
+    var run = try prepare(say: say, warn: warn)
+    try resume(&run, say: say)
+    for epoch in stride(from: run.firstEpoch, through: options.epochs, by: 1) {
+      if !run.writeProblem.isEmpty { run.writeProblem += "; training was stopped so that no more results are lost" }
+      try agree(on: run.writeProblem)
+      let state = try trainEpoch(epoch, &run, progress: progress)
+      try endEpoch(state, &run, say: say)
+    }
+    try finish(&run, say: say)
+  }
 
+  /// Builds what the run needs once, every rank in the same order: the data, the model with rank 0's
+  /// weights, the memory and output checks, the steps per epoch, the nodes, the run's id and
+  /// telemetry; rank 0 says the run's first line. Any rank's problem stops all of them with its message.
+  func prepare(say: (String) -> Void, warn: (String) -> Void) throws -> TrainingState {
+    let (dataset, train, test) = try openDataOnEveryRank()
     let inputShape = dataset.sampleShape
     let network = options.architecture.build(inputShape: inputShape, classes: dataset.classes, seed: options.seed)
     var sync = ParameterSync(communicator: world)
     try sync.broadcastValues(network.parameters)
-    let estimate = MemoryEstimate(network: network, batch: options.batchPerRank)
-    if let shortage = MemoryCheck.problem(
-      estimate.totalBytes, for: "--batch \(options.batchPerRank): \(options.architecture)", each: "per rank")
-    {
-      problem = shortage + "; use a smaller batch or fewer ranks per node"
-    }
-    try agree(on: problem)
+    try checkMemory(of: network)
     // Output folders are checked before training, not found missing after hours of it.
-    if isRoot { problem = Self.prepareOutputs(options) }
-    try agree(on: problem)
-
-    // With --emulate-ranks K, this single rank holds the K shards a K-rank run would have.
-    var emulatedShards: [DataSplit] = []
-    if let k = options.emulatedRanks {
-      if world.size != 1 { problem = "--emulate-ranks runs on one rank (mpiexec -n 1), not \(world.size)" }
-      if k > dataset.count(.train) { problem = "--emulate-ranks \(k): more ranks than training images" }
-      try agree(on: problem)
-      do { emulatedShards = try (0..<k).map { rank throws(DataError) in try dataset.shard(rank: rank, of: k) } } catch {
-        problem = "\(error)"
-      }
-      try agree(on: problem)
+    try agree(on: world.rank == 0 ? Self.prepareOutputs(options) : "")
+    let emulatedShards = try emulatedShards(of: dataset)
+    let steps = try stepsPerEpoch(train: train, emulatedShards: emulatedShards)
+    let context = try beginRun()
+    if world.rank == 0, let warning = context.nodes.oversubscriptionWarning { warn("cnnswift: \(warning)") }
+    try startTelemetry(context)
+    if world.rank == 0 {
+      say(
+        "cnnswift: \(options.architecture) on \(dataset.summary); \(world.size) rank\(world.size == 1 ? "" : "s"), "
+          + "batch \(options.batchPerRank) per rank = global batch \(options.batchPerRank * world.size), "
+          + "sync \(options.sync), \(steps) steps per epoch; \(network.parameterCount) parameters; run \(context.runID)"
+      )
     }
+    let overlap =
+      options.sync == .batch && world.size > 1 && options.overlapCommunication
+      ? OverlappedGradientAverage(network: network, communicator: world) : nil
+    return TrainingState(
+      dataset: dataset, train: train, test: test, emulatedShards: emulatedShards, steps: steps, network: network,
+      trainable: network.trainableParameters,
+      optimizer: SGD(momentum: options.momentum, weightDecay: options.weightDecay),
+      schedule: StepSchedule(initialRate: options.learningRate, gamma: 0.1, milestones: options.milestones),
+      sync: sync, overlap: overlap, context: context,
+      checkpoint: options.checkpointPath.map { TrainingCheckpoint(world: world, path: $0) },
+      checkpointOptions: options.checkpointOptions(ranks: world.size),
+      images: Tensor(shape: [options.batchPerRank] + inputShape),
+      labels: [Int](repeating: 0, count: options.batchPerRank))
+  }
+
+  /// ``openData()`` on every rank; any rank's failure stops all of them with its message.
+  func openDataOnEveryRank() throws -> (Dataset, DataSplit, DataSplit?) {
+    var opened: (Dataset, DataSplit, DataSplit?)? = nil
+    var problem = ""
+    do { opened = try openData() } catch { problem = "\(error)" }
+    try agree(on: problem)
+    return opened!
+  }
+
+  /// Stops every rank when any rank lacks the memory to train `network` at `--batch`.
+  func checkMemory(of network: Network) throws {
+    let estimate = MemoryEstimate(network: network, batch: options.batchPerRank)
+    let shortage = MemoryCheck.problem(
+      estimate.totalBytes, for: "--batch \(options.batchPerRank): \(options.architecture)", each: "per rank")
+    try agree(on: shortage.map { $0 + "; use a smaller batch or fewer ranks per node" } ?? "")
+  }
+
+  /// With --emulate-ranks K, the K shards a K-rank run would have, all on this single rank; none otherwise.
+  func emulatedShards(of dataset: Dataset) throws -> [DataSplit] {
+    guard let k = options.emulatedRanks else { return [] }
+    var problem = ""
+    if world.size != 1 { problem = "--emulate-ranks runs on one rank (mpiexec -n 1), not \(world.size)" }
+    if k > dataset.count(.train) { problem = "--emulate-ranks \(k): more ranks than training images" }
+    try agree(on: problem)
+    var shards: [DataSplit] = []
+    do { shards = try (0..<k).map { rank throws(DataError) in try dataset.shard(rank: rank, of: k) } } catch {
+      problem = "\(error)"
+    }
+    try agree(on: problem)
+    return shards
+  }
+
+  /// The steps every rank takes per epoch: as many whole batches as the smallest shard holds, at most
+  /// `--steps`. Collective.
+  func stepsPerEpoch(train: DataSplit, emulatedShards: [DataSplit]) throws -> Int {
     let shardCounts = emulatedShards.isEmpty ? [train.count] : emulatedShards.map(\.count)
     let stepsAvailable = try world.allreduce(shardCounts.min()! / options.batchPerRank, operation: .min)
     let steps = min(stepsAvailable, options.stepsPerEpoch ?? Int.max)
@@ -78,228 +129,165 @@ public final class DataParallelTrainer {
       throw TrainingInputError(
         message: "--batch \(options.batchPerRank): larger than a rank's shard (\(train.count) images)")
     }
-    let context = try beginRun()
-    let (nodes, runID, blas) = (context.nodes, context.runID, context.blas)
-    if isRoot, let warning = nodes.oversubscriptionWarning { warn("cnnswift: \(warning)") }
-    try startTelemetry(context)
-    let telemetry = context.telemetry
-    if isRoot {
-      say(
-        "cnnswift: \(options.architecture) on \(dataset.summary); \(world.size) rank\(world.size == 1 ? "" : "s"), "
-          + "batch \(options.batchPerRank) per rank = global batch \(options.batchPerRank * world.size), "
-          + "sync \(options.sync), \(steps) steps per epoch; \(network.parameterCount) parameters; run \(runID)")
-    }
+    return steps
+  }
 
-    let optimizer = SGD(momentum: options.momentum, weightDecay: options.weightDecay)
-    let checkpoint = options.checkpointPath.map { TrainingCheckpoint(world: world, path: $0) }
-    let checkpointOptions = options.checkpointOptions(ranks: world.size)
-    var globalStep = 0
-    var firstEpoch = 1
-    /// The epoch of the checkpoint in place, for the message of a diverging loss.
-    var lastCheckpoint: Int? = nil
-    if options.resume, let checkpoint,
+  /// With --resume and a checkpoint in place: every rank's state restored from it, and the epoch and
+  /// step the run continues from.
+  func resume(_ run: inout TrainingState, say: (String) -> Void) throws {
+    guard options.resume, let checkpoint = run.checkpoint,
       let resumed = try checkpoint.restore(
-        network: network, optimizer: optimizer, architecture: options.architecture, options: checkpointOptions,
-        say: say)
-    {
-      guard resumed.steps == resumed.epoch * steps else {
-        throw TrainingInputError(
-          message: "--resume: \(checkpoint.path): \(resumed.steps) steps after \(resumed.epoch) epochs, but this run "
-            + "takes \(steps) steps per epoch")
-      }
-      (firstEpoch, globalStep, lastCheckpoint) = (resumed.epoch + 1, resumed.steps, resumed.epoch)
-      if isRoot {
-        say(
-          "cnnswift: resuming after epoch \(resumed.epoch) from \(checkpoint.path)"
-            + (firstEpoch > options.epochs ? " (--epochs \(options.epochs): nothing left to train)" : ""))
-      }
+        network: run.network, optimizer: run.optimizer, architecture: options.architecture,
+        options: run.checkpointOptions, say: say)
+    else { return }
+    guard resumed.steps == resumed.epoch * run.steps else {
+      throw TrainingInputError(
+        message: "--resume: \(checkpoint.path): \(resumed.steps) steps after \(resumed.epoch) epochs, but this run "
+          + "takes \(run.steps) steps per epoch")
     }
-
-    let schedule = StepSchedule(initialRate: options.learningRate, gamma: 0.1, milestones: options.milestones)
-    let loss = SoftmaxCrossEntropy()
-    var images = Tensor(shape: [options.batchPerRank] + inputShape)
-    var labels = [Int](repeating: 0, count: options.batchPerRank)
-    let trainable = network.trainableParameters
-    // With --sync batch the gradients of each finished layer travel while earlier layers still
-    // back-propagate (see OverlappedGradientAverage); --no-overlap averages them after backward.
-    let overlap =
-      options.sync == .batch && world.size > 1 && options.overlapCommunication
-      ? OverlappedGradientAverage(network: network, communicator: world) : nil
-    /// Every mode ends with one model: average what periodic averaging left apart. Returns the seconds it took.
-    func finishSync() throws -> Double {
-      let start = MPIEnvironment.wallTime()
-      switch options.sync {
-      case .end: try sync.averageValues(network.parameters)
-      case .every(let n) where globalStep % n != 0: try sync.averageValues(network.parameters)
-      case .batch:
-        // The weights agree at every step, but each rank's batch-norm running statistics follow its
-        // own batches: average them so the ranks end with one model (DDP would keep rank 0's).
-        let statistics = network.parameters.filter { !$0.isTrainable }
-        if !statistics.isEmpty { try sync.averageValues(statistics) }
-      default: break
-      }
-      return MPIEnvironment.wallTime() - start
-    }
-    // Rank 0's failure to append an epoch's row, agreed by every rank before the next epoch.
-    var writeProblem = ""
-    for epoch in stride(from: firstEpoch, through: options.epochs, by: 1) {
-      if !writeProblem.isEmpty { writeProblem += "; training was stopped so that no more results are lost" }
-      try agree(on: writeProblem)
-      // Milestones count epochs done (StepSchedule counts from 0): `--milestones 2` decays from the third epoch.
-      let rate = schedule.learningRate(epoch: epoch - 1)
-      let order = train.epochOrder(epoch: epoch, seed: options.seed)
-      let emulatedOrders = emulatedShards.map { $0.epochOrder(epoch: epoch, seed: options.seed) }
-      var lossSum = 0.0
-      var correct = 0
-      var computeSeconds = 0.0
-      var syncSeconds = 0.0
-      /// This rank's first non-finite loss; from then on it computes nothing, only joins the collectives.
-      var diverged: String? = nil
-      let (averagesBefore, averagedBefore) = (sync.averages, sync.averagedValues)
-      var overlappedSteps = 0
-      let epochStart = MPIEnvironment.wallTime()
-      var lastProgress = epochStart
-      for step in 0..<steps {
-        if isRoot, let progress, step > 0, MPIEnvironment.wallTime() - lastProgress >= options.progressInterval {
-          lastProgress = MPIEnvironment.wallTime()
-          progress(
-            EpochProgress(
-              epoch: epoch, epochs: options.epochs, step: step, steps: steps, seconds: lastProgress - epochStart,
-              imagesPerStep: options.batchPerRank * max(world.size, options.emulatedRanks ?? 1)))
-        }
-        let computeStart = MPIEnvironment.wallTime()
-        if diverged == nil {
-          let window = (step * options.batchPerRank)..<((step + 1) * options.batchPerRank)
-          if emulatedShards.isEmpty {
-            train.fillBatch(order[window], images: &images, labels: &labels)
-          } else {
-            (images, labels) = Self.combinedBatch(emulatedShards, orders: emulatedOrders, window: window)
-          }
-          network.zeroGradients()
-          let logits = network.forward(images, mode: .training)
-          let result = loss.loss(logits: logits, labels: labels)
-          if result.loss.isFinite {
-            lossSum += Double(result.loss)
-            correct += result.correct
-            if let overlap {
-              overlap.begin(flag: false)
-              network.backward(result.gradient) { overlap.layerFinished($0) }
-            } else {
-              network.backward(result.gradient)
-            }
-          } else {
-            let value = result.loss.isNaN ? "NaN" : "\(result.loss)"
-            diverged =
-              "the loss became \(value) at epoch \(epoch), step \(step + 1) on rank \(world.rank); "
-              + "lower --lr (now \(options.learningRate))"
-              + (checkpoint.flatMap { checkpoint in
-                lastCheckpoint.map { "; the checkpoint of epoch \($0) stays in \(checkpoint.path)" }
-              } ?? "")
-          }
-        }
-        var syncTime = 0.0
-        if options.sync == .batch {
-          let syncStart = MPIEnvironment.wallTime()
-          let anyDiverged: Bool
-          if let overlap {
-            if diverged != nil {
-              overlap.begin(flag: true)
-              try overlap.postAllWithoutGradients()
-            }
-            anyDiverged = try overlap.finish()
-            overlappedSteps += 1
-          } else {
-            anyDiverged = try sync.averageGradients(trainable, flag: diverged != nil)
-          }
-          syncTime = MPIEnvironment.wallTime() - syncStart
-          if anyDiverged { break }
-        }
-        if diverged == nil { optimizer.step(parameters: trainable, learningRate: rate) }
-        globalStep += 1
-        if case .every(let n) = options.sync, globalStep % n == 0 {
-          let syncStart = MPIEnvironment.wallTime()
-          let anyDiverged = try sync.averageValues(network.parameters, flag: diverged != nil)
-          syncTime += MPIEnvironment.wallTime() - syncStart
-          if anyDiverged { break }
-        }
-        syncSeconds += syncTime
-        computeSeconds += MPIEnvironment.wallTime() - computeStart - syncTime
-      }
-      if let problem = try world.firstProblem(diverged ?? "") { throw TrainingInputError(message: problem) }
-      if options.sync == .epoch {
-        let syncStart = MPIEnvironment.wallTime()
-        try sync.averageValues(network.parameters)
-        syncSeconds += MPIEnvironment.wallTime() - syncStart
-      }
-      // The checkpoint is the state the next epoch starts from, before training's final average;
-      // its time is left out of the epoch's.
-      let checkpointStart = MPIEnvironment.wallTime()
-      try checkpoint?.save(
-        network: network, optimizer: optimizer, architecture: options.architecture, epoch: epoch, steps: globalStep,
-        options: checkpointOptions)
-      let checkpointSeconds = MPIEnvironment.wallTime() - checkpointStart
-      if checkpoint != nil { lastCheckpoint = epoch }
-      if epoch == options.epochs { syncSeconds += try finishSync() }
-      let epochSeconds = try world.allreduce(
-        MPIEnvironment.wallTime() - epochStart - checkpointSeconds, operation: .max)
-      var totals = [lossSum, Double(correct), computeSeconds, syncSeconds]
-      try world.allreduce(&totals, operation: .sum)
-      let syncs = sync.averages - averagesBefore + overlappedSteps
-      let syncedValues = sync.averagedValues - averagedBefore + overlappedSteps * (overlap?.valuesPerStep ?? 0)
-      let peakRSS = try context.peakResidentBytes()
-      let testAccuracy = try test.map { try evaluate(network, on: $0) }
-      try telemetry?.flush()
-      guard isRoot else { continue }
-      let images = Double(steps * options.batchPerRank * world.size)
-      let record = TrainingRecord(
-        timestamp: Timestamp.milliseconds(Date()), runID: runID, job: options.jobName,
-        model: options.architecture.name, layers: options.architecture.layers,
-        data: (try? DataSource(spec: options.data).description) ?? "default", ranks: world.size,
-        hosts: nodes.hosts, batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch,
-        learningRate: Double(rate), trainLoss: totals[0] / Double(steps * world.size),
-        trainAccuracy: totals[1] / images,
-        testAccuracy: testAccuracy, epochSeconds: epochSeconds, computeSeconds: totals[2] / Double(world.size),
-        syncSeconds: totals[3] / Double(world.size), imagesPerSecond: images / epochSeconds, syncs: syncs,
-        syncBytesPerRank: Self.allreduceTraffic(values: syncedValues, ranks: world.size), peakRSSBytes: peakRSS,
-        blas: blas, ranksPerNode: nodes.hosts.map { nodes.ranks[$0]?.count ?? 0 },
-        coresPerNode: nodes.hosts.map { nodes.cores[$0] ?? 0 })
-      do { try record.append(to: options.resultsPath) } catch { writeProblem = "--results: \(error)" }
+    (run.firstEpoch, run.globalStep, run.lastCheckpoint) = (resumed.epoch + 1, resumed.steps, resumed.epoch)
+    if world.rank == 0 {
       say(
-        String(
-          format:
-            "epoch %d/%d: loss %.4f, train accuracy %.4f, test accuracy %@, %.1f s (compute %.1f s, sync %.1f s), %.0f images/s",
-          epoch, options.epochs, record.trainLoss, record.trainAccuracy,
-          testAccuracy.map { String(format: "%.4f", $0) } ?? "-", epochSeconds, record.computeSeconds,
-          record.syncSeconds, record.imagesPerSecond))
+        "cnnswift: resuming after epoch \(resumed.epoch) from \(checkpoint.path)"
+          + (run.firstEpoch > options.epochs ? " (--epochs \(options.epochs): nothing left to train)" : ""))
     }
+  }
+
+  /// Ends `epoch` on every rank: its checkpoint, after the last epoch the averaging that ends training,
+  /// the ranks' totals and the test accuracy; rank 0 appends the results row and says the epoch's line.
+  func endEpoch(_ epoch: EpochState, _ run: inout TrainingState, say: (String) -> Void) throws {
+    let checkpointSeconds = try saveCheckpoint(after: epoch.epoch, &run)
+    var syncSeconds = epoch.syncSeconds
+    if epoch.epoch == options.epochs { syncSeconds += try finishSync(&run) }
+    let epochSeconds = try world.allreduce(
+      MPIEnvironment.wallTime() - epoch.start - checkpointSeconds, operation: .max)
+    var totals = [epoch.lossSum, Double(epoch.correct), epoch.computeSeconds, syncSeconds]
+    try world.allreduce(&totals, operation: .sum)
+    let syncs = run.sync.averages - epoch.averagesBefore + epoch.overlappedSteps
+    let syncedValues =
+      run.sync.averagedValues - epoch.averagedBefore + epoch.overlappedSteps * (run.overlap?.valuesPerStep ?? 0)
+    let peakRSS = try run.context.peakResidentBytes()
+    let testAccuracy = try run.test.map { try evaluate(run.network, on: $0) }
+    try run.context.flushTelemetry()
+    guard world.rank == 0 else { return }
+    let images = Double(run.steps * options.batchPerRank * world.size)
+    let (ranks, nodes) = (world.size, run.context.nodes)
+    let record = TrainingRecord(
+      timestamp: Timestamp.milliseconds(Date()), runID: run.context.runID, job: options.jobName,
+      model: options.architecture.name, layers: options.architecture.layers,
+      data: (try? DataSource(spec: options.data).description) ?? "default", ranks: ranks, hosts: nodes.hosts,
+      batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch.epoch,
+      learningRate: Double(epoch.rate), trainLoss: totals[0] / Double(run.steps * ranks),
+      trainAccuracy: totals[1] / images, testAccuracy: testAccuracy, epochSeconds: epochSeconds,
+      computeSeconds: totals[2] / Double(ranks), syncSeconds: totals[3] / Double(ranks),
+      imagesPerSecond: images / epochSeconds, syncs: syncs,
+      syncBytesPerRank: Self.allreduceTraffic(values: syncedValues, ranks: ranks), peakRSSBytes: peakRSS,
+      blas: run.context.blas, ranksPerNode: nodes.hosts.map { nodes.ranks[$0]?.count ?? 0 },
+      coresPerNode: nodes.hosts.map { nodes.cores[$0] ?? 0 })
+    do { try record.append(to: options.resultsPath) } catch { run.writeProblem = "--results: \(error)" }
+    say(Self.epochLine(record, epochs: options.epochs))
+  }
+
+  /// `epoch 2/5: loss 0.4123, train accuracy 0.8512, test accuracy 0.8634, 12.3 s (…), 4870 images/s`.
+  static func epochLine(_ record: TrainingRecord, epochs: Int) -> String {
+    String(
+      format:
+        "epoch %d/%d: loss %.4f, train accuracy %.4f, test accuracy %@, %.1f s (compute %.1f s, sync %.1f s), %.0f images/s",
+      record.epoch, epochs, record.trainLoss, record.trainAccuracy,
+      record.testAccuracy.map { String(format: "%.4f", $0) } ?? "-", record.epochSeconds, record.computeSeconds,
+      record.syncSeconds, record.imagesPerSecond)
+  }
+
+  /// The checkpoint after `epoch`, when checkpoints are on: the state the next epoch starts from, before
+  /// training's final average. Returns the seconds it took, which the epoch's time leaves out.
+  func saveCheckpoint(after epoch: Int, _ run: inout TrainingState) throws -> Double {
+    let start = MPIEnvironment.wallTime()
+    try run.checkpoint?.save(
+      network: run.network, optimizer: run.optimizer, architecture: options.architecture, epoch: epoch,
+      steps: run.globalStep, options: run.checkpointOptions)
+    let seconds = MPIEnvironment.wallTime() - start
+    if run.checkpoint != nil { run.lastCheckpoint = epoch }
+    return seconds
+  }
+
+  /// Every mode ends with one model: averages what periodic averaging left apart. Returns the seconds it took.
+  func finishSync(_ run: inout TrainingState) throws -> Double {
+    let start = MPIEnvironment.wallTime()
+    switch options.sync {
+    case .end: try run.sync.averageValues(run.network.parameters)
+    case .every(let n) where run.globalStep % n != 0: try run.sync.averageValues(run.network.parameters)
+    case .batch:
+      // The weights agree at every step, but each rank's batch-norm running statistics follow its
+      // own batches: average them so the ranks end with one model (DDP would keep rank 0's).
+      let statistics = run.network.parameters.filter { !$0.isTrainable }
+      if !statistics.isEmpty { try run.sync.averageValues(statistics) }
+    default: break
+    }
+    return MPIEnvironment.wallTime() - start
+  }
+
+  /// After the last epoch: one model on every rank, checked; the saved model; the end of the telemetry; then
+  /// the problems of the last results row and of the telemetry folder stop every rank.
+  func finish(_ run: inout TrainingState, say: (String) -> Void) throws {
     // A run resumed with nothing left to train still ends with one model.
-    if firstEpoch > options.epochs { _ = try finishSync() }
-    let divergence = try sync.maximumDivergence(network.parameters)
-    if isRoot && world.size > 1 {
+    if run.firstEpoch > options.epochs { _ = try finishSync(&run) }
+    let divergence = try run.sync.maximumDivergence(run.network.parameters)
+    if world.rank == 0 && world.size > 1 {
       say(
         divergence == 0
           ? "cnnswift: the \(world.size) ranks hold identical weights"
           : "cnnswift: the ranks' weights differ by up to \(divergence)")
     }
-    if let savePath = options.savePath {
-      var problem = ""
-      if isRoot {
-        do {
-          try ModelFile.write(network: network, architecture: options.architecture, to: savePath)
-          say("cnnswift: saved the model to \(savePath)")
-        } catch {
-          problem = "--save: \(error)"
-        }
+    try saveModel(run.network, say: say)
+    let telemetryProblem = try finishTelemetry(run.context, say: say)
+    // The last epoch's row: reported after the model is saved, which it must not cost.
+    try agree(on: run.writeProblem)
+    try agree(on: telemetryProblem)
+  }
+
+  /// Rank 0 writes the model to `--save`, when asked; its failure stops every rank.
+  func saveModel(_ network: Network, say: (String) -> Void) throws {
+    guard let savePath = options.savePath else { return }
+    var problem = ""
+    if world.rank == 0 {
+      do {
+        try ModelFile.write(network: network, architecture: options.architecture, to: savePath)
+        say("cnnswift: saved the model to \(savePath)")
+      } catch {
+        problem = "--save: \(error)"
       }
-      try agree(on: problem)
     }
-    if let notes = try telemetry?.finish(), isRoot {
+    try agree(on: problem)
+  }
+
+  /// The run's id (`--run-id`, or one rank 0 makes) and where its ranks are. Collective.
+  func beginRun() throws -> RunContext {
+    do {
+      return try RunContext.begin(program: "cnnswift", runIDPrefix: "cnn", runID: options.runID, on: world)
+    } catch let error as RunContextError {
+      throw TrainingInputError(message: error.message)
+    }
+  }
+
+  /// Starts the run's telemetry when `--telemetry` asks for it (collective); flushed after every epoch,
+  /// ended by ``finishTelemetry(_:say:)``.
+  func startTelemetry(_ context: RunContext) throws {
+    guard let interval = options.telemetryInterval else { return }
+    do {
+      try context.startTelemetry(interval: interval, beside: options.resultsPath)
+    } catch let error as TelemetryWriteError {
+      throw TrainingInputError(message: "--\(error)")
+    }
+  }
+
+  /// Ends the telemetry (rank 0 says its notes); on rank 0 the problem of an incomplete run folder, else "".
+  func finishTelemetry(_ context: RunContext, say: (String) -> Void) throws -> String {
+    let notes = try context.finish()
+    if world.rank == 0 {
       for note in notes { say("cnnswift: telemetry: \(note)") }
     }
-    // The last epoch's row: reported after the model is saved, which it must not cost.
-    try agree(on: writeProblem)
-    let telemetryFailed = isRoot && !(telemetry?.writeFailures.isEmpty ?? true)
-    try agree(on: telemetryFailed ? "--telemetry: the run folder is incomplete (see above)" : "")
+    let failed = world.rank == 0 && !context.telemetryWriteFailures.isEmpty
+    return failed ? "--telemetry: the run folder is incomplete (see above)" : ""
   }
 
   /// Opens the data set and loads this rank's shard of the training set and share of the test set, once the
@@ -357,22 +345,6 @@ public final class DataParallelTrainer {
     return totals[1] > 0 ? totals[0] / totals[1] : 0
   }
 
-  /// The K shards' batches for `window` of their orders, one after the other: what K ranks would
-  /// see at one step, as one batch.
-  static func combinedBatch(_ shards: [DataSplit], orders: [[Int]], window: Range<Int>) -> (Tensor, [Int]) {
-    var data: [Float] = []
-    var labels: [Int] = []
-    var shape: [Int] = []
-    for (shard, order) in zip(shards, orders) {
-      let (images, shardLabels) = shard.batch(order[window])
-      data += images.data
-      labels += shardLabels
-      shape = images.shape
-    }
-    shape[0] = labels.count
-    return (Tensor(shape: shape, data: data), labels)
-  }
-
   /// Throws the first rank's problem on every rank when any rank has one.
   func agree(on problem: String) throws {
     if let problem = try world.firstProblem(problem) { throw TrainingInputError(message: problem) }
@@ -397,24 +369,5 @@ public final class DataParallelTrainer {
   static func allreduceTraffic(values: Int, ranks: Int) -> Int {
     guard ranks > 1 else { return 0 }
     return values * MemoryLayout<Float>.size * 2 * (ranks - 1) / ranks
-  }
-
-  /// The run's id and where its ranks are. Collective.
-  func beginRun() throws -> RunContext {
-    do {
-      return try RunContext.begin(program: "cnnswift", runIDPrefix: "cnn", runID: options.runID, on: world)
-    } catch let error as RunContextError {
-      throw TrainingInputError(message: error.message)
-    }
-  }
-
-  /// Starts the run's telemetry when `--telemetry` asked for it. Collective.
-  func startTelemetry(_ context: RunContext) throws {
-    guard let interval = options.telemetryInterval else { return }
-    do {
-      try context.startTelemetry(interval: interval, beside: options.resultsPath)
-    } catch let error as TelemetryWriteError {
-      throw TrainingInputError(message: "--\(error)")
-    }
   }
 }

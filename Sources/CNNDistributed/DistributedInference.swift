@@ -109,19 +109,53 @@ public final class DistributedInference {
     let isRoot = world.rank == 0
     let nodes = try NodeGroups.gather(on: world)
     if isRoot, let warning = nodes.oversubscriptionWarning { warn("cnnswift: \(warning)") }
-    // The model: rank 0 reads and checks it, every rank decodes rank 0's bytes.
-    var modelBytes: [UInt8] = []
-    var problem = ""
+    let (file, network) = try shareModel()
+    let start = MPIEnvironment.wallTime()
+    // Rank 0's whole partition, dropped (`all = nil`) once scattered and timed.
+    var all: DataSplit?
+    let summary: String
+    (all, summary) = try openDataOnRankZero(for: file)
+    let count = all?.count ?? 0
+    let share = try shareInputs(all)
     if isRoot {
+      say(
+        "cnnswift: \(file.summary) (\(network.parameterCount) parameters) from \(options.modelPath); "
+          + "\(summary); \(count) images on \(world.size) rank\(world.size == 1 ? "" : "s"), batch \(options.batch)")
+    }
+    // Latency: rank 0 alone, one image at a time, while the others wait.
+    let latencyStart = MPIEnvironment.wallTime()
+    let latencies = isRoot && count > 0 && options.latencyImages > 0 ? measureLatency(network, on: all!) : []
+    let latencySeconds = MPIEnvironment.wallTime() - latencyStart
+    let inputLabels = all?.intLabels ?? []
+    all = nil
+    try world.barrier()
+    // Throughput: every rank classifies its share in batches; the slowest rank's time counts.
+    let (local, forwardSeconds) = classify(share, with: network)
+    let slowest = try world.allreduce(forwardSeconds, operation: .max)
+    let predictions = try gatherPredictions(local, labels: inputLabels)
+    let endToEnd = MPIEnvironment.wallTime() - start - latencySeconds
+    var report: InferenceReport? = nil
+    var problem = ""
+    if isRoot, let predictions {
+      let sorted = latencies.sorted()
+      report = InferenceReport(
+        model: file.summary, images: count, correct: predictions.count { $0.label == $0.predicted },
+        latencyP50: Self.percentile(sorted, 0.50), latencyP99: Self.percentile(sorted, 0.99),
+        imagesPerSecond: slowest > 0 ? Double(count * options.passes) / slowest : 0, endToEndSeconds: endToEnd,
+        predictions: predictions)
+      problem = writePredictions(predictions)
+    }
+    try agree(on: problem)
+    return report
+  }
+
+  /// The model on every rank: rank 0 reads and checks the file, every rank decodes rank 0's bytes.
+  private func shareModel() throws -> (ModelFile, Network) {
+    var bytes: [UInt8] = []
+    var problem = ""
+    if world.rank == 0 {
       do {
-        let file = try ModelFile.read(path: options.modelPath)
-        try file.expect(architecture: options.expectedArchitecture)
-        _ = try file.build()
-        modelBytes = file.encoded()
-        // Found out now rather than after the whole run.
-        if let path = options.predictionsPath, let problem = OutputCheck.problemWritingFile(at: path) {
-          throw InferenceInputError(message: "--predictions \(path): \(problem)")
-        }
+        bytes = try readModel()
       } catch let error as ModelFileError {
         problem = "--model-file: \(error)"
       } catch {
@@ -129,87 +163,76 @@ public final class DistributedInference {
       }
     }
     try agree(on: problem)
-    var count = try world.broadcast(modelBytes.count, root: 0)
-    if !isRoot { modelBytes = [UInt8](repeating: 0, count: count) }
-    try world.broadcast(&modelBytes, root: 0)
-    let file = try ModelFile(bytes: modelBytes, path: options.modelPath)
-    let network = try file.build()
-    modelBytes = []
+    let count = try world.broadcast(bytes.count, root: 0)
+    if world.rank != 0 { bytes = [UInt8](repeating: 0, count: count) }
+    try world.broadcast(&bytes, root: 0)
+    let file = try ModelFile(bytes: bytes, path: options.modelPath)
+    return (file, try file.build())
+  }
 
-    // The inputs: rank 0 opens the data set and describes it to the others.
-    let start = MPIEnvironment.wallTime()
-    var all: DataSplit? = nil
-    var summary = ""
-    if isRoot {
-      do {
-        (all, summary) = try openData(for: file)
-      } catch {
-        problem = "\(error)"
-      }
+  /// Rank 0: the bytes of the model file, read and checked against `--model` (and built once), after
+  /// checking that `--predictions` can be written: found out now rather than after the whole run.
+  private func readModel() throws -> [UInt8] {
+    let file = try ModelFile.read(path: options.modelPath)
+    try file.expect(architecture: options.expectedArchitecture)
+    _ = try file.build()
+    if let path = options.predictionsPath, let problem = OutputCheck.problemWritingFile(at: path) {
+      throw InferenceInputError(message: "--predictions \(path): \(problem)")
+    }
+    return file.encoded()
+  }
+
+  /// Rank 0: the inputs and their description (nil and "" elsewhere); any problem stops every rank.
+  private func openDataOnRankZero(for file: ModelFile) throws -> (DataSplit?, String) {
+    var opened: (DataSplit, String)? = nil
+    var problem = ""
+    if world.rank == 0 {
+      do { opened = try openData(for: file) } catch { problem = "\(error)" }
     }
     try agree(on: problem)
-    count = try world.broadcast(all?.count ?? 0, root: 0)
+    return (opened?.0, opened?.1 ?? "")
+  }
+
+  /// This rank's share of rank 0's inputs (`all`): their count, shapes and normalization by broadcast, the
+  /// images (8-bit, as stored) and labels by one scatter of ``blocks(count:batch:ranks:)``.
+  private func shareInputs(_ all: DataSplit?) throws -> DataSplit {
+    let count = try world.broadcast(all?.count ?? 0, root: 0)
     var shapes = (all.map { $0.storedShape + $0.sampleShape } ?? [Int](repeating: 0, count: 6)).map { Int64($0) }
     try world.broadcast(&shapes, root: 0)
     let (storedShape, sampleShape) = (shapes[0..<3].map { Int($0) }, shapes[3..<6].map { Int($0) })
     var statistics = all.map { $0.normalization.mean + $0.normalization.std } ?? []
-    if !isRoot { statistics = [Float](repeating: 0, count: 2 * storedShape[0]) }
+    if world.rank != 0 { statistics = [Float](repeating: 0, count: 2 * storedShape[0]) }
     try world.broadcast(&statistics, root: 0)
     let normalization = Normalization(
       mean: Array(statistics[..<storedShape[0]]), std: Array(statistics[storedShape[0]...]))
-
     let ranges = Self.blocks(count: count, batch: options.batch, ranks: world.size)
-    let mine = ranges[world.rank]
     let sampleBytes = storedShape.reduce(1, *)
     let pixels = try world.scatterv(all?.pixels ?? [], counts: ranges.map { $0.count * sampleBytes }, root: 0)
     let labels = try world.scatterv(all?.labels ?? [], counts: ranges.map(\.count), root: 0)
-    var share = DataSplit(
-      pixels: pixels, labels: labels, storedShape: storedShape, normalization: normalization, globalRange: mine)
-    if sampleShape != storedShape { share = share.padded(toSide: sampleShape[1]) }
-    if isRoot {
-      say(
-        "cnnswift: \(file.summary) (\(network.parameterCount) parameters) from \(options.modelPath); "
-          + "\(summary); \(count) images on \(world.size) rank\(world.size == 1 ? "" : "s"), batch \(options.batch)")
-    }
+    let share = DataSplit(
+      pixels: pixels, labels: labels, storedShape: storedShape, normalization: normalization,
+      globalRange: ranges[world.rank])
+    return sampleShape != storedShape ? share.padded(toSide: sampleShape[1]) : share
+  }
 
-    // Latency: rank 0 alone, one image at a time, while the others wait.
-    var latencies: [Double] = []
-    let latencyStart = MPIEnvironment.wallTime()
-    if isRoot && count > 0 && options.latencyImages > 0 {
-      latencies = measureLatency(network, on: all!)
-    }
-    let latencySeconds = MPIEnvironment.wallTime() - latencyStart
-    let inputLabels = all?.intLabels ?? []
-    all = nil
-    try world.barrier()
-
-    // Throughput: every rank classifies its share in batches; the slowest rank's time counts.
-    let (local, forwardSeconds) = classify(share, with: network)
-    let slowest = try world.allreduce(forwardSeconds, operation: .max)
+  /// Every rank's predictions on rank 0, in input order, with their `labels` (nil elsewhere). Collective.
+  private func gatherPredictions(_ local: [Prediction], labels: [Int]) throws -> [Prediction]? {
     let localClasses: [Int32] = local.map { Int32($0.predicted) }
     let localConfidences: [Float] = local.map(\.confidence)
     let predicted = try world.gatherv(localClasses, root: 0)
     let confidences = try world.gatherv(localConfidences, root: 0)
-    let endToEnd = MPIEnvironment.wallTime() - start - latencySeconds
-
-    var report: InferenceReport? = nil
-    if isRoot, let predicted, let confidences {
-      let predictions = (0..<count).map {
-        Prediction(index: $0, label: inputLabels[$0], predicted: Int(predicted[$0]), confidence: confidences[$0])
-      }
-      let sorted = latencies.sorted()
-      report = InferenceReport(
-        model: file.summary, images: count, correct: predictions.count { $0.label == $0.predicted },
-        latencyP50: Self.percentile(sorted, 0.50), latencyP99: Self.percentile(sorted, 0.99),
-        imagesPerSecond: slowest > 0 ? Double(count * options.passes) / slowest : 0, endToEndSeconds: endToEnd,
-        predictions: predictions)
-      if let path = options.predictionsPath {
-        let text = ([Prediction.csvHeader] + predictions.map(\.csvLine)).joined(separator: "\n") + "\n"
-        do { try AtomicFileWriter.write(Array(text.utf8), to: path) } catch { problem = "--predictions: \(error)" }
-      }
+    guard let predicted, let confidences else { return nil }
+    return predicted.indices.map {
+      Prediction(index: $0, label: labels[$0], predicted: Int(predicted[$0]), confidence: confidences[$0])
     }
-    try agree(on: problem)
-    return report
+  }
+
+  /// Rank 0: writes `--predictions`, when asked; the problem, or "".
+  private func writePredictions(_ predictions: [Prediction]) -> String {
+    guard let path = options.predictionsPath else { return "" }
+    let text = ([Prediction.csvHeader] + predictions.map(\.csvLine)).joined(separator: "\n") + "\n"
+    do { try AtomicFileWriter.write(Array(text.utf8), to: path) } catch { return "--predictions: \(error)" }
+    return ""
   }
 
   /// Rank 0: the partition to classify, checked against the model's input, and its description.

@@ -23,41 +23,13 @@ struct TrainingCheckpoint {
   let world: Communicator
   let path: String
 
-  /// One array: every parameter's value, then every trainable parameter's SGD velocity.
-  static func state(of network: Network, optimizer: SGD) -> [Float] {
-    var state: [Float] = []
-    state.reserveCapacity(stateCount(of: network))
-    for parameter in network.parameters { state += parameter.value.data }
-    for parameter in network.trainableParameters { state += optimizer.velocity(of: parameter).data }
-    return state
-  }
-
-  static func stateCount(of network: Network) -> Int {
-    network.parameters.reduce(0) { $0 + $1.value.count } + network.trainableParameters.reduce(0) { $0 + $1.value.count }
-  }
-
-  /// Puts `state` (as ``state(of:optimizer:)`` made it) back into the network and the optimizer.
-  static func restore(_ state: [Float], into network: Network, optimizer: SGD) {
-    precondition(state.count == stateCount(of: network), "a state of \(state.count) values")
-    var offset = 0
-    func next(_ shape: [Int]) -> Tensor {
-      let count = shape.reduce(1, *)
-      defer { offset += count }
-      return Tensor(shape: shape, data: Array(state[offset..<offset + count]))
-    }
-    for parameter in network.parameters { parameter.value = next(parameter.value.shape) }
-    for parameter in network.trainableParameters {
-      optimizer.setVelocity(next(parameter.value.shape), of: parameter)
-    }
-  }
-
   /// Writes the checkpoint of every rank's state after `epoch` (`steps` optimizer steps per rank).
   /// Collective; a failure to write stops every rank with rank 0's message.
   func save(
     network: Network, optimizer: SGD, architecture: Architecture, epoch: Int, steps: Int,
     options: [String: String]
   ) throws {
-    let state = Self.state(of: network, optimizer: optimizer)
+    let state = CheckpointFile.state(of: network, optimizer: optimizer)
     var reference = state
     try world.broadcast(&reference, root: 0)
     // Bit patterns, not ==: a NaN must not count as different from itself, nor −0 as equal to 0.
@@ -67,7 +39,7 @@ struct TrainingCheckpoint {
     var problem = ""
     if world.rank == 0 {
       var received = Set<Int>()
-      let velocities = Array(state[(state.count - Self.velocityCount(of: network))...])
+      let velocities = Array(state[(state.count - CheckpointFile.velocityCount(of: network))...])
       do {
         try CheckpointFile.write(
           to: path, model: ModelFile(network: network, architecture: architecture), epoch: epoch, steps: steps,
@@ -114,7 +86,7 @@ struct TrainingCheckpoint {
     var own = [Int32](repeating: 0, count: world.size)
     if let checkpoint { own = (0..<world.size).map { checkpoint.sharesRankZeroState($0) ? 0 : 1 } }
     try world.broadcast(&own, root: 0)
-    var state = checkpoint?.state(ofRank: 0) ?? [Float](repeating: 0, count: Self.stateCount(of: network))
+    var state = checkpoint?.state(ofRank: 0) ?? [Float](repeating: 0, count: CheckpointFile.stateCount(of: network))
     try world.broadcast(&state, root: 0)
     if world.rank == 0 {
       for rank in 1..<world.size where own[rank] == 1 {
@@ -123,7 +95,7 @@ struct TrainingCheckpoint {
     } else if own[world.rank] == 1 {
       state = try receiveState(from: 0, count: state.count)
     }
-    Self.restore(state, into: network, optimizer: optimizer)
+    CheckpointFile.restore(state, into: network, optimizer: optimizer)
     return (Int(header[1]), Int(header[2]))
   }
 
@@ -137,7 +109,7 @@ struct TrainingCheckpoint {
     }
     let checkpoint = try CheckpointFile.read(
       path: path,
-      limit: CheckpointFile.sizeLimit(stateValues: Self.stateCount(of: network), ranks: world.size))
+      limit: CheckpointFile.sizeLimit(stateValues: CheckpointFile.stateCount(of: network), ranks: world.size))
     for name in TrainingOptions.optionsThatMustMatch where checkpoint.options[name] != options[name] {
       let (was, now) = (checkpoint.options[name] ?? "(none)", options[name] ?? "(none)")
       throw ModelFileError(
@@ -149,7 +121,7 @@ struct TrainingCheckpoint {
     }
     try checkpoint.model.expect(architecture: architecture, inputShape: network.inputShape)
     try checkpoint.model.load(into: network)
-    let expectedCount = Self.stateCount(of: network)
+    let expectedCount = CheckpointFile.stateCount(of: network)
     guard checkpoint.ranks == world.size else {
       throw ModelFileError(path, "holds \(checkpoint.ranks) ranks' states; this run has \(world.size) ranks")
     }
@@ -166,10 +138,6 @@ struct TrainingCheckpoint {
   }
 
   private static let tag = 71
-
-  private static func velocityCount(of network: Network) -> Int {
-    network.trainableParameters.reduce(0) { $0 + $1.value.count }
-  }
 
   private func receiveState(from rank: Int, count: Int) throws -> [Float] {
     var state = [Float](repeating: 0, count: count)

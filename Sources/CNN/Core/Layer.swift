@@ -23,10 +23,15 @@ public protocol Layer: AnyObject {
   func forwardFLOPs(for inputShape: [Int]) -> Int
   func forward(_ input: Tensor, mode: Mode) -> Tensor
   func backward(_ outputGradient: Tensor) -> Tensor
+  /// Tells the layer that nobody reads the input gradient its `backward` returns (it is a network's
+  /// first trainable layer), so it may skip computing it and return an empty tensor: a convolution
+  /// or dense layer saves a whole sgemm (and col2im). By default the layer computes it anyway.
+  func skipInputGradient()
 }
 
 extension Layer {
   public var kind: String { String(summary.prefix { $0 != " " }) }
   public var parameters: [Parameter] { [] }
   public func forwardFLOPs(for inputShape: [Int]) -> Int { 0 }
+  public func skipInputGradient() {}
 }

@@ -197,42 +197,53 @@ public struct Dataset: Sendable {
       throw DataError(path, "no such folder\(hint)")
     }
     guard isDirectory.boolValue else { throw DataError(path, "not a folder: --data expects a folder of data files") }
-    let exists = { (name: String, folder: String) in FileManager.default.fileExists(atPath: folder + "/" + name) }
     // CIFAR-10's archive unpacks into cifar-10-batches-bin: accept the folder around it too.
     let nested = path + "/cifar-10-batches-bin"
-    let cifarFolder = exists("cifar-10-batches-bin", path) && !exists(cifarTestName, path) ? nested : path
-    let cifarNames = cifarTrainNames + [cifarTestName]
-    let names = [idxNames.trainImages, idxNames.trainLabels, idxNames.testImages, idxNames.testLabels]
-    let hasCIFAR = cifarNames.contains { exists($0, cifarFolder) }
-    let hasIDX = names.contains { exists($0, path) || exists($0 + ".gz", path) }
-    let kind: Kind
-    switch format {
-    case .cifar10: kind = .cifar10
-    case .mnist: kind = .mnist
-    case .fashionMNIST: kind = .fashionMNIST
-    case .detect:
-      if hasCIFAR {
-        kind = .cifar10
-      } else if hasIDX {
-        let lowered = path.lowercased()
-        kind = lowered.contains("mnist") && !lowered.contains("fashion") ? .mnist : .fashionMNIST
-      } else {
-        throw DataError(
-          path,
-          "no data files: expected \(names.map { $0 + "[.gz]" }.joined(separator: ", ")) (MNIST or Fashion-MNIST)"
-            + " or \(cifarNames.joined(separator: ", ")) (CIFAR-10)")
-      }
-    }
+    let cifarFolder = exists("cifar-10-batches-bin", in: path) && !exists(cifarTestName, in: path) ? nested : path
+    let kind = try kind(of: path, cifarFolder: cifarFolder, format: format)
     if kind == .cifar10 {
       var train: [CIFAR10File] = []
       for name in cifarTrainNames { train.append(try CIFAR10File(path: cifarFolder + "/" + name)) }
       return (kind, .cifar(train: train, test: try CIFAR10File(path: cifarFolder + "/" + cifarTestName)))
     }
+    return (kind, try openIDX(path))
+  }
+
+  private static func exists(_ name: String, in folder: String) -> Bool {
+    FileManager.default.fileExists(atPath: folder + "/" + name)
+  }
+
+  /// The data set `format` names, or with `.detect` the one whose files the folder holds (MNIST when
+  /// the path says `mnist` but not `fashion`).
+  private static func kind(of path: String, cifarFolder: String, format: DataSource.DirectoryFormat) throws(DataError)
+    -> Kind
+  {
+    switch format {
+    case .cifar10: return .cifar10
+    case .mnist: return .mnist
+    case .fashionMNIST: return .fashionMNIST
+    case .detect:
+      let cifarNames = cifarTrainNames + [cifarTestName]
+      let names = [idxNames.trainImages, idxNames.trainLabels, idxNames.testImages, idxNames.testLabels]
+      if cifarNames.contains(where: { exists($0, in: cifarFolder) }) { return .cifar10 }
+      if names.contains(where: { exists($0, in: path) || exists($0 + ".gz", in: path) }) {
+        let lowered = path.lowercased()
+        return lowered.contains("mnist") && !lowered.contains("fashion") ? .mnist : .fashionMNIST
+      }
+      throw DataError(
+        path,
+        "no data files: expected \(names.map { $0 + "[.gz]" }.joined(separator: ", ")) (MNIST or Fashion-MNIST)"
+          + " or \(cifarNames.joined(separator: ", ")) (CIFAR-10)")
+    }
+  }
+
+  /// The IDX files of the folder at `path`: training and test images with as many labels, of one size.
+  private static func openIDX(_ path: String) throws(DataError) -> Storage {
     func file(_ name: String, _ kind: IDXFile.Kind) throws(DataError) -> IDXFile {
       // Prefer the uncompressed file when both exist: reading a shard of it is a seek instead of inflating.
       let plain = path + "/" + name
-      if exists(name, path) { return try IDXFile(path: plain, kind: kind) }
-      guard exists(name + ".gz", path) else { throw DataError(plain + "[.gz]", "no such file") }
+      if exists(name, in: path) { return try IDXFile(path: plain, kind: kind) }
+      guard exists(name + ".gz", in: path) else { throw DataError(plain + "[.gz]", "no such file") }
       return try IDXFile(path: plain + ".gz", kind: kind)
     }
     func pair(_ images: String, _ labels: String) throws(DataError) -> (images: IDXFile, labels: IDXFile) {
@@ -253,6 +264,6 @@ public struct Dataset: Sendable {
         "images are \(test.images.rows)×\(test.images.columns) but the training images are"
           + " \(train.images.rows)×\(train.images.columns)")
     }
-    return (kind, .idx(train: train, test: test))
+    return .idx(train: train, test: test)
   }
 }

@@ -53,56 +53,79 @@ struct WindowGeometry: Equatable {
   }
 }
 
+/// One kernel tap (c, i, j) of a window: its row of the column matrix and the output positions whose
+/// input at that tap lies inside the image.
+struct WindowTap {
+  /// The column matrix's row, (c · kh + i) · kw + j.
+  let row: Int
+  /// i − padding and j − padding: where the tap reads, from an output position's window origin.
+  let shiftH: Int
+  let shiftW: Int
+  /// The output rows and columns whose input at this tap is inside the image (not padding).
+  let rows: Range<Int>
+  let columns: Range<Int>
+}
+
+extension WindowGeometry {
+  /// Calls `body` for every kernel tap, in column-matrix row order, and every one of `images` images, with
+  /// where the tap's input plane of that image starts in the NCHW images and where its part of the tap's row
+  /// starts in the column matrix: the traversal im2col and col2im share.
+  @inline(__always)
+  func forEachTap(images: Int, _ body: (_ tap: WindowTap, _ planeStart: Int, _ columnStart: Int) -> Void) {
+    let (outH, outW, plane) = (outputHeight, outputWidth, outputPlane)
+    let rowLength = images * plane
+    for c in 0..<channels {
+      for i in 0..<kernelHeight {
+        let rows = validRange(offset: i - padding, inputSize: height, outputSize: outH)
+        for j in 0..<kernelWidth {
+          let tap = WindowTap(
+            row: (c * kernelHeight + i) * kernelWidth + j, shiftH: i - padding, shiftW: j - padding,
+            rows: rows, columns: validRange(offset: j - padding, inputSize: width, outputSize: outW))
+          for n in 0..<images { body(tap, (n * channels + c) * inputPlane, tap.row * rowLength + n * plane) }
+        }
+      }
+    }
+  }
+}
+
 /// Writes the column matrix of `images` consecutive NCHW images starting at `input` into
 /// `columns` (`patchSize` rows of `images · outputPlane` elements).
 func im2col(
   _ input: UnsafePointer<Float>, images: Int, geometry g: WindowGeometry, into columns: UnsafeMutablePointer<Float>
 ) {
-  let (outH, outW, plane) = (g.outputHeight, g.outputWidth, g.outputPlane)
-  let rowLength = images * plane
+  let (outH, outW) = (g.outputHeight, g.outputWidth)
   let (s, w) = (g.stride, g.width)
-  for c in 0..<g.channels {
-    for i in 0..<g.kernelHeight {
-      let rows = g.validRange(offset: i - g.padding, inputSize: g.height, outputSize: outH)
-      for j in 0..<g.kernelWidth {
-        let colsValid = g.validRange(offset: j - g.padding, inputSize: w, outputSize: outW)
-        let r = (c * g.kernelHeight + i) * g.kernelWidth + j
-        let shiftW = j - g.padding
-        for n in 0..<images {
-          let source = input + (n * g.channels + c) * g.inputPlane
-          let target = columns + r * rowLength + n * plane
-          fill(target, with: 0, count: rows.lowerBound * outW)
-          if g.keepsWidth {
-            // Output rows as wide as input rows: the valid rows are one contiguous copy, shifted;
-            // the elements that wrapped around a row edge are then zeroed. One long copy instead
-            // of a short one per row (the 3x3 "same" convolutions of the ResNets).
-            let (left, right) = (max(0, -shiftW), max(0, shiftW))
-            let start = rows.lowerBound * outW + left
-            let count = rows.count * outW - left - right
-            if count > 0 {
-              copy(source + ((rows.lowerBound + i - g.padding) * w + left + shiftW), into: target + start, count: count)
-            }
-            zeroEdgeColumns(target, rows: rows, width: outW, left: left, right: right)
-            fill(target + rows.upperBound * outW, with: 0, count: (outH - rows.upperBound) * outW)
-            continue
-          }
-          for oh in rows {
-            let sourceRow = source + (oh * s + i - g.padding) * w
-            let targetRow = target + oh * outW
-            fill(targetRow, with: 0, count: colsValid.lowerBound)
-            if s == 1 {
-              copy(
-                sourceRow + (colsValid.lowerBound + shiftW), into: targetRow + colsValid.lowerBound,
-                count: colsValid.count)
-            } else {
-              for ow in colsValid { targetRow[ow] = sourceRow[ow * s + shiftW] }
-            }
-            fill(targetRow + colsValid.upperBound, with: 0, count: outW - colsValid.upperBound)
-          }
-          fill(target + rows.upperBound * outW, with: 0, count: (outH - rows.upperBound) * outW)
-        }
+  g.forEachTap(images: images) { tap, planeStart, columnStart in
+    let (rows, colsValid, shiftW) = (tap.rows, tap.columns, tap.shiftW)
+    let (source, target) = (input + planeStart, columns + columnStart)
+    fill(target, with: 0, count: rows.lowerBound * outW)
+    if g.keepsWidth {
+      // Output rows as wide as input rows: the valid rows are one contiguous copy, shifted;
+      // the elements that wrapped around a row edge are then zeroed. One long copy instead
+      // of a short one per row (the 3x3 "same" convolutions of the ResNets).
+      let (left, right) = (max(0, -shiftW), max(0, shiftW))
+      let start = rows.lowerBound * outW + left
+      let count = rows.count * outW - left - right
+      if count > 0 {
+        copy(source + ((rows.lowerBound + tap.shiftH) * w + left + shiftW), into: target + start, count: count)
       }
+      zeroEdgeColumns(target, rows: rows, width: outW, left: left, right: right)
+      fill(target + rows.upperBound * outW, with: 0, count: (outH - rows.upperBound) * outW)
+      return
     }
+    for oh in rows {
+      let sourceRow = source + (oh * s + tap.shiftH) * w
+      let targetRow = target + oh * outW
+      fill(targetRow, with: 0, count: colsValid.lowerBound)
+      if s == 1 {
+        copy(
+          sourceRow + (colsValid.lowerBound + shiftW), into: targetRow + colsValid.lowerBound, count: colsValid.count)
+      } else {
+        for ow in colsValid { targetRow[ow] = sourceRow[ow * s + shiftW] }
+      }
+      fill(targetRow + colsValid.upperBound, with: 0, count: outW - colsValid.upperBound)
+    }
+    fill(target + rows.upperBound * outW, with: 0, count: (outH - rows.upperBound) * outW)
   }
 }
 
@@ -133,43 +156,31 @@ func col2im(
   _ columns: UnsafeMutablePointer<Float>, images: Int, geometry g: WindowGeometry,
   addingInto inputGradient: UnsafeMutablePointer<Float>
 ) {
-  let (outH, outW, plane) = (g.outputHeight, g.outputWidth, g.outputPlane)
-  let rowLength = images * plane
-  let (s, w) = (g.stride, g.width)
-  for c in 0..<g.channels {
-    for i in 0..<g.kernelHeight {
-      let rows = g.validRange(offset: i - g.padding, inputSize: g.height, outputSize: outH)
-      for j in 0..<g.kernelWidth {
-        let colsValid = g.validRange(offset: j - g.padding, inputSize: w, outputSize: outW)
-        let r = (c * g.kernelHeight + i) * g.kernelWidth + j
-        let shiftW = j - g.padding
-        for n in 0..<images {
-          let target = inputGradient + (n * g.channels + c) * g.inputPlane
-          let source = columns + r * rowLength + n * plane
-          if g.keepsWidth {
-            // As in im2col: one contiguous sum over the valid rows, less the elements that would
-            // wrap around a row edge, which are zeroed first (the matrix is scratch).
-            let (left, right) = (max(0, -shiftW), max(0, shiftW))
-            zeroEdgeColumns(source, rows: rows, width: outW, left: left, right: right)
-            let count = rows.count * outW - left - right
-            guard count > 0 else { continue }
-            let t = target + ((rows.lowerBound + i - g.padding) * w + left + shiftW)
-            let x = source + (rows.lowerBound * outW + left)
-            for k in 0..<count { t[k] += x[k] }
-            continue
-          }
-          for oh in rows {
-            let targetRow = target + (oh * s + i - g.padding) * w
-            let sourceRow = source + oh * outW
-            if s == 1 {
-              let t = targetRow + (colsValid.lowerBound + shiftW)
-              let x = sourceRow + colsValid.lowerBound
-              for k in 0..<colsValid.count { t[k] += x[k] }
-            } else {
-              for ow in colsValid { targetRow[ow * s + shiftW] += sourceRow[ow] }
-            }
-          }
-        }
+  let (s, w, outW) = (g.stride, g.width, g.outputWidth)
+  g.forEachTap(images: images) { tap, planeStart, columnStart in
+    let (rows, colsValid, shiftW) = (tap.rows, tap.columns, tap.shiftW)
+    let (target, source) = (inputGradient + planeStart, columns + columnStart)
+    if g.keepsWidth {
+      // As in im2col: one contiguous sum over the valid rows, less the elements that would
+      // wrap around a row edge, which are zeroed first (the matrix is scratch).
+      let (left, right) = (max(0, -shiftW), max(0, shiftW))
+      zeroEdgeColumns(source, rows: rows, width: outW, left: left, right: right)
+      let count = rows.count * outW - left - right
+      guard count > 0 else { return }
+      let t = target + ((rows.lowerBound + tap.shiftH) * w + left + shiftW)
+      let x = source + (rows.lowerBound * outW + left)
+      for k in 0..<count { t[k] += x[k] }
+      return
+    }
+    for oh in rows {
+      let targetRow = target + (oh * s + tap.shiftH) * w
+      let sourceRow = source + oh * outW
+      if s == 1 {
+        let t = targetRow + (colsValid.lowerBound + shiftW)
+        let x = sourceRow + colsValid.lowerBound
+        for k in 0..<colsValid.count { t[k] += x[k] }
+      } else {
+        for ow in colsValid { targetRow[ow * s + shiftW] += sourceRow[ow] }
       }
     }
   }

@@ -30,26 +30,18 @@ func maxPoolForward(
     }
     return
   }
-  for p in 0..<planes {
+  g.forEachWindow(planes: planes) { p, o, rows, cols in
     let x = input + p * inPlane
-    let y = output + p * outPlane
-    let index = indices + p * outPlane
-    for oh in 0..<outH {
-      let rows = g.windowRows(oh)
-      for ow in 0..<outW {
-        let cols = g.windowColumns(ow)
-        var best = rows.lowerBound * w + cols.lowerBound
-        var value = -Float.infinity
-        for ih in rows {
-          for iw in cols where x[ih * w + iw] > value {
-            best = ih * w + iw
-            value = x[best]
-          }
-        }
-        y[oh * outW + ow] = value
-        index[oh * outW + ow] = Int32(best)
+    var best = rows.lowerBound * w + cols.lowerBound
+    var value = -Float.infinity
+    for ih in rows {
+      for iw in cols where x[ih * w + iw] > value {
+        best = ih * w + iw
+        value = x[best]
       }
     }
+    output[p * outPlane + o] = value
+    indices[p * outPlane + o] = Int32(best)
   }
 }
 
@@ -73,22 +65,15 @@ func maxPoolBackward(
 func averagePoolForward(
   _ input: UnsafePointer<Float>, planes: Int, geometry g: WindowGeometry, into output: UnsafeMutablePointer<Float>
 ) {
-  let (outH, outW, outPlane, inPlane, w) = (g.outputHeight, g.outputWidth, g.outputPlane, g.inputPlane, g.width)
+  let (outPlane, inPlane, w) = (g.outputPlane, g.inputPlane, g.width)
   let scale = 1 / Float(g.kernelHeight * g.kernelWidth)
-  for p in 0..<planes {
+  g.forEachWindow(planes: planes) { p, o, rows, cols in
     let x = input + p * inPlane
-    let y = output + p * outPlane
-    for oh in 0..<outH {
-      let rows = g.windowRows(oh)
-      for ow in 0..<outW {
-        let cols = g.windowColumns(ow)
-        var total: Float = 0
-        for ih in rows {
-          for iw in cols { total += x[ih * w + iw] }
-        }
-        y[oh * outW + ow] = total * scale
-      }
+    var total: Float = 0
+    for ih in rows {
+      for iw in cols { total += x[ih * w + iw] }
     }
+    output[p * outPlane + o] = total * scale
   }
 }
 
@@ -98,19 +83,29 @@ func averagePoolBackward(
   _ outputGradient: UnsafePointer<Float>, planes: Int, geometry g: WindowGeometry,
   into inputGradient: UnsafeMutablePointer<Float>
 ) {
-  let (outH, outW, outPlane, inPlane, w) = (g.outputHeight, g.outputWidth, g.outputPlane, g.inputPlane, g.width)
+  let (outPlane, inPlane, w) = (g.outputPlane, g.inputPlane, g.width)
   let scale = 1 / Float(g.kernelHeight * g.kernelWidth)
-  for p in 0..<planes {
-    let dy = outputGradient + p * outPlane
+  g.forEachWindow(planes: planes) { p, o, rows, cols in
     let dx = inputGradient + p * inPlane
-    for oh in 0..<outH {
-      let rows = g.windowRows(oh)
-      for ow in 0..<outW {
-        let cols = g.windowColumns(ow)
-        let share = dy[oh * outW + ow] * scale
-        for ih in rows {
-          for iw in cols { dx[ih * w + iw] += share }
-        }
+    let share = outputGradient[p * outPlane + o] * scale
+    for ih in rows {
+      for iw in cols { dx[ih * w + iw] += share }
+    }
+  }
+}
+
+extension WindowGeometry {
+  /// Calls `body` for every output position of `planes` planes: the plane, the output's index within it, and the
+  /// input rows and columns of its window that lie inside the image. The traversal the pooling kernels share.
+  @inline(__always)
+  func forEachWindow(
+    planes: Int, _ body: (_ plane: Int, _ output: Int, _ rows: Range<Int>, _ columns: Range<Int>) -> Void
+  ) {
+    let (outH, outW) = (outputHeight, outputWidth)
+    for p in 0..<planes {
+      for oh in 0..<outH {
+        let rows = windowRows(oh)
+        for ow in 0..<outW { body(p, oh * outW + ow, rows, windowColumns(ow)) }
       }
     }
   }

@@ -7,10 +7,7 @@ public final class AveragePool2D: PoolingLayer {
   private var output = Tensor.none
   private var inputShape: [Int] = []
 
-  /// Windows of `kernelSize`², `stride` apart (default: `kernelSize`, non-overlapping).
-  public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
-    window = PoolingWindow(kernelSize: kernelSize, stride: stride, padding: padding)
-  }
+  public init(window: PoolingWindow) { self.window = window }
 
   public var summary: String { window.summary("avgpool") }
 
@@ -27,14 +24,8 @@ public final class AveragePool2D: PoolingLayer {
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
-    precondition(outputGradient.shape == output.shape, "\(summary): gradient of shape \(outputGradient.shape)")
-    let g = geometry(for: Array(inputShape.dropFirst()))
-    var inputGradient = Tensor.pooledZeros(shape: inputShape)
-    outputGradient.data.withBase { dy in
-      inputGradient.data.withMutableBase { dx in
-        averagePoolBackward(dy, planes: inputShape[0] * g.channels, geometry: g, into: dx)
-      }
+    backward(outputGradient, output: output, inputShape: inputShape) { dy, dx, planes, g in
+      averagePoolBackward(dy, planes: planes, geometry: g, into: dx)
     }
-    return inputGradient
   }
 }

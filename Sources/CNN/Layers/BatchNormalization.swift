@@ -26,7 +26,7 @@ public final class BatchNormalization: Layer {
   /// normalization): one pass and one activation less than a separate ReLU layer.
   var appliesReLU = false
 
-  private var input = Tensor.none
+  private var input = ForwardInput()
   private var output = Tensor.none
   /// Per channel: the statistics the last forward pass used.
   private var mean: [Float]
@@ -108,7 +108,7 @@ public final class BatchNormalization: Layer {
         }
       }
     }
-    input = mode == .training ? x : .none
+    input.keep(x, mode: mode)
   }
 
   /// Channel `c`'s batch mean and inverse standard deviation into `mean` and `inverseStd`, and
@@ -139,9 +139,7 @@ public final class BatchNormalization: Layer {
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
-    let x = input
-    input = .none
-    precondition(x.count > 0, "\(summary): backward without a training forward pass")
+    let x = input.take(for: summary)
     precondition(outputGradient.shape == x.shape, "\(summary): gradient of shape \(outputGradient.shape)")
     let batch = x.batch
     let plane = x.sampleCount / features

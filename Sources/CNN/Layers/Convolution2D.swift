@@ -37,7 +37,7 @@ public final class Convolution2D: Layer {
   /// columns (tests turn it off to compare both paths).
   var allowsOutputColumnsBackward = true
 
-  private var input = Tensor.none
+  private var input = ForwardInput()
   private var output = Tensor.none
   /// The weights rearranged for the output-columns backward pass, `[C, K·k·k]`, and that pass's
   /// weight gradient in the same layout: kept from step to step so that no step allocates them.
@@ -93,6 +93,8 @@ public final class Convolution2D: Layer {
     return 2 * outputChannels * g.outputPlane * g.patchSize
   }
 
+  public func skipInputGradient() { computesInputGradient = false }
+
   /// Images per sgemm: as many as fit in ``columnLimit``, at least one.
   private func chunkSize(_ g: WindowGeometry, batch: Int) -> Int {
     max(1, min(batch, columnLimit / max(1, g.patchSize * g.outputPlane)))
@@ -136,14 +138,12 @@ public final class Convolution2D: Layer {
         }
       }
     }
-    input = mode == .training ? x : .none
+    input.keep(x, mode: mode)
     return output
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
-    let x = input
-    input = .none
-    precondition(x.count > 0, "\(summary): backward without a training forward pass")
+    let x = input.take(for: summary)
     let g = geometry(for: x.sampleShape)
     let batch = x.batch
     let (plane, patch, cout) = (g.outputPlane, g.patchSize, outputChannels)
@@ -228,21 +228,7 @@ public final class Convolution2D: Layer {
     let scratch = Scratch.current
     let columns = scratch.buffer(.columns, count: rows * chunk * plane)
     let channelMajor = scratch.buffer(.channelMajor, count: chunk > 1 ? cin * chunk * plane : 0)
-    if flippedWeights.count != cin * rows {
-      flippedWeights = [Float](repeating: 0, count: cin * rows)
-      flippedGradient = [Float](repeating: 0, count: cin * rows)
-    }
-    weight.value.data.withBase { w in
-      flippedWeights.withMutableBase { wf in
-        for o in 0..<cout {
-          for c in 0..<cin {
-            let source = w + (o * cin + c) * taps
-            let target = wf + c * rows + o * taps
-            for t in 0..<taps { target[taps - 1 - t] = source[t] }
-          }
-        }
-      }
-    }
+    flipWeights()
     var inputGradient = Tensor.pooled(shape: x.shape)
     outputGradient.data.withBase { dyp in
       x.data.withBase { xp in
@@ -279,6 +265,36 @@ public final class Convolution2D: Layer {
         }
       }
     }
+    addFlippedGradient()
+    return inputGradient
+  }
+
+  /// W̃ of ``backwardThroughOutputColumns(_:input:)`` into ``flippedWeights``: `W̃[c, (o, i, j)] =
+  /// W[o, c, k−1−i, k−1−j]` (made, with ``flippedGradient``, at the first call).
+  private func flipWeights() {
+    let (cin, cout, taps) = (inputChannels, outputChannels, kernelSize * kernelSize)
+    let rows = cout * taps
+    if flippedWeights.count != cin * rows {
+      flippedWeights = [Float](repeating: 0, count: cin * rows)
+      flippedGradient = [Float](repeating: 0, count: cin * rows)
+    }
+    weight.value.data.withBase { w in
+      flippedWeights.withMutableBase { wf in
+        for o in 0..<cout {
+          for c in 0..<cin {
+            let source = w + (o * cin + c) * taps
+            let target = wf + c * rows + o * taps
+            for t in 0..<taps { target[taps - 1 - t] = source[t] }
+          }
+        }
+      }
+    }
+  }
+
+  /// Adds ``flippedGradient``, the W̃-shaped weight gradient, into the weight's gradient, flipped back.
+  private func addFlippedGradient() {
+    let (cin, cout, taps) = (inputChannels, outputChannels, kernelSize * kernelSize)
+    let rows = cout * taps
     weight.gradient.data.withMutableBase { dw in
       flippedGradient.withBase { dwf in
         for o in 0..<cout {
@@ -290,6 +306,5 @@ public final class Convolution2D: Layer {
         }
       }
     }
-    return inputGradient
   }
 }

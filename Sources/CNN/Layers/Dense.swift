@@ -15,7 +15,7 @@ public final class Dense: Layer {
   /// returns an empty tensor).
   public var computesInputGradient = true
 
-  private var input = Tensor.none
+  private var input = ForwardInput()
   private var output = Tensor.none
 
   /// A dense layer with weights drawn by `initializer` (fan-in `inputs`, fan-out `outputs`) and zero bias.
@@ -44,6 +44,8 @@ public final class Dense: Layer {
 
   public func forwardFLOPs(for inputShape: [Int]) -> Int { 2 * inputFeatures * outputFeatures }
 
+  public func skipInputGradient() { computesInputGradient = false }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     precondition(
       x.shape.count >= 1 && x.sampleCount == inputFeatures,
@@ -67,14 +69,12 @@ public final class Dense: Layer {
         }
       }
     }
-    input = mode == .training ? x : .none
+    input.keep(x, mode: mode)
     return output
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
-    let x = input
-    input = .none
-    precondition(x.count > 0, "\(summary): backward without a training forward pass")
+    let x = input.take(for: summary)
     let batch = x.batch
     let (fin, fout) = (inputFeatures, outputFeatures)
     precondition(outputGradient.shape == [batch, fout], "\(summary): gradient of shape \(outputGradient.shape)")

@@ -8,11 +8,7 @@ public final class MaxPool2D: PoolingLayer {
   private var indices: [Int32] = []
   private var inputShape: [Int] = []
 
-  /// Windows of `kernelSize`², `stride` apart (default: `kernelSize`, non-overlapping), with
-  /// `padding` that never wins the maximum.
-  public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
-    window = PoolingWindow(kernelSize: kernelSize, stride: stride, padding: padding)
-  }
+  public init(window: PoolingWindow) { self.window = window }
 
   public var summary: String { window.summary("maxpool") }
 
@@ -33,16 +29,10 @@ public final class MaxPool2D: PoolingLayer {
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
-    precondition(outputGradient.shape == output.shape, "\(summary): gradient of shape \(outputGradient.shape)")
-    let g = geometry(for: Array(inputShape.dropFirst()))
-    var inputGradient = Tensor.pooledZeros(shape: inputShape)
-    outputGradient.data.withBase { dy in
-      inputGradient.data.withMutableBase { dx in
-        indices.withUnsafeBufferPointer { index in
-          maxPoolBackward(dy, indices: index.baseAddress!, planes: inputShape[0] * g.channels, geometry: g, into: dx)
-        }
+    backward(outputGradient, output: output, inputShape: inputShape) { dy, dx, planes, g in
+      indices.withUnsafeBufferPointer { index in
+        maxPoolBackward(dy, indices: index.baseAddress!, planes: planes, geometry: g, into: dx)
       }
     }
-    return inputGradient
   }
 }

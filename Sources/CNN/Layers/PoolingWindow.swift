@@ -45,9 +45,17 @@ public struct PoolingWindow: Sendable, Equatable {
 public protocol PoolingLayer: Layer {
   /// The windows: side, stride and padding.
   var window: PoolingWindow { get }
+  /// A layer sliding `window`.
+  init(window: PoolingWindow)
 }
 
 extension PoolingLayer {
+  /// Windows of `kernelSize`², `stride` apart (default: `kernelSize`, non-overlapping), with `padding` around
+  /// each plane (zeros for ``AveragePool2D``; for ``MaxPool2D`` it never wins the maximum).
+  public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
+    self.init(window: PoolingWindow(kernelSize: kernelSize, stride: stride, padding: padding))
+  }
+
   public var kernelSize: Int { window.kernelSize }
   public var stride: Int { window.stride }
   public var padding: Int { window.padding }
@@ -55,4 +63,20 @@ extension PoolingLayer {
   func geometry(for sampleShape: [Int]) -> WindowGeometry { window.geometry(for: sampleShape, layer: summary) }
 
   public func outputShape(for inputShape: [Int]) -> [Int] { window.outputShape(for: inputShape, layer: summary) }
+
+  /// The backward pass both layers share: checks `outputGradient` against the last forward's `output`, and
+  /// returns the input gradient for inputs of `inputShape` (batch first), zeroed, then filled by `kernel`
+  /// (output gradient, input gradient, planes N · C, the windows' geometry).
+  func backward(
+    _ outputGradient: Tensor, output: Tensor, inputShape: [Int],
+    kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, WindowGeometry) -> Void
+  ) -> Tensor {
+    precondition(outputGradient.shape == output.shape, "\(summary): gradient of shape \(outputGradient.shape)")
+    let g = geometry(for: Array(inputShape.dropFirst()))
+    var inputGradient = Tensor.pooledZeros(shape: inputShape)
+    outputGradient.data.withBase { dy in
+      inputGradient.data.withMutableBase { dx in kernel(dy, dx, inputShape[0] * g.channels, g) }
+    }
+    return inputGradient
+  }
 }

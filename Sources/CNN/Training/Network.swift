@@ -2,8 +2,8 @@
 ///
 /// The network names its layers' parameters `"<index>.<kind>.<name>"` (`0.conv.weight`,
 /// `3.batchnorm.running_var`, `5.residual.conv1.weight`), so that a model file can list them; a
-/// layer belongs to one network. It also skips the input gradient of its first layer (a
-/// convolution or dense layer), which nobody reads.
+/// layer belongs to one network. It also tells its first trainable layer that nobody reads its
+/// input gradient (``Layer/skipInputGradient()``).
 public final class Network {
   /// One line of ``summary``: a top-level layer and what it costs per sample.
   public struct LayerInfo: Sendable, Hashable {
@@ -55,12 +55,9 @@ public final class Network {
       Set(parameters.map { ObjectIdentifier($0) }).count == parameters.count, "a parameter appears twice in the network"
     )
     // Layers before the first trainable one need no backward pass, and that one needs no input
-    // gradient (a convolution or dense layer can skip it: a whole sgemm and col2im).
+    // gradient (see Layer.skipInputGradient()).
     firstTrainable = layers.layers.firstIndex { $0.parameters.contains(where: \.isTrainable) } ?? layers.layers.count
-    if firstTrainable < layers.layers.count {
-      if let layer = layers.layers[firstTrainable] as? Convolution2D { layer.computesInputGradient = false }
-      if let layer = layers.layers[firstTrainable] as? Dense { layer.computesInputGradient = false }
-    }
+    if firstTrainable < layers.layers.count { layers.layers[firstTrainable].skipInputGradient() }
   }
 
   /// The index of the first layer with trainable parameters, where back-propagation stops.

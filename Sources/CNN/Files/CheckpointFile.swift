@@ -133,15 +133,28 @@ public struct CheckpointFile: Sendable {
     steps = Int(clamping: try reader.uint64("the step count"))
     ranks = Int(try reader.uint32("the rank count"))
     guard ranks >= 1 else { throw ModelFileError(path, "corrupt: 0 ranks") }
+    options = try Self.readOptions(&reader)
+    velocityOffset = reader.offset
+    _ = try Self.skipState(&reader, "rank 0's velocities")
+    rankOffsets = try Self.readRankOffsets(&reader, ranks: ranks, path: path)
+    (self.bytes, self.path) = (bytes, path)
+  }
+
+  /// The options: a count, then (name, value) pairs.
+  private static func readOptions(_ reader: inout ByteReader) throws(ModelFileError) -> [String: String] {
     let optionCount = Int(try reader.uint32("the option count"))
     var options: [String: String] = [:]
     for index in 0..<optionCount {
       let name = try reader.string("the name of option \(index)")
       options[name] = try reader.string("the value of option \(name)")
     }
-    self.options = options
-    velocityOffset = reader.offset
-    _ = try Self.skipState(&reader, "rank 0's velocities")
+    return options
+  }
+
+  /// Ranks 1 … K−1, to the end of the file: where each one's state is, nil for "the same as rank 0".
+  private static func readRankOffsets(_ reader: inout ByteReader, ranks: Int, path: String) throws(ModelFileError)
+    -> [Int?]
+  {
     var offsets: [Int?] = []
     for rank in 1..<ranks {
       let tag = try reader.uint8("the state tag of rank \(rank)")
@@ -156,8 +169,7 @@ public struct CheckpointFile: Sendable {
     guard reader.remaining == 0 else {
       throw ModelFileError(path, "corrupt: \(reader.remaining) unexplained bytes after the last rank")
     }
-    rankOffsets = offsets
-    (self.bytes, self.path) = (bytes, path)
+    return offsets
   }
 
   /// Rank 0's SGD velocities: those of the trainable parameters, in order, one after another.
