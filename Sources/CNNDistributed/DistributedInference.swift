@@ -231,7 +231,7 @@ public final class DistributedInference {
   private func writePredictions(_ predictions: [Prediction]) -> String {
     guard let path = options.predictionsPath else { return "" }
     let text = ([Prediction.csvHeader] + predictions.map(\.csvLine)).joined(separator: "\n") + "\n"
-    do { try AtomicFileWriter.write(Array(text.utf8), to: path) } catch { return "--predictions: \(error)" }
+    do { try AtomicFile.write(text, to: path) } catch { return "--predictions: \(error)" }
     return ""
   }
 

@@ -55,7 +55,7 @@ public struct CheckpointFile: Sendable {
     to path: String, model: ModelFile, epoch: Int, steps: Int, ranks: Int, options: [String: String],
     velocities: [Float], state: (Int) throws -> [Float]?
   ) throws {
-    let file = try AtomicFileWriter(path: path)
+    let file = try ChecksummedFileWriter(path: path)
     var header = ByteWriter()
     header.bytes = magic
     header.append(formatVersion)

@@ -184,7 +184,9 @@ public struct ModelFile: Sendable {
 
   /// Writes the file atomically (a temporary file renamed over `path`).
   public func write(to path: String) throws(ModelFileError) {
-    try AtomicFileWriter.write(encoded(), to: path)
+    let file = try ChecksummedFileWriter(path: path)
+    try file.write(encoded())
+    try file.commit()
   }
 
   /// Writes `network`'s parameters as a model file of `architecture` at `path`, atomically.
