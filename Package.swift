@@ -45,7 +45,7 @@ let package = Package(
     /// time spans and durations, timestamps, run ids, the running executable's path.
     .target(name: "SuiteCore", swiftSettings: swiftSettings),
     /// Whole files written atomically, files read with a bound, output checks, folders.
-    .target(name: "Files", dependencies: ["SuiteCore"], swiftSettings: swiftSettings),
+    .target(name: "Files", swiftSettings: swiftSettings),
     /// CSV files appended to by every program (results and telemetry).
     .target(name: "CSVFiles", dependencies: ["Files"], swiftSettings: swiftSettings),
 
@@ -61,14 +61,14 @@ let package = Package(
     /// One MPI job's run: its context (run id, hosts, BLAS, peak memory) and its telemetry (one
     /// sampler per node, samples gathered to rank 0, run folders), and the standalone monitor.
     .target(
-      name: "ClusterRun", dependencies: ["SuiteCore", "Files", "MPI", "BLAS", "Telemetry"],
+      name: "ClusterRun", dependencies: ["SuiteCore", "MPI", "BLAS", "Telemetry"],
       swiftSettings: swiftSettings),
 
     // MARK: - The engines
 
     /// HPL's algorithm: HPL.dat, the distributed LU, its checks and its report. MPI and BLAS only.
     .target(
-      name: "HPL", dependencies: ["MPI", "BLAS", "Files", "CSVFiles"], exclude: ["README.md"],
+      name: "HPL", dependencies: ["SuiteCore", "MPI", "BLAS", "Files", "CSVFiles"], exclude: ["README.md"],
       swiftSettings: swiftSettings),
     /// The `hplswift` run (every test of an HPL.dat in one run context) and HPL.dat sizing.
     .target(
@@ -79,7 +79,8 @@ let package = Package(
     .target(name: "CNN", dependencies: ["BLAS", "CZlib", "Files"], swiftSettings: swiftSettings),
     /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
     .target(
-      name: "CNNDistributed", dependencies: ["CNN", "BLAS", "MPI", "ClusterRun", "SuiteCore", "Files", "CSVFiles"],
+      name: "CNNDistributed",
+      dependencies: ["CNN", "BLAS", "MPI", "Telemetry", "ClusterRun", "SuiteCore", "Files", "CSVFiles"],
       swiftSettings: swiftSettings),
     /// What a node says about itself to the preflight doctor (`hplswift probe`): build, MPI, BLAS,
     /// name resolution, and a timed MPI exchange.
@@ -108,7 +109,7 @@ let package = Package(
     .target(
       name: "SuiteCommands",
       dependencies: [
-        "SuiteCore", "MPI", "ClusterRun", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "SuiteCore", "MPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
     .executableTarget(
@@ -123,7 +124,7 @@ let package = Package(
     .executableTarget(
       name: "clusterbench",
       dependencies: [
-        "ClusterBench", "JobFiles", "ClusterRun", "Telemetry", "MPI", "HPLBenchmark", "Files", "CSVFiles",
+        "ClusterBench", "JobFiles", "ClusterRun", "Telemetry", "MPI", "HPL", "HPLBenchmark", "Files", "CSVFiles",
         "SuiteCore", "SuiteCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -139,7 +140,7 @@ let package = Package(
 
     /// Checks every MPI call of the `MPI` module under `mpiexec -n K`; the multi-rank tests run it.
     .executableTarget(
-      name: "mpi-selftest", dependencies: ["MPI", "SuiteCore", "SuiteCommands"], swiftSettings: swiftSettings),
+      name: "mpi-selftest", dependencies: ["MPI", "SuiteCore"], swiftSettings: swiftSettings),
 
     // MARK: - Tests
 

@@ -6,7 +6,6 @@ import Files
 import Foundation
 import MPI
 import SuiteCore
-import Telemetry
 
 /// Data-parallel training over MPI: every rank holds the whole model and its own shard of the
 /// training set; the sync mode decides when the copies agree (see ``SyncMode``).

@@ -6,8 +6,7 @@ import Foundation
 public enum AtomicFile {
   /// Writes `bytes` to `path`, creating its folder; `durable` as ``AtomicFileWriter/commit(durable:)``.
   /// Throws, naming the path and the reason.
-  public static func write(_ bytes: UnsafeRawBufferPointer, to path: String, durable: Bool = false) throws(FileError)
-  {
+  public static func write(_ bytes: UnsafeRawBufferPointer, to path: String, durable: Bool = false) throws(FileError) {
     let file = try AtomicFileWriter(path: path)
     try file.write(bytes)
     try file.commit(durable: durable)

@@ -1,4 +1,3 @@
-import CSVFiles
 import Files
 import Foundation
 import HPL

@@ -1,4 +1,3 @@
-import CSVFiles
 import Files
 
 /// A job file that cannot be used: names the file, the line and the key, and what was expected.

@@ -49,7 +49,7 @@ struct Compare: ParsableCommand {
       "The HPL results file (or train.csv); train.csv, sweeps/ and runs/ are read beside it.", valueName: "RESULTS"))
   var results = "results/hpl.csv"
 
-  @Flag(help: "Print CSV (exact figures, the columns the README lists) instead of a table.")
+  @Flag(help: "Print CSV (exact figures, the columns docs/compare-and-report.md lists) instead of a table.")
   var csv = false
 
   @Option(help: ArgumentHelp("Only this sweep (a folder under results/sweeps/).", valueName: "NAME"))

@@ -20,7 +20,7 @@ struct Submit: ParsableCommand {
       (exit status 130 or 143) and prints the command that continues it (--resume skips the \
       points that passed). A second submit of a sweep that is running is refused: the sweep's \
       folder is locked. --cluster NAME runs the job on that emulated cluster instead of its \
-      target. The job-file format is in the README and in jobs/README.md.
+      target. The job-file format is in docs/job-files.md.
 
       Examples:
         clusterbench submit jobs/this-machine.yaml

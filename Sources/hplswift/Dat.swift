@@ -1,5 +1,4 @@
 import ArgumentParser
-import CSVFiles
 import Files
 import Foundation
 import HPL

@@ -1,4 +1,3 @@
-import CSVFiles
 import CZlib
 import Files
 

@@ -1,4 +1,3 @@
-import CSVFiles
 import Files
 
 /// A trained model as a file (`--save model.cnn`, `infer --model-file model.cnn`): the architecture and every

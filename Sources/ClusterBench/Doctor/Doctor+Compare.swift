@@ -45,7 +45,7 @@ extension Doctor {
     same("MPI library", { $0.mpi }, verdict: .fail, fix: "install Debian's mpich and libmpich-dev on every node")
     same(
       "BLAS library", { $0.blas }, verdict: .fail,
-      fix: "choose the same BLAS everywhere (update-alternatives, see the README)")
+      fix: "choose the same BLAS everywhere (update-alternatives, see docs/blas.md)")
     guard checkNames else {
       checks.append(
         DoctorCheck(.pass, check: "name resolution", "emulated nodes are reached by namespace, not by name"))
