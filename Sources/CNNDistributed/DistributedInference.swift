@@ -231,7 +231,11 @@ public final class DistributedInference {
   private func writePredictions(_ predictions: [Prediction]) -> String {
     guard let path = options.predictionsPath else { return "" }
     let text = ([Prediction.csvHeader] + predictions.map(\.csvLine)).joined(separator: "\n") + "\n"
-    do { try AtomicFile.write(text, to: path) } catch { return "--predictions: \(error)" }
+    do {
+      let file = try AtomicFileWriter(path: path, createsFolder: false)
+      try file.write(Array(text.utf8))
+      try file.commit(durable: true)
+    } catch { return "--predictions: \(error)" }
     return ""
   }
 

@@ -29,7 +29,7 @@ import Foundation
 /// | `images_per_second` | training images of all ranks / epoch_seconds |
 /// | `syncs` | synchronizations in the epoch: gradient averages (one per step with `batch`) or weight averages |
 /// | `sync_bytes_per_rank` | bytes each rank sent for them, and as many received: 2(K−1)/K × the bytes averaged, what a bandwidth-optimal allreduce moves on K ranks; 0 on one rank |
-/// | `peak_rss_bytes` | the largest peak resident memory (VmHWM) of any rank so far, bytes |
+/// | `peak_rss_bytes` | the largest peak resident memory (VmHWM of /proc/self/status) of any rank so far, bytes |
 /// | `blas` | the BLAS library loaded |
 public struct TrainingRecord: Sendable, Equatable {
   public var timestamp: String

@@ -94,12 +94,11 @@ public final class RunContext {
     try (communicator ?? self.communicator).allreduce(Self.localPeakResidentBytes(), operation: .max)
   }
 
-  /// This process's peak resident memory so far, in bytes (getrusage's `ru_maxrss`, which Linux
-  /// counts in KiB: the same figure as /proc's `VmHWM`, without reading a file).
+  /// This process's peak resident memory so far, in bytes: `VmHWM` of /proc/self/status (0 where
+  /// it cannot be read). Not getrusage's `ru_maxrss`, which Linux carries over an exec, so that a
+  /// rank started by a large parent would report the parent's peak.
   public static func localPeakResidentBytes() -> Int {
-    var usage = rusage()
-    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
-    return Int(usage.ru_maxrss) * 1024
+    Int(((try? ProcFS().processStatus()) ?? nil)?.peakResidentBytes ?? 0)
   }
 }
 

@@ -119,8 +119,8 @@ public struct JobFile: Sendable, Equatable {
     FolderName.problem(name, maximumLength: maximumNameLength)
   }
 
-  /// The longest job name: its points' run ids add the point and a time to it, within
-  /// ``RunID/maximumLength``.
+  /// The longest job name: its points' run ids add the point and a time to it, which
+  /// ``RunID/maximumLength`` leaves room for.
   public static let maximumNameLength = 100
 
   /// Parses job-file text; `path` names the file in errors.

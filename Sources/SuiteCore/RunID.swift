@@ -3,8 +3,10 @@ import Foundation
 /// A run's id: the key that joins a run's results rows to its telemetry folder
 /// `results/runs/<run id>/`, made once by rank 0 (``RunContext`` in ClusterRun shares it).
 public enum RunID {
-  /// The longest run id (a job name of up to 100 characters plus a point and a time).
-  public static let maximumLength = 120
+  /// The longest run id: a sweep's point is `<job name>-<point id>-<time>`, with a job name of up
+  /// to 100 characters, a point id of up to about 60 and a time of 16, well inside a file name's
+  /// 255 bytes.
+  public static let maximumLength = 200
 
   /// `hpl-20261123T030047Z-3f2a`: `prefix`, the time in UTC and a random suffix (so two runs
   /// started in the same second differ); without `randomSuffix`, `prefix-20261123T030047Z`.

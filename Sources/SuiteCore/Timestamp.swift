@@ -25,8 +25,11 @@ public enum Timestamp {
       parts.tm_min, parts.tm_sec)
   }
 
-  /// The moment a results or telemetry `timestamp` names (with or without fractional seconds).
+  /// The moment a results or telemetry `timestamp` names (with or without fractional seconds):
+  /// the suite's own form through ``UTCTimestamp``, any other ISO 8601 time with a zone (a file
+  /// edited by hand) through Foundation's parser.
   public static func date(from text: String) -> Date? {
+    if let seconds = UTCTimestamp.seconds(text) { return Date(timeIntervalSince1970: seconds) }
     let formatter = ISO8601DateFormatter()
     if let date = formatter.date(from: text) { return date }
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -36,6 +36,6 @@ struct ClusterBench: ParsableCommand {
     ])
 
   /// Under mpiexec only rank 0 prints an argument error (see ``ParsableCommand/mainUnderMPI()``).
-  static func main() { mainUnderMPI() }
+  static func main() { mainUnderMPI(normalizingTelemetry: false) }
 
 }

@@ -103,14 +103,7 @@ extension CNNSwift {
     var progressEvery = 1.0
 
     func validate() throws {
-      try FlagCheck.count("--batch", batch, in: 1...InputLimits.batch, of: "images per step on each rank")
-      try FlagCheck.count("--epochs", epochs, in: 1...InputLimits.epochs, of: "passes over the training set")
-      try FlagCheck.positive("--lr", lr)
-      // PyTorch's SGD refuses a negative momentum or weight decay; 1 or more is refused too: a
-      // momentum of 1 never forgets a gradient (the velocity grows without bound) and a decay of 1
-      // pulls every weight to 0 as hard as the whole loss pushes it.
-      try FlagCheck.fraction("--momentum", momentum, "the velocity's decay per step (typical: 0.9)")
-      try FlagCheck.fraction("--weight-decay", weightDecay, "the L2 penalty's coefficient (typical: 1e-4 to 5e-4)")
+      try Self.checkValues(batch: batch, epochs: epochs, lr: lr, momentum: momentum, weightDecay: weightDecay)
       guard SyncMode(parsing: sync) != nil else {
         throw ValidationError("--sync \(sync): expected \(SyncMode.spellings)")
       }
@@ -175,9 +168,27 @@ extension CNNSwift {
         throw ValidationError("--emulate-ranks reproduces --sync batch only (\(path) says sync: \(run.sync))")
       }
       var options = run.options
+      do {
+        try Self.checkValues(
+          batch: options.batchPerRank, epochs: options.epochs, lr: options.learningRate, momentum: options.momentum,
+          weightDecay: options.weightDecay)
+      } catch let error as ValidationError { throw ValidationError("--job \(path): \(error.message)") }
       options.jobName = jobFile.name
       options.telemetryInterval = jobFile.telemetryInterval
       return options
+    }
+
+    /// The range checks of the training values, the same whether flags or a job file gave them
+    /// (named by their flags, as `cnnswift train --job` runs the job's values through them).
+    static func checkValues(batch: Int, epochs: Int, lr: Float, momentum: Float, weightDecay: Float) throws {
+      try FlagCheck.count("--batch", batch, in: 1...InputLimits.batch, of: "images per step on each rank")
+      try FlagCheck.count("--epochs", epochs, in: 1...InputLimits.epochs, of: "passes over the training set")
+      try FlagCheck.positive("--lr", lr)
+      // PyTorch's SGD refuses a negative momentum or weight decay; 1 or more is refused too: a
+      // momentum of 1 never forgets a gradient (the velocity grows without bound) and a decay of 1
+      // pulls every weight to 0 as hard as the whole loss pushes it.
+      try FlagCheck.fraction("--momentum", momentum, "the velocity's decay per step (typical: 0.9)")
+      try FlagCheck.fraction("--weight-decay", weightDecay, "the L2 penalty's coefficient (typical: 1e-4 to 5e-4)")
     }
 
     func train(_ options: TrainingOptions) throws {

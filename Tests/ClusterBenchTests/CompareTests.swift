@@ -1,6 +1,7 @@
 import ClusterBench
 import Foundation
 import HPL
+import SuiteCore
 import TestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import SuiteCore
 import Telemetry
 
 /// One run's telemetry folder reduced, in one streamed pass, to per-node figures

@@ -206,8 +206,10 @@ public struct SweepRunner {
 
   /// Runs one point; `nil` when a stop request interrupted it (nothing is recorded then).
   func runPoint(_ point: SweepPoint, done: [FinishedPoint]) throws(SweepError) -> SweepPointRecord? {
-    let stamp = Timestamp.milliseconds(Date())
-    let runID = "\(plan.job.name)-\(point.id)-" + stamp.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
+    let now = Date()
+    let (stamp, runID) = (
+      Timestamp.milliseconds(now), RunID.make(prefix: "\(plan.job.name)-\(point.id)", at: now, randomSuffix: false)
+    )
     var launch = launch(for: point, runID: runID)
     launch.deadline = .seconds(bound(for: point, done: done))
     let pointFolder = launch.workingDirectory!

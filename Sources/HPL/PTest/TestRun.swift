@@ -48,11 +48,11 @@ public struct TestRun {
     } catch {
       matrix = nil
     }
-    let allocated = try communicator.allreduce(Int32(matrix == nil ? 0 : 1), operation: .min)
-    guard allocated == 1, let matrix else {
-      return .skipped(
-        "[\(grid.myRow),\(grid.myColumn)] Memory allocation failed for A, x and b. Skip.")
-    }
+    // Every rank skips when any could not allocate, with the message of the first that could not.
+    let failure =
+      matrix == nil ? "[\(grid.myRow),\(grid.myColumn)] Memory allocation failed for A, x and b. Skip." : ""
+    if let message = try communicator.firstProblem(failure) { return .skipped(message) }
+    guard let matrix else { return .skipped(failure) }  // not reached: this rank's failure is a problem
     matrix.generate(generator)
 
     try communicator.barrier()

@@ -1,5 +1,6 @@
 import CNNDistributed
 import Foundation
+import SuiteCore
 
 /// results/train.csv joined with the training sweeps' `points.csv` files by run id: each training
 /// run with its epochs, its sweep, node count and ranks per node, and its telemetry folder.
