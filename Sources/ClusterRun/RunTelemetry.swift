@@ -112,14 +112,20 @@ public final class RunTelemetry {
   /// Takes each node's last sample, stops the samplers, writes the remaining rows and the
   /// metadata's end. Collective. Returns, on rank 0, what a user should read once: the problems
   /// each node's sampler met and any failure to write the files (empty elsewhere).
+  ///
+  /// On-demand samplers (the monitor) took their last sample at the last ``sampleNow()``: the
+  /// files are finished first and the samplers stopped after, so that a stop signal's exit never
+  /// waits on a sensor before the run folder is complete.
   @discardableResult
   public func finish() throws -> [String] {
     guard !finished else { return [] }
-    sampler?.stop()
+    let onDemand = sampler?.interval == nil
+    if !onDemand { sampler?.stop() }
     try flush()
     finished = true
+    collector?.finish()
+    if onDemand { sampler?.stop() }
     guard let collector else { return [] }
-    collector.finish()
     let problems = collector.metadata.hosts.flatMap { host in
       (collector.metadata.problems[host] ?? []).map { "\(host): \($0)" }
     }
