@@ -5,7 +5,7 @@
 #
 # Usage:
 #   scripts/bench-before-after.sh --before DIR --after DIR [--pairs 3] [--ranks 2] [--dat hpl/HPL.dat]
-#       [--steps 400]
+#       [--steps 400] [--only hpl|cnn]
 #
 #   --before, --after  folders holding release builds of hplswift and cnnswift (e.g. an older
 #                      checkout's .build/release and this one's)
@@ -13,6 +13,7 @@
 #   --ranks N          MPI ranks for hplswift (default 2; cnnswift trains on one rank)
 #   --dat FILE         the HPL.dat to run (default hpl/HPL.dat: N=10000, NB=192, 1×2)
 #   --steps N          training steps of batch 64 per LeNet-5 run (default 400)
+#   --only hpl|cnn     one of the two measurements
 #
 # Prints each run's figure, then per measurement the median before, the median after and the
 # median of the per-pair after/before ratios (1.00 = unchanged; this machine's noise is ±20 % over
@@ -20,7 +21,7 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BEFORE="" AFTER="" PAIRS=3 RANKS=2 DAT="$REPO_ROOT/hpl/HPL.dat" STEPS=400
+BEFORE="" AFTER="" PAIRS=3 RANKS=2 DAT="$REPO_ROOT/hpl/HPL.dat" STEPS=400 ONLY=""
 
 die() { printf 'bench-before-after: error: %s\n' "$*" >&2; exit 1; }
 need_value() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs a value"; }
@@ -32,11 +33,13 @@ while [[ $# -gt 0 ]]; do
     --ranks) need_value "$@"; RANKS="$2"; shift 2 ;;
     --dat) need_value "$@"; DAT="$2"; shift 2 ;;
     --steps) need_value "$@"; STEPS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) need_value "$@"; ONLY="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 [[ -n "$BEFORE" && -n "$AFTER" ]] || die "give --before DIR and --after DIR (see --help)"
+[[ -z "$ONLY" || "$ONLY" == hpl || "$ONLY" == cnn ]] || die "--only takes hpl or cnn, not '$ONLY'"
 for count in "$PAIRS" "$RANKS" "$STEPS"; do [[ "$count" =~ ^[1-9][0-9]*$ ]] || die "'$count' is not a positive count"; done
 for dir in "$BEFORE" "$AFTER"; do
   for program in hplswift cnnswift; do [[ -x "$dir/$program" ]] || die "no $program in $dir"; done
@@ -85,5 +88,5 @@ measure() {
     "$(printf '%s\n' "${ratios[@]}" | median)"
 }
 
-measure "hplswift ($RANKS ranks)" GFLOPS hpl_gflops
-measure "cnnswift LeNet-5" images/s cnn_images
+[[ "$ONLY" == cnn ]] || measure "hplswift ($RANKS ranks)" GFLOPS hpl_gflops
+[[ "$ONLY" == hpl ]] || measure "cnnswift LeNet-5" images/s cnn_images

@@ -1,6 +1,5 @@
 import ClusterRun
 import Foundation
-import HPL
 import SuiteCore
 
 /// What `clusterbench cluster up` is asked to build: how many nodes, their cores, memory, CPU

@@ -1,5 +1,4 @@
 import Foundation
-import HPL
 import SuiteCore
 
 #if canImport(Glibc)
