@@ -273,7 +273,7 @@ public final class DataParallelTrainer {
   func startTelemetry(_ context: RunContext) throws {
     guard let interval = options.telemetryInterval else { return }
     do {
-      try context.startTelemetry(interval: interval, beside: options.resultsPath)
+      try context.startTelemetry(interval: interval, folder: context.runFolder(besideResultsFile: options.resultsPath))
     } catch let error as TelemetryWriteError {
       throw TrainingInputError(message: "--\(error)")
     }

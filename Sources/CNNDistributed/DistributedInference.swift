@@ -231,11 +231,10 @@ public final class DistributedInference {
   private func writePredictions(_ predictions: [Prediction]) -> String {
     guard let path = options.predictionsPath else { return "" }
     let text = ([Prediction.csvHeader] + predictions.map(\.csvLine)).joined(separator: "\n") + "\n"
-    do {
-      let file = try AtomicFileWriter(path: path, createsFolder: false)
-      try file.write(Array(text.utf8))
-      try file.commit(durable: true)
-    } catch { return "--predictions: \(error)" }
+    // As a model file: flushed to disk, into a folder that must exist.
+    do { try AtomicFile.write(text, to: path, durable: true, createsFolder: false) } catch {
+      return "--predictions: \(error)"
+    }
     return ""
   }
 

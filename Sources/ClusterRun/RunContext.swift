@@ -9,7 +9,7 @@ import Telemetry
 /// memory. hplswift, cnnswift and the monitor each make one at the start and ask it, so these
 /// are found one way everywhere.
 ///
-/// Collective calls (``begin(program:runIDPrefix:runID:on:)``, ``startTelemetry(interval:beside:)``,
+/// Collective calls (``begin(program:runIDPrefix:runID:on:)``, ``startTelemetry(interval:folder:command:onDemand:)``,
 /// ``flushTelemetry()``, ``finish()``, ``peakResidentBytes(over:)``) must be made by every rank
 /// of the communicator in the same order.
 public final class RunContext {
@@ -23,7 +23,7 @@ public final class RunContext {
   public let nodes: NodeGroups
   /// The BLAS this process loaded, as the results rows and the metadata name it.
   public let blas: String
-  /// The run's telemetry, once ``startTelemetry(interval:beside:)`` started it.
+  /// The run's telemetry, once ``startTelemetry(interval:folder:command:onDemand:)`` started it.
   public private(set) var telemetry: RunTelemetry?
 
   private init(program: String, runID: String, communicator: Communicator, nodes: NodeGroups, blas: String) {
@@ -54,18 +54,20 @@ public final class RunContext {
     return hosts
   }
 
-  /// Starts sampling every node into `runs/<run id>` beside the results file `resultsPath` (or
-  /// into `folder` when given) every `interval` seconds, or at each ``flushTelemetry()`` with
-  /// `onDemand`. Collective. Throws `TelemetryWriteError` on every rank when the folder cannot
-  /// be written.
+  /// The run's telemetry folder `runs/<run id>` beside the results file `resultsPath`.
+  public func runFolder(besideResultsFile resultsPath: String) -> String {
+    RunTelemetry.Configuration.folder(besideResultsFile: resultsPath, runID: runID)
+  }
+
+  /// Starts sampling every node into `folder` every `interval` seconds, or at each
+  /// ``flushTelemetry()`` with `onDemand`. Collective. Throws `TelemetryWriteError` on every rank
+  /// when the folder cannot be written.
   @discardableResult
   public func startTelemetry(
-    interval: Double, beside resultsPath: String, folder: String? = nil, command: [String] = CommandLine.arguments,
-    onDemand: Bool = false
+    interval: Double, folder: String, command: [String] = CommandLine.arguments, onDemand: Bool = false
   ) throws -> RunTelemetry {
     let configuration = RunTelemetry.Configuration(
-      runID: runID, folder: folder ?? RunTelemetry.Configuration.folder(besideResultsFile: resultsPath, runID: runID),
-      interval: interval, program: program, command: command, blas: blas)
+      runID: runID, folder: folder, interval: interval, program: program, command: command, blas: blas)
     let started = try RunTelemetry.start(configuration, nodes: nodes, on: communicator, onDemand: onDemand)
     telemetry = started
     return started

@@ -73,7 +73,7 @@ public struct TelemetryMonitor {
     // Samples are taken on a thread of their own, when asked, so that a sensor read stuck in its
     // driver delays no interval by more than the sampler's time limit, once, and never the stop.
     let telemetry = try context.startTelemetry(
-      interval: options.interval, beside: "", folder: options.folder, command: options.command, onDemand: true)
+      interval: options.interval, folder: options.folder, command: options.command, onDemand: true)
     let (intervals, stopReason) = try sampleUntilStopped(telemetry, hosts: context.nodes.hosts, live: live)
     let notes = try telemetry.finish()
     guard communicator.rank == 0 else { return nil }

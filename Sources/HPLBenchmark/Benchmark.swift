@@ -252,7 +252,8 @@ public struct Benchmark {
     guard let interval = options.telemetryInterval else { return }
     let telemetry: RunTelemetry
     do {
-      telemetry = try context.startTelemetry(interval: interval, beside: options.resultsPath)
+      telemetry = try context.startTelemetry(
+        interval: interval, folder: context.runFolder(besideResultsFile: options.resultsPath))
     } catch let error as TelemetryWriteError {
       throw BenchmarkInputError(description: "hplswift: --\(error)")
     }
