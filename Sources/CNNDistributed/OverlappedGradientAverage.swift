@@ -26,12 +26,12 @@ final class OverlappedGradientAverage {
   private var flag: Float = 0
   private var firstError: (any Error)?
 
-  /// Buckets for `network`'s layers with trainable parameters, in the order backward finishes them.
+  /// Buckets for `network`'s nodes with trainable parameters, in the order backward finishes them.
   init(network: Network, communicator: Communicator) {
     self.communicator = communicator
     var buckets: [Bucket] = []
-    for (index, layer) in network.layers.layers.enumerated().reversed() {
-      let trainable = layer.parameters.filter(\.isTrainable)
+    for (index, node) in network.nodes.enumerated().reversed() {
+      let trainable = node.operation.parameters.filter(\.isTrainable)
       guard !trainable.isEmpty else { continue }
       let count = trainable.reduce(1) { $0 + $1.gradient.count }
       let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)

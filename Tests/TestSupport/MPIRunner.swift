@@ -25,6 +25,11 @@ public struct MPIRunner: Sendable {
   public var launcherArguments: [String]
   /// How long a run may take before it is stopped.
   public var deadline: Duration
+  /// The most a run that must stop at once (bad input, a refused size) may take: mpiexec's start
+  /// and exit take seconds on a loaded 2-core machine running the whole suite in parallel (CI has
+  /// seen 20 s), but a rank left waiting in a collective would be stopped at the 60 s deadline of
+  /// the suites that check this, and fail it.
+  public static let promptExit: Duration = .seconds(45)
   /// The most bytes collected from each of standard output and standard error.
   public var outputLimit: Int
 

@@ -1,16 +1,23 @@
-/// A model: layers applied in order to samples of a fixed shape, with named parameters.
+/// A model: a directed acyclic graph of layers applied to samples of a fixed shape, with named
+/// parameters.
 ///
-/// The network names its layers' parameters `"<index>.<kind>.<name>"` (`0.conv.weight`,
-/// `3.batchnorm.running_var`, `5.residual.conv1.weight`), so that a model file can list them; a
-/// layer belongs to one network. It also tells its first trainable layer that nobody reads its
+/// A chain of layers is the simplest graph; branches meet in ``MergeLayer``s (an addition, a
+/// concatenation). The nodes are in evaluation order (see ``NetworkNode``). The network names its
+/// nodes' parameters `"<index>.<kind>.<name>"` (`0.conv.weight`, `3.batchnorm.running_var`,
+/// `5.residual.conv1.weight`), so that a model file can list them; a layer belongs to one network.
+/// It also tells each trainable layer that reads no back-propagated value that nobody reads its
 /// input gradient (``Layer/skipInputGradient()``).
 public final class Network {
-  /// One line of ``summary``: a top-level layer and what it costs per sample.
+  /// One line of ``summary``: a node and what it costs per sample.
   public struct LayerInfo: Sendable, Hashable {
-    /// The layer's position in the network (the first part of its parameters' names).
+    /// The node's position in the network (the first part of its parameters' names).
     public var index: Int
+    /// The node's name.
+    public var name: String
     /// The layer's ``Layer/summary``.
     public var summary: String
+    /// The values the node reads (0 is the network's input, `k + 1` is node `k`'s output).
+    public var inputs: [Int]
     /// The shape of one output sample.
     public var outputShape: [Int]
     /// Trainable elements (weights and biases, not running statistics).
@@ -19,49 +26,91 @@ public final class Network {
     public var flops: Int
   }
 
-  /// The layers, in order.
-  public let layers: Sequential
+  /// The nodes, in evaluation order.
+  public let nodes: [NetworkNode]
   /// The shape of one input sample, `[C, H, W]` or `[F]`.
   public let inputShape: [Int]
-  /// The shape of one output sample (`[classes]` for a classifier).
+  /// The nodes whose outputs are the network's, the first one the one training's loss reads.
+  public let outputNodes: [Int]
+  /// The shape of one sample of the first output (`[classes]` for a classifier).
   public let outputShape: [Int]
-  /// Every parameter, trainable or not, in layer order.
+  /// Every parameter, trainable or not, in node order.
   public let parameters: [Parameter]
-  /// Per top-level layer: shapes, parameters and FLOPs.
+  /// Per node: shapes, parameters and FLOPs.
   public let layerInfo: [LayerInfo]
 
-  /// A network of `layers` for samples of `inputShape`; stops with the offending layer if the
-  /// shapes do not chain.
-  public init(layers: Sequential, inputShape: [Int]) {
-    self.layers = layers
-    self.inputShape = inputShape
-    var shape = inputShape
-    var info: [LayerInfo] = []
-    for (index, layer) in layers.layers.enumerated() {
-      let flops = layer.forwardFLOPs(for: shape)
-      shape = layer.outputShape(for: shape)
-      let prefix = "\(index).\(layer.kind)."
-      for parameter in layer.parameters where !parameter.name.hasPrefix(prefix) {
-        parameter.name = prefix + parameter.name
-      }
-      let count = layer.parameters.filter(\.isTrainable).reduce(0) { $0 + $1.value.count }
-      info.append(
-        LayerInfo(index: index, summary: layer.summary, outputShape: shape, parameterCount: count, flops: flops))
+  /// A chain: `layers` applied in order to samples of `inputShape`; stops with the offending
+  /// layer if the shapes do not chain.
+  public convenience init(layers: Sequential, inputShape: [Int]) {
+    let nodes = layers.layers.enumerated().map {
+      NetworkNode(name: "\($0.offset)", layer: $0.element, input: $0.offset)
     }
-    outputShape = shape
-    layerInfo = info
-    parameters = layers.parameters
-    precondition(
-      Set(parameters.map { ObjectIdentifier($0) }).count == parameters.count, "a parameter appears twice in the network"
-    )
-    // Layers before the first trainable one need no backward pass, and that one needs no input
-    // gradient (see Layer.skipInputGradient()).
-    firstTrainable = layers.layers.firstIndex { $0.parameters.contains(where: \.isTrainable) } ?? layers.layers.count
-    if firstTrainable < layers.layers.count { layers.layers[firstTrainable].skipInputGradient() }
+    do {
+      try self.init(nodes: nodes, inputShape: inputShape)
+    } catch {
+      preconditionFailure("\(error)")
+    }
   }
 
-  /// The index of the first layer with trainable parameters, where back-propagation stops.
-  private let firstTrainable: Int
+  /// The graph of `nodes` for samples of `inputShape`, whose outputs are `outputs` (node indices;
+  /// by default the last node).
+  ///
+  /// Throws when a node reads a value not yet computed, two nodes share a name, a merge's inputs
+  /// do not fit together, or a layer appears twice.
+  public init(nodes: [NetworkNode], inputShape: [Int], outputs: [Int]? = nil) throws(NetworkGraphError) {
+    let outputs = outputs ?? [nodes.count - 1]
+    try NetworkGraphError.check(nodes: nodes, outputs: outputs)
+    self.nodes = nodes
+    self.inputShape = inputShape
+    outputNodes = outputs
+    var shapes = [inputShape]
+    var info: [LayerInfo] = []
+    for (index, node) in nodes.enumerated() {
+      let inputShapes = node.inputs.map { shapes[$0] }
+      if let problem = node.operation.problem(with: inputShapes) {
+        throw NetworkGraphError(node: index, name: node.name, problem: problem)
+      }
+      let flops = node.operation.forwardFLOPs(for: inputShapes)
+      let shape = node.operation.outputShape(for: inputShapes)
+      shapes.append(shape)
+      let prefix = "\(index).\(node.operation.kind)."
+      for parameter in node.operation.parameters where !parameter.name.hasPrefix(prefix) {
+        parameter.name = prefix + parameter.name
+      }
+      let count = node.operation.parameters.filter(\.isTrainable).reduce(0) { $0 + $1.value.count }
+      info.append(
+        LayerInfo(
+          index: index, name: node.name, summary: node.operation.summary, inputs: node.inputs, outputShape: shape,
+          parameterCount: count, flops: flops))
+    }
+    outputShape = shapes[outputs[0] + 1]
+    layerInfo = info
+    parameters = nodes.flatMap(\.operation.parameters)
+    guard Set(parameters.map { ObjectIdentifier($0) }).count == parameters.count else {
+      throw NetworkGraphError(node: nil, name: nil, problem: "a layer or parameter appears twice in the network")
+    }
+    (backPropagates, lastReader) = Self.plan(nodes: nodes, outputs: outputs)
+  }
+
+  /// Per node, whether back-propagation runs through it: it has trainable parameters, or reads a
+  /// value that depends on some. Per value, the last node that reads it (`Int.max` for outputs).
+  private let backPropagates: [Bool]
+  private let lastReader: [Int]
+
+  private static func plan(nodes: [NetworkNode], outputs: [Int]) -> ([Bool], [Int]) {
+    var backPropagates: [Bool] = []
+    var lastReader = [Int](repeating: -1, count: nodes.count + 1)
+    for (index, node) in nodes.enumerated() {
+      let readsTrainable = node.inputs.contains { $0 > 0 && backPropagates[$0 - 1] }
+      let trainable = node.operation.parameters.contains(where: \.isTrainable)
+      backPropagates.append(readsTrainable || trainable)
+      // The first trainable layers of each path: nobody reads their input gradient.
+      if trainable && !readsTrainable { node.operation.skipInputGradient() }
+      for value in node.inputs { lastReader[value] = index }
+    }
+    for output in outputs { lastReader[output + 1] = Int.max }
+    return (backPropagates, lastReader)
+  }
 
   /// The trainable parameters (what the optimizer updates and gradients are averaged over).
   public var trainableParameters: [Parameter] { parameters.filter(\.isTrainable) }
@@ -72,29 +121,69 @@ public final class Network {
   /// Forward FLOPs (2 × multiply-adds of convolutions and dense layers) for one sample.
   public var forwardFLOPs: Int { layerInfo.reduce(0) { $0 + $1.flops } }
 
-  /// The outputs (logits) of a batch `[N] + inputShape`.
+  /// The first output (the logits of a classifier) of a batch `[N] + inputShape`.
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+    forwardOutputs(input, mode: mode)[0]
+  }
+
+  /// Every output, in ``outputNodes``' order, of a batch `[N] + inputShape`.
+  public func forwardOutputs(_ input: Tensor, mode: Mode) -> [Tensor] {
     precondition(
       input.shape.count == inputShape.count + 1 && input.sampleShape == inputShape,
       "the network expects [N] + \(inputShape) inputs, got \(input.shape)")
-    return layers.forward(input, mode: mode)
+    var values = [Tensor?](repeating: nil, count: nodes.count + 1)
+    values[0] = input
+    for (index, node) in nodes.enumerated() {
+      values[index + 1] = node.operation.forward(node.inputs.map { values[$0]! }, mode: mode)
+      // A value nobody reads any more is let go, so that a deep graph holds only the live ones.
+      for value in Set(node.inputs) where lastReader[value] == index { values[value] = nil }
+    }
+    return outputNodes.map { values[$0 + 1]! }
   }
 
-  /// Back-propagates dLoss/dOutput of the last training forward pass, adding every trainable
-  /// parameter's gradient into `Parameter.gradient`.
+  /// Back-propagates dLoss/dOutput (of the first output) of the last training forward pass,
+  /// adding every trainable parameter's gradient into `Parameter.gradient`.
   ///
-  /// `layerFinished(i)` is called once top-level layer `i`'s gradients are complete, last layer
-  /// first, so that a caller can start reducing them while earlier layers still back-propagate.
+  /// `layerFinished(i)` is called once node `i`'s gradients are complete, last node first, so
+  /// that a caller can start reducing them while earlier nodes still back-propagate.
   public func backward(_ outputGradient: Tensor, layerFinished: ((Int) -> Void)? = nil) {
-    var gradient = outputGradient
-    // As in `Sequential.backward`, each consumed gradient's storage is recycled for the next.
-    for (step, index) in layers.layers.indices[firstTrainable...].reversed().enumerated() {
-      var next = layers.layers[index].backward(gradient)
-      if step > 0 { Scratch.current.recycle(&gradient, unlessSharedWith: next) }
-      swap(&gradient, &next)
-      layerFinished?(index)
+    // dLoss/d(node k's output), filled in as its readers back-propagate.
+    var gradients = [Tensor?](repeating: nil, count: nodes.count)
+    gradients[outputNodes[0]] = outputGradient
+    for index in nodes.indices.reversed() where backPropagates[index] {
+      defer { layerFinished?(index) }
+      guard var gradient = gradients[index] else { continue }  // feeds no loss: its gradients stay zero
+      gradients[index] = nil
+      let node = nodes[index]
+      let inputGradients = node.operation.backward(gradient)
+      for (slot, value) in node.inputs.enumerated() where value > 0 && backPropagates[value - 1] {
+        Self.accumulate(inputGradients[slot], into: &gradients[value - 1])
+      }
+      // The consumed gradient's storage goes back to the thread's pool for the next node's
+      // gradient, rather than to malloc (fresh pages fault on every use).
+      if index != outputNodes[0] {
+        let scratch = Scratch.current
+        if inputGradients.allSatisfy({ !Self.sharesStorage(gradient, $0) }) { scratch.recycle(&gradient) }
+      }
     }
-    if firstTrainable < layers.layers.count { Scratch.current.recycle(&gradient, unlessSharedWith: outputGradient) }
+  }
+
+  /// Adds `gradient` into `total` (a value read by several nodes gets the sum of their gradients).
+  private static func accumulate(_ gradient: Tensor, into total: inout Tensor?) {
+    guard total != nil else {
+      total = gradient
+      return
+    }
+    precondition(total!.shape == gradient.shape, "gradients of shapes \(total!.shape) and \(gradient.shape)")
+    total!.data.withUnsafeMutableBufferPointer { sum in
+      gradient.data.withUnsafeBufferPointer { addend in
+        for i in sum.indices { sum[i] += addend[i] }
+      }
+    }
+  }
+
+  private static func sharesStorage(_ a: Tensor, _ b: Tensor) -> Bool {
+    a.data.withUnsafeBufferPointer { x in b.data.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
   }
 
   /// Sets every gradient to zero, before the next batch.
