@@ -3,6 +3,7 @@ import Foundation
 import HPL
 import JobFiles
 import Preflight
+import Telemetry
 import TestSupport
 import Testing
 
@@ -234,7 +235,7 @@ struct LinearPlanningTests {
   static func seconds(hosts count: Int) throws -> Double {
     var best = Double.infinity
     for _ in 0..<3 {
-      let started = threadCPUSeconds()
+      let started = BackgroundSampler.threadCPUSeconds()
       let text = (1...count).map { "node\($0):4\n" }.joined()
       let hosts = try Hostfile(parsing: text, path: "hosts").hosts
       let job = try SweepHardeningTests.job(
@@ -255,15 +256,9 @@ struct LinearPlanningTests {
       // What every rank of the point builds at start: its ranks grouped by host.
       let members = hosts.flatMap { host in (0..<4).map { _ in (host: host, pid: Int32(0), cores: 4) } }
       #expect(NodeGroups(members: members, myRank: 0).hosts.count == count)
-      best = min(best, threadCPUSeconds() - started)
+      best = min(best, BackgroundSampler.threadCPUSeconds() - started)
     }
     return best
-  }
-
-  static func threadCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
   }
 
   @Test(.timeLimit(.minutes(3))) func tenThousandHostsCostAboutTenTimesAThousand() throws {

@@ -105,8 +105,13 @@ final class Scratch {
   /// Recycles `consumed`, a gradient a layer has read, unless `result` shares its storage (a
   /// reshape, an identity).
   func recycle(_ consumed: inout Tensor, unlessSharedWith result: Tensor) {
+    recycle(&consumed, unlessSharedWith: [result])
+  }
+
+  /// Recycles `consumed` unless one of `results` shares its storage (a merge's input gradients).
+  func recycle(_ consumed: inout Tensor, unlessSharedWith results: [Tensor]) {
     let shared = consumed.data.withUnsafeBufferPointer { a in
-      result.data.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress }
+      results.contains { result in result.data.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
     }
     if !shared { recycle(&consumed) }
   }

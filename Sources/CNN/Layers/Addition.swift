@@ -31,11 +31,9 @@ public final class Addition: MergeLayer {
       precondition(input.shape == shape, "\(summary): inputs of shapes \(shape) and \(input.shape)")
     }
     output.data.withMutableBase { sum in
-      inputs[0].data.withBase { first in sum.update(from: first, count: count) }
+      inputs[0].data.withBase { first in copy(first, into: sum, count: count) }
       for input in inputs.dropFirst() {
-        input.data.withBase { addend in
-          for i in 0..<count { sum[i] += addend[i] }
-        }
+        input.data.withBase { addend in add(sum, addend, into: sum, count: count) }
       }
     }
     return output
@@ -45,9 +43,4 @@ public final class Addition: MergeLayer {
   public func backward(_ outputGradient: Tensor) -> [Tensor] {
     [Tensor](repeating: outputGradient, count: inputCount)
   }
-}
-
-/// `[4, 13, 13]` as `4x13x13`.
-func shapeText(_ shape: [Int]) -> String {
-  shape.map(String.init).joined(separator: "x")
 }

@@ -12,12 +12,8 @@ public final class Network {
   public struct LayerInfo: Sendable, Hashable {
     /// The node's position in the network (the first part of its parameters' names).
     public var index: Int
-    /// The node's name.
-    public var name: String
     /// The layer's ``Layer/summary``.
     public var summary: String
-    /// The values the node reads (0 is the network's input, `k + 1` is node `k`'s output).
-    public var inputs: [Int]
     /// The shape of one output sample.
     public var outputShape: [Int]
     /// Trainable elements (weights and biases, not running statistics).
@@ -80,8 +76,7 @@ public final class Network {
       let count = node.operation.parameters.filter(\.isTrainable).reduce(0) { $0 + $1.value.count }
       info.append(
         LayerInfo(
-          index: index, name: node.name, summary: node.operation.summary, inputs: node.inputs, outputShape: shape,
-          parameterCount: count, flops: flops))
+          index: index, summary: node.operation.summary, outputShape: shape, parameterCount: count, flops: flops))
     }
     outputShape = shapes[outputs[0] + 1]
     layerInfo = info
@@ -89,15 +84,16 @@ public final class Network {
     guard Set(parameters.map { ObjectIdentifier($0) }).count == parameters.count else {
       throw NetworkGraphError(node: nil, name: nil, problem: "a layer or parameter appears twice in the network")
     }
-    (backPropagates, lastReader) = Self.plan(nodes: nodes, outputs: outputs)
+    (backPropagates, releasedAfter) = Self.plan(nodes: nodes, outputs: outputs)
   }
 
   /// Per node, whether back-propagation runs through it: it has trainable parameters, or reads a
-  /// value that depends on some. Per value, the last node that reads it (`Int.max` for outputs).
+  /// value that depends on some.
   private let backPropagates: [Bool]
-  private let lastReader: [Int]
+  /// Per node, the values nobody reads after it (outputs excepted), which inference lets go.
+  private let releasedAfter: [[Int]]
 
-  private static func plan(nodes: [NetworkNode], outputs: [Int]) -> ([Bool], [Int]) {
+  private static func plan(nodes: [NetworkNode], outputs: [Int]) -> ([Bool], [[Int]]) {
     var backPropagates: [Bool] = []
     var lastReader = [Int](repeating: -1, count: nodes.count + 1)
     for (index, node) in nodes.enumerated() {
@@ -108,8 +104,12 @@ public final class Network {
       if trainable && !readsTrainable { node.operation.skipInputGradient() }
       for value in node.inputs { lastReader[value] = index }
     }
-    for output in outputs { lastReader[output + 1] = Int.max }
-    return (backPropagates, lastReader)
+    for output in outputs { lastReader[output + 1] = nodes.count }
+    var releasedAfter = [[Int]](repeating: [], count: nodes.count)
+    for (value, reader) in lastReader.enumerated() where nodes.indices.contains(reader) {
+      releasedAfter[reader].append(value)
+    }
+    return (backPropagates, releasedAfter)
   }
 
   /// The trainable parameters (what the optimizer updates and gradients are averaged over).
@@ -136,7 +136,7 @@ public final class Network {
     for (index, node) in nodes.enumerated() {
       values[index + 1] = node.operation.forward(node.inputs.map { values[$0]! }, mode: mode)
       // A value nobody reads any more is let go, so that a deep graph holds only the live ones.
-      for value in Set(node.inputs) where lastReader[value] == index { values[value] = nil }
+      for value in releasedAfter[index] { values[value] = nil }
     }
     return outputNodes.map { values[$0 + 1]! }
   }
@@ -161,10 +161,7 @@ public final class Network {
       }
       // The consumed gradient's storage goes back to the thread's pool for the next node's
       // gradient, rather than to malloc (fresh pages fault on every use).
-      if index != outputNodes[0] {
-        let scratch = Scratch.current
-        if inputGradients.allSatisfy({ !Self.sharesStorage(gradient, $0) }) { scratch.recycle(&gradient) }
-      }
+      if index != outputNodes[0] { Scratch.current.recycle(&gradient, unlessSharedWith: inputGradients) }
     }
   }
 
@@ -175,15 +172,10 @@ public final class Network {
       return
     }
     precondition(total!.shape == gradient.shape, "gradients of shapes \(total!.shape) and \(gradient.shape)")
-    total!.data.withUnsafeMutableBufferPointer { sum in
-      gradient.data.withUnsafeBufferPointer { addend in
-        for i in sum.indices { sum[i] += addend[i] }
-      }
+    let count = gradient.count
+    total!.data.withMutableBase { sum in
+      gradient.data.withBase { addend in add(sum, addend, into: sum, count: count) }
     }
-  }
-
-  private static func sharesStorage(_ a: Tensor, _ b: Tensor) -> Bool {
-    a.data.withUnsafeBufferPointer { x in b.data.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
   }
 
   /// Sets every gradient to zero, before the next batch.
@@ -197,7 +189,6 @@ public final class Network {
       let fill = String(repeating: " ", count: max(0, width - text.count))
       return right ? fill + text : text + fill
     }
-    let shapeText: ([Int]) -> String = { $0.map(String.init).joined(separator: "x") }
     let rows =
       [["#", "layer", "output", "params", "FLOPs"]]
       + [["", "input", shapeText(inputShape), "", ""]]
@@ -222,4 +213,9 @@ func grouped(_ value: Int) -> String {
     result.append(digit)
   }
   return value < 0 ? "-" + result : result
+}
+
+/// `[4, 13, 13]` as `4x13x13`.
+func shapeText(_ shape: [Int]) -> String {
+  shape.map(String.init).joined(separator: "x")
 }
