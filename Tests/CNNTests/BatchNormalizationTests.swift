@@ -4,8 +4,8 @@ import Testing
 
 struct BatchNormalizationTests {
   /// γ and β away from 1 and 0, so that their gradients and the input's are all exercised.
-  func layer(_ features: Int) -> BatchNormalization {
-    let layer = BatchNormalization(features: features)
+  func layer(_ features: Int, form: BatchNormalization.Form = .pytorch) -> BatchNormalization {
+    let layer = BatchNormalization(features: features, epsilon: form == .darknet ? 1e-6 : 1e-5, form: form)
     layer.gamma.value = randomTensor([features], seed: 1, scale: 0.5)
     layer.beta.value = randomTensor([features], seed: 2)
     return layer
@@ -18,6 +18,22 @@ struct BatchNormalizationTests {
       for i in 0..<12 { x.data[(n * 2 + 1) * 12 + i] += 5 }
     }
     checkGradients(layer(2), input: x)
+  }
+
+  /// Darknet's ε outside the square root: its own variance term in the backward pass.
+  @Test func darknetFormGradients() {
+    checkGradients(layer(2, form: .darknet), input: randomTensor([3, 2, 4, 3], seed: 5, scale: 0.3))
+    checkGradients(layer(4, form: .darknet), input: randomTensor([6, 4], seed: 6))
+  }
+
+  @Test func darknetFormNormalizesWithEpsilonAfterTheSquareRoot() {
+    let layer = BatchNormalization(features: 1, epsilon: 0.5, form: .darknet)
+    layer.runningMean.value = Tensor(shape: [1], data: [1])
+    layer.runningVariance.value = Tensor(shape: [1], data: [4])
+    // (3 − 1) / (√4 + 0.5) = 0.8, where PyTorch's form gives 2 / √4.5.
+    let y = layer.forward(Tensor(shape: [1, 1], data: [3]), mode: .inference)
+    #expect(abs(y.data[0] - 0.8) < 1e-6)
+    #expect(layer.summary == "batchnorm 1 darknet")
   }
 
   @Test func gradientsOverFeatures() {

@@ -2,27 +2,31 @@ import Testing
 
 @testable import CNN
 
-/// The textbook convolution, one output element at a time.
+/// The textbook convolution, one output element at a time (with the layer's stride, padding on both sides,
+/// dilation and groups).
 func directConvolution(_ x: Tensor, _ layer: Convolution2D) -> Tensor {
   let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-  let (k, s, p) = (layer.kernelSize, layer.stride, layer.padding)
-  let outH = (height + 2 * p - k) / s + 1
-  let outW = (width + 2 * p - k) / s + 1
+  let (k, s, p, d) = (layer.kernelSize, layer.stride, layer.padding, layer.dilation)
+  let extent = d * (k - 1) + 1
+  let outH = (height + p + layer.trailingPadding - extent) / s + 1
+  let outW = (width + p + layer.trailingPadding - extent) / s + 1
+  let (groupInputs, groupOutputs) = (channels / layer.groups, layer.outputChannels / layer.groups)
   let w = layer.weight.value.data
   var y = Tensor(shape: [batch, layer.outputChannels, outH, outW])
   for n in 0..<batch {
     for o in 0..<layer.outputChannels {
+      let firstInput = o / groupOutputs * groupInputs
       for oh in 0..<outH {
         for ow in 0..<outW {
           var total = Double(layer.bias?.value.data[o] ?? 0)
-          for c in 0..<channels {
+          for c in 0..<groupInputs {
             for i in 0..<k {
               for j in 0..<k {
-                let (ih, iw) = (oh * s + i - p, ow * s + j - p)
+                let (ih, iw) = (oh * s + i * d - p, ow * s + j * d - p)
                 guard ih >= 0 && ih < height && iw >= 0 && iw < width else { continue }
                 total +=
-                  Double(x.data[((n * channels + c) * height + ih) * width + iw])
-                  * Double(w[((o * channels + c) * k + i) * k + j])
+                  Double(x.data[((n * channels + firstInput + c) * height + ih) * width + iw])
+                  * Double(w[((o * groupInputs + c) * k + i) * k + j])
               }
             }
           }
@@ -65,6 +69,61 @@ struct ConvolutionTests {
     #expect(maxDifference(layer.forward(x, mode: .training), expected) < 1e-4)
     layer.columnLimit = 2 * c * k * k * expected.sampleCount / out
     #expect(maxDifference(layer.forward(x, mode: .training), expected) < 1e-4)
+  }
+
+  /// (input C, H, W, output channels, kernel, stride, padding, trailing padding, dilation, groups): dilated,
+  /// grouped, depthwise (groups = C), asymmetric padding, and the "same" dilated case the whole-plane path takes.
+  static let generalCases: [(Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)] = [
+    (2, 9, 8, 3, 3, 1, 2, 2, 2, 1),
+    (4, 7, 7, 6, 3, 1, 1, 1, 1, 2),
+    (3, 8, 8, 3, 3, 2, 1, 1, 1, 3),
+    (4, 6, 7, 8, 3, 1, 1, 1, 1, 4),
+    (2, 7, 6, 3, 2, 1, 0, 1, 1, 1),
+    (2, 9, 9, 4, 3, 2, 2, 1, 2, 2),
+  ]
+
+  func generalLayer(_ index: Int) -> (Convolution2D, [Int]) {
+    let (c, h, w, out, k, s, p, trailing, d, groups) = Self.generalCases[index]
+    var generator = SeededGenerator(seed: UInt64(40 + index))
+    let layer = Convolution2D(
+      inputChannels: c, outputChannels: out, kernelSize: k, stride: s, padding: p, trailingPadding: trailing,
+      dilation: d, groups: groups, generator: &generator)
+    layer.bias!.value = randomTensor([out], seed: 8)
+    return (layer, [c, h, w])
+  }
+
+  @Test(arguments: 0..<generalCases.count)
+  func dilatedGroupedAndAsymmetricForwardMatchesDirectConvolution(_ index: Int) {
+    let (layer, sample) = generalLayer(index)
+    let x = randomTensor([3] + sample, seed: 12)
+    let expected = directConvolution(x, layer)
+    #expect(layer.outputShape(for: sample) == expected.sampleShape)
+    #expect(maxDifference(layer.forward(x, mode: .inference), expected) < 1e-4)
+    layer.columnLimit = 1
+    #expect(maxDifference(layer.forward(x, mode: .training), expected) < 1e-4)
+  }
+
+  @Test(arguments: 0..<generalCases.count)
+  func dilatedGroupedAndAsymmetricGradientsMatchFiniteDifferences(_ index: Int) {
+    let (layer, sample) = generalLayer(index)
+    checkGradients(layer, input: randomTensor([2] + sample, seed: 13))
+    layer.columnLimit = 1
+    checkGradients(layer, input: randomTensor([2] + sample, seed: 14))
+  }
+
+  @Test func groupedSummaryCountsAndFLOPs() {
+    var generator = SeededGenerator(seed: 1)
+    let depthwise = Convolution2D(
+      inputChannels: 32, outputChannels: 32, kernelSize: 3, padding: 1, groups: 32, bias: false,
+      generator: &generator)
+    #expect(depthwise.summary == "conv 32@3x3 pad 1 groups 32 no bias")
+    #expect(depthwise.weight.value.shape == [32, 1, 3, 3])
+    #expect(depthwise.forwardFLOPs(for: [32, 10, 10]) == 2 * 32 * 100 * 9)
+    let dilated = Convolution2D(
+      inputChannels: 2, outputChannels: 4, kernelSize: 3, padding: 2, trailingPadding: 1, dilation: 2,
+      generator: &generator)
+    #expect(dilated.summary == "conv 4@3x3 pad 2,1 dilation 2")
+    #expect(dilated.outputShape(for: [2, 10, 10]) == [4, 9, 9])
   }
 
   @Test(arguments: 0..<cases.count)

@@ -29,6 +29,25 @@ struct PoolingTests {
     checkGradients(layer, input: distinctTensor([2, 2, 6, 5], seed: 1), epsilon: 1e-3)
   }
 
+  /// Darknet's windows, with their padding mostly after each plane: (size, stride, map side).
+  @Test(arguments: [(2, 1, 5), (2, 2, 5), (3, 1, 5), (3, 2, 6), (2, 2, 6)])
+  func darknetMaxPoolGradients(size: Int, stride: Int, side: Int) {
+    let layer = MaxPool2D(window: .darknet(size: size, stride: stride))
+    checkGradients(layer, input: distinctTensor([2, 2, side, side], seed: 2), epsilon: 1e-3)
+  }
+
+  @Test func darknetMaxPoolKeepsThirteenByThirteen() {
+    // yolov2-tiny's sixth pooling: 2×2 windows of stride 1 keep the map's size, the padding after it.
+    let layer = MaxPool2D(window: .darknet(size: 2, stride: 1))
+    #expect(layer.outputShape(for: [512, 13, 13]) == [512, 13, 13])
+    #expect(layer.summary == "maxpool 2x2 stride 1 pad 0,1")
+    #expect(MaxPool2D(window: .darknet(size: 2, stride: 2)).outputShape(for: [16, 416, 416]) == [16, 208, 208])
+    #expect(MaxPool2D(window: .darknet(size: 2, stride: 2)).outputShape(for: [16, 13, 13]) == [16, 7, 7])
+    // The last column and row take the maximum of what lies inside the image.
+    let x = Tensor(shape: [1, 1, 2, 2], data: [1, 4, 3, 2])
+    #expect(layer.forward(x, mode: .inference) == Tensor(shape: [1, 1, 2, 2], data: [4, 4, 3, 2]))
+  }
+
   @Test func maxPoolForward() {
     let layer = MaxPool2D(kernelSize: 2)
     let x = Tensor(shape: [1, 1, 4, 4], data: (0..<16).map { Float(($0 * 7) % 16) })
@@ -61,8 +80,8 @@ struct PoolingTests {
 
 struct ActivationTests {
   @Test func reluGradients() {
-    checkGradients(ReLU(), input: awayFromZero([2, 3, 4, 4], seed: 3))
-    #expect(ReLU().forward(Tensor(shape: [1, 3], data: [-1, 0, 2]), mode: .inference).data == [0, 0, 2])
+    checkGradients(Activation(.relu), input: awayFromZero([2, 3, 4, 4], seed: 3))
+    #expect(Activation(.relu).forward(Tensor(shape: [1, 3], data: [-1, 0, 2]), mode: .inference).data == [0, 0, 2])
   }
 
   @Test func flattenGradients() {
@@ -91,5 +110,49 @@ struct ActivationTests {
     #expect(layer.forward(x, mode: .inference) == x)
     // A new draw each training pass.
     #expect(layer.forward(x, mode: .training) != y)
+  }
+}
+
+struct DarknetAndONNXLayerTests {
+  @Test func activationGradients() {
+    checkGradients(Activation(.leakyReLU(slope: 0.1)), input: awayFromZero([2, 3, 4, 4], seed: 3))
+    checkGradients(Activation(.sigmoid), input: randomTensor([2, 3, 4, 4], seed: 4))
+  }
+
+  @Test func activationValues() {
+    let x = Tensor(shape: [1, 3], data: [-2, 0, 3])
+    #expect(Activation(.leakyReLU(slope: 0.1)).forward(x, mode: .inference).data == [-0.2, 0, 3])
+    let sigmoid = Activation(.sigmoid).forward(x, mode: .inference).data
+    #expect(abs(sigmoid[0] - 0.119_202_92) < 1e-6 && sigmoid[1] == 0.5 && abs(sigmoid[2] - 0.952_574_1) < 1e-6)
+    #expect(Activation(.leakyReLU(slope: 0.1)).summary == "leaky 0.1" && Activation(.sigmoid).kind == "sigmoid")
+  }
+
+  @Test func softmaxGradientsAndValues() {
+    checkGradients(Softmax(), input: randomTensor([2, 4, 3, 2], seed: 5))
+    checkGradients(Softmax(), input: randomTensor([3, 5], seed: 6))
+    let y = Softmax().forward(Tensor(shape: [1, 2, 1, 2], data: [0, 1, 0, 3]), mode: .inference).data
+    // Across the channels of each position: (0, 0) gives ½, ½; (1, 3) gives 1/(1+e²), e²/(1+e²).
+    #expect(abs(y[0] - 0.5) < 1e-6 && abs(y[2] - 0.5) < 1e-6)
+    #expect(abs(y[1] - 0.119_202_92) < 1e-6 && abs(y[3] - 0.880_797_1) < 1e-6)
+  }
+
+  @Test func reorgFollowsDarknetsOrderAndIsAPermutation() {
+    let layer = Reorg(stride: 2)
+    #expect(layer.outputShape(for: [64, 26, 26]) == [256, 13, 13])
+    #expect(layer.problem(with: [6, 4, 4]) != nil && layer.problem(with: [8, 5, 4]) != nil)
+    // [4, 2, 2] read as [1, 4, 4]: output element i + 2·(j + 2·k) is input (w₂ = 2i + k mod 2,
+    // h₂ = 2j + k div 2), the k-th pixel of each 2×2 block, block after block.
+    let x = Tensor(shape: [1, 4, 2, 2], data: (0..<16).map(Float.init))
+    let y = layer.forward(x, mode: .inference)
+    #expect(y.shape == [1, 16, 1, 1])
+    #expect(y.data == [0, 2, 8, 10, 1, 3, 9, 11, 4, 6, 12, 14, 5, 7, 13, 15])
+    checkGradients(layer, input: randomTensor([2, 8, 4, 6], seed: 7))
+  }
+
+  @Test func upsampleRepeatsPixelsAndSumsGradients() {
+    let layer = Upsample(factor: 2)
+    let y = layer.forward(Tensor(shape: [1, 1, 1, 2], data: [1, 2]), mode: .inference)
+    #expect(y.shape == [1, 1, 2, 4] && y.data == [1, 1, 2, 2, 1, 1, 2, 2])
+    checkGradients(Upsample(factor: 3), input: randomTensor([2, 2, 3, 2], seed: 8))
   }
 }

@@ -112,7 +112,7 @@ private final class WholeNetwork: Layer {
     ([[0], [1, 1]], "node 1 (b): a layer of one input is given 2"),
   ])
   func badWiringIsNamed(inputs: [[Int]], expected: String) {
-    let nodes = zip(["a", "b"], inputs).map { NetworkNode(name: $0, operation: .layer(ReLU()), inputs: $1) }
+    let nodes = zip(["a", "b"], inputs).map { NetworkNode(name: $0, operation: .layer(Activation(.relu)), inputs: $1) }
     #expect(throws: NetworkGraphError.self) { try Network(nodes: nodes, inputShape: [4]) }
     do {
       _ = try Network(nodes: nodes, inputShape: [4])
@@ -131,11 +131,14 @@ private final class WholeNetwork: Layer {
     ) {
       try Network(nodes: add, inputShape: [1, 2, 2])
     }
-    let twice = [NetworkNode(name: "x", layer: ReLU(), input: 0), NetworkNode(name: "x", layer: ReLU(), input: 1)]
+    let twice = [
+      NetworkNode(name: "x", layer: Activation(.relu), input: 0),
+      NetworkNode(name: "x", layer: Activation(.relu), input: 1),
+    ]
     #expect(throws: NetworkGraphError(node: 1, name: "x", problem: "node 0 has the same name")) {
       try Network(nodes: twice, inputShape: [4])
     }
-    let relu = ReLU()
+    let relu = Activation(.relu)
     let shared = [NetworkNode(name: "x", layer: relu, input: 0), NetworkNode(name: "y", layer: relu, input: 1)]
     #expect(throws: NetworkGraphError(node: 1, name: "y", problem: "node 0 has the same layer object")) {
       try Network(nodes: shared, inputShape: [4])

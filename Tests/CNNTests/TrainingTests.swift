@@ -55,16 +55,16 @@ func leNet5(seed: UInt64) -> Network {
   var generator = SeededGenerator(seed: seed)
   let layers = Sequential([
     Convolution2D(inputChannels: 1, outputChannels: 6, kernelSize: 5, padding: 2, generator: &generator),
-    ReLU(),
+    Activation(.relu),
     MaxPool2D(kernelSize: 2),
     Convolution2D(inputChannels: 6, outputChannels: 16, kernelSize: 5, generator: &generator),
-    ReLU(),
+    Activation(.relu),
     MaxPool2D(kernelSize: 2),
     Flatten(),
     Dense(inputs: 400, outputs: 120, generator: &generator),
-    ReLU(),
+    Activation(.relu),
     Dense(inputs: 120, outputs: 84, generator: &generator),
-    ReLU(),
+    Activation(.relu),
     Dense(inputs: 84, outputs: 10, generator: &generator),
   ])
   return Network(layers: layers, inputShape: [1, 28, 28])
@@ -133,7 +133,7 @@ struct NetworkTests {
     let network = Network(
       layers: Sequential([
         Convolution2D(inputChannels: 1, outputChannels: 8, kernelSize: 3, padding: 1, generator: &generator),
-        ReLU(),
+        Activation(.relu),
         MaxPool2D(kernelSize: 2),
         Flatten(),
         Dense(inputs: 8 * 4 * 4, outputs: 10, generator: &generator),

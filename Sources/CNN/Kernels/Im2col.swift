@@ -2,9 +2,14 @@
 //
 // The column matrix is row-major with one row per kernel tap, r = (c · kh + i) · kw + j, and one
 // column per output position of each image, q = n · (outH · outW) + oh · outW + ow:
-// col[r, q] = x[n, c, oh · stride + i − padding, ow · stride + j − padding], 0 in the padding.
+// col[r, q] = x[n, c, oh · stride + i · dilation − padding, ow · stride + j · dilation − padding], 0 in the
+// padding.
 
 /// The sizes of a 2-D convolution or pooling window over one image.
+///
+/// `padding` is the zeros before each row and column (top, left) and `trailingPadding` those after them
+/// (bottom, right): equal for PyTorch's layers, one more after for darknet's max pooling of even windows. A
+/// dilated window reads every `dilation`-th input pixel, so its extent is `dilation · (k − 1) + 1`.
 struct WindowGeometry: Equatable {
   var channels: Int
   var height: Int
@@ -13,21 +18,38 @@ struct WindowGeometry: Equatable {
   var kernelWidth: Int
   var stride: Int
   var padding: Int
+  var trailingPadding: Int
+  var dilation: Int
 
-  var outputHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
-  var outputWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+  init(
+    channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int,
+    trailingPadding: Int? = nil, dilation: Int = 1
+  ) {
+    (self.channels, self.height, self.width) = (channels, height, width)
+    (self.kernelHeight, self.kernelWidth, self.stride) = (kernelHeight, kernelWidth, stride)
+    (self.padding, self.trailingPadding, self.dilation) = (padding, trailingPadding ?? padding, dilation)
+  }
+
+  /// The input rows and columns one window spans.
+  var extentHeight: Int { dilation * (kernelHeight - 1) + 1 }
+  var extentWidth: Int { dilation * (kernelWidth - 1) + 1 }
+  var outputHeight: Int { (height + padding + trailingPadding - extentHeight) / stride + 1 }
+  var outputWidth: Int { (width + padding + trailingPadding - extentWidth) / stride + 1 }
   /// Output positions of one image (columns of its part of the column matrix).
   var outputPlane: Int { outputHeight * outputWidth }
   /// Rows of the column matrix: C · kh · kw.
   var patchSize: Int { channels * kernelHeight * kernelWidth }
   var inputPlane: Int { height * width }
   var inputCount: Int { channels * height * width }
-  /// Whether output rows are input rows shifted (stride 1, kernel width 2 · padding + 1), so that
-  /// im2col and col2im can move whole planes at once.
-  var keepsWidth: Bool { stride == 1 && kernelWidth == 2 * padding + 1 }
-  /// Whether output planes are the input's (stride 1, both kernel sides 2 · padding + 1): a
-  /// "same" convolution, whose output gradient has the input's geometry.
-  var preservesSize: Bool { keepsWidth && kernelHeight == 2 * padding + 1 }
+  /// Whether output rows are input rows shifted (stride 1, as wide as the input, no tap shifted by more than
+  /// a row), so that im2col and col2im can move whole planes at once.
+  var keepsWidth: Bool { stride == 1 && outputWidth == width && max(padding, trailingPadding) <= width }
+  /// Whether output planes are the input's and each tap's shift is mirrored by another's (stride 1, the same
+  /// padding on both sides, both extents 2 · padding + 1): a "same" convolution, whose output gradient has the
+  /// input's geometry.
+  var preservesSize: Bool {
+    stride == 1 && trailingPadding == padding && extentWidth == 2 * padding + 1 && extentHeight == 2 * padding + 1
+  }
 
   /// The input rows of output row `oh`'s window that lie inside the image (pooling).
   @inline(__always)
@@ -58,7 +80,8 @@ struct WindowGeometry: Equatable {
 struct WindowTap {
   /// The column matrix's row, (c · kh + i) · kw + j.
   let row: Int
-  /// i − padding and j − padding: where the tap reads, from an output position's window origin.
+  /// i · dilation − padding and j · dilation − padding: where the tap reads, from an output position's window
+  /// origin.
   let shiftH: Int
   let shiftW: Int
   /// The output rows and columns whose input at this tap is inside the image (not padding).
@@ -76,11 +99,13 @@ extension WindowGeometry {
     let rowLength = images * plane
     for c in 0..<channels {
       for i in 0..<kernelHeight {
-        let rows = validRange(offset: i - padding, inputSize: height, outputSize: outH)
+        let shiftH = i * dilation - padding
+        let rows = validRange(offset: shiftH, inputSize: height, outputSize: outH)
         for j in 0..<kernelWidth {
+          let shiftW = j * dilation - padding
           let tap = WindowTap(
-            row: (c * kernelHeight + i) * kernelWidth + j, shiftH: i - padding, shiftW: j - padding,
-            rows: rows, columns: validRange(offset: j - padding, inputSize: width, outputSize: outW))
+            row: (c * kernelHeight + i) * kernelWidth + j, shiftH: shiftH, shiftW: shiftW,
+            rows: rows, columns: validRange(offset: shiftW, inputSize: width, outputSize: outW))
           for n in 0..<images { body(tap, (n * channels + c) * inputPlane, tap.row * rowLength + n * plane) }
         }
       }

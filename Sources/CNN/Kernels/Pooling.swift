@@ -8,8 +8,9 @@ func maxPoolForward(
   indices: UnsafeMutablePointer<Int32>
 ) {
   let (outH, outW, outPlane, inPlane, w) = (g.outputHeight, g.outputWidth, g.outputPlane, g.inputPlane, g.width)
-  if g.kernelHeight == 2, g.kernelWidth == 2, g.stride == 2, g.padding == 0 {
-    // The common 2×2 window gets straight-line code.
+  if g.kernelHeight == 2, g.kernelWidth == 2, g.stride == 2, g.padding == 0, 2 * outH <= g.height, 2 * outW <= w {
+    // The common 2×2 window, every window inside the image (darknet's trailing padding of even maps is never
+    // read), gets straight-line code.
     for p in 0..<planes {
       let x = input + p * inPlane
       let y = output + p * outPlane

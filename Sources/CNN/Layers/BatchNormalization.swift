@@ -6,13 +6,28 @@
 /// batch`, the variance unbiased. Inference normalizes with the running statistics. The input
 /// is kept for the backward pass (it is the previous layer's output anyway) rather than the
 /// normalized values, which would cost one more activation per layer.
+///
+/// The ``Form`` says where ε goes: PyTorch's `(x − μ) / √(σ² + ε)` or darknet's `(x − μ) / (√σ² + ε)` (ε 1e-6),
+/// which darknet's weights were trained with. Only the normalization differs; the statistics are PyTorch's in
+/// both forms.
 public final class BatchNormalization: Layer {
+  /// Where ε enters the normalization.
+  public enum Form: String, Sendable, CaseIterable {
+    /// `(x − μ) / √(σ² + ε)`.
+    case pytorch
+    /// `(x − μ) / (√σ² + ε)`.
+    case darknet
+  }
+
   /// Channels (`[C, H, W]` samples) or features (`[F]` samples).
   public let features: Int
   /// The weight of a batch's statistics in the running ones (PyTorch's 0.1).
   public let momentum: Float
-  /// Added to the variance before its square root.
+  /// Added to the variance before its square root (``Form/pytorch``) or to the standard deviation
+  /// (``Form/darknet``).
   public let epsilon: Float
+  /// Where ``epsilon`` goes.
+  public let form: Form
   /// γ, `[features]`, initially 1, not decayed.
   public let gamma: Parameter
   /// β, `[features]`, initially 0, not decayed.
@@ -31,11 +46,14 @@ public final class BatchNormalization: Layer {
   /// Per channel: the statistics the last forward pass used.
   private var mean: [Float]
   private var inverseStd: [Float]
+  /// Per channel: −2 · ∂inverseStd/∂variance / inverseStd, the factor of the backward pass's variance term
+  /// (inverseStd² in PyTorch's form).
+  private var varianceSlope: [Float]
 
   /// A normalization of `features` channels or features.
-  public init(features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+  public init(features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, form: Form = .pytorch) {
     precondition(features > 0, "batch normalization needs at least one feature")
-    (self.features, self.momentum, self.epsilon) = (features, momentum, epsilon)
+    (self.features, self.momentum, self.epsilon, self.form) = (features, momentum, epsilon, form)
     gamma = Parameter(name: "weight", value: Tensor(shape: [features], repeating: 1), decays: false)
     beta = Parameter(name: "bias", value: Tensor(shape: [features]), decays: false)
     runningMean = Parameter(
@@ -44,9 +62,24 @@ public final class BatchNormalization: Layer {
       name: "running_var", value: Tensor(shape: [features], repeating: 1), isTrainable: false, decays: false)
     mean = [Float](repeating: 0, count: features)
     inverseStd = [Float](repeating: 1, count: features)
+    varianceSlope = [Float](repeating: 1, count: features)
   }
 
-  public var summary: String { "batchnorm \(features)" }
+  public var summary: String { "batchnorm \(features)" + (form == .darknet ? " darknet" : "") }
+
+  /// Channel `c`'s inverse standard deviation for `variance`, and its ``varianceSlope``.
+  @inline(__always)
+  private func setNormalization(_ c: Int, variance: Double) {
+    let deviation = variance.squareRoot()
+    switch form {
+    case .pytorch:
+      let inverse = 1 / (variance + Double(epsilon)).squareRoot()
+      (inverseStd[c], varianceSlope[c]) = (Float(inverse), Float(inverse * inverse))
+    case .darknet:
+      let inverse = 1 / (deviation + Double(epsilon))
+      (inverseStd[c], varianceSlope[c]) = (Float(inverse), deviation > 0 ? Float(inverse / deviation) : 0)
+    }
+  }
 
   public var parameters: [Parameter] { [gamma, beta, runningMean, runningVariance] }
 
@@ -79,7 +112,7 @@ public final class BatchNormalization: Layer {
         runningVariance.value.data.withBase { rv in
           for c in 0..<features {
             mean[c] = rm[c]
-            inverseStd[c] = 1 / (rv[c] + epsilon).squareRoot()
+            setNormalization(c, variance: Double(rv[c]))
           }
         }
       }
@@ -128,7 +161,7 @@ public final class BatchNormalization: Layer {
     let centered = s1 / reduced
     let variance = max(s2 / reduced - centered * centered, 0)
     mean[c] = pivot + Float(centered)
-    inverseStd[c] = Float(1 / (variance + Double(epsilon)).squareRoot())
+    setNormalization(c, variance: variance)
     let batchVariance = Float(variance * reduced / (reduced - 1))
     runningMean.value.data.withMutableBase { rm in
       runningVariance.value.data.withMutableBase { rv in
@@ -170,9 +203,10 @@ public final class BatchNormalization: Layer {
                     }
                     dgamma[c] += Float(sumDyX) * istd
                     dbeta[c] += Float(sumDy)
-                    // dx = γσ⁻¹ (dy − Σdy/M − x̂ Σdy·x̂/M), linear in dy and x.
+                    // dx = γσ⁻¹ (dy − Σdy/M − x̂ Σdy·x̂/M), linear in dy and x (in darknet's form the
+                    // variance term's factor is σ⁻¹/√σ² instead of σ⁻², kept in varianceSlope).
                     let a = gammas[c] * istd
-                    let bx = -a * istd * istd * Float(sumDyX) / reduced
+                    let bx = -a * varianceSlope[c] * Float(sumDyX) / reduced
                     let constant = -a * Float(sumDy) / reduced - bx * mu
                     for n in 0..<batch {
                       let offset = (n * features + c) * plane

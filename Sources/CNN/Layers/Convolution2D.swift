@@ -1,4 +1,5 @@
-/// A 2-D convolution (cross-correlation, as in PyTorch) of NCHW images with square kernels.
+/// A 2-D convolution (cross-correlation, as in PyTorch) of NCHW images with square kernels, with stride,
+/// padding, dilation and groups (a depthwise convolution has as many groups as input channels).
 ///
 /// Forward and backward go through im2col and sgemm over as many images of the batch at once as
 /// ``columnLimit`` allows, so that the BLAS gets large matrices (thousands of columns). The im2col matrix lives in a
@@ -18,9 +19,15 @@ public final class Convolution2D: Layer {
   public let kernelSize: Int
   /// The step between output positions, in input pixels.
   public let stride: Int
-  /// Zeros around each input plane.
+  /// Zeros before each input row and column (top, left).
   public let padding: Int
-  /// `[outputChannels, inputChannels, kernelSize, kernelSize]`, decayed.
+  /// Zeros after each input row and column (bottom, right): `padding` but for an asymmetric pad.
+  public let trailingPadding: Int
+  /// The distance between the input pixels a filter tap reads (1: adjacent).
+  public let dilation: Int
+  /// The input and output channels fall into this many groups, each convolved on its own (1: all with all).
+  public let groups: Int
+  /// `[outputChannels, inputChannels / groups, kernelSize, kernelSize]`, decayed.
   public let weight: Parameter
   /// `[outputChannels]`, not decayed; nil for a convolution without bias (before batch norm).
   public let bias: Parameter?
@@ -44,28 +51,39 @@ public final class Convolution2D: Layer {
   private var flippedWeights: [Float] = []
   private var flippedGradient: [Float] = []
 
-  /// A convolution with weights drawn by `initializer` (fan-in C·k·k, fan-out K·k·k) and zero bias.
+  /// A convolution with weights drawn by `initializer` (fan-in C/groups·k·k, fan-out K·k·k, as PyTorch counts
+  /// them) and zero bias. `trailingPadding` defaults to `padding`.
   public init(
-    inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true,
+    inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+    trailingPadding: Int? = nil, dilation: Int = 1, groups: Int = 1, bias: Bool = true,
     initializer: Initializer = .heNormal, generator: inout SeededGenerator
   ) {
     precondition(inputChannels > 0 && outputChannels > 0 && kernelSize > 0, "convolution sizes must be positive")
     precondition(stride > 0 && padding >= 0, "convolution stride must be positive and padding not negative")
+    precondition(dilation > 0 && (trailingPadding ?? 0) >= 0, "convolution dilation must be positive")
+    precondition(
+      groups > 0 && inputChannels % groups == 0 && outputChannels % groups == 0,
+      "convolution groups must divide the input and output channels")
     (self.inputChannels, self.outputChannels, self.kernelSize) = (inputChannels, outputChannels, kernelSize)
-    (self.stride, self.padding) = (stride, padding)
-    let shape = [outputChannels, inputChannels, kernelSize, kernelSize]
+    (self.stride, self.padding, self.trailingPadding) = (stride, padding, trailingPadding ?? padding)
+    (self.dilation, self.groups) = (dilation, groups)
+    let shape = [outputChannels, inputChannels / groups, kernelSize, kernelSize]
     let taps = kernelSize * kernelSize
     weight = Parameter(
       name: "weight",
       value: initializer.tensor(
-        shape: shape, fanIn: inputChannels * taps, fanOut: outputChannels * taps, generator: &generator))
+        shape: shape, fanIn: inputChannels / groups * taps, fanOut: outputChannels * taps, generator: &generator))
     self.bias = bias ? Parameter(name: "bias", value: Tensor(shape: [outputChannels]), decays: false) : nil
   }
 
   public var summary: String {
     var text = "conv \(outputChannels)@\(kernelSize)x\(kernelSize)"
     if stride != 1 { text += " stride \(stride)" }
-    if padding != 0 { text += " pad \(padding)" }
+    if padding != 0 || trailingPadding != 0 {
+      text += " pad \(padding)" + (trailingPadding != padding ? ",\(trailingPadding)" : "")
+    }
+    if dilation != 1 { text += " dilation \(dilation)" }
+    if groups != 1 { text += " groups \(groups)" }
     if bias == nil { text += " no bias" }
     return text
   }
@@ -78,7 +96,7 @@ public final class Convolution2D: Layer {
       "\(summary) expects [\(inputChannels), H, W] samples, got \(sampleShape)")
     let g = WindowGeometry(
       channels: inputChannels, height: sampleShape[1], width: sampleShape[2], kernelHeight: kernelSize,
-      kernelWidth: kernelSize, stride: stride, padding: padding)
+      kernelWidth: kernelSize, stride: stride, padding: padding, trailingPadding: trailingPadding, dilation: dilation)
     precondition(g.outputHeight > 0 && g.outputWidth > 0, "\(summary) does not fit a \(sampleShape) input")
     return g
   }
@@ -90,7 +108,7 @@ public final class Convolution2D: Layer {
 
   public func forwardFLOPs(for inputShape: [Int]) -> Int {
     let g = geometry(for: inputShape)
-    return 2 * outputChannels * g.outputPlane * g.patchSize
+    return 2 * outputChannels * g.outputPlane * g.patchSize / groups
   }
 
   public func skipInputGradient() { computesInputGradient = false }
@@ -123,9 +141,14 @@ public final class Convolution2D: Layer {
               let y = yp + start * cout * plane
               // One image's product is already NCHW; several come out channel-major (CNHW).
               let target = images == 1 ? y : channelMajor
-              rowMajorGemm(
-                transposeA: false, transposeB: false, m: cout, n: width, k: patch, w, lda: patch, columns, ldb: width,
-                beta: 0, target, ldc: width)
+              // Each group's filters times its channels' rows of the column matrix.
+              let (groupOutputs, groupPatch) = (cout / groups, patch / groups)
+              for group in 0..<groups {
+                rowMajorGemm(
+                  transposeA: false, transposeB: false, m: groupOutputs, n: width, k: groupPatch,
+                  w + group * groupOutputs * groupPatch, lda: groupPatch, columns + group * groupPatch * width,
+                  ldb: width, beta: 0, target + group * groupOutputs * width, ldc: width)
+              }
               if images > 1 {
                 channelMajorToNCHW(channelMajor, images: images, channels: cout, plane: plane, bias: b, into: y)
               } else if let b {
@@ -163,7 +186,9 @@ public final class Convolution2D: Layer {
     // Through the output gradient's columns when they are no more than twice the input's: their
     // im2col replaces the input's im2col and the col2im (the first layer, with no input gradient,
     // keeps the input's columns, often far fewer).
-    if computesInputGradient && allowsOutputColumnsBackward && g.preservesSize && cout <= 2 * inputChannels {
+    if computesInputGradient && allowsOutputColumnsBackward && groups == 1 && g.preservesSize
+      && cout <= 2 * inputChannels
+    {
       return backwardThroughOutputColumns(outputGradient, input: x)
     }
     let chunk = chunkSize(g, batch: batch)
@@ -188,15 +213,23 @@ public final class Convolution2D: Layer {
                   dy = UnsafePointer(channelMajor)
                 }
                 im2col(xp + start * g.inputCount, images: images, geometry: g, into: columns)
-                // dW += dY · colᵀ
-                rowMajorGemm(
-                  transposeA: false, transposeB: true, m: cout, n: patch, k: width, dy, lda: width, columns,
-                  ldb: width, beta: 1, dw, ldc: patch)
+                let (groupOutputs, groupPatch) = (cout / groups, patch / groups)
+                for group in 0..<groups {
+                  let (dyGroup, columnsGroup) = (
+                    dy + group * groupOutputs * width, columns + group * groupPatch * width
+                  )
+                  let weightsOffset = group * groupOutputs * groupPatch
+                  // dW += dY · colᵀ
+                  rowMajorGemm(
+                    transposeA: false, transposeB: true, m: groupOutputs, n: groupPatch, k: width, dyGroup, lda: width,
+                    columnsGroup, ldb: width, beta: 1, dw + weightsOffset, ldc: groupPatch)
+                  guard computesInputGradient else { continue }
+                  // dcol = Wᵀ · dY, into the same buffer now that dW has used it; then scattered back.
+                  rowMajorGemm(
+                    transposeA: true, transposeB: false, m: groupPatch, n: width, k: groupOutputs, w + weightsOffset,
+                    lda: groupPatch, dyGroup, ldb: width, beta: 0, columnsGroup, ldc: width)
+                }
                 guard computesInputGradient else { continue }
-                // dcol = Wᵀ · dY, into the same buffer now that dW has used it; then scattered back.
-                rowMajorGemm(
-                  transposeA: true, transposeB: false, m: patch, n: width, k: cout, w, lda: patch, dy, ldb: width,
-                  beta: 0, columns, ldc: width)
                 col2im(columns, images: images, geometry: g, addingInto: dxp + start * g.inputCount)
               }
             }
@@ -207,7 +240,7 @@ public final class Convolution2D: Layer {
     return inputGradient
   }
 
-  /// The backward pass of a "same" convolution (stride 1, output planes as large as the input's)
+  /// The backward pass of an ungrouped "same" convolution (stride 1, output planes as large as the input's)
   /// from the im2col matrix D of the output gradient, whose rows are (k, i, j) over the K output
   /// channels and the taps.
   ///

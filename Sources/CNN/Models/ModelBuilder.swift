@@ -9,22 +9,22 @@ extension Architecture {
       let channels = inputShape[0]
       layers = [
         Convolution2D(inputChannels: channels, outputChannels: 6, kernelSize: 5, padding: 2, generator: &generator),
-        ReLU(), MaxPool2D(kernelSize: 2),
+        Activation(.relu), MaxPool2D(kernelSize: 2),
         Convolution2D(inputChannels: 6, outputChannels: 16, kernelSize: 5, generator: &generator),
-        ReLU(), MaxPool2D(kernelSize: 2), Flatten(),
+        Activation(.relu), MaxPool2D(kernelSize: 2), Flatten(),
       ]
       let features = Sequential(layers).outputShape(for: inputShape).reduce(1, *)
       layers += [
-        Dense(inputs: features, outputs: 120, initializer: .heNormal, generator: &generator), ReLU(),
-        Dense(inputs: 120, outputs: 84, initializer: .heNormal, generator: &generator), ReLU(),
+        Dense(inputs: features, outputs: 120, initializer: .heNormal, generator: &generator), Activation(.relu),
+        Dense(inputs: 120, outputs: 84, initializer: .heNormal, generator: &generator), Activation(.relu),
         Dense(inputs: 84, outputs: classes, generator: &generator),
       ]
     case .mlp:
       let features = inputShape.reduce(1, *)
       layers = [
         Flatten(),
-        Dense(inputs: features, outputs: 512, initializer: .heNormal, generator: &generator), ReLU(),
-        Dense(inputs: 512, outputs: 256, initializer: .heNormal, generator: &generator), ReLU(),
+        Dense(inputs: features, outputs: 512, initializer: .heNormal, generator: &generator), Activation(.relu),
+        Dense(inputs: 512, outputs: 256, initializer: .heNormal, generator: &generator), Activation(.relu),
         Dense(inputs: 256, outputs: classes, generator: &generator),
       ]
     case .resnet:
@@ -33,7 +33,7 @@ extension Architecture {
         Convolution2D(
           inputChannels: inputShape[0], outputChannels: 16, kernelSize: 3, padding: 1, bias: false,
           generator: &generator),
-        BatchNormalization(features: 16), ReLU(),
+        BatchNormalization(features: 16), Activation(.relu),
       ]
       var channels = 16
       for (stage, width) in [16, 32, 64].enumerated() {
