@@ -314,7 +314,8 @@ public final class DataParallelTrainer {
         message: "--batch \(options.batchPerRank): larger than a rank's shard (\(total / world.size) images)")
     }
     let tests = Dataset.shardRange(rank: world.rank, of: world.size, count: dataset.count(.test)).count
-    let parameters = options.architecture.parameterCount(inputShape: dataset.sampleShape, classes: dataset.classes)
+    let graph = options.architecture.graph(inputShape: dataset.sampleShape, classes: dataset.classes)
+    let parameters = try graph.shapes().totalParameterValues
     let bytes = (shard + tests) * dataset.storedShape.reduce(1, *) + MemoryEstimate.bytesPerParameter * parameters
     if let shortage = MemoryCheck.problem(
       bytes, for: "--data \(source): \(shard) training and \(tests) test images and \(options.architecture)",

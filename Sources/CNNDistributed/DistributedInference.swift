@@ -175,6 +175,11 @@ public final class DistributedInference {
   private func readModel() throws -> [UInt8] {
     let file = try ModelFile.read(path: options.modelPath)
     try file.expect(architecture: options.expectedArchitecture)
+    guard file.classes != nil else {
+      throw InferenceInputError(
+        message: "--model-file \(options.modelPath): holds \(file.summary); `infer` classifies, so it needs a model "
+          + "whose output is one score per class")
+    }
     _ = try file.build()
     if let path = options.predictionsPath, let problem = OutputCheck.problemWritingFile(at: path) {
       throw InferenceInputError(message: "--predictions \(path): \(problem)")
@@ -244,7 +249,7 @@ public final class DistributedInference {
     let shape = file.inputShape
     // As in training: synthetic images take the model's shape, 28×28 images are padded for a 32×32 model.
     let dataset = try Dataset(
-      source, syntheticShape: shape, classes: file.classes, padTo32: shape.count == 3 && shape[1...] == [32, 32])
+      source, syntheticShape: shape, classes: file.classes ?? 0, padTo32: shape.count == 3 && shape[1...] == [32, 32])
     guard dataset.sampleShape == shape else {
       throw InferenceInputError(
         message: "--data \(source): its images are \(ModelFile.text(dataset.sampleShape)), but "

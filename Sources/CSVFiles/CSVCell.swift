@@ -1,4 +1,5 @@
 import Files
+
 /// Spreadsheet formula injection (OWASP "CSV injection"): a cell starting with `=`, `+`, `-`, `@`,
 /// a tab or a carriage return is run as a formula by Excel, LibreOffice and Google Sheets. Cells
 /// that come from input (host names, job names, messages, paths) could start so; ``CSVFile``

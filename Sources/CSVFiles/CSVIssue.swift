@@ -1,4 +1,5 @@
 import Files
+
 /// A row left out of a CSV file (or a header lacking columns), kept with its line so that
 /// warnings from reading and from converting rows can be merged in file order.
 struct CSVIssue: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Files
+
 /// One record of an RFC 4180 CSV text, with the line it starts on.
 ///
 /// Quoted fields may hold commas, doubled quotes and line breaks. Both `\n` and `\r\n` end a

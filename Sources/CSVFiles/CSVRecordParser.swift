@@ -1,4 +1,5 @@
 import Files
+
 /// The RFC 4180 state machine behind ``CSVRecord/parse(_:)`` and ``CSVRecordReader``: bytes go
 /// in, in pieces of any size, and records come out, so whole texts and files read in chunks
 /// follow exactly the same rules.

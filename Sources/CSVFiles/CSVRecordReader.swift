@@ -1,4 +1,5 @@
 import Files
+
 #if canImport(Glibc)
   import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Files
+
 /// Turns a CSV file's records into table rows, one record at a time: the first record is the
 /// header; blank lines and repeated headers are skipped; malformed records, unterminated last
 /// records and wrong field counts become issues. ``CSVTable`` (whole texts) and ``CSVRowReader``

@@ -1,4 +1,5 @@
 import Files
+
 /// A CSV file's rows streamed one at a time, with the rules of ``CSVTable`` (columns by name,
 /// broken rows left out with a warning naming the file and line) but without keeping the file
 /// or its rows in memory: for files of millions of rows, such as telemetry.

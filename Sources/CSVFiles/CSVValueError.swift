@@ -1,4 +1,5 @@
 import Files
+
 /// A field of a CSV row that does not hold what its column needs, thrown by the conversions that
 /// ``CSVTable/convertRows(_:)`` runs; the table adds the file and line.
 public struct CSVValueError: Error, Sendable, Equatable {

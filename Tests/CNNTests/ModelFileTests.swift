@@ -55,26 +55,30 @@ import Testing
   @Test func layoutIsTheDocumentedOne() throws {
     let network = Architecture.lenet.build(inputShape: [1, 28, 28], seed: 1)
     let bytes = ModelFile(network: network, architecture: .lenet).encoded()
-    func uint32(_ offset: Int) -> UInt32 { bytes[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+    func uint32(_ offset: Int) -> Int { Int(bytes[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) }) }
     #expect(Array(bytes[0..<8]) == Array("CNNSWIFT".utf8))
-    #expect(uint32(8) == 1)
+    #expect(uint32(8) == 2)
     #expect(bytes[12..<20].reversed().reduce(0) { $0 << 8 | UInt64($1) } == UInt64(bytes.count))
     #expect(uint32(20) == 5 && Array(bytes[24..<29]) == Array("lenet".utf8))
-    #expect(uint32(29) == 0)  // layers
-    #expect(uint32(33) == 3 && [uint32(37), uint32(41), uint32(45)] == [1, 28, 28])
-    #expect(uint32(49) == 10 && uint32(53) == 10)  // classes; parameters: 5 weights and 5 biases
+    let graphLength = uint32(29)
+    let graph = try ModelGraph.decode(json: Array(bytes[33..<33 + graphLength]))
+    #expect(graph == Architecture.lenet.graph(inputShape: [1, 28, 28], classes: 10))
+    let parametersAt = 33 + graphLength
+    #expect(uint32(parametersAt) == 10)  // 5 weights and 5 biases
     let name = "0.conv.weight"
-    #expect(uint32(57) == UInt32(name.utf8.count) && Array(bytes[61..<61 + name.utf8.count]) == Array(name.utf8))
-    let shapeAt = 61 + name.utf8.count
+    let nameAt = parametersAt + 4
+    #expect(
+      uint32(nameAt) == name.utf8.count && Array(bytes[nameAt + 4..<nameAt + 4 + name.utf8.count]) == Array(name.utf8))
+    let shapeAt = nameAt + 4 + name.utf8.count
     #expect(uint32(shapeAt) == 4 && uint32(shapeAt + 4) == 6 && uint32(shapeAt + 16) == 5)
-    let first = Float(bitPattern: uint32(shapeAt + 20))
+    let first = Float(bitPattern: UInt32(uint32(shapeAt + 20)))
     #expect(first == network.parameters[0].value.data[0])
     let checksum = bytes[..<(bytes.count - 4)].withUnsafeBytes {
       UInt32(CZlib.crc32(0, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt32($0.count)))
     }
-    #expect(uint32(bytes.count - 4) == checksum)
-    // 61,706 trainable values, 4 bytes each, plus names and shapes.
-    #expect(bytes.count > 61_706 * 4 && bytes.count < 61_706 * 4 + 1000)
+    #expect(uint32(bytes.count - 4) == Int(checksum))
+    // 61,706 trainable values, 4 bytes each, plus the graph, names and shapes.
+    #expect(bytes.count > 61_706 * 4 && bytes.count < 61_706 * 4 + 1000 + graphLength)
   }
 
   @Test func corruptFilesAreRefusedNamingTheFileAndTheProblem() throws {
@@ -93,8 +97,8 @@ import Testing
     #expect(refusal(Array("PK\u{3}\u{4}something".utf8)).contains("not a cnnswift model file: it starts with"))
     #expect(refusal([]).contains("the file is empty"))
     var version = good
-    version[8] = 2
-    #expect(refusal(version).contains("format version 2; this cnnswift reads version 1"))
+    version[8] = 3
+    #expect(refusal(version).contains("format version 3; this cnnswift reads versions 1 and 2"))
     #expect(refusal(Array(good[..<1000])).contains("truncated: 1000 bytes, its header says \(good.count)"))
     #expect(refusal(Array(good[..<10])).contains("truncated"))
     #expect(refusal(good + [0]).contains("something was appended"))
@@ -161,7 +165,7 @@ import Testing
   /// A file that says `lenet` but holds the MLP's tensors (its checksum rewritten): `build` refuses it.
   @Test func buildRefusesTensorsThatDoNotFitTheFilesOwnArchitecture() throws {
     var file = ModelFile(network: Architecture.mlp.build(inputShape: [1, 28, 28], seed: 1), architecture: .mlp)
-    file.architecture = .lenet
+    file.graph = Architecture.lenet.graph(inputShape: [1, 28, 28], classes: 10)
     let path = folder.write("mislabelled.cnn", file.encoded())
     #expect(throws: ModelFileError.self) { try ModelFile.read(path: path).build() }
     do { _ = try ModelFile.read(path: path).build() } catch {

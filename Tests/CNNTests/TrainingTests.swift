@@ -87,10 +87,6 @@ struct NetworkTests {
     #expect(
       network.parameters.map(\.name).prefix(4) == ["0.conv.weight", "0.conv.bias", "3.conv.weight", "3.conv.bias"])
     #expect(network.parameters.last?.name == "11.dense.bias")
-    let summary = network.summary
-    #expect(summary.count == network.layerInfo.count + 3)
-    #expect(summary.last?.contains("61,706") == true)
-    #expect(summary.contains { $0.contains("conv 6@5x5 pad 2") && $0.contains("6x28x28") })
     let logits = network.forward(randomTensor([3, 1, 28, 28], seed: 2), mode: .inference)
     #expect(logits.shape == [3, 10])
   }

@@ -23,6 +23,16 @@ public enum InputLimits {
   public static let inputChannels = 64
   /// Classes of a model (each is one byte in the data files' labels).
   public static let classes = 256
+  /// Values of one sample of any layer's output (2²⁸, 1 GiB; YOLOv2's largest map at 608×608 has 11.8 million).
+  public static let sampleValues = 1 << 28
+  /// Filters of a convolution or outputs of a dense layer (YOLOv2's widest has 1,280 filters).
+  public static let layerWidth = 1 << 16
+  /// A kernel's side, a stride, a dilation, a padding or an upsampling factor.
+  public static let kernelSide = 64
+  /// Weights, biases and statistics of one model (2²⁸ values, 1 GiB; YOLOv2 has 51 million).
+  public static let modelParameters = 1 << 28
+  /// Nodes of one model graph (YOLOv3 has 107 darknet layers, about 250 nodes here).
+  public static let graphNodes = 100_000
   /// `infer --latency-images` and `--passes`.
   public static let repetitions = 1_000_000
 }

@@ -1,20 +1,18 @@
 import Files
 
-/// A trained model as a file (`--save model.cnn`, `infer --model-file model.cnn`): the architecture and every
+/// A trained model as a file (`--save model.cnn`, `infer --model-file model.cnn`): the model's graph and every
 /// parameter tensor, in a documented little-endian binary format.
 ///
 /// The file holds no timestamp, host or path, so equal weights give byte-identical files (a test, or `cmp`, can
-/// compare two runs). Version 1:
+/// compare two runs). Version 2, which this code writes:
 ///
 /// | field | encoding |
 /// |---|---|
 /// | magic | the 8 bytes `CNNSWIFT` |
-/// | format version | UInt32, 1 |
+/// | format version | UInt32, 2 |
 /// | file length | UInt64, every byte of the file, the checksum included |
-/// | model | string: `lenet`, `mlp` or `resnet` |
-/// | layers | UInt32: the ResNet depth (6n+2), 0 for the others |
-/// | input shape | shape of one sample: `[C, H, W]` |
-/// | classes | UInt32 |
+/// | model name | string: `lenet`, `resnet20`, `yolov2-tiny`, … (a label; a preset's name makes it that preset) |
+/// | graph | string: the ``ModelGraph`` as JSON (input shape, nodes with their layers' settings, outputs) |
 /// | parameter count | UInt32: P |
 /// | P × parameter | name (string), shape, then its Float32 values in row-major order |
 /// | checksum | UInt32: CRC-32 (IEEE, as zlib's `crc32`) of every byte before it |
@@ -23,6 +21,10 @@ import Files
 /// then UTF-8; a shape is a UInt32 rank then one UInt32 per dimension. The parameters are `Network.parameters` in
 /// order (weights, biases, batch-normalization scales, shifts and running statistics), named as the network names
 /// them (`0.conv.weight`, `3.residual.bn1.running_mean`).
+///
+/// Version 1 files (written before models were graphs) still load: after the length they hold the model name
+/// (`lenet`, `mlp` or `resnet`), a UInt32 layer count (the ResNet's depth, 0 for the others), the input shape,
+/// a UInt32 class count, then the parameters as above; see ``ModelFileVersion1``.
 public struct ModelFile: Sendable {
   /// One parameter tensor of the file.
   public struct Entry: Sendable, Equatable {
@@ -36,45 +38,76 @@ public struct ModelFile: Sendable {
 
   /// The first 8 bytes of every model file.
   public static let magic = Array("CNNSWIFT".utf8)
-  /// The version this code writes and reads.
-  public static let formatVersion: UInt32 = 1
+  /// The version this code writes.
+  public static let formatVersion: UInt32 = 2
   /// The extension `--save` suggests.
   public static let fileExtension = "cnn"
+  /// The longest model name a file may hold.
+  static let nameLimit = 256
 
-  /// The model the parameters belong to.
-  public var architecture: Architecture
-  /// The shape of one input sample, `[C, H, W]`.
-  public var inputShape: [Int]
-  /// The number of outputs (classes).
-  public var classes: Int
+  /// The model's name: a preset's (`resnet20`) or the one it was imported or saved under.
+  public var name: String
+  /// The model's layers and how they connect.
+  public var graph: ModelGraph
+  /// The built-in model the file holds, when its name is a preset's and its graph that preset's.
+  public var architecture: Architecture?
   /// Every parameter of the network, in ``Network/parameters`` order.
   public var parameters: [Entry]
   /// The file this was read from, for messages (`""` when made from a network).
   public var path: String
 
-  /// The model file of `network`, an `architecture` built for ``Network/inputShape`` (its output shape gives the
-  /// classes). The values are copied: later training does not change them.
-  public init(network: Network, architecture: Architecture) {
-    precondition(network.outputShape.count == 1, "a classifier has [classes] outputs, not \(network.outputShape)")
-    self.architecture = architecture
-    inputShape = network.inputShape
-    classes = network.outputShape[0]
+  /// The shape of one input sample.
+  public var inputShape: [Int] { graph.inputShape }
+  /// The number of outputs of a classifier (whose first output is `[classes]`); nil for other models.
+  public let classes: Int?
+  /// The shape of one sample of the first output.
+  public let outputShape: [Int]
+
+  /// The model file of `network`, named `name`, described by `graph`. The values are copied: later training does
+  /// not change them.
+  public init(network: Network, graph: ModelGraph, name: String) {
+    precondition(graph.inputShape == network.inputShape, "the graph is not the network's")
+    (self.name, self.graph, self.path) = (name, graph, "")
     parameters = network.parameters.map { Entry(name: $0.name, value: $0.value) }
-    path = ""
+    outputShape = network.outputShape
+    classes = outputShape.count == 1 ? outputShape[0] : nil
+    architecture = Self.preset(named: name, graph: graph)
   }
 
-  /// The file's bytes.
+  /// The model file of `network`, an `architecture` built for ``Network/inputShape`` (its output shape gives the
+  /// classes).
+  public init(network: Network, architecture: Architecture) {
+    precondition(network.outputShape.count == 1, "a classifier has [classes] outputs, not \(network.outputShape)")
+    let graph = architecture.graph(inputShape: network.inputShape, classes: network.outputShape[0])
+    self.init(network: network, graph: graph, name: architecture.description)
+  }
+
+  /// The preset named `name` (`lenet`, `resnet20`) when `graph` is exactly its graph.
+  static func preset(named name: String, graph: ModelGraph) -> Architecture? {
+    guard let architecture = Architecture.preset(named: name), case .dense(let classes, _, _) = graph.nodes.last?.layer,
+      architecture.graph(inputShape: graph.inputShape, classes: classes) == graph
+    else { return nil }
+    return architecture
+  }
+
+  /// The file's bytes (version 2).
   public func encoded() -> [UInt8] {
+    Self.encode(parameters) { writer in
+      writer.append(name)
+      writer.append(String(decoding: graph.encodedJSON(), as: UTF8.self))
+    }
+  }
+
+  /// A model file: magic, `version`, the length, what `fields` writes, the parameters and the checksum.
+  static func encode(_ parameters: [Entry], version: UInt32 = formatVersion, fields: (inout ByteWriter) -> Void)
+    -> [UInt8]
+  {
     var writer = ByteWriter()
-    writer.bytes.reserveCapacity(64 + parameters.reduce(0) { $0 + 48 + 4 * $1.value.count })
+    writer.bytes.reserveCapacity(1024 + parameters.reduce(0) { $0 + 48 + 4 * $1.value.count })
     writer.bytes.append(contentsOf: Self.magic)
-    writer.append(Self.formatVersion)
+    writer.append(version)
     writer.append(UInt64(0))  // the length, filled in below
-    let (name, layers) = Self.fields(of: architecture)
-    writer.append(name)
-    writer.append(UInt32(layers))
-    writer.append(shape: inputShape)
-    writer.append(UInt32(classes))
+    fields(&writer)
     writer.append(UInt32(parameters.count))
     for entry in parameters {
       writer.append(entry.name)
@@ -87,8 +120,9 @@ public struct ModelFile: Sendable {
     return writer.bytes
   }
 
-  /// Decodes a model file's `bytes`; `path` names it in errors. Refuses bad magic, another version, a truncated
-  /// or overlong file, a checksum mismatch, an unknown model, and parameters whose values do not fit their shape.
+  /// Decodes a model file's `bytes` (version 2 or 1); `path` names it in errors. Refuses bad magic, another
+  /// version, a truncated or overlong file, a checksum mismatch, a graph that does not check, and parameters whose
+  /// values do not fit their shape.
   public init(bytes: [UInt8], path: String) throws(ModelFileError) {
     self.path = path
     let headerSize = Self.magic.count + 4 + 8
@@ -101,8 +135,8 @@ public struct ModelFile: Sendable {
     }
     var reader = ByteReader(bytes, path: path, from: Self.magic.count)
     let version = try reader.uint32("the format version")
-    guard version == Self.formatVersion else {
-      throw ModelFileError(path, "format version \(version); this cnnswift reads version \(Self.formatVersion)")
+    guard version == 1 || version == Self.formatVersion else {
+      throw ModelFileError(path, "format version \(version); this cnnswift reads versions 1 and \(Self.formatVersion)")
     }
     let length = try reader.uint64("the file length")
     guard length == UInt64(bytes.count) else {
@@ -115,51 +149,51 @@ public struct ModelFile: Sendable {
     guard bytes.count >= headerSize + 4 else { throw ModelFileError(path, "truncated: \(bytes.count) bytes") }
     try Self.verifyChecksum(bytes, path: path)
     reader = ByteReader(bytes, path: path, from: headerSize, end: bytes.count - 4, verified: true)
-    (architecture, inputShape, classes) = try Self.decodeModel(&reader)
+    let shapes: ModelGraph.Shapes
+    if version == 1 {
+      let model = try ModelFileVersion1.decodeModel(&reader)
+      (name, graph, architecture, shapes) = (
+        model.architecture.description, model.graph, model.architecture, model.shapes
+      )
+    } else {
+      (name, graph, shapes) = try Self.decodeGraph(&reader)
+      architecture = Self.preset(named: name, graph: graph)
+    }
+    outputShape = shapes.values[graph.outputs[0] + 1]
+    classes = outputShape.count == 1 ? outputShape[0] : nil
     parameters = try Self.decodeParameters(&reader)
     guard reader.remaining == 0 else {
       throw ModelFileError(path, "corrupt: \(reader.remaining) unexplained bytes after the last parameter")
     }
   }
 
-  /// The model fields after the file's header, each checked before anything is computed from it: the name and
-  /// depth, the input shape (within ``InputLimits`` and fit for the model) and the class count.
-  private static func decodeModel(_ reader: inout ByteReader) throws(ModelFileError) -> (Architecture, [Int], Int) {
+  /// Version 2's name and graph, the graph checked (its shapes within ``InputLimits``).
+  private static func decodeGraph(_ reader: inout ByteReader) throws(ModelFileError) -> (
+    String, ModelGraph, ModelGraph.Shapes
+  ) {
     let path = reader.path
     let name = try reader.string("the model name")
-    let layers = Int(try reader.uint32("the layer count"))
-    let architecture: Architecture
-    switch name {
-    case "lenet", "mlp":
-      guard layers == 0 else {
-        throw ModelFileError(path, "corrupt: the layer count is \(layers); a \(name) file has 0 there")
-      }
-      architecture = name == "lenet" ? .lenet : .mlp
-    case "resnet":
-      guard Architecture.isValidResNetDepth(layers) else {
-        throw ModelFileError(
-          path,
-          "corrupt: the layer count of its ResNet is \(layers); expected 6n+2 from 8 to \(InputLimits.resNetDepth)")
-      }
-      architecture = .resnet(layers: layers)
-    default:
-      throw ModelFileError(
-        path, "holds an unknown model '\(name)'; expected \(Architecture.names.joined(separator: ", "))")
+    guard (1...nameLimit).contains(name.utf8.count), !name.contains(where: \.isNewline) else {
+      throw ModelFileError(path, "corrupt: the model name must be 1 to \(nameLimit) bytes on one line")
     }
-    let most = InputLimits.inputChannels * InputLimits.imageSide * InputLimits.imageSide
-    let inputShape = try reader.shape("the input shape", maximum: most, of: "values per image")
-    if let problem = architecture.inputProblem(inputShape) {
-      throw ModelFileError(path, "corrupt: the input shape is \(problem)")
+    let json = try reader.string("the graph")
+    let graph: ModelGraph
+    let shapes: ModelGraph.Shapes
+    do {
+      graph = try ModelGraph.decode(json: Array(json.utf8))
+    } catch {
+      throw ModelFileError(path, "corrupt graph: \(error.message)")
     }
-    let classes = Int(try reader.uint32("the class count"))
-    guard (2...InputLimits.classes).contains(classes) else {
-      throw ModelFileError(path, "corrupt: the class count is \(classes); expected 2 to \(InputLimits.classes)")
+    do {
+      shapes = try graph.shapes()
+    } catch {
+      throw ModelFileError(path, "its graph does not check: \(error)")
     }
-    return (architecture, inputShape, classes)
+    return (name, graph, shapes)
   }
 
   /// The parameter tensors: each name, shape (its values within what the file holds) and finite values.
-  private static func decodeParameters(_ reader: inout ByteReader) throws(ModelFileError) -> [Entry] {
+  static func decodeParameters(_ reader: inout ByteReader) throws(ModelFileError) -> [Entry] {
     let count = Int(try reader.uint32("the parameter count"))
     // Each parameter takes at least 8 bytes (a name length and a rank).
     guard count <= reader.remaining / 8 else {
@@ -209,8 +243,11 @@ public struct ModelFile: Sendable {
     throw ModelFileError(path, "holds \(summary); expected \(expected)")
   }
 
-  /// `lenet for 1×28×28 inputs and 10 classes`.
-  public var summary: String { Self.describe(architecture, inputShape, classes) }
+  /// `lenet for 1×28×28 inputs and 10 classes`, `yolov2-tiny for 3×416×416 inputs and 125×13×13 outputs`.
+  public var summary: String {
+    "\(name) for \(Self.text(inputShape)) inputs and "
+      + (classes.map { "\($0) classes" } ?? "\(Self.text(outputShape)) outputs")
+  }
 
   /// Copies the file's values into `network`'s parameters, after checking that the file has exactly the network's
   /// parameters: their number, and each one's name and shape. Nothing is changed when the check fails; the error
@@ -244,24 +281,28 @@ public struct ModelFile: Sendable {
   }
 
   /// The network the file describes, its parameters loaded; refuses a file whose tensors do not fit its own
-  /// architecture (another version of a model, or a damaged file whose checksum was rewritten).
+  /// graph (another version of a model, or a damaged file whose checksum was rewritten).
   public func build() throws(ModelFileError) -> Network {
-    if let problem = architecture.inputProblem(inputShape) {
-      throw ModelFileError(path, "corrupt: the input shape is \(problem)")
+    let shapes: ModelGraph.Shapes
+    do {
+      shapes = try graph.shapes()
+    } catch {
+      throw ModelFileError(path, "its graph does not check: \(error)")
     }
-    guard (2...InputLimits.classes).contains(classes) else {
-      throw ModelFileError(path, "corrupt: the class count is \(classes); expected 2 to \(InputLimits.classes)")
-    }
-    // The header decides how large the network is: refuse one far larger than the values the file holds before
+    // The graph decides how large the network is: refuse one far larger than the values the file holds before
     // allocating it (a close one is built, so that `load` names the parameter that differs).
-    let needed = architecture.parameterCount(inputShape: inputShape, classes: classes)
+    let needed = shapes.totalParameterValues
     let held = parameters.reduce(0) { $0 + $1.value.count }
     guard needed <= 2 * held + 1024 else {
       throw ModelFileError(
-        path,
-        "corrupt: its header describes \(summary), \(needed) parameter values, but it holds \(held) values")
+        path, "corrupt: it describes \(summary), \(needed) parameter values, but it holds \(held) values")
     }
-    let network = architecture.build(inputShape: inputShape, classes: classes, seed: 0)
+    let network: Network
+    do {
+      network = try graph.build(seed: 0)
+    } catch {
+      throw ModelFileError(path, "its graph does not check: \(error)")
+    }
     try load(into: network)
     return network
   }
@@ -272,19 +313,6 @@ public struct ModelFile: Sendable {
   /// `6×1×5×5`; `scalar` for no dimension.
   public static func text(_ shape: [Int]) -> String {
     shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "×")
-  }
-
-  static func describe(_ architecture: Architecture, _ inputShape: [Int], _ classes: Int) -> String {
-    "\(architecture) for \(text(inputShape)) inputs and \(classes) classes"
-  }
-
-  /// The model name and depth the file stores for `architecture`.
-  static func fields(of architecture: Architecture) -> (name: String, layers: Int) {
-    switch architecture {
-    case .lenet: ("lenet", 0)
-    case .mlp: ("mlp", 0)
-    case .resnet(let layers): ("resnet", layers)
-    }
   }
 
   /// Checks the CRC-32 in the last 4 bytes against every byte before it.

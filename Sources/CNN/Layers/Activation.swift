@@ -9,7 +9,7 @@
 /// (its own workspace) for the backward pass: each derivative is a function of the output.
 public final class Activation: Layer {
   /// What the layer computes.
-  public enum Function: Sendable, Equatable {
+  public enum Function: Sendable, Equatable, Codable {
     case relu
     /// `slope` ≥ 0, so that the output's sign is the input's.
     case leakyReLU(slope: Float)

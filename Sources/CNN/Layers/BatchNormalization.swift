@@ -12,7 +12,7 @@
 /// both forms.
 public final class BatchNormalization: Layer {
   /// Where ε enters the normalization.
-  public enum Form: String, Sendable, CaseIterable {
+  public enum Form: String, Sendable, CaseIterable, Codable {
     /// `(x − μ) / √(σ² + ε)`.
     case pytorch
     /// `(x − μ) / (√σ² + ε)`.

@@ -4,7 +4,7 @@
 ///
 /// The padding may differ before (top, left) and after (bottom, right) each plane: darknet pads a max
 /// pooling window of size k with k − 1 positions in all, ⌊(k − 1)/2⌋ of them before (``darknet(size:stride:padding:)``).
-public struct PoolingWindow: Sendable, Equatable {
+public struct PoolingWindow: Sendable, Equatable, Codable {
   /// The window's side.
   public let kernelSize: Int
   /// The distance between windows.

@@ -41,6 +41,18 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// The built-in model a saved model's name (``description``: `lenet`, `mlp`, `resnet20`) stands for; nil
+  /// when it is no preset's.
+  public static func preset(named name: String) -> Architecture? {
+    switch name {
+    case "lenet": return .lenet
+    case "mlp": return .mlp
+    default:
+      guard name.hasPrefix("resnet"), let depth = Int(name.dropFirst(6)), isValidResNetDepth(depth) else { return nil }
+      return .resnet(layers: depth)
+    }
+  }
+
   /// Whether a CIFAR ResNet can have `depth` layers (6n + 2, n ≥ 1, at most ``InputLimits/resNetDepth``).
   public static func isValidResNetDepth(_ depth: Int) -> Bool {
     depth >= 8 && depth <= InputLimits.resNetDepth && (depth - 2) % 6 == 0
@@ -111,35 +123,6 @@ extension Architecture {
     case .resnet where inputShape[1...] != [32, 32]: return "\(text): a ResNet takes 32×32 inputs"
     case .lenet where inputShape[1] < 12 || inputShape[2] < 12: return "\(text): LeNet-5 needs 12×12 or more"
     default: return nil
-    }
-  }
-
-  /// The number of values in ``build(inputShape:classes:seed:)``'s ``Network/parameters``, found
-  /// without building it (so a size from a file can be checked before anything is allocated).
-  /// `inputShape` must pass ``inputProblem(_:)`` and `classes` be at most ``InputLimits/classes``,
-  /// which keeps every product here far from overflowing.
-  public func parameterCount(inputShape: [Int], classes: Int) -> Int {
-    precondition(inputProblem(inputShape) == nil && (1...InputLimits.classes).contains(classes), "\(inputShape)")
-    let (channels, height, width) = (inputShape[0], inputShape[1], inputShape[2])
-    func dense(_ inputs: Int, _ outputs: Int) -> Int { inputs * outputs + outputs }
-    switch self {
-    case .lenet:
-      // conv 5×5 pad 2 keeps the side, pool 2 halves it, conv 5×5 takes 4, pool 2 halves it.
-      let features = 16 * ((height / 2 - 4) / 2) * ((width / 2 - 4) / 2)
-      return 6 * channels * 25 + 6 + 16 * 6 * 25 + 16 + dense(features, 120) + dense(120, 84) + dense(84, classes)
-    case .mlp:
-      return dense(channels * height * width, 512) + dense(512, 256) + dense(256, classes)
-    case .resnet:
-      // Convolutions without bias; each batch norm holds 4 values per channel (γ, β, running mean and variance).
-      var count = 16 * channels * 9 + 4 * 16
-      var previous = 16
-      for width in [16, 32, 64] {
-        for _ in 0..<blocksPerStage! {
-          count += width * previous * 9 + 4 * width + width * width * 9 + 4 * width
-          previous = width
-        }
-      }
-      return count + dense(64, classes)
     }
   }
 }

@@ -1,52 +1,44 @@
 extension Architecture {
-  /// The network for samples of `inputShape` (`[C, H, W]`) and `classes` outputs, its weights
-  /// drawn from `seed` (the same seed gives the same weights on every rank and platform).
-  public func build(inputShape: [Int], classes: Int = 10, seed: UInt64) -> Network {
-    var generator = SeededGenerator(seed: seed)
-    var layers: [any Layer] = []
+  /// The model's graph for samples of `inputShape` (`[C, H, W]`) and `classes` outputs.
+  public func graph(inputShape: [Int], classes: Int = 10) -> ModelGraph {
+    let batchNorm = LayerSpec.batchNormalization(epsilon: 1e-5, momentum: 0.1, form: .pytorch)
+    func hidden(_ outputs: Int) -> [LayerSpec] {
+      [.dense(outputs: outputs, bias: true, initializer: .heNormal), .activation(.relu)]
+    }
+    let logits = LayerSpec.dense(outputs: classes, bias: true, initializer: .glorotUniform)
+    let layers: [LayerSpec]
     switch self {
     case .lenet:
-      let channels = inputShape[0]
-      layers = [
-        Convolution2D(inputChannels: channels, outputChannels: 6, kernelSize: 5, padding: 2, generator: &generator),
-        Activation(.relu), MaxPool2D(kernelSize: 2),
-        Convolution2D(inputChannels: 6, outputChannels: 16, kernelSize: 5, generator: &generator),
-        Activation(.relu), MaxPool2D(kernelSize: 2), Flatten(),
-      ]
-      let features = Sequential(layers).outputShape(for: inputShape).reduce(1, *)
-      layers += [
-        Dense(inputs: features, outputs: 120, initializer: .heNormal, generator: &generator), Activation(.relu),
-        Dense(inputs: 120, outputs: 84, initializer: .heNormal, generator: &generator), Activation(.relu),
-        Dense(inputs: 84, outputs: classes, generator: &generator),
-      ]
+      layers =
+        [
+          .convolution(.init(filters: 6, kernel: 5, padding: 2)), .activation(.relu),
+          .maxPool(PoolingWindow(kernelSize: 2)), .convolution(.init(filters: 16, kernel: 5)), .activation(.relu),
+          .maxPool(PoolingWindow(kernelSize: 2)), .flatten,
+        ] + hidden(120) + hidden(84) + [logits]
     case .mlp:
-      let features = inputShape.reduce(1, *)
-      layers = [
-        Flatten(),
-        Dense(inputs: features, outputs: 512, initializer: .heNormal, generator: &generator), Activation(.relu),
-        Dense(inputs: 512, outputs: 256, initializer: .heNormal, generator: &generator), Activation(.relu),
-        Dense(inputs: 256, outputs: classes, generator: &generator),
-      ]
+      layers = [.flatten] + hidden(512) + hidden(256) + [logits]
     case .resnet:
-      let blocks = blocksPerStage!
-      layers = [
-        Convolution2D(
-          inputChannels: inputShape[0], outputChannels: 16, kernelSize: 3, padding: 1, bias: false,
-          generator: &generator),
-        BatchNormalization(features: 16), Activation(.relu),
-      ]
-      var channels = 16
+      var stages: [LayerSpec] = []
       for (stage, width) in [16, 32, 64].enumerated() {
-        for block in 0..<blocks {
-          let stride = stage > 0 && block == 0 ? 2 : 1
-          layers.append(
-            ResidualBlock(inputChannels: channels, outputChannels: width, stride: stride, generator: &generator))
-          channels = width
+        for block in 0..<blocksPerStage! {
+          stages.append(.residualBlock(outputChannels: width, stride: stage > 0 && block == 0 ? 2 : 1))
         }
       }
-      layers += [GlobalAveragePool(), Dense(inputs: channels, outputs: classes, generator: &generator)]
+      layers =
+        [.convolution(.init(filters: 16, kernel: 3, padding: 1, bias: false)), batchNorm, .activation(.relu)]
+        + stages + [.globalAveragePool, logits]
     }
-    return Network(layers: Sequential(layers), inputShape: inputShape)
+    return .chain(inputShape: inputShape, layers)
+  }
+
+  /// The network for samples of `inputShape` (`[C, H, W]`, which ``inputProblem(_:)`` accepts) and `classes`
+  /// outputs, its weights drawn from `seed` (the same seed gives the same weights on every rank and platform).
+  public func build(inputShape: [Int], classes: Int = 10, seed: UInt64) -> Network {
+    do {
+      return try graph(inputShape: inputShape, classes: classes).build(seed: seed)
+    } catch {
+      preconditionFailure("\(description) for \(inputShape): \(error)")
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 /// How a layer draws its initial weights from a ``SeededGenerator``.
-public enum Initializer: Sendable, Hashable {
+public enum Initializer: String, Sendable, Hashable, Codable {
   /// He et al.: normal with standard deviation √(2 / fan-in), for layers followed by ReLU.
   case heNormal
   /// He et al.: uniform in ±√(6 / fan-in).

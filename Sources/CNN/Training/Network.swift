@@ -183,24 +183,17 @@ public final class Network {
     for parameter in parameters where parameter.isTrainable { parameter.gradient.zero() }
   }
 
-  /// A table, one line per layer: index, layer, output shape, parameters, FLOPs, and a total line.
-  public var summary: [String] {
-    func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-      let fill = String(repeating: " ", count: max(0, width - text.count))
-      return right ? fill + text : text + fill
+  /// The most values (per sample) alive at once in ``forwardOutputs(_:mode:)``, the input included: each node's
+  /// output is held until its last reader has run.
+  public var peakLiveValues: Int {
+    func size(_ value: Int) -> Int { (value == 0 ? inputShape : layerInfo[value - 1].outputShape).reduce(1, *) }
+    var (live, peak) = (size(0), size(0))
+    for index in nodes.indices {
+      live += size(index + 1)
+      peak = max(peak, live)
+      live -= releasedAfter[index].reduce(0) { $0 + size($1) }
     }
-    let rows =
-      [["#", "layer", "output", "params", "FLOPs"]]
-      + [["", "input", shapeText(inputShape), "", ""]]
-      + layerInfo.map {
-        [String($0.index), $0.summary, shapeText($0.outputShape), grouped($0.parameterCount), grouped($0.flops)]
-      }
-      + [["", "total", "", grouped(parameterCount), grouped(forwardFLOPs)]]
-    let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
-    return rows.map { row in
-      (0..<5).map { pad(row[$0], widths[$0], right: $0 >= 3) }.joined(separator: "  ")
-        .replacing(/\s+$/, with: "")
-    }
+    return peak
   }
 }
 

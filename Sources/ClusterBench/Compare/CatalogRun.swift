@@ -1,4 +1,5 @@
 import SuiteCore
+
 /// One run (one hplswift launch, one `run_id`) named by the results or by a sweep's point, with
 /// where it belongs in the comparison and where its telemetry is.
 public struct CatalogRun: Sendable, Equatable {

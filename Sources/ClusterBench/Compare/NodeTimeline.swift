@@ -1,4 +1,5 @@
 import SuiteCore
+
 /// One figure of each node over time (its temperature, CPU busy share or network traffic),
 /// downsampled as the rows stream by to at most ``pointLimit`` points per node (a sweep of hours
 /// sampled every second would otherwise draw tens of thousands): each point is the mean time and

@@ -1,4 +1,5 @@
 import HPL
+
 /// An HPL.dat sized for a cluster by ``DatSizer``, with the reasoning behind each choice.
 public struct DatPlan: Sendable, Equatable {
   /// The number of nodes.
