@@ -28,3 +28,15 @@ enum FlagCheck {
     }
   }
 }
+
+extension FlagCheck {
+  /// A sample shape given as `CxHxW` (or `C×H×W`) or `F`: one to three positive sizes.
+  static func shape(_ flag: String, _ text: String) throws -> [Int] {
+    let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "x" || $0 == "×" })
+    let sizes = parts.compactMap { Int($0) }
+    guard (1...3).contains(parts.count), sizes.count == parts.count, sizes.allSatisfy({ $0 > 0 }) else {
+      throw ValidationError("\(flag): '\(text)' is not a shape: expected CxHxW (such as 3x416x416) or F")
+    }
+    return sizes
+  }
+}

@@ -143,4 +143,23 @@ import Testing
     let pool = ModelGraph.chain(inputShape: [1, 2, 5], [.maxPool(PoolingWindow(kernelSize: 3, stride: 2))])
     #expect(problem(pool) == "node 0 (0): a pooling window of extent 3 does not fit the padded 2×5 input")
   }
+
+  /// The layer table's figures: node names and what they read, the totals, and the inference peak (values held
+  /// until their last reader, worked out by hand for this graph: the route's inputs and output, 1,024 values).
+  @Test func theDescriptionCountsWhatEachNodeNeeds() throws {
+    let network = try Self.darknetLike.build(seed: 1)
+    let description = ModelDescription(network: network, graph: Self.darknetLike, title: "branching", batch: 2)
+    #expect(description.rows.map(\.name) == Self.darknetLike.nodes.map(\.name))
+    #expect(description.rows[7].inputs == ["up", "leaky0"] && description.rows[0].inputs == ["input"])
+    #expect(description.parameters == network.parameterCount && description.statistics == 8)
+    #expect(description.flops == network.forwardFLOPs)
+    #expect(description.rows[7].outputBytes == 8 * 8 * 8 * 2 * 4)
+    #expect(network.peakLiveValues == 1024 && description.peakInferenceValueBytes == 1024 * 2 * 4)
+    #expect(description.weightBytes == 4 * (network.parameterCount + 8))
+    let lines = description.lines
+    #expect(lines.count == 1 + 1 + 1 + 12 + 1 + 4)
+    #expect(lines[0] == "branching, batch 2")
+    #expect(lines[3].hasPrefix(" 0  conv0     conv 4@3x3 pad 1 no bias   input   "))
+    #expect(lines.contains { $0.hasPrefix("    total ") && $0.contains(grouped(network.parameterCount)) })
+  }
 }

@@ -115,6 +115,41 @@ import Testing
     #expect(result.standardError.components(separatedBy: expected).count == 2, "\(result)")
   }
 
+  /// `cnnswift models --describe` of a preset and of a saved model file; bad shapes and files are named.
+  @Test func modelsDescribesPresetsAndFiles() async throws {
+    let cnnswift = try MPIRunner.path(ofExecutable: "cnnswift")
+    let runner = MPIRunner()
+    let resnet = try await runner.runAlone(cnnswift, arguments: ["models", "--describe", "resnet20", "--batch", "8"])
+    #expect(resnet.succeeded, "\(resnet)")
+    let lines = resnet.standardOutput.split(separator: "\n").map(String.init)
+    #expect(lines.first == "resnet20 for 3×32×32 inputs and 10 classes, batch 8", "\(resnet)")
+    #expect(lines.contains { $0.hasPrefix("    total") && $0.contains("269,722") }, "\(resnet)")
+    #expect(lines.contains { $0.contains("residual 16->32 stride 2") && $0.contains("32×16×16") }, "\(resnet)")
+    let folder = try Self.folder("describe")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("lenet.cnn").path
+    try ModelFile.write(
+      network: Architecture.lenet.build(inputShape: [1, 28, 28], seed: 1), architecture: .lenet, to: path)
+    let file = try await runner.runAlone(cnnswift, arguments: ["models", "--describe", path, "--input", "1x32x32"])
+    #expect(file.succeeded && file.standardOutput.hasPrefix("lenet for 1×32×32 inputs and 10 classes, batch 64"))
+    #expect(file.standardOutput.contains("dense 120") && file.standardOutput.contains("16×6×6"), "\(file)")
+    let small = try await runner.runAlone(cnnswift, arguments: ["models", "--describe", path, "--input", "1x8x8"])
+    #expect(small.exitStatus == 1, "\(small)")
+    #expect(
+      small.standardError.contains(
+        "cnnswift: --describe: \(path): for --input 1×8×8: node 3 (3): a convolution of extent 5 does not fit the padded 4×4 input"
+      ),
+      "\(small)")
+    for (arguments, expected) in [
+      (["--describe", "lenet", "--input", "1x0x4"], "--input: '1x0x4' is not a shape: expected CxHxW"),
+      (["--input", "1x28x28"], "--input applies to --describe only"),
+      (["--describe", folder.path + "/missing.cnn"], "missing.cnn: no such file"),
+    ] {
+      let bad = try await runner.runAlone(cnnswift, arguments: ["models"] + arguments)
+      #expect(bad.exitStatus != 0 && bad.standardError.contains(expected), "\(bad)")
+    }
+  }
+
   /// `cnnswift sgemm` names the BLAS and measures a rate; a bad order is refused naming the flag.
   @Test func sgemmReportsTheBLASAndItsRate() async throws {
     let cnnswift = try MPIRunner.path(ofExecutable: "cnnswift")

@@ -244,9 +244,13 @@ public struct ModelFile: Sendable {
   }
 
   /// `lenet for 1×28×28 inputs and 10 classes`, `yolov2-tiny for 3×416×416 inputs and 125×13×13 outputs`.
-  public var summary: String {
-    "\(name) for \(Self.text(inputShape)) inputs and "
-      + (classes.map { "\($0) classes" } ?? "\(Self.text(outputShape)) outputs")
+  public var summary: String { Self.summary(name: name, inputShape: inputShape, outputShape: outputShape) }
+
+  /// The ``summary`` of a model `name` whose samples of `inputShape` give `outputShape` (`[classes]` for a
+  /// classifier).
+  public static func summary(name: String, inputShape: [Int], outputShape: [Int]) -> String {
+    "\(name) for \(text(inputShape)) inputs and "
+      + (outputShape.count == 1 ? "\(outputShape[0]) classes" : "\(text(outputShape)) outputs")
   }
 
   /// Copies the file's values into `network`'s parameters, after checking that the file has exactly the network's

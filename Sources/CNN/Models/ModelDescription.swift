@@ -75,12 +75,11 @@ public struct ModelDescription: Sendable, Equatable {
         return rightAligned.contains(column) ? fill + row[column] : row[column] + fill
       }.joined(separator: "  ").replacing(/\s+$/, with: "")
     }
-    let gflops = Double(flops) / 1e9
     return ["\(title), batch \(batch)"] + body + [
       "parameters: \(grouped(parameters)) trained, \(grouped(statistics)) running statistics; "
         + "\(Self.mebibytes(weightBytes)) MiB of weights",
-      "forward: \(String(format: "%.3f", gflops)) GFLOPs per sample, \(String(format: "%.3f", gflops * Double(batch))) "
-        + "per batch of \(batch)",
+      "forward: \(Self.flopText(Double(flops))) per sample, \(Self.flopText(Double(flops) * Double(batch))) per batch "
+        + "of \(batch)",
       "inference memory at batch \(batch): \(Self.mebibytes(MemoryEstimate.sum([weightBytes, peakInferenceValueBytes]))) "
         + "MiB (weights and the layer outputs alive at once)",
       "training memory per rank at batch \(batch): \(Self.mebibytes(training.totalBytes)) MiB (weights, gradients, "
@@ -90,6 +89,11 @@ public struct ModelDescription: Sendable, Equatable {
 
   static func mebibytes(_ bytes: Int) -> String {
     bytes == .max ? "too many" : String(format: "%.2f", Double(bytes) / 1_048_576)
+  }
+
+  /// `0.83 MFLOPs`, `6.97 GFLOPs`.
+  static func flopText(_ flops: Double) -> String {
+    flops >= 1e9 ? String(format: "%.2f GFLOPs", flops / 1e9) : String(format: "%.2f MFLOPs", flops / 1e6)
   }
 
   static func megaflops(_ flops: Int) -> String { String(format: "%.2f", Double(flops) / 1e6) }
