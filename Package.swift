@@ -26,6 +26,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // MARK: - C libraries (the only places C is imported)
@@ -77,6 +78,11 @@ let package = Package(
     /// The CNN engine: tensors, layers (one file each), kernels on BLAS, models, data, optimizer.
     /// Imports BLAS (and Files for its bounded reads and atomic writes), never MPI.
     .target(name: "CNN", dependencies: ["BLAS", "CZlib", "Files"], swiftSettings: swiftSettings),
+    /// ONNX's model messages (our proto2 subset of onnx.proto) as SwiftProtobuf types. The Swift is
+    /// generated from onnx-subset.proto and committed, so building needs no protoc (see its README).
+    .target(
+      name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      exclude: ["onnx-subset.proto", "README.md"], swiftSettings: swiftSettings),
     /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
     .target(
       name: "CNNDistributed",
@@ -165,6 +171,10 @@ let package = Package(
       ],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "CNNTests", dependencies: ["CNN", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ONNXProtoTests",
+      dependencies: ["ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      swiftSettings: swiftSettings),
     .testTarget(
       name: "ClusterRunTests", dependencies: ["ClusterRun", "Telemetry", "SuiteCore"], swiftSettings: swiftSettings),
     .testTarget(
