@@ -83,10 +83,16 @@ let package = Package(
     .target(
       name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
       exclude: ["onnx-subset.proto", "README.md"], swiftSettings: swiftSettings),
+    /// Models from other tools' files: darknet .cfg/.weights and ONNX in and out, and the loader
+    /// that reads any model file `--model-file` accepts.
+    .target(
+      name: "ModelFormats", dependencies: ["CNN"], swiftSettings: swiftSettings),
     /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
     .target(
       name: "CNNDistributed",
-      dependencies: ["CNN", "BLAS", "MPI", "Telemetry", "ClusterRun", "SuiteCore", "Files", "CSVFiles"],
+      dependencies: [
+        "CNN", "ModelFormats", "BLAS", "MPI", "Telemetry", "ClusterRun", "SuiteCore", "Files", "CSVFiles",
+      ],
       swiftSettings: swiftSettings),
     /// What a node says about itself to the preflight doctor (`hplswift probe`): build, MPI, BLAS,
     /// name resolution, and a timed MPI exchange.
@@ -139,8 +145,8 @@ let package = Package(
     .executableTarget(
       name: "cnnswift",
       dependencies: [
-        "CNN", "CNNDistributed", "JobFiles", "MPI", "BLAS", "ClusterRun", "SuiteCore", "SuiteCommands",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "CNN", "ModelFormats", "CNNDistributed", "JobFiles", "MPI", "BLAS", "ClusterRun", "SuiteCore",
+        "SuiteCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
 
@@ -157,7 +163,8 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(name: "MPITests", dependencies: ["MPI", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "SuiteCoreTests", dependencies: ["SuiteCore"], swiftSettings: swiftSettings),
-    .testTarget(name: "CSVFilesTests", dependencies: ["CSVFiles", "Files", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "CSVFilesTests", dependencies: ["CSVFiles", "Files", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "BLASTests", dependencies: ["BLAS", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "HPLTests", dependencies: ["HPL", "HPLBenchmark", "SuiteCore", "MPI", "BLAS", "TestSupport"],
@@ -166,11 +173,15 @@ let package = Package(
       name: "TelemetryTests", dependencies: ["Telemetry"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "ClusterBenchTests", dependencies: [
+      name: "ClusterBenchTests",
+      dependencies: [
         "ClusterBench", "JobFiles", "CSVFiles", "Files", "HPL", "HPLBenchmark", "Telemetry", "SuiteCore", "TestSupport",
       ],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "CNNTests", dependencies: ["CNN", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ModelFormatsTests", dependencies: ["ModelFormats", "CNN", "ONNXProto", "TestSupport"],
+      swiftSettings: swiftSettings),
     .testTarget(
       name: "ONNXProtoTests",
       dependencies: ["ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

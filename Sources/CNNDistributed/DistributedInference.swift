@@ -4,6 +4,7 @@ import ClusterRun
 import Files
 import Foundation
 import MPI
+import ModelFormats
 
 /// What `cnnswift infer` is asked to do.
 public struct InferenceOptions: Sendable {
@@ -173,7 +174,7 @@ public final class DistributedInference {
   /// Rank 0: the bytes of the model file, read and checked against `--model` (and built once), after
   /// checking that `--predictions` can be written: found out now rather than after the whole run.
   private func readModel() throws -> [UInt8] {
-    let file = try ModelFile.read(path: options.modelPath)
+    let file = try ModelLoader.load(path: options.modelPath)
     try file.expect(architecture: options.expectedArchitecture)
     guard file.classes != nil else {
       throw InferenceInputError(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CNN
 import Foundation
+import ModelFormats
 
 extension CNNSwift {
   struct Models: ParsableCommand {
@@ -61,7 +62,9 @@ extension CNNSwift {
       }
       let shape = try input.map { try FlagCheck.shape("--input", $0) }
       do {
-        let description = try ModelCatalog.describe(describe, inputShape: shape, classes: classes, batch: batch)
+        let model = try ModelLoader.graph(describing: describe, inputShape: shape, classes: classes)
+        let description = try ModelCatalog.describe(
+          name: model.name, graph: model.graph, path: describe, inputShape: shape, batch: batch)
         print(description.lines.joined(separator: "\n"))
       } catch {
         FileHandle.standardError.write(Data("cnnswift: --describe: \(error)\n".utf8))

@@ -23,30 +23,17 @@ public enum ModelCatalog {
     return lines.joined(separator: "\n")
   }
 
-  /// The description of `model` (a preset's name such as `resnet20`, else a model file's path) for samples of
-  /// `inputShape` (nil: the model's own; a preset's default) at `batch`. A preset gets `classes` outputs.
-  public static func describe(_ model: String, inputShape: [Int]?, classes: Int, batch: Int) throws(ModelFileError)
-    -> ModelDescription
+  /// The description of the model `name` described by `graph` at `batch` (the graph is built, with seeded
+  /// weights, to measure each layer); `path` names the model in errors, `inputShape` the `--input` it was given.
+  public static func describe(name: String, graph: ModelGraph, path: String, inputShape: [Int]?, batch: Int)
+    throws(ModelFileError) -> ModelDescription
   {
-    var name = model
-    var graph: ModelGraph
-    if let architecture = Architecture.preset(named: model) {
-      let shape = inputShape ?? (architecture.layers == nil ? [1, 28, 28] : [3, 32, 32])
-      if let problem = architecture.inputProblem(shape) { throw ModelFileError(model, "--input \(problem)") }
-      graph = architecture.graph(inputShape: shape, classes: classes)
-    } else {
-      let file = try ModelFile.read(path: model)
-      (name, graph) = (file.name, file.graph)
-      if let inputShape { graph.inputShape = inputShape }
-    }
     let network: Network
     do {
       network = try graph.build(seed: 0)
     } catch {
       throw ModelFileError(
-        model,
-        inputShape == nil
-          ? "its graph does not check: \(error)" : "for --input \(ModelFile.text(inputShape!)): \(error)")
+        path, inputShape.map { "for --input \(ModelFile.text($0)): \(error)" } ?? "its graph does not check: \(error)")
     }
     let title = ModelFile.summary(name: name, inputShape: graph.inputShape, outputShape: network.outputShape)
     return ModelDescription(network: network, graph: graph, title: title, batch: batch)
