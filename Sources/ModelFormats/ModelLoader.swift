@@ -29,7 +29,8 @@ public enum ModelLoader {
     }
     switch kind {
     case .cnnswift: return try ModelFile.read(path: path)
-    case .darknet, .onnx:
+    case .darknet: return try DarknetNetwork.load(path: path, weights: weights, seed: seed)
+    case .onnx:
       throw ModelFileError(path, "reading .\(kind.rawValue) models is not built yet")
     }
   }

@@ -4,16 +4,18 @@ import CZlib
 ///
 /// Every integer is fixed-width little-endian and every float Float32 little-endian, whatever the host, so a
 /// file written on a Raspberry Pi reads on x86 and equal values give equal bytes.
-struct ByteWriter {
-  var bytes: [UInt8] = []
+public struct ByteWriter {
+  public var bytes: [UInt8] = []
+
+  public init() {}
 
   mutating func append(_ value: UInt8) { bytes.append(value) }
 
-  mutating func append(_ value: UInt32) {
+  public mutating func append(_ value: UInt32) {
     withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
   }
 
-  mutating func append(_ value: UInt64) {
+  public mutating func append(_ value: UInt64) {
     withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
   }
 
@@ -31,7 +33,7 @@ struct ByteWriter {
   }
 
   /// The values as Float32 little-endian, without a count.
-  mutating func append(floats values: some Collection<Float>) {
+  public mutating func append(floats values: some Collection<Float>) {
     #if _endian(little)
       if let done: Void = values.withContiguousStorageIfAvailable({
         bytes.append(contentsOf: UnsafeRawBufferPointer($0))
@@ -46,22 +48,22 @@ struct ByteWriter {
 
 /// Reads what ``ByteWriter`` wrote, refusing to read past the end: a truncated or corrupt file becomes a
 /// ``ModelFileError`` naming the file, never a crash or a huge allocation.
-struct ByteReader {
+public struct ByteReader {
   let bytes: [UInt8]
-  let path: String
-  private(set) var offset: Int
+  public let path: String
+  public private(set) var offset: Int
   /// Where reading must stop (the checksum after it is read apart).
   let end: Int
   /// Whether the file's length and checksum were verified: bytes missing then mean a corrupt field, not a
   /// file cut short.
   let verified: Bool
 
-  init(_ bytes: [UInt8], path: String, from offset: Int = 0, end: Int? = nil, verified: Bool = false) {
+  public init(_ bytes: [UInt8], path: String, from offset: Int = 0, end: Int? = nil, verified: Bool = false) {
     (self.bytes, self.path, self.offset, self.end) = (bytes, path, offset, end ?? bytes.count)
     self.verified = verified
   }
 
-  var remaining: Int { end - offset }
+  public var remaining: Int { end - offset }
 
   private mutating func take(_ count: Int, _ what: String) throws(ModelFileError) -> Range<Int> {
     guard count >= 0, count <= remaining else {
@@ -85,12 +87,12 @@ struct ByteReader {
     bytes[try take(1, what).lowerBound]
   }
 
-  mutating func uint32(_ what: String) throws(ModelFileError) -> UInt32 {
+  public mutating func uint32(_ what: String) throws(ModelFileError) -> UInt32 {
     let range = try take(4, what)
     return bytes[range].reversed().reduce(0) { $0 << 8 | UInt32($1) }
   }
 
-  mutating func uint64(_ what: String) throws(ModelFileError) -> UInt64 {
+  public mutating func uint64(_ what: String) throws(ModelFileError) -> UInt64 {
     let range = try take(8, what)
     return bytes[range].reversed().reduce(0) { $0 << 8 | UInt64($1) }
   }
@@ -134,7 +136,7 @@ struct ByteReader {
   }
 
   /// `count` Float32 little-endian values, each finite (NaN or an infinity names `what` and its position).
-  mutating func floats(_ count: Int, _ what: String) throws(ModelFileError) -> [Float] {
+  public mutating func floats(_ count: Int, _ what: String) throws(ModelFileError) -> [Float] {
     let (byteCount, overflow) = count.multipliedReportingOverflow(by: 4)
     let range = try take(overflow ? -1 : byteCount, "the \(count) values of \(what)")
     try checkFinite(range, what)

@@ -354,7 +354,8 @@ public struct ModelFile: Sendable {
 
   /// The whole content of the file at `path`, a regular file of at most `limit` bytes (a FIFO or a device is
   /// refused rather than waited on).
-  static func readBytes(path: String, limit: Int = InputLimits.modelFileBytes) throws(ModelFileError) -> [UInt8] {
+  public static func readBytes(path: String, limit: Int = InputLimits.modelFileBytes) throws(ModelFileError) -> [UInt8]
+  {
     do {
       return Array(try BoundedFile.read(path, limit: limit))
     } catch {

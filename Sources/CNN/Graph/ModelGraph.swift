@@ -24,10 +24,13 @@ public struct ModelGraph: Sendable, Equatable, Codable {
   public var nodes: [Node]
   /// The nodes whose outputs are the model's.
   public var outputs: [Int]
+  /// For a detector, how its outputs are read as boxes (nil for other models).
+  public var detectionHeads: [DetectionHead]?
 
   /// The graph of `nodes` over samples of `inputShape`, its outputs `outputs` (default: the last node).
-  public init(inputShape: [Int], nodes: [Node], outputs: [Int]? = nil) {
+  public init(inputShape: [Int], nodes: [Node], outputs: [Int]? = nil, detectionHeads: [DetectionHead]? = nil) {
     (self.inputShape, self.nodes, self.outputs) = (inputShape, nodes, outputs ?? [nodes.count - 1])
+    self.detectionHeads = detectionHeads
   }
 
   /// A chain of `layers`, named `0`, `1`, … as ``Network/init(layers:inputShape:)`` names them.
@@ -79,7 +82,27 @@ public struct ModelGraph: Sendable, Equatable, Codable {
       }
       shapes.parameterValues.append(count)
     }
+    try checkDetectionHeads(shapes)
     return shapes
+  }
+
+  /// Each head reads an output whose samples are `[anchors × (5 + classes), H, W]`.
+  private func checkDetectionHeads(_ shapes: Shapes) throws(NetworkGraphError) {
+    for head in detectionHeads ?? [] {
+      guard outputs.contains(head.output) else {
+        throw NetworkGraphError(problem: "a \(head.kind) head reads node \(head.output), which is no output")
+      }
+      let shape = shapes.values[head.output + 1]
+      guard head.anchors.count >= 2, head.anchors.count % 2 == 0, head.anchors.allSatisfy({ $0 > 0 && $0.isFinite }),
+        (1...InputLimits.classes).contains(head.classes), shape.count == 3, shape[0] == head.channels
+      else {
+        throw NetworkGraphError(
+          node: head.output, name: nodes[head.output].name,
+          problem: "a \(head.kind) head of \(head.anchorCount) anchors and \(head.classes) classes needs "
+            + "[\(head.anchorCount) × (5 + \(head.classes)), H, W] outputs with positive anchors, got "
+            + shapeText(shape))
+      }
+    }
   }
 
   /// The network, its weights drawn from `seed` node by node (the same seed gives the same weights on

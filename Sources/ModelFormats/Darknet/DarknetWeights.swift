@@ -1,0 +1,121 @@
+import CNN
+import Files
+
+/// Darknet's `.weights` file: a header, then each weighted layer's values in cfg order, Float32 little-endian.
+///
+/// | field | encoding |
+/// |---|---|
+/// | major, minor, revision | Int32 each |
+/// | seen (images trained on) | UInt64 when major·10 + minor ≥ 2 (and both below 1000), else UInt32 |
+/// | per `[convolutional]` | biases (filters); with `batch_normalize=1` scales, rolling means, rolling variances (filters each); weights (filters × channels/groups × size × size) |
+/// | per `[connected]` | biases (outputs), weights (outputs × inputs; inputs × outputs when major or minor > 1000), then with `batch_normalize=1` scales, rolling means, rolling variances |
+///
+/// With batch normalization the biases are the normalization's shift (the convolution has none), the scales its
+/// scale. cnnswift writes version 0.2.0 with a 64-bit `seen` of 0.
+public enum DarknetWeights {
+  /// The header cnnswift writes: version 0.2.0.
+  static let written = (major: Int32(0), minor: Int32(2), revision: Int32(0))
+
+  /// One parameter's place in the file: the network parameter it fills and how many values it takes.
+  private struct Block {
+    var name: String
+    var count: Int
+    /// A dense layer's weights stored inputs-major (darknet's transposed form): outputs and inputs.
+    var transposed: (outputs: Int, inputs: Int)? = nil
+  }
+
+  /// The blocks of `network`'s weighted layers, in file order.
+  private static func blocks(_ network: DarknetNetwork, parameters: [String: Tensor], transpose: Bool) -> [Block] {
+    var blocks: [Block] = []
+    for layer in network.weightedLayers {
+      let isConvolution: Bool
+      if case .convolution = network.graph.nodes[layer.node].layer {
+        isConvolution = true
+      } else {
+        isConvolution = false
+      }
+      let main = "\(layer.node).\(isConvolution ? "conv" : "dense")"
+      let weight = parameters["\(main).weight"]!
+      let outputs = weight.shape[0]
+      let norm = layer.normalization.map { "\($0).batchnorm" }
+      let biases = Block(name: norm.map { "\($0).bias" } ?? "\(main).bias", count: outputs)
+      let statistics =
+        norm.map { n in ["weight", "running_mean", "running_var"].map { Block(name: "\(n).\($0)", count: outputs) } }
+        ?? []
+      var weights = Block(name: "\(main).weight", count: weight.count)
+      if isConvolution {
+        blocks += [biases] + statistics + [weights]
+      } else {
+        if transpose { weights.transposed = (outputs, weight.count / outputs) }
+        blocks += [biases, weights] + statistics
+      }
+    }
+    return blocks
+  }
+
+  /// Fills `file`'s parameters (a model of `network`) from the weights file at `path`, which must hold exactly
+  /// the values the cfg describes.
+  public static func read(path: String, into file: inout ModelFile, network: DarknetNetwork) throws(ModelFileError) {
+    let bytes = try ModelFile.readBytes(path: path)
+    var reader = ByteReader(bytes, path: path)
+    let major = Int32(bitPattern: try reader.uint32("the major version"))
+    let minor = Int32(bitPattern: try reader.uint32("the minor version"))
+    _ = try reader.uint32("the revision")
+    if major * 10 + minor >= 2 && major < 1000 && minor < 1000 {
+      _ = try reader.uint64("seen")
+    } else {
+      _ = try reader.uint32("seen")
+    }
+    var index: [String: Int] = [:]
+    for (position, entry) in file.parameters.enumerated() { index[entry.name] = position }
+    let tensors = index.mapValues { file.parameters[$0].value }
+    let blocks = blocks(network, parameters: tensors, transpose: major > 1000 || minor > 1000)
+    let needed = blocks.reduce(0) { $0 + $1.count }
+    guard reader.remaining == 4 * needed else {
+      throw ModelFileError(
+        path,
+        "holds \(reader.remaining / 4) values after its \(reader.offset)-byte header (version \(major).\(minor)); "
+          + "the cfg's \(network.weightedLayers.count) weighted layers need \(needed)"
+          + (reader.remaining % 4 == 0 ? "" : ", and its length is no whole number of values"))
+    }
+    for block in blocks {
+      var values = try reader.floats(block.count, block.name)
+      if let (outputs, inputs) = block.transposed { values = transposedBack(values, outputs: outputs, inputs: inputs) }
+      let position = index[block.name]!
+      file.parameters[position].value = Tensor(shape: file.parameters[position].value.shape, data: values)
+    }
+  }
+
+  /// `values` stored inputs × outputs as outputs × inputs.
+  private static func transposedBack(_ values: [Float], outputs: Int, inputs: Int) -> [Float] {
+    var result = [Float](repeating: 0, count: values.count)
+    for input in 0..<inputs {
+      for output in 0..<outputs { result[output * inputs + input] = values[input * outputs + output] }
+    }
+    return result
+  }
+
+  /// The `.weights` bytes of `file`, a model of `network`.
+  public static func encoded(_ file: ModelFile, network: DarknetNetwork) -> [UInt8] {
+    var tensors: [String: Tensor] = [:]
+    for entry in file.parameters { tensors[entry.name] = entry.value }
+    var writer = ByteWriter()
+    for value in [written.major, written.minor, written.revision] { writer.append(UInt32(bitPattern: value)) }
+    writer.append(UInt64(0))
+    for block in blocks(network, parameters: tensors, transpose: false) {
+      writer.append(floats: tensors[block.name]!.data)
+    }
+    return writer.bytes
+  }
+
+  /// Writes `file`'s weights, a model of `network`, to `path` atomically.
+  public static func write(_ file: ModelFile, network: DarknetNetwork, to path: String) throws(ModelFileError) {
+    do {
+      let writer = try AtomicFileWriter(path: path, createsFolder: false)
+      try writer.write(encoded(file, network: network))
+      try writer.commit(durable: true)
+    } catch {
+      throw ModelFileError(error.path, error.message)
+    }
+  }
+}
