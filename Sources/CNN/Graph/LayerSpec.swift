@@ -3,7 +3,7 @@
 /// A spec is what a model file, a darknet `.cfg` or an ONNX graph says of a layer; ``ModelGraph``
 /// checks every spec against its input shapes (``outputShape(for:)``) before any layer is made, so a
 /// size from a file is refused with a message instead of trapping or allocating without bound.
-public enum LayerSpec: Sendable, Equatable, Codable {
+public enum LayerSpec: Sendable, Equatable {
   /// ``Convolution2D``: `filters` output channels, square `kernel`, and the layer's other settings.
   case convolution(Convolution)
   /// ``BatchNormalization`` over the input's channels or features.
