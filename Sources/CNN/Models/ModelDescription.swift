@@ -76,8 +76,8 @@ public struct ModelDescription: Sendable, Equatable {
       }.joined(separator: "  ").replacing(/\s+$/, with: "")
     }
     return ["\(title), batch \(batch)"] + body + [
-      "parameters: \(grouped(parameters)) trained, \(grouped(statistics)) running statistics; "
-        + "\(Self.mebibytes(weightBytes)) MiB of weights",
+      "parameters: \(grouped(parameters + statistics)) values (\(grouped(parameters)) trained, "
+        + "\(grouped(statistics)) running statistics), \(Self.mebibytes(weightBytes)) MiB",
       "forward: \(Self.flopText(Double(flops))) per sample, \(Self.flopText(Double(flops) * Double(batch))) per batch "
         + "of \(batch)",
       "inference memory at batch \(batch): \(Self.mebibytes(MemoryEstimate.sum([weightBytes, peakInferenceValueBytes]))) "
