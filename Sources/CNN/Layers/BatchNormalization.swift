@@ -112,7 +112,12 @@ public final class BatchNormalization: Layer {
         runningVariance.value.data.withBase { rv in
           for c in 0..<features {
             mean[c] = rm[c]
-            setNormalization(c, variance: Double(rv[c]))
+            // PyTorch's form in Float, as it always was (bit-identical outputs of saved models).
+            if form == .pytorch {
+              inverseStd[c] = 1 / (rv[c] + epsilon).squareRoot()
+            } else {
+              setNormalization(c, variance: Double(rv[c]))
+            }
           }
         }
       }
@@ -206,7 +211,10 @@ public final class BatchNormalization: Layer {
                     // dx = γσ⁻¹ (dy − Σdy/M − x̂ Σdy·x̂/M), linear in dy and x (in darknet's form the
                     // variance term's factor is σ⁻¹/√σ² instead of σ⁻², kept in varianceSlope).
                     let a = gammas[c] * istd
-                    let bx = -a * varianceSlope[c] * Float(sumDyX) / reduced
+                    // PyTorch's form keeps its Float expression, so that results stay bit for bit what they were.
+                    let bx =
+                      form == .pytorch
+                      ? -a * istd * istd * Float(sumDyX) / reduced : -a * varianceSlope[c] * Float(sumDyX) / reduced
                     let constant = -a * Float(sumDy) / reduced - bx * mu
                     for n in 0..<batch {
                       let offset = (n * features + c) * plane
