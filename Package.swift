@@ -37,6 +37,8 @@ let package = Package(
     .target(name: "CMPICHShims", dependencies: ["CMPICH"], exclude: ["README.md"]),
     /// CBLAS through `blas-atlas`, which links Debian's `libblas.so.3` alternative.
     .systemLibrary(name: "CBLAS", pkgConfig: "blas-atlas", providers: [.apt(["libatlas-base-dev"])]),
+    /// PNG and JPEG through Debian's libpng and libjpeg, their longjmp errors caught in C.
+    .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
     /// zlib, for gzipped IDX files (Debian's dataset-fashion-mnist ships them gzipped).
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
@@ -83,10 +85,12 @@ let package = Package(
     .target(
       name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
       exclude: ["onnx-subset.proto", "README.md"], swiftSettings: swiftSettings),
+    /// Image files: PNG, JPEG and PPM read to RGB, PNG written, boxes drawn.
+    .target(name: "ImageFiles", dependencies: ["CImageCodecs", "Files"], swiftSettings: swiftSettings),
     /// Models from other tools' files: darknet .cfg/.weights and ONNX in and out, and the loader
     /// that reads any model file `--model-file` accepts.
     .target(
-      name: "ModelFormats", dependencies: ["CNN", "Files"], swiftSettings: swiftSettings),
+      name: "ModelFormats", dependencies: ["CNN", "Files", "ImageFiles"], swiftSettings: swiftSettings),
     /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
     .target(
       name: "CNNDistributed",
@@ -145,7 +149,7 @@ let package = Package(
     .executableTarget(
       name: "cnnswift",
       dependencies: [
-        "CNN", "ModelFormats", "CNNDistributed", "JobFiles", "MPI", "BLAS", "ClusterRun", "SuiteCore",
+        "CNN", "ModelFormats", "ImageFiles", "CNNDistributed", "JobFiles", "MPI", "BLAS", "ClusterRun", "SuiteCore",
         "SuiteCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -179,6 +183,7 @@ let package = Package(
       ],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "CNNTests", dependencies: ["CNN", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"], swiftSettings: swiftSettings),
     .testTarget(
       name: "ModelFormatsTests", dependencies: ["ModelFormats", "CNN", "ONNXProto", "TestSupport"],
       swiftSettings: swiftSettings),

@@ -150,6 +150,59 @@ import Testing
     }
   }
 
+  /// `cnnswift detect` with a small darknet detector (seeded weights) on PPM images: a CSV row per box at a low
+  /// threshold, a drawn PNG per image; a missing image and a classifier are refused naming them.
+  @Test func detectFindsBoxesAndDrawsThem() async throws {
+    let folder = try Self.folder("detect")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cfg = """
+      [net]
+      width=32
+      height=32
+      channels=3
+      [convolutional]
+      filters=8
+      size=3
+      stride=2
+      pad=1
+      activation=leaky
+      [convolutional]
+      filters=14
+      size=1
+      activation=linear
+      [region]
+      anchors=1,1, 2,2
+      classes=2
+      num=2
+      softmax=1
+      """
+    try cfg.write(to: folder.appendingPathComponent("tiny.cfg"), atomically: true, encoding: .utf8)
+    let pixels = (0..<(40 * 30 * 3)).map { UInt8(truncatingIfNeeded: $0 * 7) }
+    try Data(Array("P6\n40 30\n255\n".utf8) + pixels).write(to: folder.appendingPathComponent("a.ppm"))
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("drawn"), withIntermediateDirectories: true)
+    let cnnswift = try MPIRunner.path(ofExecutable: "cnnswift")
+    let runner = MPIRunner()
+    let run = try await runner.runAlone(
+      cnnswift,
+      arguments: [
+        "detect", "--model-file", folder.appendingPathComponent("tiny.cfg").path, "--image",
+        folder.appendingPathComponent("a.ppm").path, "--threshold", "0.01", "--csv", "--draw",
+        folder.appendingPathComponent("drawn").path,
+      ])
+    #expect(run.succeeded, "\(run)")
+    let lines = run.standardOutput.split(separator: "\n")
+    #expect(lines.first == "image,class_index,class,confidence,x,y,w,h" && lines.count > 1, "\(run)")
+    let png = try Data(contentsOf: folder.appendingPathComponent("drawn/a-0.png"))
+    #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+    let missing = try await runner.runAlone(
+      cnnswift,
+      arguments: ["detect", "--model-file", folder.appendingPathComponent("tiny.cfg").path, "--image", "no.png"])
+    #expect(missing.exitStatus == 1 && missing.standardError.contains("cnnswift: no.png: no such file"), "\(missing)")
+    let lenet = try await runner.runAlone(cnnswift, arguments: ["detect", "--model-file", "lenet.cnn", "--image", "a"])
+    #expect(lenet.exitStatus == 1 && lenet.standardError.contains("lenet.cnn: no such file"), "\(lenet)")
+  }
+
   /// `cnnswift sgemm` names the BLAS and measures a rate; a bad order is refused naming the flag.
   @Test func sgemmReportsTheBLASAndItsRate() async throws {
     let cnnswift = try MPIRunner.path(ofExecutable: "cnnswift")

@@ -1,0 +1,109 @@
+import CNN
+import Files
+import Foundation
+import ImageFiles
+
+/// `cnnswift detect`: a detector model run on image files, each one's objects as rows (image, class, confidence,
+/// box in pixels), printed as a table, CSV or JSON, and optionally each image written with its boxes drawn.
+public struct ImageDetection {
+  /// One object found: the image's path, the class's name (or its number) and index, the confidence, and the box's
+  /// top-left corner and size in the image's pixels.
+  public struct Row: Sendable, Equatable, Codable {
+    public var image: String
+    public var classIndex: Int
+    public var className: String
+    public var confidence: Float
+    public var x: Float
+    public var y: Float
+    public var width: Float
+    public var height: Float
+  }
+
+  public let detector: ObjectDetector
+  /// Class names by index, from a names file (one per line).
+  public let names: [String]?
+
+  public init(detector: ObjectDetector, names: [String]?) { (self.detector, self.names) = (detector, names) }
+
+  /// Reads a names file (`coco.names`): one class name per line, blank lines at the end ignored; refuses a
+  /// file with fewer names than `classes`.
+  public static func readNames(path: String, classes: Int) throws(ImageFileError) -> [String] {
+    let bytes: Data
+    do { bytes = try BoundedFile.read(path, limit: 4 << 20) } catch { throw ImageFileError(path, error.reason) }
+    var names = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    while names.last == "" { names.removeLast() }
+    guard names.count >= classes else {
+      throw ImageFileError(path, "\(names.count) class names; the model has \(classes) classes")
+    }
+    return names
+  }
+
+  /// The objects in the image at `path`, and the image (for drawing).
+  public func detect(path: String) throws(ImageFileError) -> ([Row], RGBImage) {
+    let image = try RGBImage.read(path: path)
+    let found = detector.detect(planes: image.planes, width: image.width, height: image.height)
+    let rows = found.map { detection in
+      let box = detection.box
+      return Row(
+        image: path, classIndex: detection.classIndex,
+        className: names?[detection.classIndex] ?? String(detection.classIndex), confidence: detection.confidence,
+        x: box.x - box.width / 2, y: box.y - box.height / 2, width: box.width, height: box.height)
+    }
+    return (rows, image)
+  }
+
+  /// `image` with `rows`' boxes drawn in darknet's class colours.
+  public func drawn(_ image: RGBImage, _ rows: [Row]) -> RGBImage {
+    var image = image
+    let thickness = max(1, image.height / 200)
+    for row in rows {
+      image.drawRectangle(
+        left: Int(row.x.rounded()), top: Int(row.y.rounded()), right: Int((row.x + row.width).rounded()),
+        bottom: Int((row.y + row.height).rounded()),
+        color: RGBImage.color(forClass: row.classIndex, of: detector.classes), thickness: thickness)
+    }
+    return image
+  }
+
+  /// The rows as an aligned table with a header.
+  public static func table(_ rows: [Row]) -> String {
+    let cells =
+      [["image", "class", "confidence", "x", "y", "w", "h"]]
+      + rows.map {
+        [$0.image, $0.className, String(format: "%.3f", $0.confidence)]
+          + [$0.x, $0.y, $0.width, $0.height].map { String(format: "%.1f", $0) }
+      }
+    let widths = (0..<7).map { column in cells.map { $0[column].count }.max() ?? 0 }
+    return cells.map { row in
+      (0..<7).map { column in
+        let fill = String(repeating: " ", count: widths[column] - row[column].count)
+        return column >= 2 ? fill + row[column] : row[column] + fill
+      }.joined(separator: "  ").replacing(/\s+$/, with: "")
+    }.joined(separator: "\n")
+  }
+
+  /// The rows as CSV: `image,class_index,class,confidence,x,y,w,h`, box in pixels.
+  public static func csv(_ rows: [Row]) -> String {
+    func quoted(_ text: String) -> String {
+      text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+        ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+    return
+      (["image,class_index,class,confidence,x,y,w,h"]
+      + rows.map {
+        [quoted($0.image), String($0.classIndex), quoted($0.className), String(format: "%.4f", $0.confidence)]
+          .joined(separator: ",") + ","
+          + [$0.x, $0.y, $0.width, $0.height].map { String(format: "%.2f", $0) }
+          .joined(separator: ",")
+      }).joined(separator: "\n")
+  }
+
+  /// The rows as a JSON array of objects.
+  public static func json(_ rows: [Row]) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    return String(decoding: try! encoder.encode(rows), as: UTF8.self)
+  }
+}
