@@ -86,7 +86,9 @@ let package = Package(
     /// Models from other tools' files: darknet .cfg/.weights and ONNX in and out, and the loader
     /// that reads any model file `--model-file` accepts.
     .target(
-      name: "ModelFormats", dependencies: ["CNN"], swiftSettings: swiftSettings),
+      name: "ModelFormats",
+      dependencies: ["CNN", "Files", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      swiftSettings: swiftSettings),
     /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
     .target(
       name: "CNNDistributed",

@@ -29,7 +29,8 @@ public enum ModelLoader {
     }
     switch kind {
     case .cnnswift: return try ModelFile.read(path: path)
-    case .darknet, .onnx:
+    case .onnx: return try ONNXImporter.read(path: path)
+    case .darknet:
       throw ModelFileError(path, "reading .\(kind.rawValue) models is not built yet")
     }
   }
