@@ -17,7 +17,8 @@ import ONNXProto
 /// | residual block | Conv, BatchNormalization, Relu, Conv, BatchNormalization, Add, Relu; the shortcut a Slice of step s and a Pad of the channels |
 /// | add, concatenate | Add (a chain for more than 2 inputs), Concat (axis 1) |
 ///
-/// The last ONNX node of each layer carries the layer's name, so an import names its layers as the model did.
+/// The ONNX node the importer makes the layer of (the last one, or the GlobalAveragePool before its Flatten)
+/// carries the layer's name, so an import names its layers as the model did.
 struct ONNXLayerWriter {
   private(set) var graph = Onnx_GraphProto()
   /// The ONNX name of each cnnswift value: the input's first.
@@ -56,8 +57,9 @@ struct ONNXLayerWriter {
     case .averagePool(let window):
       output = add("AveragePool", [x], name, Self.window(window) + [.int("count_include_pad", 1)])
     case .globalAveragePool:
-      let pooled = add("GlobalAveragePool", [x], name + "/pool")
-      output = add("Flatten", [pooled], name, [.int("axis", 1)])
+      // The pooling carries the name: it is the node the importer makes the layer of.
+      let pooled = add("GlobalAveragePool", [x], name)
+      output = add("Flatten", [pooled], name + "/flatten", [.int("axis", 1)])
     case .dense(_, let bias, _):
       let flat = shape.count == 1 ? x : add("Reshape", [x, integers("\(name)/shape", [0, -1])], name + "/flatten")
       let weight = initializer("\(index).dense.weight", parameters[0])
