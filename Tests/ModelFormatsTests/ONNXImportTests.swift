@@ -86,6 +86,30 @@ import Testing
     #expect(y.shape == [1, 2, 3, 3] && zip(y.data, expected.data).allSatisfy { abs($0 - $1) <= 1e-6 })
   }
 
+  /// PyTorch's ZeroPad2d(1) spells its pads as integer arithmetic on constants; the importer folds it.
+  @Test func padsComputedFromConstantsAreFolded() throws {
+    var zero = Onnx_AttributeProto()
+    (zero.name, zero.type, zero.t) = ("value", .tensor, B.int64s("", [0]))
+    let nodes = [
+      B.node("ConstantOfShape", ["four"], "zeros", [zero]),
+      B.node("Concat", ["ones", "zeros"], "all", [B.attribute("axis", int: 0)]),
+      B.node("Reshape", ["all", "pairs"], "paired"),
+      B.node("Slice", ["paired", "start", "end", "axis", "step"], "reversed"),
+      B.node("Transpose", ["reversed"], "columns", [B.attribute("perm", ints: [1, 0])]),
+      B.node("Reshape", ["columns", "flat"], "pads64"),
+      B.node("Cast", ["pads64"], "pads", [B.attribute("to", int: 7)]),
+      B.node("Pad", ["x", "pads"], "p", [B.attribute("mode", string: "constant")]),
+      B.node("Conv", ["p", "w"], "y"),
+    ]
+    let initializers = [
+      B.int64s("four", [4]), B.int64s("ones", [1, 1, 1, 1]), B.int64s("pairs", [-1, 2]), B.int64s("start", [-1]),
+      B.int64s("end", [Int64.min]), B.int64s("axis", [0]), B.int64s("step", [-1]), B.int64s("flat", [-1]),
+      B.floats("w", [1, 1, 3, 3], B.values(9, seed: 8)),
+    ]
+    let file = try ONNXImporter.model(B.model(input: [1, 4, 4], nodes: nodes, initializers: initializers), path: "p")
+    #expect(file.graph.nodes.map(\.layer) == [.convolution(.init(filters: 1, kernel: 3, padding: 1, bias: false))])
+  }
+
   @Test func aMatMulAndTheAddOfAConstantAreOneDenseLayer() throws {
     let weight = B.values(12, seed: 6)
     let bias = [1, 2, 3] as [Float]

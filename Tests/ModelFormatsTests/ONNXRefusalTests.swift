@@ -31,7 +31,8 @@ import Testing
       problem(model)
         == "node 'act' (Tanh): operator Tanh is not supported; supported: Conv, BatchNormalization, Relu, LeakyRelu, "
         + "Sigmoid, MaxPool, AveragePool, GlobalAveragePool, Gemm, MatMul, Add, Concat, Flatten, Reshape, Softmax, "
-        + "Dropout, Identity, Resize, Pad, Constant, Slice, Transpose")
+        + "Dropout, Identity, Resize, Pad, Constant, Slice, Transpose; on integer constants also ConstantOfShape, "
+        + "Cast, Unsqueeze, Squeeze")
   }
 
   @Test func anAsymmetricKernelOrPaddingIsRefused() {

@@ -10,11 +10,6 @@ extension ONNXGraphReader {
         "operator \(node.opType) of domain '\(node.domain)' is not supported; supported: the default domain's "
           + ONNXImporter.supportedOperators.joined(separator: ", "))
     }
-    guard ONNXImporter.supportedOperators.contains(node.opType) else {
-      throw ONNXProblem(
-        "operator \(node.opType) is not supported; supported: "
-          + ONNXImporter.supportedOperators.joined(separator: ", "))
-    }
     guard let output = node.output.first, !output.isEmpty else { throw ONNXProblem("has no output") }
     for name in node.output where !name.isEmpty && (values[name] != nil || constants[name] != nil) {
       throw ONNXProblem("writes '\(name)', which an earlier node, initializer or input already gives")
@@ -26,6 +21,16 @@ extension ONNXGraphReader {
     for name in node.input where !name.isEmpty && values[name] == nil && constants[name] == nil {
       throw ONNXProblem(
         "reads '\(name)', which no earlier node, initializer or graph input gives (nodes must be in order)")
+    }
+    if ONNXConstantFolding.applies(to: node, constants: constants) {
+      constants[node.output[0]] = try ONNXConstantFolding.fold(node, constants: constants)
+      return
+    }
+    guard ONNXImporter.supportedOperators.contains(node.opType) else {
+      throw ONNXProblem(
+        "operator \(node.opType) is not supported; supported: "
+          + ONNXImporter.supportedOperators.joined(separator: ", ") + "; on integer constants also "
+          + ONNXConstantFolding.operators.joined(separator: ", "))
     }
     guard node.opType == "Constant" || inputName(node, 0) != nil else { throw ONNXProblem("has no data input") }
     let attributes = try ONNXAttributes(node)
