@@ -90,7 +90,11 @@ let package = Package(
     /// Models from other tools' files: darknet .cfg/.weights and ONNX in and out, and the loader
     /// that reads any model file `--model-file` accepts.
     .target(
-      name: "ModelFormats", dependencies: ["CNN", "Files", "ImageFiles"], swiftSettings: swiftSettings),
+      name: "ModelFormats",
+      dependencies: [
+        "CNN", "Files", "ImageFiles", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings),
     /// Training and inference over MPI: data-parallel sync modes, checkpoints, results rows.
     .target(
       name: "CNNDistributed",

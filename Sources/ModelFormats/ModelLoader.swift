@@ -30,8 +30,7 @@ public enum ModelLoader {
     switch kind {
     case .cnnswift: return try ModelFile.read(path: path)
     case .darknet: return try DarknetNetwork.load(path: path, weights: weights, seed: seed)
-    case .onnx:
-      throw ModelFileError(path, "reading .\(kind.rawValue) models is not built yet")
+    case .onnx: return try ONNXImporter.read(path: path)
     }
   }
 

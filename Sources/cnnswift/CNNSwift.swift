@@ -23,7 +23,7 @@ struct CNNSwift: ParsableCommand {
           --predictions predictions.csv
       """,
     version: SuiteVersion.current,
-    subcommands: [Models.self, Train.self, Infer.self, Detect.self, Sgemm.self])
+    subcommands: [Models.self, Train.self, Infer.self, Detect.self, Export.self, Sgemm.self])
 
   /// Under mpiexec only rank 0 prints an argument error (see ``ParsableCommand/mainUnderMPI()``).
   static func main() { mainUnderMPI() }
