@@ -207,14 +207,7 @@ private struct Builder {
       filters: filters, kernel: size, stride: stride, padding: padding, dilation: dilation, groups: groups,
       bias: !normalized)
     let conv = try node("\(index)", .convolution(convolution), [previous], section)
-    var output = value(of: conv)
-    var normalization: Int? = nil
-    if normalized {
-      normalization = try node("\(index).bn", Self.normalization, [output], section)
-      output = value(of: normalization!)
-    }
-    weightedLayers.append(.init(node: conv, normalization: normalization, line: section.line))
-    return try activation(section, after: output, default: "logistic", index)
+    return try weighted(conv, normalized: normalized, section, index)
   }
 
   mutating func connected(_ section: DarknetConfig.Section, _ index: Int) throws(ModelFileError) -> Int {
@@ -223,13 +216,21 @@ private struct Builder {
     let normalized = try section.int("batch_normalize", 0, in: 0...1, path: path) == 1
     let dense = try node(
       "\(index)", .dense(outputs: outputs, bias: !normalized, initializer: .glorotUniform), [previous], section)
-    var output = value(of: dense)
+    return try weighted(dense, normalized: normalized, section, index)
+  }
+
+  /// After a convolution's or dense layer's `node`: its batch normalization when `normalized`, then its
+  /// activation; records the layer's weights. Returns the layer's output value.
+  mutating func weighted(_ node: Int, normalized: Bool, _ section: DarknetConfig.Section, _ index: Int)
+    throws(ModelFileError) -> Int
+  {
+    var output = value(of: node)
     var normalization: Int? = nil
     if normalized {
-      normalization = try node("\(index).bn", Self.normalization, [output], section)
+      normalization = try self.node("\(index).bn", Self.normalization, [output], section)
       output = value(of: normalization!)
     }
-    weightedLayers.append(.init(node: dense, normalization: normalization, line: section.line))
+    weightedLayers.append(.init(node: node, normalization: normalization, line: section.line))
     return try activation(section, after: output, default: "logistic", index)
   }
 
