@@ -75,34 +75,40 @@ public struct RGBImage: Sendable, Equatable {
 
   /// The image as a PNG file's bytes.
   public func encodedPNG() throws(ImageFileError) -> [UInt8] {
-    var png: UnsafeMutablePointer<UInt8>? = nil
-    var size = 0
-    var message = [CChar](repeating: 0, count: 256)
-    let status = pixels.withUnsafeBufferPointer {
-      CImageCodecs_encode_png($0.baseAddress, Int32(width), Int32(height), &png, &size, &message, message.count)
+    try encoded("PNG") { pixels, png, size, message, count in
+      CImageCodecs_encode_png(pixels, Int32(width), Int32(height), png, size, message, count)
     }
-    guard status == 0, let png else {
-      throw ImageFileError("", "cannot be encoded as PNG: " + String(cString: message))
-    }
-    defer { CImageCodecs_free(png) }
-    return Array(UnsafeBufferPointer(start: png, count: size))
   }
 
   /// The image as a baseline JPEG file's bytes of `quality` (1 to 100).
   public func encodedJPEG(quality: Int = 90) throws(ImageFileError) -> [UInt8] {
-    var jpeg: UnsafeMutablePointer<UInt8>? = nil
+    try encoded("JPEG") { pixels, jpeg, size, message, count in
+      CImageCodecs_encode_jpeg(
+        pixels, Int32(width), Int32(height), Int32(min(100, max(1, quality))), jpeg, size, message, count)
+    }
+  }
+
+  /// The bytes `encoder` makes of the pixels (its arguments: the pixels, the result and its size, a message
+  /// buffer and its size), freed on the C side once copied.
+  private func encoded(
+    _ format: String,
+    _ encoder: (
+      UnsafePointer<UInt8>?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>,
+      UnsafeMutablePointer<CChar>, Int
+    ) -> Int32
+  ) throws(ImageFileError) -> [UInt8] {
+    var result: UnsafeMutablePointer<UInt8>? = nil
     var size = 0
     var message = [CChar](repeating: 0, count: 256)
-    let status = pixels.withUnsafeBufferPointer {
-      CImageCodecs_encode_jpeg(
-        $0.baseAddress, Int32(width), Int32(height), Int32(min(100, max(1, quality))), &jpeg, &size, &message,
-        message.count)
+    let count = message.count
+    let status = pixels.withUnsafeBufferPointer { buffer in
+      message.withUnsafeMutableBufferPointer { encoder(buffer.baseAddress, &result, &size, $0.baseAddress!, count) }
     }
-    guard status == 0, let jpeg else {
-      throw ImageFileError("", "cannot be encoded as JPEG: " + String(cString: message))
+    guard status == 0, let result else {
+      throw ImageFileError("", "cannot be encoded as \(format): " + String(cString: message))
     }
-    defer { CImageCodecs_free(jpeg) }
-    return Array(UnsafeBufferPointer(start: jpeg, count: size))
+    defer { CImageCodecs_free(result) }
+    return Array(UnsafeBufferPointer(start: result, count: size))
   }
 
   /// Writes the image as a PNG at `path`, atomically.

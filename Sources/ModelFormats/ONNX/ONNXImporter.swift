@@ -25,16 +25,7 @@ public enum ONNXImporter {
 
   /// The model in the ONNX file at `path` (at most ``InputLimits/modelFileBytes``).
   public static func read(path: String) throws(ModelFileError) -> ModelFile {
-    let bytes: Data
-    do {
-      bytes = try BoundedFile.read(path, limit: InputLimits.modelFileBytes)
-    } catch {
-      switch error {
-      case .missing: throw ModelFileError(path, "no such file")
-      case .tooLarge: throw ModelFileError(path, "larger than \(InputLimits.modelFileBytes) bytes")
-      default: throw ModelFileError(path, error.reason)
-      }
-    }
+    let bytes = Data(try ModelFile.readBytes(path: path))
     return try model(serialized: bytes, path: path)
   }
 
