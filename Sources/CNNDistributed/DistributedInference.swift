@@ -10,7 +10,8 @@ import ModelFormats
 public struct InferenceOptions: Sendable {
   /// `--model-file`: a model file written by `cnnswift train --save`.
   public var modelPath: String
-  /// `--data`: a folder, `synthetic:N`, or nil for Debian's Fashion-MNIST.
+  /// `--data`: a folder, `synthetic:N`, a float32 `.npy` array `N × input shape` (used as given), or nil for
+  /// Debian's Fashion-MNIST.
   public var data: String?
   /// Which part of the data set to classify (the test set by default).
   public var partition: Partition
@@ -18,6 +19,8 @@ public struct InferenceOptions: Sendable {
   public var batch: Int
   /// `--predictions`: the CSV file rank 0 writes; nil for none.
   public var predictionsPath: String?
+  /// `--outputs`: the `.npy` file of every input's output values (`N × outputs`, float32) rank 0 writes; nil for none.
+  public var outputsPath: String?
   /// Single-image forward passes rank 0 times for the latency percentiles; 0 skips them.
   public var latencyImages: Int
   /// Times each rank classifies its share for the throughput (predictions come from the first).
@@ -27,44 +30,53 @@ public struct InferenceOptions: Sendable {
 
   public init(
     modelPath: String, data: String? = nil, partition: Partition = .test, batch: Int = 256,
-    predictionsPath: String? = nil, latencyImages: Int = 300, passes: Int = 1, expectedArchitecture: Architecture? = nil
+    predictionsPath: String? = nil, outputsPath: String? = nil, latencyImages: Int = 300, passes: Int = 1,
+    expectedArchitecture: Architecture? = nil
   ) {
     (self.modelPath, self.data, self.partition, self.batch) = (modelPath, data, partition, batch)
-    (self.predictionsPath, self.latencyImages, self.passes) = (predictionsPath, latencyImages, passes)
+    (self.predictionsPath, self.outputsPath) = (predictionsPath, outputsPath)
+    (self.latencyImages, self.passes) = (latencyImages, passes)
     self.expectedArchitecture = expectedArchitecture
   }
+
+  /// Whether `--data` names a `.npy` array rather than a data set.
+  public var dataIsArray: Bool { data?.hasSuffix(".npy") ?? false }
 }
 
 /// The class a model gives one input image.
 public struct Prediction: Sendable, Equatable {
   /// The image's position in the data set's partition.
   public var index: Int
-  /// Its label in the data set.
-  public var label: Int
+  /// Its label in the data set; nil for an input of a `.npy` array.
+  public var label: Int?
   /// The class with the largest output.
   public var predicted: Int
   /// The softmax probability of that class, 0–1.
   public var confidence: Float
 
-  public init(index: Int, label: Int, predicted: Int, confidence: Float) {
+  public init(index: Int, label: Int?, predicted: Int, confidence: Float) {
     (self.index, self.label, self.predicted, self.confidence) = (index, label, predicted, confidence)
   }
 
   /// The header of the predictions CSV.
   public static let csvHeader = "index,label,predicted,confidence"
 
-  /// `17,3,3,0.981234`.
-  public var csvLine: String { "\(index),\(label),\(predicted),\(String(format: "%.6f", confidence))" }
+  /// `17,3,3,0.981234` (`17,,3,0.981234` without a label).
+  public var csvLine: String {
+    "\(index),\(label.map(String.init) ?? ""),\(predicted),\(String(format: "%.6f", confidence))"
+  }
 }
 
 /// What an inference run measured; complete on rank 0 (the other ranks get no predictions).
 public struct InferenceReport: Sendable {
   /// The model file's architecture, input shape and classes.
   public var model: String
-  /// Images classified.
+  /// Inputs run.
   public var images: Int
-  /// Images whose predicted class is their label.
+  /// Inputs whose predicted class is their label (0 without labels or classes).
   public var correct: Int
+  /// Whether the inputs have labels and the model gives class scores, so that ``accuracy`` means something.
+  public var scored: Bool
   /// Median and 99th percentile of rank 0's single-image forward passes, seconds (nil when not measured).
   public var latencyP50: Double?
   public var latencyP99: Double?
@@ -74,11 +86,11 @@ public struct InferenceReport: Sendable {
   /// Wall time from reading the inputs to having every prediction on rank 0, seconds (the latency
   /// measurement left out).
   public var endToEndSeconds: Double
-  /// In input order, on rank 0.
+  /// In input order, on rank 0; empty for a model without class scores.
   public var predictions: [Prediction]
 
-  /// `correct / images`, nil without images.
-  public var accuracy: Double? { images > 0 ? Double(correct) / Double(images) : nil }
+  /// `correct / images`, nil without images, labels or class scores.
+  public var accuracy: Double? { scored && images > 0 ? Double(correct) / Double(images) : nil }
 }
 
 /// A problem with `cnnswift infer`'s input (model file, data, output file); every rank sees the same one.
@@ -87,13 +99,13 @@ public struct InferenceInputError: Error, Sendable, CustomStringConvertible {
   public var description: String { message }
 }
 
-/// Classification of a data set by a trained model over MPI ranks.
+/// Inference of a data set or an array by a model over MPI ranks.
 ///
 /// Rank 0 reads the model file and the inputs; the model goes to every rank by broadcast and the
-/// images (8-bit, as stored) by one scatter of contiguous blocks of whole batches, so only rank 0
-/// needs the files and each image's result does not depend on the number of ranks.
-/// Each rank classifies its block in inference mode (running statistics, no dropout) and the
-/// predictions return by gather in rank order, which is input order. Any rank's problem (a
+/// inputs (a data set's images 8-bit, as stored; an array's float32 values) by one scatter of contiguous
+/// blocks of whole batches, so only rank 0 needs the files and each input's result does not depend on the
+/// number of ranks. Each rank runs its block in inference mode (running statistics, no dropout) and the
+/// predictions and outputs return by gather in rank order, which is input order. Any rank's problem (a
 /// corrupt model file, a model of another architecture, missing data) stops every rank with one
 /// message, through a collective agreement, before the next collective could leave one waiting.
 public final class DistributedInference {
@@ -112,28 +124,29 @@ public final class DistributedInference {
     if isRoot, let warning = nodes.oversubscriptionWarning { warn("cnnswift: \(warning)") }
     let (file, network) = try shareModel()
     let start = MPIEnvironment.wallTime()
-    // Rank 0's whole partition, dropped (`all = nil`) once scattered and timed.
-    var all: DataSplit?
-    let summary: String
-    (all, summary) = try openDataOnRankZero(for: file)
+    // Rank 0's whole input, dropped (`all = nil`) once scattered and timed.
+    var (all, summary) = try openInputsOnRankZero(for: file, network: network)
     let count = all?.count ?? 0
     let share = try shareInputs(all)
     if isRoot {
       say(
         "cnnswift: \(file.summary) (\(network.parameterCount) parameters) from \(options.modelPath); "
-          + "\(summary); \(count) images on \(world.size) rank\(world.size == 1 ? "" : "s"), batch \(options.batch)")
+          + "\(summary); \(count) \(options.dataIsArray ? "inputs" : "images") on \(world.size) rank\(world.size == 1 ? "" : "s"), batch \(options.batch)"
+      )
     }
-    // Latency: rank 0 alone, one image at a time, while the others wait.
+    // Latency: rank 0 alone, one input at a time, while the others wait.
     let latencyStart = MPIEnvironment.wallTime()
     let latencies = isRoot && count > 0 && options.latencyImages > 0 ? measureLatency(network, on: all!) : []
     let latencySeconds = MPIEnvironment.wallTime() - latencyStart
-    let inputLabels = all?.intLabels ?? []
+    let inputLabels = all?.labels
     all = nil
     try world.barrier()
-    // Throughput: every rank classifies its share in batches; the slowest rank's time counts.
-    let (local, forwardSeconds) = classify(share, with: network)
-    let slowest = try world.allreduce(forwardSeconds, operation: .max)
-    let predictions = try gatherPredictions(local, labels: inputLabels)
+    // Throughput: every rank runs its share in batches; the slowest rank's time counts.
+    let classifies = file.classes != nil
+    let local = run(share, with: network, classifies: classifies)
+    let slowest = try world.allreduce(local.seconds, operation: .max)
+    let predictions = classifies ? try gatherPredictions(local.predictions, labels: inputLabels) : []
+    let outputs = options.outputsPath != nil ? try world.gatherv(local.outputs, root: 0) : nil
     let endToEnd = MPIEnvironment.wallTime() - start - latencySeconds
     var report: InferenceReport? = nil
     var problem = ""
@@ -141,10 +154,12 @@ public final class DistributedInference {
       let sorted = latencies.sorted()
       report = InferenceReport(
         model: file.summary, images: count, correct: predictions.count { $0.label == $0.predicted },
-        latencyP50: Self.percentile(sorted, 0.50), latencyP99: Self.percentile(sorted, 0.99),
+        scored: classifies && inputLabels != nil, latencyP50: Self.percentile(sorted, 0.50),
+        latencyP99: Self.percentile(sorted, 0.99),
         imagesPerSecond: slowest > 0 ? Double(count * options.passes) / slowest : 0, endToEndSeconds: endToEnd,
         predictions: predictions)
       problem = writePredictions(predictions)
+      if problem.isEmpty, let outputs { problem = writeOutputs(outputs, count: count, network: network) }
     }
     try agree(on: problem)
     return report
@@ -172,64 +187,37 @@ public final class DistributedInference {
   }
 
   /// Rank 0: the bytes of the model file, read and checked against `--model` (and built once), after
-  /// checking that `--predictions` can be written: found out now rather than after the whole run.
+  /// checking that `--predictions` and `--outputs` can be written: found out now rather than after the whole run.
   private func readModel() throws -> [UInt8] {
     let file = try ModelLoader.load(path: options.modelPath)
     try file.expect(architecture: options.expectedArchitecture)
-    guard file.classes != nil else {
+    guard file.classes != nil || options.outputsPath != nil else {
       throw InferenceInputError(
-        message: "--model-file \(options.modelPath): holds \(file.summary); `infer` classifies, so it needs a model "
-          + "whose output is one score per class")
+        message: "--model-file \(options.modelPath): holds \(file.summary), whose output is not one score per "
+          + "class: run it with --outputs FILE.npy, which keeps every output value")
+    }
+    if file.classes == nil, let path = options.predictionsPath {
+      throw InferenceInputError(
+        message: "--predictions \(path): \(file.summary) gives no class scores to predict from; use --outputs")
     }
     _ = try file.build()
-    if let path = options.predictionsPath, let problem = OutputCheck.problemWritingFile(at: path) {
-      throw InferenceInputError(message: "--predictions \(path): \(problem)")
+    for (flag, path) in [("--predictions", options.predictionsPath), ("--outputs", options.outputsPath)] {
+      if let path, let problem = OutputCheck.problemWritingFile(at: path) {
+        throw InferenceInputError(message: "\(flag) \(path): \(problem)")
+      }
     }
     return file.encoded()
   }
 
-  /// Rank 0: the inputs and their description (nil and "" elsewhere); any problem stops every rank.
-  private func openDataOnRankZero(for file: ModelFile) throws -> (DataSplit?, String) {
-    var opened: (DataSplit, String)? = nil
-    var problem = ""
-    if world.rank == 0 {
-      do { opened = try openData(for: file) } catch { problem = "\(error)" }
-    }
-    try agree(on: problem)
-    return (opened?.0, opened?.1 ?? "")
-  }
-
-  /// This rank's share of rank 0's inputs (`all`): their count, shapes and normalization by broadcast, the
-  /// images (8-bit, as stored) and labels by one scatter of ``blocks(count:batch:ranks:)``.
-  private func shareInputs(_ all: DataSplit?) throws -> DataSplit {
-    let count = try world.broadcast(all?.count ?? 0, root: 0)
-    var shapes = (all.map { $0.storedShape + $0.sampleShape } ?? [Int](repeating: 0, count: 6)).map { Int64($0) }
-    try world.broadcast(&shapes, root: 0)
-    let (storedShape, sampleShape) = (shapes[0..<3].map { Int($0) }, shapes[3..<6].map { Int($0) })
-    var statistics = all.map { $0.normalization.mean + $0.normalization.std } ?? []
-    if world.rank != 0 { statistics = [Float](repeating: 0, count: 2 * storedShape[0]) }
-    try world.broadcast(&statistics, root: 0)
-    let normalization = Normalization(
-      mean: Array(statistics[..<storedShape[0]]), std: Array(statistics[storedShape[0]...]))
-    let ranges = Self.blocks(count: count, batch: options.batch, ranks: world.size)
-    let sampleBytes = storedShape.reduce(1, *)
-    let pixels = try world.scatterv(all?.pixels ?? [], counts: ranges.map { $0.count * sampleBytes }, root: 0)
-    let labels = try world.scatterv(all?.labels ?? [], counts: ranges.map(\.count), root: 0)
-    let share = DataSplit(
-      pixels: pixels, labels: labels, storedShape: storedShape, normalization: normalization,
-      globalRange: ranges[world.rank])
-    return sampleShape != storedShape ? share.padded(toSide: sampleShape[1]) : share
-  }
-
   /// Every rank's predictions on rank 0, in input order, with their `labels` (nil elsewhere). Collective.
-  private func gatherPredictions(_ local: [Prediction], labels: [Int]) throws -> [Prediction]? {
+  private func gatherPredictions(_ local: [Prediction], labels: [Int]?) throws -> [Prediction]? {
     let localClasses: [Int32] = local.map { Int32($0.predicted) }
     let localConfidences: [Float] = local.map(\.confidence)
     let predicted = try world.gatherv(localClasses, root: 0)
     let confidences = try world.gatherv(localConfidences, root: 0)
     guard let predicted, let confidences else { return nil }
     return predicted.indices.map {
-      Prediction(index: $0, label: labels[$0], predicted: Int(predicted[$0]), confidence: confidences[$0])
+      Prediction(index: $0, label: labels?[$0], predicted: Int(predicted[$0]), confidence: confidences[$0])
     }
   }
 
@@ -244,83 +232,90 @@ public final class DistributedInference {
     return ""
   }
 
-  /// Rank 0: the partition to classify, checked against the model's input, and its description.
-  private func openData(for file: ModelFile) throws -> (DataSplit, String) {
-    let source = try DataSource(spec: options.data)
-    let shape = file.inputShape
-    // As in training: synthetic images take the model's shape, 28×28 images are padded for a 32×32 model.
-    let dataset = try Dataset(
-      source, syntheticShape: shape, classes: file.classes ?? 0, padTo32: shape.count == 3 && shape[1...] == [32, 32])
-    guard dataset.sampleShape == shape else {
-      throw InferenceInputError(
-        message: "--data \(source): its images are \(ModelFile.text(dataset.sampleShape)), but "
-          + "\(options.modelPath) holds \(file.summary): expected \(ModelFile.text(shape)) images")
+  /// Rank 0: writes `--outputs` as a `count × values per input` array; the problem, or "".
+  private func writeOutputs(_ outputs: [Float], count: Int, network: Network) -> String {
+    guard let path = options.outputsPath else { return "" }
+    do { try NPYArray(shape: [count, Self.outputValues(of: network)], values: outputs).write(to: path) } catch {
+      return "--outputs: \(error)"
     }
-    // Rank 0 holds the whole partition before scattering it.
-    let images = dataset.count(options.partition)
-    if let shortage = MemoryCheck.problem(
-      images * dataset.storedShape.reduce(1, *), for: "--data \(source): \(images) images", each: "on rank 0")
-    {
-      throw InferenceInputError(message: shortage + "; use a smaller data set")
-    }
-    let split = try dataset.load(options.partition)
-    return (split, "\(options.partition) set of \(dataset.summary)")
+    return ""
   }
 
-  /// Seconds of `options.latencyImages` single-image forward passes (after a few unmeasured ones), cycling
-  /// through the images.
-  private func measureLatency(_ network: Network, on split: DataSplit) -> [Double] {
+  /// The values one input gives: every output of the network, flattened, one after the other.
+  static func outputValues(of network: Network) -> Int {
+    network.outputShapes.reduce(0) { $0 + $1.reduce(1, *) }
+  }
+
+  /// Seconds of `options.latencyImages` single-input forward passes (after a few unmeasured ones), cycling
+  /// through the inputs.
+  private func measureLatency(_ network: Network, on samples: InferenceSamples) -> [Double] {
     var latencies: [Double] = []
     latencies.reserveCapacity(options.latencyImages)
-    var image = Tensor(shape: [1] + split.sampleShape)
-    var label: [Int] = []
+    var image = Tensor(shape: [1] + samples.sampleShape)
     for index in -10..<options.latencyImages {
-      let position = (index + 10) % split.count
-      split.fillBatch(position..<position + 1, images: &image, labels: &label)
+      let position = (index + 10) % samples.count
+      samples.fillBatch(position..<position + 1, images: &image)
       let start = MPIEnvironment.wallTime()
-      let output = network.forward(image, mode: .inference)
-      _ = Self.best(output.data[...])
+      let outputs = network.forwardOutputs(image, mode: .inference)
+      _ = Self.best(outputs[0].data[...])
       if index >= 0 { latencies.append(MPIEnvironment.wallTime() - start) }
     }
     return latencies
   }
 
-  /// This rank's predictions and the seconds its forward passes took (every pass; batch assembly excluded).
-  private func classify(_ share: DataSplit, with network: Network) -> ([Prediction], Double) {
+  /// What one rank's share gave: its predictions (when the model classifies), its output values (when
+  /// `--outputs` asks for them) and the seconds its forward passes took.
+  private struct LocalResults {
     var predictions: [Prediction] = []
-    predictions.reserveCapacity(share.count)
+    var outputs: [Float] = []
+    var seconds = 0.0
+  }
+
+  /// Runs this rank's share `options.passes` times (batch assembly excluded from the time); predictions and
+  /// outputs come from the first pass.
+  private func run(_ share: InferenceSamples, with network: Network, classifies: Bool) -> LocalResults {
+    var results = LocalResults()
+    let keepsOutputs = options.outputsPath != nil
+    if classifies { results.predictions.reserveCapacity(share.count) }
+    if keepsOutputs { results.outputs.reserveCapacity(share.count * Self.outputValues(of: network)) }
+    let labels = share.labels
     var images = Tensor(shape: [0] + share.sampleShape)
-    var labels: [Int] = []
     // One unmeasured pass of one batch, so that the scratch buffers exist before timing.
     if share.count > 0 {
-      share.fillBatch(0..<min(options.batch, share.count), images: &images, labels: &labels)
-      _ = network.forward(images, mode: .inference)
+      share.fillBatch(0..<min(options.batch, share.count), images: &images)
+      _ = network.forwardOutputs(images, mode: .inference)
     }
-    var seconds = 0.0
     for pass in 0..<options.passes {
       for start in stride(from: 0, to: share.count, by: options.batch) {
         let end = min(start + options.batch, share.count)
-        share.fillBatch(start..<end, images: &images, labels: &labels)
+        share.fillBatch(start..<end, images: &images)
         let began = MPIEnvironment.wallTime()
-        let output = network.forward(images, mode: .inference)
-        seconds += MPIEnvironment.wallTime() - began
+        let outputs = network.forwardOutputs(images, mode: .inference)
+        results.seconds += MPIEnvironment.wallTime() - began
         guard pass == 0 else { continue }
-        let classes = output.sampleCount
         for row in 0..<(end - start) {
-          let (predicted, confidence) = Self.best(output.data[(row * classes)..<((row + 1) * classes)])
-          predictions.append(
-            Prediction(
-              index: share.globalRange.lowerBound + start + row, label: labels[row], predicted: predicted,
-              confidence: confidence))
+          if classifies {
+            let classes = outputs[0].sampleCount
+            let (predicted, confidence) = Self.best(outputs[0].data[(row * classes)..<((row + 1) * classes)])
+            results.predictions.append(
+              Prediction(
+                index: share.globalRange.lowerBound + start + row, label: labels?[start + row], predicted: predicted,
+                confidence: confidence))
+          }
+          if keepsOutputs {
+            for output in outputs {
+              results.outputs += output.data[(row * output.sampleCount)..<((row + 1) * output.sampleCount)]
+            }
+          }
         }
       }
     }
-    return (predictions, seconds)
+    return results
   }
 
-  /// The images of each rank: contiguous runs of whole batches (the batches of one rank classifying everything,
-  /// shared out as the training shards are), so that every image goes through the same sgemm calls whatever
-  /// the number of ranks, and its prediction and confidence are bit for bit the same.
+  /// The inputs of each rank: contiguous runs of whole batches (the batches of one rank running everything,
+  /// shared out as the training shards are), so that every input goes through the same sgemm calls whatever
+  /// the number of ranks, and its outputs, prediction and confidence are bit for bit the same.
   static func blocks(count: Int, batch: Int, ranks: Int) -> [Range<Int>] {
     let batches = (count + batch - 1) / batch
     return (0..<ranks).map { rank in
@@ -344,7 +339,7 @@ public final class DistributedInference {
     return sorted[min(max(rank, 1), sorted.count) - 1]
   }
 
-  private func agree(on problem: String) throws {
+  func agree(on problem: String) throws {
     if let problem = try world.firstProblem(problem) { throw InferenceInputError(message: problem) }
   }
 }

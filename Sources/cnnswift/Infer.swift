@@ -7,10 +7,11 @@ import MPI
 extension CNNSwift {
   struct Infer: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Classify a data set with a trained model over MPI ranks; print accuracy, latency and throughput.",
+      abstract:
+        "Run a model on a data set or a .npy array over MPI ranks; print accuracy, latency and throughput.",
       discussion: """
-        Rank 0 reads the model file (written by `cnnswift train --save`) and the inputs, and \
-        scatters contiguous runs of whole batches to the ranks; each rank classifies its share in \
+        Rank 0 reads the model file (a .cnn from `cnnswift train --save`, an .onnx, or a darknet \
+        .cfg) and the inputs, and scatters contiguous runs of whole batches to the ranks; each rank classifies its share in \
         inference mode and the predictions are gathered in input order (the same, bit for bit, \
         on any number of ranks). The run prints the \
         accuracy against the data set's labels, the latency of single-image forward passes on \
@@ -19,7 +20,12 @@ extension CNNSwift {
         line per image with --predictions: index,label,predicted,confidence (the softmax \
         probability of the predicted class), atomically. --data is read as by `train` (the test \
         set by default; synthetic:N has N/6 test images, --split train gives N); synthetic \
-        images take the model's input shape. A corrupt model file, or \
+        images take the model's input shape. --data FILE.npy takes a NumPy float32 array of \
+        N inputs of the model's input shape (N×C×H×W), used as given: no normalization, no \
+        labels (so no accuracy; the label column is empty). --outputs FILE.npy writes every \
+        input's raw output values as a float32 N×V array (V: all of the model's outputs, \
+        flattened, one after the other), the same on any number of ranks; a model whose output \
+        is not one score per class (a YOLO detector) runs only with --outputs. A corrupt model file, or \
         one whose model, shapes or input size do not match, stops every rank with exit status 1.
 
         Examples:
@@ -29,20 +35,28 @@ extension CNNSwift {
             --data cifar10:/data/cifar --batch 128
           cnnswift infer --model-file lenet.cnn --data synthetic:6000 \\
             --split train --passes 5
+          mpiexec -n 2 cnnswift infer --model-file model.onnx \\
+            --data inputs.npy --outputs outputs.npy --latency-images 0
         """)
 
-    @Option(help: ArgumentHelp("The model file to run (from `cnnswift train --save`).", valueName: "FILE"))
+    @Option(
+      help: ArgumentHelp(
+        "The model file to run: .cnn (from `cnnswift train --save`), .onnx or .cfg.", valueName: "FILE"))
     var modelFile: String
     @Option(
       help: ArgumentHelp(
-        "A Fashion-MNIST/MNIST or CIFAR-10 folder, or synthetic:N (default: Debian's Fashion-MNIST).",
-        valueName: "DIR|synthetic:N"))
+        "A Fashion-MNIST/MNIST or CIFAR-10 folder, synthetic:N, or a float32 FILE.npy (default: Fashion-MNIST).",
+        valueName: "DIR|synthetic:N|FILE.npy"))
     var data: String?
     @Option(help: ArgumentHelp("Which part of the data set to classify: test or train.", valueName: "PART"))
     var split = "test"
     @Option(help: "Images per forward pass on each rank (the throughput's batch).") var batch = 256
     @Option(help: ArgumentHelp("Write index,label,predicted,confidence per image here (rank 0).", valueName: "CSV"))
     var predictions: String?
+    @Option(
+      help: ArgumentHelp(
+        "Write every input's output values here, a float32 N×V .npy array (rank 0).", valueName: "FILE.npy"))
+    var outputs: String?
     @Option(help: ArgumentHelp("Single-image passes rank 0 times for p50/p99 (0: none).", valueName: "N"))
     var latencyImages = 300
     @Option(help: ArgumentHelp("Classify the set this many times for the throughput.", valueName: "N"))
@@ -67,7 +81,7 @@ extension CNNSwift {
     func run() throws {
       let options = InferenceOptions(
         modelPath: modelFile, data: data, partition: Partition(rawValue: split)!, batch: batch,
-        predictionsPath: predictions, latencyImages: latencyImages, passes: passes,
+        predictionsPath: predictions, outputsPath: outputs, latencyImages: latencyImages, passes: passes,
         expectedArchitecture: try model.map { try Architecture(name: $0, layers: layers) })
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "cnnswift") {
@@ -94,6 +108,7 @@ extension CNNSwift {
                 + "%.2f s end to end with scatter and gather",
               batch, report.imagesPerSecond, ranks, ranks == 1 ? "" : "s", report.endToEndSeconds))
           if let predictions { say("predictions: \(predictions)") }
+          if let outputs { say("outputs: \(outputs)") }
           return 0
         } catch let error as InferenceInputError {
           if Communicator.world.rank == 0 { MPIProgram.printError("cnnswift: \(error.message)") }

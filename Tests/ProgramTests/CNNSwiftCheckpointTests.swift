@@ -1,3 +1,4 @@
+import CNN
 import Foundation
 import TestSupport
 import Testing
@@ -113,6 +114,46 @@ import Testing
     #expect(lines.dropFirst().enumerated().allSatisfy { $1.hasPrefix("\($0),") }, "rows out of input order")
     let confidences = lines.dropFirst().compactMap { Double($0.split(separator: ",")[3]) }
     #expect(confidences.count == 500 && confidences.allSatisfy { $0 > 0.1 && $0 <= 1 })
+  }
+
+  @Test func anArrayOfInputsGivesTheModelsOutputsOnOneAndTwoRanks() async throws {
+    let folder = try CNNSwiftProgramTests.folder("npy")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let trained = try await Self.train(["--epochs", "1", "--steps", "2", "--save", "lenet.cnn"], in: folder)
+    #expect(trained.succeeded, "\(trained)")
+    var generator = SeededGenerator(seed: 5)
+    let inputs = NPYArray(
+      shape: [9, 1, 28, 28], values: (0..<(9 * 784)).map { _ in Float.random(in: -1...1, using: &generator) })
+    try inputs.write(to: folder.appendingPathComponent("in.npy").path)
+    var written: [Data] = []
+    for ranks in [1, 2] {
+      let result = try await Self.infer(
+        [
+          "--model-file", "lenet.cnn", "--data", "in.npy", "--batch", "2", "--latency-images", "3", "--outputs",
+          "out-\(ranks).npy", "--predictions", "predictions-\(ranks).csv",
+        ], in: folder, processes: ranks)
+      #expect(result.succeeded, "\(result)")
+      #expect(result.standardOutput.contains("9 inputs of in.npy, used as given (no normalization)"), "\(result)")
+      #expect(!result.standardOutput.contains("accuracy"), "an array has no labels: \(result)")
+      written.append(try Self.bytes(folder, "out-\(ranks).npy"))
+    }
+    #expect(written[0] == written[1], "the outputs depend on the number of ranks")
+    // The values are the model's own forward pass on the values as given.
+    let outputs = try NPYArray.read(path: folder.appendingPathComponent("out-1.npy").path)
+    #expect(outputs.shape == [9, 10])
+    let network = try ModelFile.read(path: folder.appendingPathComponent("lenet.cnn").path).build()
+    let expected = network.forward(Tensor(shape: inputs.shape, data: inputs.values), mode: .inference)
+    #expect(zip(outputs.values, expected.data).allSatisfy { abs($0 - $1) <= 1e-5 }, "\(outputs.values.prefix(4))")
+    let rows = String(decoding: try Self.bytes(folder, "predictions-2.csv"), as: UTF8.self).split(separator: "\n")
+    #expect(rows.count == 10 && rows[1].hasPrefix("0,,"), "no label column values: \(rows.prefix(2))")
+    // A shape that is not N × the model's input is refused on every rank.
+    try NPYArray(shape: [2, 784], values: [Float](repeating: 0, count: 1568)).write(
+      to: folder.appendingPathComponent("flat.npy").path)
+    let refused = try await Self.infer(
+      ["--model-file", "lenet.cnn", "--data", "flat.npy", "--outputs", "o.npy"], in: folder, processes: 2)
+    #expect(refused.exitStatus == 1, "\(refused)")
+    #expect(
+      refused.standardError.contains("--data flat.npy: an array of shape 2×784, but lenet.cnn holds"), "\(refused)")
   }
 
   @Test func corruptOrMismatchedModelFilesStopEveryRank() async throws {

@@ -19,6 +19,9 @@ public enum InputLimits {
   public static let cifarRecords = 100_000
   /// Bytes of a model file (ResNet-110's is 7 MB, LeNet-5's 250 kB).
   public static let modelFileBytes = 1 << 30
+  /// Bytes of a `.npy` array file (16 GiB; Fashion-MNIST's 70,000 images as float32 are 220 MB). A node also
+  /// refuses a file larger than its available memory before reading it.
+  public static let arrayFileBytes = 1 << 34
   /// Channels of a model's input (1 for MNIST, 3 for CIFAR-10).
   public static let inputChannels = 64
   /// Classes of a model (each is one byte in the data files' labels).

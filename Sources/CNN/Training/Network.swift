@@ -32,6 +32,8 @@ public final class Network {
   public let outputShape: [Int]
   /// Every parameter, trainable or not, in node order.
   public let parameters: [Parameter]
+  /// The shape of one sample of each output, in ``outputNodes``' order.
+  public var outputShapes: [[Int]] { outputNodes.map { layerInfo[$0].outputShape } }
   /// Per node: shapes, parameters and FLOPs.
   public let layerInfo: [LayerInfo]
 
