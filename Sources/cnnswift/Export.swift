@@ -6,20 +6,28 @@ import ModelFormats
 extension CNNSwift {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a model as ONNX, for onnxruntime and other ONNX tools.",
+      abstract: "Write a model as ONNX (for onnxruntime and other tools), as a .cnn file, or as darknet weights.",
       discussion: """
         Reads the model as --model-file reads it everywhere (a .cnn model file, an .onnx model, a darknet \
         .cfg with its --weights) or takes a built-in model with weights drawn from --seed, and writes it \
         to --onnx as an ONNX model of operator set 13: the input `input` of shape [N, C, H, W] (N \
         symbolic), one output per model output, the weights as initializers named as the model file \
         names them. Every cnnswift layer is exported, and `--model-file out.onnx` reads the file back \
-        to the same graph. The file is written atomically; its folder must exist.
+        to the same graph. --cnn writes the model as a cnnswift model file (every weight bit for bit, \
+        so .cnn → ONNX → .cnn gives the same weights), and --darknet-weights writes a .cfg model's \
+        weights as a darknet .weights file (version 0.2.0, 64-bit seen of 0), the cfg's weights in cfg \
+        order, which darknet itself reads: with seeded weights, the same random model for both. Give \
+        one or more of --onnx, --cnn and --darknet-weights. Files are written atomically; their \
+        folders must exist.
 
         Examples:
           cnnswift export --model-file lenet.cnn --onnx lenet.onnx
           cnnswift export --model resnet20 --seed 1 --onnx resnet20.onnx
           cnnswift export --model lenet --input 3x32x32 --classes 100 \\
             --onnx lenet-cifar100.onnx
+          cnnswift export --model-file lenet.onnx --cnn lenet.cnn
+          cnnswift export --model-file yolov2-tiny.cfg --seed 3 \\
+            --darknet-weights yolov2-tiny-seed3.weights
         """)
 
     @Option(help: ArgumentHelp("The model to export: a .cnn, .onnx or darknet .cfg file.", valueName: "FILE"))
@@ -34,7 +42,10 @@ extension CNNSwift {
     var input: String?
     @Option(help: "With --model: the classes (its last layer's outputs).") var classes = 10
     @Option(help: "With --model (or a .cfg without --weights): the seed of the weights.") var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("The ONNX file to write.", valueName: "FILE")) var onnx: String
+    @Option(help: ArgumentHelp("The ONNX file to write.", valueName: "FILE")) var onnx: String?
+    @Option(help: ArgumentHelp("The cnnswift model file to write.", valueName: "FILE")) var cnn: String?
+    @Option(help: ArgumentHelp("With a darknet .cfg: the .weights file to write.", valueName: "FILE"))
+    var darknetWeights: String?
 
     func validate() throws {
       guard (modelFile == nil) != (model == nil) else {
@@ -43,18 +54,35 @@ extension CNNSwift {
       if model == nil, input != nil || classes != 10 {
         throw ValidationError("--input and --classes go with --model")
       }
+      guard onnx != nil || cnn != nil || darknetWeights != nil else {
+        throw ValidationError("give the file to write: --onnx FILE, --cnn FILE or --darknet-weights FILE")
+      }
+      if darknetWeights != nil, ModelLoader.kind(of: modelFile ?? "") != .darknet {
+        throw ValidationError("--darknet-weights goes with --model-file NET.cfg, a darknet model")
+      }
       if let input { _ = try FlagCheck.shape("--input", input) }
       try FlagCheck.count("--classes", classes, in: 2...InputLimits.classes, of: "classes of a classifier")
     }
 
     func run() throws {
       do {
-        try ONNXExporter.write(try loadModel(), to: onnx)
+        let file = try loadModel()
+        if let onnx {
+          try ONNXExporter.write(file, to: onnx)
+          print("wrote \(onnx)")
+        }
+        if let cnn {
+          try file.write(to: cnn)
+          print("wrote \(cnn)")
+        }
+        if let darknetWeights, let modelFile {
+          try DarknetWeights.write(file, config: modelFile, to: darknetWeights)
+          print("wrote \(darknetWeights)")
+        }
       } catch let error as ModelFileError {
         FileHandle.standardError.write(Data("cnnswift: export: \(error)\n".utf8))
         throw ExitCode.failure
       }
-      print("wrote \(onnx)")
     }
 
     /// The model file named, or the built-in model with weights from --seed.

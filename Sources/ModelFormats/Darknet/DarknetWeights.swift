@@ -108,6 +108,11 @@ public enum DarknetWeights {
     return writer.bytes
   }
 
+  /// Writes `file`'s weights, a model of the cfg at `config`, to `path` atomically.
+  public static func write(_ file: ModelFile, config: String, to path: String) throws(ModelFileError) {
+    try write(file, network: try DarknetNetwork(config: try DarknetConfig.read(path: config)), to: path)
+  }
+
   /// Writes `file`'s weights, a model of `network`, to `path` atomically.
   public static func write(_ file: ModelFile, network: DarknetNetwork, to path: String) throws(ModelFileError) {
     do {
