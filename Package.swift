@@ -109,7 +109,7 @@ let package = Package(
     .target(
       name: "JobFiles",
       dependencies: [
-        "SuiteCore", "Files", "HPL", "CNN", "CNNDistributed", .product(name: "Yams", package: "Yams"),
+        "SuiteCore", "Files", "HPL", "CNN", "CNNDistributed", "ModelFormats", .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: swiftSettings),
     /// clusterbench's engine: hostfiles and launch targets, sweeps, the emulated cluster, the

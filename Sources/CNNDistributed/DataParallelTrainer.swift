@@ -51,12 +51,13 @@ public final class DataParallelTrainer {
   /// weights, the memory and output checks, the steps per epoch, the nodes, the run's id and
   /// telemetry; rank 0 says the run's first line. Any rank's problem stops all of them with its message.
   func prepare(say: (String) -> Void, warn: (String) -> Void) throws -> TrainingState {
-    let (dataset, train, test) = try openDataOnEveryRank()
+    let file = try shareModelFile()
+    let (dataset, train, test) = try openDataOnEveryRank(for: file)
     let inputShape = dataset.sampleShape
-    let network = options.architecture.build(inputShape: inputShape, classes: dataset.classes, seed: options.seed)
+    let (network, model) = try buildModel(file, for: dataset)
     var sync = ParameterSync(communicator: world)
     try sync.broadcastValues(network.parameters)
-    try checkMemory(of: network)
+    try checkMemory(of: network, model: model)
     // Output folders are checked before training, not found missing after hours of it.
     try agree(on: world.rank == 0 ? Self.prepareOutputs(options) : "")
     let emulatedShards = try emulatedShards(of: dataset)
@@ -66,7 +67,7 @@ public final class DataParallelTrainer {
     try startTelemetry(context)
     if world.rank == 0 {
       say(
-        "cnnswift: \(options.architecture) on \(dataset.summary); \(world.size) rank\(world.size == 1 ? "" : "s"), "
+        "cnnswift: \(model.summary) on \(dataset.summary); \(world.size) rank\(world.size == 1 ? "" : "s"), "
           + "batch \(options.batchPerRank) per rank = global batch \(options.batchPerRank * world.size), "
           + "sync \(options.sync), \(steps) steps per epoch; \(network.parameterCount) parameters; run \(context.runID)"
       )
@@ -75,7 +76,8 @@ public final class DataParallelTrainer {
       options.sync == .batch && world.size > 1 && options.overlapCommunication
       ? OverlappedGradientAverage(network: network, communicator: world) : nil
     return TrainingState(
-      dataset: dataset, train: train, test: test, emulatedShards: emulatedShards, steps: steps, network: network,
+      dataset: dataset, train: train, test: test, emulatedShards: emulatedShards, steps: steps, model: model,
+      network: network,
       trainable: network.trainableParameters,
       optimizer: SGD(momentum: options.momentum, weightDecay: options.weightDecay),
       schedule: StepSchedule(initialRate: options.learningRate, gamma: 0.1, milestones: options.milestones),
@@ -86,20 +88,20 @@ public final class DataParallelTrainer {
       labels: [Int](repeating: 0, count: options.batchPerRank))
   }
 
-  /// ``openData()`` on every rank; any rank's failure stops all of them with its message.
-  func openDataOnEveryRank() throws -> (Dataset, DataSplit, DataSplit?) {
+  /// ``openData(for:)`` on every rank; any rank's failure stops all of them with its message.
+  func openDataOnEveryRank(for file: ModelFile?) throws -> (Dataset, DataSplit, DataSplit?) {
     var opened: (Dataset, DataSplit, DataSplit?)? = nil
     var problem = ""
-    do { opened = try openData() } catch { problem = "\(error)" }
+    do { opened = try openData(for: file) } catch { problem = "\(error)" }
     try agree(on: problem)
     return opened!
   }
 
   /// Stops every rank when any rank lacks the memory to train `network` at `--batch`.
-  func checkMemory(of network: Network) throws {
+  func checkMemory(of network: Network, model: TrainedModel) throws {
     let estimate = MemoryEstimate(network: network, batch: options.batchPerRank)
     let shortage = MemoryCheck.problem(
-      estimate.totalBytes, for: "--batch \(options.batchPerRank): \(options.architecture)", each: "per rank")
+      estimate.totalBytes, for: "--batch \(options.batchPerRank): \(model.name)", each: "per rank")
     try agree(on: shortage.map { $0 + "; use a smaller batch or fewer ranks per node" } ?? "")
   }
 
@@ -136,8 +138,7 @@ public final class DataParallelTrainer {
   func resume(_ run: inout TrainingState, say: (String) -> Void) throws {
     guard options.resume, let checkpoint = run.checkpoint,
       let resumed = try checkpoint.restore(
-        network: run.network, optimizer: run.optimizer, architecture: options.architecture,
-        options: run.checkpointOptions, say: say)
+        network: run.network, optimizer: run.optimizer, model: run.model, options: run.checkpointOptions, say: say)
     else { return }
     guard resumed.steps == resumed.epoch * run.steps else {
       throw TrainingInputError(
@@ -173,7 +174,7 @@ public final class DataParallelTrainer {
     let (ranks, nodes) = (world.size, run.context.nodes)
     let record = TrainingRecord(
       timestamp: Timestamp.milliseconds(Date()), runID: run.context.runID, job: options.jobName,
-      model: options.architecture.name, layers: options.architecture.layers,
+      model: options.model.name, layers: options.model.layers,
       data: (try? DataSource(spec: options.data).description) ?? "default", ranks: ranks, hosts: nodes.hosts,
       batchPerRank: options.batchPerRank, sync: options.sync.description, epoch: epoch.epoch,
       learningRate: Double(epoch.rate), trainLoss: totals[0] / Double(run.steps * ranks),
@@ -202,7 +203,7 @@ public final class DataParallelTrainer {
   func saveCheckpoint(after epoch: Int, _ run: inout TrainingState) throws -> Double {
     let start = MPIEnvironment.wallTime()
     try run.checkpoint?.save(
-      network: run.network, optimizer: run.optimizer, architecture: options.architecture, epoch: epoch,
+      network: run.network, optimizer: run.optimizer, model: run.model, epoch: epoch,
       steps: run.globalStep, options: run.checkpointOptions)
     let seconds = MPIEnvironment.wallTime() - start
     if run.checkpoint != nil { run.lastCheckpoint = epoch }
@@ -237,7 +238,7 @@ public final class DataParallelTrainer {
           ? "cnnswift: the \(world.size) ranks hold identical weights"
           : "cnnswift: the ranks' weights differ by up to \(divergence)")
     }
-    try saveModel(run.network, say: say)
+    try saveModel(run.network, model: run.model, say: say)
     let telemetryProblem = try finishTelemetry(run.context, say: say)
     // The last epoch's row: reported after the model is saved, which it must not cost.
     try agree(on: run.writeProblem)
@@ -245,12 +246,12 @@ public final class DataParallelTrainer {
   }
 
   /// Rank 0 writes the model to `--save`, when asked; its failure stops every rank.
-  func saveModel(_ network: Network, say: (String) -> Void) throws {
+  func saveModel(_ network: Network, model: TrainedModel, say: (String) -> Void) throws {
     guard let savePath = options.savePath else { return }
     var problem = ""
     if world.rank == 0 {
       do {
-        try ModelFile.write(network: network, architecture: options.architecture, to: savePath)
+        try model.file(of: network).write(to: savePath)
         say("cnnswift: saved the model to \(savePath)")
       } catch {
         problem = "--save: \(error)"
@@ -290,23 +291,19 @@ public final class DataParallelTrainer {
   }
 
   /// Opens the data set and loads this rank's shard of the training set and share of the test set, once the
-  /// sizes are known to work: enough images for every rank, images the model takes, a shard that holds a
-  /// batch, and the memory on this node for the images and the model's parameters (checked before either is
-  /// allocated).
-  func openData() throws -> (Dataset, DataSplit, DataSplit?) {
+  /// sizes are known to work: enough images for every rank, images the model (a preset, or `file`) takes, a shard
+  /// that holds a batch, and the memory on this node for the images and the model's parameters (checked before
+  /// either is allocated).
+  func openData(for file: ModelFile?) throws -> (Dataset, DataSplit, DataSplit?) {
     let source = try DataSource(spec: options.data)
-    // Synthetic images take the model's own input shape (3×32×32 for the ResNets, as the
-    // PyTorch baseline's random input); real 28×28 images are padded to 32×32 for them.
-    let isResNet = options.architecture.blocksPerStage != nil
-    let dataset = try Dataset(source, syntheticShape: isResNet ? [3, 32, 32] : [1, 28, 28], padTo32: isResNet)
+    let dataset = try Self.dataset(source, for: file, model: options.model)
     let total = dataset.count(.train)
     guard total >= world.size else {
       throw TrainingInputError(
         message: "--data \(source): \(total) training images for \(world.size) ranks; use fewer ranks")
     }
-    if let problem = options.architecture.inputProblem(dataset.sampleShape) {
-      throw TrainingInputError(
-        message: "--model \(options.architecture): the images of --data \(source) are \(problem)")
+    if let problem = Self.inputProblem(of: dataset, for: file, model: options.model) {
+      throw TrainingInputError(message: problem)
     }
     let shard = Dataset.shardRange(rank: world.rank, of: world.size, count: total).count
     if options.emulatedRanks == nil && options.batchPerRank > total / world.size {
@@ -314,11 +311,11 @@ public final class DataParallelTrainer {
         message: "--batch \(options.batchPerRank): larger than a rank's shard (\(total / world.size) images)")
     }
     let tests = Dataset.shardRange(rank: world.rank, of: world.size, count: dataset.count(.test)).count
-    let graph = options.architecture.graph(inputShape: dataset.sampleShape, classes: dataset.classes)
+    let graph = try file?.graph ?? Self.presetGraph(options.model, for: dataset)
     let parameters = try graph.shapes().totalParameterValues
     let bytes = (shard + tests) * dataset.storedShape.reduce(1, *) + MemoryEstimate.bytesPerParameter * parameters
     if let shortage = MemoryCheck.problem(
-      bytes, for: "--data \(source): \(shard) training and \(tests) test images and \(options.architecture)",
+      bytes, for: "--data \(source): \(shard) training and \(tests) test images and \(options.model.shortName)",
       each: "on rank \(world.rank)")
     {
       throw TrainingInputError(message: shortage + "; use fewer images or more nodes")

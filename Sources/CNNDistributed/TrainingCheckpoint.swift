@@ -26,7 +26,7 @@ struct TrainingCheckpoint {
   /// Writes the checkpoint of every rank's state after `epoch` (`steps` optimizer steps per rank).
   /// Collective; a failure to write stops every rank with rank 0's message.
   func save(
-    network: Network, optimizer: SGD, architecture: Architecture, epoch: Int, steps: Int,
+    network: Network, optimizer: SGD, model: TrainedModel, epoch: Int, steps: Int,
     options: [String: String]
   ) throws {
     let state = CheckpointFile.state(of: network, optimizer: optimizer)
@@ -42,7 +42,7 @@ struct TrainingCheckpoint {
       let velocities = Array(state[(state.count - CheckpointFile.velocityCount(of: network))...])
       do {
         try CheckpointFile.write(
-          to: path, model: ModelFile(network: network, architecture: architecture), epoch: epoch, steps: steps,
+          to: path, model: model.file(of: network), epoch: epoch, steps: steps,
           ranks: world.size, options: options, velocities: velocities
         ) { rank in
           guard shared[rank] == 0 else { return nil }
@@ -67,14 +67,14 @@ struct TrainingCheckpoint {
   /// there is no checkpoint yet. Collective; a refused checkpoint stops every rank with rank 0's
   /// message, naming the option or shape that differs.
   func restore(
-    network: Network, optimizer: SGD, architecture: Architecture, options: [String: String],
+    network: Network, optimizer: SGD, model: TrainedModel, options: [String: String],
     say: (String) -> Void
   ) throws -> (epoch: Int, steps: Int)? {
     var checkpoint: CheckpointFile? = nil
     var problem = ""
     if world.rank == 0 {
       do {
-        checkpoint = try check(network: network, architecture: architecture, options: options, say: say)
+        checkpoint = try check(network: network, model: model, options: options, say: say)
       } catch {
         problem = "--resume: \(error)"
       }
@@ -101,7 +101,7 @@ struct TrainingCheckpoint {
 
   /// Rank 0: the checkpoint, read and checked against this run, or nil when there is none.
   private func check(
-    network: Network, architecture: Architecture, options: [String: String], say: (String) -> Void
+    network: Network, model: TrainedModel, options: [String: String], say: (String) -> Void
   ) throws -> CheckpointFile? {
     guard access(path, F_OK) == 0 else {
       say("cnnswift: --resume: no checkpoint in \(path) yet; starting from epoch 1")
@@ -119,7 +119,9 @@ struct TrainingCheckpoint {
           : "written by a run with --\(name) \(was); this run has --\(name) \(now): resume with --\(name) \(was), "
             + "or start a new run with another --checkpoint-dir")
     }
-    try checkpoint.model.expect(architecture: architecture, inputShape: network.inputShape)
+    guard checkpoint.model.graph == model.graph else {
+      throw ModelFileError(path, "holds \(checkpoint.model.summary); this run trains \(model.summary)")
+    }
     try checkpoint.model.load(into: network)
     let expectedCount = CheckpointFile.stateCount(of: network)
     guard checkpoint.ranks == world.size else {

@@ -4,7 +4,8 @@ import SuiteCore
 
 /// Everything `cnnswift train` is asked to do.
 public struct TrainingOptions: Sendable {
-  public var architecture: Architecture
+  /// `--model` or `--model-file`: what to train.
+  public var model: TrainingModel
   /// `--data`: a folder, `synthetic:N`, or nil for Debian's Fashion-MNIST.
   public var data: String?
   /// Images per step on each rank (`--batch`).
@@ -44,15 +45,13 @@ public struct TrainingOptions: Sendable {
   public var progressInterval = 1.0
 
   public init(
-    architecture: Architecture, data: String? = nil, batchPerRank: Int = 64, epochs: Int = 1, sync: SyncMode = .batch,
+    model: TrainingModel, data: String? = nil, batchPerRank: Int = 64, epochs: Int = 1, sync: SyncMode = .batch,
     learningRate: Float = 0.01, momentum: Float = 0.9, weightDecay: Float = 0, milestones: [Int] = [],
     seed: UInt64 = 1, stepsPerEpoch: Int? = nil, resultsPath: String = TrainingRecord.defaultPath,
     telemetryInterval: Double? = nil, checkpointDirectory: String? = nil, resume: Bool = false,
     savePath: String? = nil
   ) {
-    (self.architecture, self.data, self.batchPerRank, self.epochs, self.sync) = (
-      architecture, data, batchPerRank, epochs, sync
-    )
+    (self.model, self.data, self.batchPerRank, self.epochs, self.sync) = (model, data, batchPerRank, epochs, sync)
     (self.learningRate, self.momentum, self.weightDecay, self.milestones, self.seed) = (
       learningRate, momentum, weightDecay, milestones, seed
     )
@@ -73,7 +72,7 @@ public struct TrainingOptions: Sendable {
   /// (a lower `--lr` after the loss diverged), with a note.
   public func checkpointOptions(ranks: Int) -> [String: String] {
     [
-      "model": architecture.description, "data": (try? DataSource(spec: data).description) ?? (data ?? ""),
+      "model": model.description, "data": (try? DataSource(spec: data).description) ?? (data ?? ""),
       "batch": String(batchPerRank), "sync": sync.description, "seed": String(seed), "ranks": String(ranks),
       "steps": stepsPerEpoch.map(String.init) ?? "all", "lr": String(learningRate), "momentum": String(momentum),
       "weight-decay": String(weightDecay), "milestones": milestones.map(String.init).joined(separator: ","),

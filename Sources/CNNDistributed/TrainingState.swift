@@ -14,6 +14,8 @@ struct TrainingState {
   let steps: Int
 
   // The model and what trains it.
+  /// The graph and name its model files record.
+  let model: TrainedModel
   let network: Network
   let trainable: [Parameter]
   let optimizer: SGD
@@ -44,4 +46,17 @@ struct TrainingState {
   /// The step's batch, reused from step to step.
   var images: Tensor
   var labels: [Int]
+}
+
+/// The graph and name of the model a run trains: what its checkpoints and its saved model file record.
+struct TrainedModel {
+  let graph: ModelGraph
+  let name: String
+  /// `resnet20`, or `mobilenet for 3×32×32 inputs and 10 classes from models/mobilenet.onnx`.
+  let summary: String
+
+  /// The model file of `network`'s current weights.
+  func file(of network: Network) -> ModelFile {
+    ModelFile(network: network, graph: graph, name: name)
+  }
 }

@@ -363,7 +363,7 @@ extension JobFile {
     }
     if let train {
       factors += [
-        ("train.model", train.architectures.count), ("train.batch", train.batches.count),
+        ("train.model", train.models.count), ("train.batch", train.batches.count),
         ("train.sync", train.syncModes.count),
       ]
     }

@@ -1,12 +1,15 @@
 import CNN
 import CNNDistributed
+import Foundation
+import ModelFormats
 
 /// The `train:` section of a `kind: train` job: what `cnnswift train` runs at each point. Lists
 /// (models, ResNet depths, batches, sync modes) make a sweep; single values are lists of one.
 ///
 /// ```yaml
 /// train:
-///   model: [lenet, mlp]        # lenet, mlp or resnet
+///   model: [lenet, mlp]        # lenet, mlp, resnet, or a model file (.cnn, .onnx, darknet .cfg)
+///   weights: yolo.weights      # optional: the .weights of a darknet .cfg model (default: seeded)
 ///   layers: [32, 80, 110]      # ResNet depths (6n+2), with model resnet only
 ///   batch: [64]                # images per step on each rank
 ///   sync: [batch, end]         # batch, every:N, epoch or end
@@ -18,7 +21,9 @@ import CNNDistributed
 /// ```
 public struct TrainingSettings: Sendable, Equatable {
   /// The models, each ResNet once per depth, in file order.
-  public var architectures: [Architecture]
+  public var models: [TrainingModel]
+  /// The forward FLOPs per image of each model file, by its path, counted once as the job is read.
+  public var modelFileFLOPs: [String: Double] = [:]
   public var batches: [Int]
   public var syncModes: [SyncMode]
   public var epochs: Int
@@ -43,27 +48,39 @@ public struct TrainingSettings: Sendable, Equatable {
   /// The most steps per epoch.
   public static let maximumSteps = 100_000_000
 
+  /// `path` made absolute against the folder the job is read in, as a hostfile's is: each point's run starts
+  /// in its own folder, and must find the same file.
+  static func absolute(_ path: String) -> String {
+    URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+      .standardizedFileURL.path
+  }
+
   /// The section's keys.
   static let keys = [
-    "model", "layers", "batch", "sync", "epochs", "lr", "momentum", "weight_decay", "milestones", "data", "seed",
-    "steps",
+    "model", "layers", "weights", "batch", "sync", "epochs", "lr", "momentum", "weight_decay", "milestones", "data",
+    "seed", "steps",
   ]
 
   /// Reads the `train:` section.
   init(_ section: YAMLReader) throws(JobFileError) {
     try section.rejectUnknownKeys(allowed: Self.keys)
     for key in Self.keys { if let line = section.keyLine(key) { lines[key] = line } }
-    let models =
-      try section.stringList("model", expected: "a model name (\(Architecture.names.joined(separator: ", ")))")
-      ?? ["lenet"]
+    let names =
+      try section.stringList(
+        "model", expected: "a model name (\(Architecture.names.joined(separator: ", "))) or a model file") ?? ["lenet"]
     let depths = try section.positiveIntList("layers", maximum: Self.maximumDepth)
-    var architectures: [Architecture] = []
-    for name in models {
+    let weights = try section.string("weights").map(Self.absolute)
+    var models: [TrainingModel] = []
+    for name in names {
+      if ModelLoader.isModelFile(name) {
+        models.append(.file(path: Self.absolute(name), weights: ModelLoader.kind(of: name) == .darknet ? weights : nil))
+        continue
+      }
       do {
         if name.lowercased() == "resnet" {
-          for depth in depths ?? [20] { architectures.append(try Architecture(name: name, layers: depth)) }
+          for depth in depths ?? [20] { models.append(.preset(try Architecture(name: name, layers: depth))) }
         } else {
-          architectures.append(try Architecture(name: name, layers: nil))
+          models.append(.preset(try Architecture(name: name, layers: nil)))
         }
       } catch {
         // The engine's messages speak of flags; a job file speaks of keys.
@@ -73,11 +90,26 @@ public struct TrainingSettings: Sendable, Equatable {
         throw section.fail(key, section.value(key), message)
       }
     }
-    if depths != nil && !architectures.contains(where: { $0.layers != nil }) {
+    if depths != nil && !models.contains(where: { $0.layers != nil }) {
       throw section.fail("layers", section.value("layers"), "applies to model resnet only; add resnet to model")
     }
+    if weights != nil && !models.contains(where: { ModelLoader.kind(of: $0.name) == .darknet && $0.layers == nil }) {
+      throw section.fail("weights", section.value("weights"), "goes with a darknet .cfg model")
+    }
     var seen: Set<String> = []
-    self.architectures = architectures.filter { seen.insert($0.description).inserted }
+    self.models = models.filter { seen.insert($0.description).inserted }
+    for case .file(let path, let weights) in self.models {
+      // Read now, so that a model file that cannot be trained stops the job before its first point.
+      do {
+        let file = try ModelLoader.load(path: path, weights: weights)
+        guard file.classes != nil, file.inputShape.count == 3 else {
+          throw ModelFileError(path, "holds \(file.summary); training needs a classifier of C×H×W images")
+        }
+        modelFileFLOPs[path] = Double(try file.build().forwardFLOPs)
+      } catch {
+        throw section.fail("model", section.value("model"), "\(error)")
+      }
+    }
     batches = try section.positiveIntList("batch", maximum: Self.maximumBatch) ?? [64]
     let syncTexts = try section.stringList("sync", expected: SyncMode.spellings) ?? ["batch"]
     var modes: [SyncMode] = []
@@ -113,22 +145,30 @@ public struct TrainingSettings: Sendable, Equatable {
 /// What one point of a training sweep runs: one model, batch and sync mode, with the job's other
 /// training settings.
 public struct TrainingRun: Sendable, Equatable {
-  public var architecture: Architecture
+  public var model: TrainingModel
   public var batchPerRank: Int
   public var sync: SyncMode
   public var settings: TrainingSettings
-  /// The model's forward FLOPs per image (LeNet and the MLP on 1×28×28, the ResNets on 3×32×32),
-  /// for the point's time bound.
+  /// The model's forward FLOPs per image (LeNet and the MLP on 1×28×28, the ResNets on 3×32×32, a model
+  /// file on its own input), for the point's time bound.
   public var forwardFLOPsPerImage: Double
 
-  /// A run; `forwardFLOPsPerImage` when already known for the architecture (building the model
+  /// A run; `forwardFLOPsPerImage` when already known for the model (building the model
   /// to count them costs its weights' initialization).
   public init(
-    architecture: Architecture, batchPerRank: Int, sync: SyncMode, settings: TrainingSettings,
+    model: TrainingModel, batchPerRank: Int, sync: SyncMode, settings: TrainingSettings,
     forwardFLOPsPerImage: Double? = nil
   ) {
-    (self.architecture, self.batchPerRank, self.sync, self.settings) = (architecture, batchPerRank, sync, settings)
-    self.forwardFLOPsPerImage = forwardFLOPsPerImage ?? Self.forwardFLOPs(of: architecture)
+    (self.model, self.batchPerRank, self.sync, self.settings) = (model, batchPerRank, sync, settings)
+    self.forwardFLOPsPerImage = forwardFLOPsPerImage ?? Self.forwardFLOPs(of: model, settings: settings)
+  }
+
+  /// `model`'s forward FLOPs per image: a preset's counted on its usual input, a model file's as the job was read.
+  public static func forwardFLOPs(of model: TrainingModel, settings: TrainingSettings) -> Double {
+    switch model {
+    case .preset(let architecture): forwardFLOPs(of: architecture)
+    case .file(let path, _): settings.modelFileFLOPs[path] ?? 0
+    }
   }
 
   /// `architecture`'s forward FLOPs per image, counted on the model built for its usual input.
@@ -141,7 +181,7 @@ public struct TrainingRun: Sendable, Equatable {
   /// results file and checkpoints, stay at their defaults for the caller to set).
   public var options: TrainingOptions {
     TrainingOptions(
-      architecture: architecture, data: settings.data, batchPerRank: batchPerRank, epochs: settings.epochs,
+      model: model, data: settings.data, batchPerRank: batchPerRank, epochs: settings.epochs,
       sync: sync, learningRate: Float(settings.learningRate), momentum: Float(settings.momentum),
       weightDecay: Float(settings.weightDecay), milestones: settings.milestones, seed: settings.seed,
       stepsPerEpoch: settings.stepsPerEpoch)
@@ -150,8 +190,7 @@ public struct TrainingRun: Sendable, Equatable {
   /// The training flags of `cnnswift train` for this run (after `train`), the same ones a user
   /// would type: sweeps launch each point's run with them.
   public var arguments: [String] {
-    var arguments = ["--model", architecture.name]
-    if let layers = architecture.layers { arguments += ["--layers", String(layers)] }
+    var arguments = model.arguments
     arguments += [
       "--batch", String(batchPerRank), "--epochs", String(settings.epochs), "--sync", sync.description, "--lr",
       String(settings.learningRate), "--momentum", String(settings.momentum), "--weight-decay",
@@ -168,7 +207,7 @@ public struct TrainingRun: Sendable, Equatable {
   /// The part of a point's id naming the run: `lenet-b64-sync-batch`, `resnet32-b32-sync-every4`.
   public var idPart: String {
     let sync = self.sync.description.replacingOccurrences(of: ":", with: "")
-    return "\(architecture)-b\(batchPerRank)-sync-\(sync)"
+    return "\(model.shortName)-b\(batchPerRank)-sync-\(sync)"
   }
 }
 
@@ -182,7 +221,7 @@ extension JobFile {
         message: "expected train (cnnswift train runs training jobs), found \(kind.rawValue)")
     }
     let lists: [(key: String, line: Int?, count: Int)] = [
-      ("train.model", train.lines["layers"] ?? train.lines["model"], train.architectures.count),
+      ("train.model", train.lines["layers"] ?? train.lines["model"], train.models.count),
       ("train.batch", train.lines["batch"], train.batches.count),
       ("train.sync", train.lines["sync"], train.syncModes.count),
       ("nodes", lines["nodes"], nodes.count), ("ranks_per_node", lines["ranks_per_node"], ranksPerNode.count),
@@ -194,6 +233,6 @@ extension JobFile {
           + "or keep one value for `cnnswift train --job`")
     }
     return TrainingRun(
-      architecture: train.architectures[0], batchPerRank: train.batches[0], sync: train.syncModes[0], settings: train)
+      model: train.models[0], batchPerRank: train.batches[0], sync: train.syncModes[0], settings: train)
   }
 }

@@ -11,6 +11,11 @@ public enum ModelLoader {
     case onnx = "onnx"
   }
 
+  /// Whether `name` names a model file rather than a preset: it ends in `.cnn`, `.cfg` or `.onnx`, or has a `/`.
+  public static func isModelFile(_ name: String) -> Bool {
+    name.contains("/") || Kind.allCases.contains { name.lowercased().hasSuffix(".\($0.rawValue)") }
+  }
+
   /// The kind of the model file at `path`, from its extension (a file of another extension is taken for a cnnswift
   /// model file, whose magic is checked when it is read).
   public static func kind(of path: String) -> Kind {

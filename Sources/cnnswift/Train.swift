@@ -36,6 +36,12 @@ extension CNNSwift {
         infinite stops every rank and leaves the last good checkpoint. --save writes the trained \
         model file, which `cnnswift infer` reads; equal weights give byte-identical files.
 
+        --model-file FILE trains the model in a file instead of a preset: a .cnn (from --save or \
+        `cnnswift export --cnn`), an ONNX file (from torch.onnx.export), or a darknet .cfg (with \
+        --weights, or weights drawn from --seed). Training starts from the file's weights (a \
+        classifier of C×H×W images: its output one score per class, as many as the data set's); \
+        only rank 0 reads the file. Its graph and name go into the checkpoints and the --save file.
+
         Examples:
           mpiexec -n 2 cnnswift train --model lenet --batch 64 --epochs 5 \\
             --lr 0.01 --save lenet.cnn
@@ -45,12 +51,14 @@ extension CNNSwift {
             --checkpoint-dir ckpt --resume --save lenet.cnn
           cnnswift train --model mlp --data synthetic:6000 --epochs 2 --telemetry=1
           mpiexec -n 2 cnnswift train --job jobs/train-lenet.yaml
+          mpiexec -n 2 cnnswift train --model-file lenet.onnx --epochs 1 \\
+            --save lenet-tuned.cnn
         """)
 
     /// The flags a job file's train: section gives; `--job` refuses them beside it.
     static let trainingFlags = [
-      "model", "layers", "batch", "epochs", "sync", "lr", "momentum", "weight-decay", "milestones", "data", "seed",
-      "steps",
+      "model", "layers", "model-file", "weights", "batch", "epochs", "sync", "lr", "momentum", "weight-decay",
+      "milestones", "data", "seed", "steps",
     ]
 
     @Option(
@@ -58,8 +66,13 @@ extension CNNSwift {
         "Take the training settings from this job file (kind: train, one value per key).", valueName: "FILE"))
     var job: String?
 
-    @Option(help: ArgumentHelp("lenet, mlp or resnet.", valueName: "NAME")) var model = "lenet"
+    @Option(help: ArgumentHelp("lenet (the default), mlp or resnet.", valueName: "NAME")) var model: String?
     @Option(help: ArgumentHelp("ResNet depth, 6n+2 (20, 32, 44, 56, 110).", valueName: "L")) var layers: Int?
+    @Option(
+      help: ArgumentHelp("Train the model in this file instead: .cnn, .onnx or darknet .cfg.", valueName: "FILE"))
+    var modelFile: String?
+    @Option(help: ArgumentHelp("With a darknet .cfg: its .weights file (default: seeded weights).", valueName: "FILE"))
+    var weights: String?
     @Option(help: "Images per step on each rank (the global batch is ranks × this).") var batch = 64
     @Option(help: "Passes over the training set.") var epochs = 1
     @Option(help: ArgumentHelp("batch, every:N, epoch or end.", valueName: "MODE")) var sync = "batch"
@@ -117,7 +130,7 @@ extension CNNSwift {
       guard progressEvery >= 0.001, progressEvery.isFinite else {
         throw ValidationError("--progress-every must be at least 0.001 seconds, got \(progressEvery)")
       }
-      do { _ = try Architecture(name: model, layers: layers) } catch { throw ValidationError(error.description) }
+      _ = try trainingModel()
       if resume && checkpointDir == nil {
         throw ValidationError("--resume needs --checkpoint-dir, the folder of the checkpoint to continue from")
       }
@@ -141,10 +154,24 @@ extension CNNSwift {
       try train(options)
     }
 
+    /// The model the flags choose: `--model-file`, or the preset of `--model` and `--layers`.
+    func trainingModel() throws -> TrainingModel {
+      if let modelFile {
+        if model != nil || layers != nil {
+          throw ValidationError("--model-file \(modelFile): give either --model-file or --model (and --layers)")
+        }
+        return .file(path: modelFile, weights: weights)
+      }
+      if weights != nil { throw ValidationError("--weights goes with --model-file NET.cfg") }
+      do { return .preset(try Architecture(name: model ?? "lenet", layers: layers)) } catch {
+        throw ValidationError(error.description)
+      }
+    }
+
     /// The training settings the flags give.
     func optionsOfFlags() throws -> TrainingOptions {
       TrainingOptions(
-        architecture: try Architecture(name: model, layers: layers), data: data, batchPerRank: batch,
+        model: try trainingModel(), data: data, batchPerRank: batch,
         epochs: epochs, sync: SyncMode(parsing: sync)!, learningRate: lr, momentum: momentum,
         weightDecay: weightDecay, milestones: milestones.split(separator: ",").compactMap { Int($0) }, seed: seed,
         stepsPerEpoch: steps)

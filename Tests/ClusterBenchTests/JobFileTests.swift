@@ -189,11 +189,11 @@ struct JobFileTests {
     }
     #expect(Set(planned.keys).isSuperset(of: ["this-machine", "local-quick", "paper-lenet", "train-this-machine"]))
     let lenet = try #require(planned["paper-lenet"]?.points)
-    #expect(lenet.count == 40 && Set(lenet.compactMap { $0.training?.architecture.description }) == ["mlp", "lenet"])
+    #expect(lenet.count == 40 && Set(lenet.compactMap { $0.training?.model.description }) == ["mlp", "lenet"])
     #expect(lenet.allSatisfy { $0.training?.batchPerRank == 64 } && lenet.map(\.nodes).max() == 10)
     let configurations = ["paper-resnet-batches", "paper-resnet-depths"].flatMap { name in
       (planned[name]?.points ?? []).compactMap { point in
-        point.training.map { "\($0.architecture)x\($0.batchPerRank)" }
+        point.training.map { "\($0.model)x\($0.batchPerRank)" }
       }
     }
     #expect(Set(configurations) == ["resnet32x32", "resnet32x64", "resnet32x128", "resnet80x32", "resnet110x32"])

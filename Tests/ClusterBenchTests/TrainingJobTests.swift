@@ -37,13 +37,13 @@ struct TrainingJobTests {
     let minimal = try JobFile(parsing: "kind: train\nnodes: [1]\ntrain:\n  model: mlp\n", path: "jobs/t.yaml")
     let train = try #require(minimal.train)
     #expect(minimal.kind == .train && minimal.hpl == nil)
-    #expect(train.architectures == [.mlp] && train.batches == [64] && train.syncModes == [.batch])
+    #expect(train.models == [.preset(.mlp)] && train.batches == [64] && train.syncModes == [.batch])
     #expect(train.epochs == 1 && train.learningRate == 0.01 && train.momentum == 0.9 && train.weightDecay == 0)
     #expect(train.data == nil && train.seed == 1 && train.stepsPerEpoch == nil && train.milestones.isEmpty)
 
     let job = try JobFile(parsing: Self.paperLike, path: "j.yaml")
     let full = try #require(job.train)
-    #expect(full.architectures == [.lenet, .resnet(layers: 32), .resnet(layers: 80)])
+    #expect(full.models == [.preset(.lenet), .preset(.resnet(layers: 32)), .preset(.resnet(layers: 80))])
     #expect(full.batches == [32, 64] && full.syncModes == [.batch, .every(4), .end])
     #expect(full.epochs == 5 && full.learningRate == 0.1 && full.momentum == 0.85 && full.weightDecay == 0.0001)
     #expect(full.milestones == [3] && full.data == "synthetic:6000" && full.seed == 7 && full.stepsPerEpoch == 20)
@@ -73,7 +73,7 @@ struct TrainingJobTests {
     ),
     (
       "kind: train\nnodes: [1]\ntrain:\n  learning_rate: 0.1\n",
-      "j.yaml line 4, key train.learning_rate: unknown key; expected one of: model, layers, batch, sync, epochs, lr"
+      "j.yaml line 4, key train.learning_rate: unknown key; expected one of: model, layers, weights, batch, sync, epochs, lr"
     ),
     (
       "kind: train\nnodes: [1]\ntrain:\n  data: synthetic:many\n",
@@ -129,7 +129,7 @@ struct TrainingJobTests {
       parsing: "name: one\nkind: train\nnodes: [2]\ntrain:\n  model: resnet\n  layers: 20\n  batch: 32\n",
       path: "one.yaml")
     let run = try single.singleTrainingRun()
-    #expect(run.architecture == .resnet(layers: 20) && run.batchPerRank == 32 && run.sync == .batch)
+    #expect(run.model == .preset(.resnet(layers: 20)) && run.batchPerRank == 32 && run.sync == .batch)
     let sweep = try JobFile(parsing: Self.paperLike, path: "j.yaml")
     #expect {
       try sweep.singleTrainingRun()

@@ -121,4 +121,107 @@ import Testing
       clusterbench, arguments: ["submit", "tiny.yaml", "--resume"], workingDirectory: folder.path)
     #expect(resumed.succeeded && resumed.standardError.contains("0 passed, 0 failed, 4 skipped"), "\(resumed)")
   }
+
+  /// A detector of our own, in darknet's cfg format: `train` must refuse it (its output is not class scores).
+  static let detectorConfig = """
+    [net]
+    width=32
+    height=32
+    channels=3
+
+    [convolutional]
+    filters=12
+    size=3
+    stride=2
+    pad=1
+    activation=leaky
+
+    [convolutional]
+    filters=30
+    size=1
+    stride=1
+    pad=1
+    activation=linear
+
+    [region]
+    anchors=1,1, 2,2, 3,3, 4,4, 5,5
+    classes=1
+    num=5
+
+    """
+
+  @Test func aModelFileTrainsResumesAndSweepsLikeAPreset() async throws {
+    let folder = try Self.folder("file")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cnnswift = try MPIRunner.path(ofExecutable: "cnnswift")
+    let runner = MPIRunner(deadline: .seconds(120))
+    let exported = try await runner.runAlone(
+      cnnswift, arguments: ["export", "--model", "lenet", "--seed", "4", "--onnx", "lenet.onnx"],
+      workingDirectory: folder.path)
+    #expect(exported.succeeded, "\(exported)")
+    // Two epochs straight, and one epoch then --resume, give the same saved model.
+    let training = ["train", "--model-file", "lenet.onnx", "--data", "synthetic:600", "--batch", "32", "--quiet"]
+    let straight = try await runner.run(
+      executableNamed: "cnnswift",
+      arguments: training + ["--epochs", "2", "--checkpoint-dir", "a", "--save", "straight.cnn", "--results", "a.csv"],
+      processes: 2, workingDirectory: folder.path)
+    #expect(straight.succeeded, "\(straight)")
+    #expect(straight.standardOutput.contains("lenet for 1×28×28 inputs and 10 classes from lenet.onnx on synthetic"))
+    for epochs in ["1", "2"] {
+      let part = try await runner.run(
+        executableNamed: "cnnswift",
+        arguments: training + [
+          "--epochs", epochs, "--checkpoint-dir", "b", "--resume", "--save", "resumed.cnn", "--results", "b.csv",
+        ], processes: 2, workingDirectory: folder.path)
+      #expect(part.succeeded, "\(part)")
+    }
+    let straightBytes = try Data(contentsOf: folder.appendingPathComponent("straight.cnn"))
+    #expect(straightBytes == (try Data(contentsOf: folder.appendingPathComponent("resumed.cnn"))))
+    let rows = try Self.rows(folder.appendingPathComponent("a.csv"))
+    #expect(rows.count == 2 && rows.allSatisfy { $0["model"] == "lenet.onnx" && $0["layers"] == "" }, "\(rows)")
+    // A resumed run must train the same model file.
+    let other = try await runner.run(
+      executableNamed: "cnnswift",
+      arguments: ["train", "--model", "lenet", "--data", "synthetic:600", "--batch", "32", "--epochs", "3"]
+        + ["--checkpoint-dir", "a", "--resume", "--results", "c.csv"], processes: 2, workingDirectory: folder.path)
+    #expect(other.exitStatus == 1)
+    #expect(other.standardError.contains("written by a run with --model lenet.onnx; this run has --model lenet"))
+
+    try Self.detectorConfig.write(to: folder.appendingPathComponent("detector.cfg"), atomically: true, encoding: .utf8)
+    let refusals = [
+      (["--model-file", "detector.cfg"], "--model-file detector.cfg: holds detector for 3×32×32 inputs"),
+      (["--model-file", "lenet.onnx", "--model", "mlp"], "give either --model-file or --model"),
+      (["--model-file", "missing.onnx"], "missing.onnx: no such file"),
+    ]
+    for (arguments, expected) in refusals {
+      let refused = try await runner.run(
+        executableNamed: "cnnswift", arguments: ["train", "--data", "synthetic:600"] + arguments, processes: 2,
+        workingDirectory: folder.path)
+      #expect(refused.exitStatus != 0 && refused.standardError.contains(expected), "\(refused)")
+    }
+
+    let sweep = Self.sweep.replacingOccurrences(of: "model: lenet", with: "model: [lenet.onnx, mlp]")
+      .replacingOccurrences(of: "sync: [batch, end]", with: "sync: batch")
+      .replacingOccurrences(of: "ranks_per_node: [1, 2]", with: "ranks_per_node: 2")
+    try sweep.write(to: folder.appendingPathComponent("files.yaml"), atomically: true, encoding: .utf8)
+    let clusterbench = try MPIRunner.path(ofExecutable: "clusterbench")
+    let submitted = try await MPIRunner(deadline: .seconds(180)).runAlone(
+      clusterbench, arguments: ["submit", "files.yaml"], workingDirectory: folder.path)
+    #expect(submitted.succeeded, "\(submitted)")
+    let points = try Self.rows(folder.appendingPathComponent("results/sweeps/tiny-train/points.csv"))
+    #expect(
+      points.map { $0["point"]! } == [
+        "nodes01-lenet-onnx-b16-sync-batch-rep1", "nodes01-mlp-b16-sync-batch-rep1",
+      ], "\(points)")
+    #expect(points.allSatisfy { $0["status"] == "passed" } && points.first?["model"] == "lenet.onnx", "\(points)")
+    let compare = try await runner.runAlone(
+      clusterbench, arguments: ["compare", "--sweep", "tiny-train", "--kind", "train", "--csv"],
+      workingDirectory: folder.path)
+    #expect(compare.succeeded && compare.standardOutput.contains("tiny-train,lenet.onnx,16,batch"), "\(compare)")
+    let report = try await runner.runAlone(
+      clusterbench, arguments: ["report", "--out", "report.html"], workingDirectory: folder.path)
+    #expect(report.succeeded, "\(report)")
+    let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(html.contains("lenet.onnx"))
+  }
 }

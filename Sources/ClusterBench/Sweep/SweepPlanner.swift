@@ -47,12 +47,12 @@ public enum SweepPlanner {
   /// A training job's points: the paper's order, each configuration over the node counts, so its
   /// table fills first.
   private static func addTrainingPoints(_ training: TrainingSettings, to points: inout PointList) {
-    for architecture in training.architectures {
-      let flops = TrainingRun.forwardFLOPs(of: architecture)
+    for model in training.models {
+      let flops = TrainingRun.forwardFLOPs(of: model, settings: training)
       for batch in training.batches {
         for mode in training.syncModes {
           let run = TrainingRun(
-            architecture: architecture, batchPerRank: batch, sync: mode, settings: training,
+            model: model, batchPerRank: batch, sync: mode, settings: training,
             forwardFLOPsPerImage: flops)
           for nodes in points.job.nodes.sorted() {
             for ranksPerNode in points.ranksPerNodeChoices(nodes) {

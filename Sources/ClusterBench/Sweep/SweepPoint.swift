@@ -64,7 +64,7 @@ public struct SweepPoint: Sendable, Equatable {
     case .hpl(let problem):
       return "N=\(problem.n) NB=\(problem.nb) P×Q=\(problem.grid.rows)×\(problem.grid.columns) \(place)"
     case .training(let run):
-      return "\(run.architecture) batch \(run.batchPerRank) per rank, sync \(run.sync), \(run.settings.epochs) "
+      return "\(run.model) batch \(run.batchPerRank) per rank, sync \(run.sync), \(run.settings.epochs) "
         + "epoch\(run.settings.epochs == 1 ? "" : "s") \(place)"
     }
   }

@@ -295,7 +295,7 @@ public struct SweepRunner {
         q: problem.grid.columns)
     case .training(let run):
       training = .init(
-        model: run.architecture.name, layers: run.architecture.layers, batchPerRank: run.batchPerRank,
+        model: run.model.name, layers: run.model.layers, batchPerRank: run.batchPerRank,
         sync: run.sync.description, epochs: run.settings.epochs)
     }
     return SweepPointRecord(
