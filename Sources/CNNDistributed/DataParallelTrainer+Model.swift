@@ -21,7 +21,7 @@ extension DataParallelTrainer {
         _ = try file.build()
         bytes = file.encoded()
       } catch let error as ModelFileError {
-        problem = "--model-file: \(error)"
+        problem = "\(error.path == weights ? "--weights" : "--model-file"): \(error)"
       } catch {
         problem = "\(error)"
       }

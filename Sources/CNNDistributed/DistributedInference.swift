@@ -8,8 +8,12 @@ import ModelFormats
 
 /// What `cnnswift infer` is asked to do.
 public struct InferenceOptions: Sendable {
-  /// `--model-file`: a model file written by `cnnswift train --save`.
+  /// `--model-file`: a `.cnn` (from `cnnswift train --save`), `.onnx` or darknet `.cfg` model file.
   public var modelPath: String
+  /// `--weights`: a darknet `.weights` file for a `.cfg`; nil draws a cfg's weights from `seed`.
+  public var weightsPath: String?
+  /// `--seed`: the seed of a cfg's weights when no weights file is given.
+  public var seed: UInt64
   /// `--data`: a folder, `synthetic:N`, a float32 `.npy` array `N × input shape` (used as given), or nil for
   /// Debian's Fashion-MNIST.
   public var data: String?
@@ -29,11 +33,12 @@ public struct InferenceOptions: Sendable {
   public var expectedArchitecture: Architecture?
 
   public init(
-    modelPath: String, data: String? = nil, partition: Partition = .test, batch: Int = 256,
-    predictionsPath: String? = nil, outputsPath: String? = nil, latencyImages: Int = 300, passes: Int = 1,
-    expectedArchitecture: Architecture? = nil
+    modelPath: String, weightsPath: String? = nil, seed: UInt64 = 1, data: String? = nil, partition: Partition = .test,
+    batch: Int = 256, predictionsPath: String? = nil, outputsPath: String? = nil, latencyImages: Int = 300,
+    passes: Int = 1, expectedArchitecture: Architecture? = nil
   ) {
-    (self.modelPath, self.data, self.partition, self.batch) = (modelPath, data, partition, batch)
+    (self.modelPath, self.weightsPath, self.seed) = (modelPath, weightsPath, seed)
+    (self.data, self.partition, self.batch) = (data, partition, batch)
     (self.predictionsPath, self.outputsPath) = (predictionsPath, outputsPath)
     (self.latencyImages, self.passes) = (latencyImages, passes)
     self.expectedArchitecture = expectedArchitecture
@@ -173,7 +178,7 @@ public final class DistributedInference {
       do {
         bytes = try readModel()
       } catch let error as ModelFileError {
-        problem = "--model-file: \(error)"
+        problem = "\(error.path == options.weightsPath ? "--weights" : "--model-file"): \(error)"
       } catch {
         problem = "\(error)"
       }
@@ -189,7 +194,7 @@ public final class DistributedInference {
   /// Rank 0: the bytes of the model file, read and checked against `--model` (and built once), after
   /// checking that `--predictions` and `--outputs` can be written: found out now rather than after the whole run.
   private func readModel() throws -> [UInt8] {
-    let file = try ModelLoader.load(path: options.modelPath)
+    let file = try ModelLoader.load(path: options.modelPath, weights: options.weightsPath, seed: options.seed)
     try file.expect(architecture: options.expectedArchitecture)
     guard file.classes != nil || options.outputsPath != nil else {
       throw InferenceInputError(

@@ -11,7 +11,7 @@ extension CNNSwift {
         "Run a model on a data set or a .npy array over MPI ranks; print accuracy, latency and throughput.",
       discussion: """
         Rank 0 reads the model file (a .cnn from `cnnswift train --save`, an .onnx, or a darknet \
-        .cfg) and the inputs, and scatters contiguous runs of whole batches to the ranks; each rank classifies its share in \
+        .cfg with its --weights, or weights drawn from --seed) and the inputs, and scatters contiguous runs of whole batches to the ranks; each rank classifies its share in \
         inference mode and the predictions are gathered in input order (the same, bit for bit, \
         on any number of ranks). The run prints the \
         accuracy against the data set's labels, the latency of single-image forward passes on \
@@ -37,12 +37,17 @@ extension CNNSwift {
             --split train --passes 5
           mpiexec -n 2 cnnswift infer --model-file model.onnx \\
             --data inputs.npy --outputs outputs.npy --latency-images 0
+          cnnswift infer --model-file yolov2-tiny.cfg --weights yolov2-tiny.weights \\
+            --data frames.npy --outputs detections.npy --latency-images 0
         """)
 
     @Option(
       help: ArgumentHelp(
         "The model file to run: .cnn (from `cnnswift train --save`), .onnx or .cfg.", valueName: "FILE"))
     var modelFile: String
+    @Option(help: ArgumentHelp("Darknet weights for a .cfg (default: seeded random weights).", valueName: "FILE"))
+    var weights: String?
+    @Option(help: "The seed of a .cfg's random weights when no --weights is given.") var seed: UInt64 = 1
     @Option(
       help: ArgumentHelp(
         "A Fashion-MNIST/MNIST or CIFAR-10 folder, synthetic:N, or a float32 FILE.npy (default: Fashion-MNIST).",
@@ -80,7 +85,8 @@ extension CNNSwift {
 
     func run() throws {
       let options = InferenceOptions(
-        modelPath: modelFile, data: data, partition: Partition(rawValue: split)!, batch: batch,
+        modelPath: modelFile, weightsPath: weights, seed: seed, data: data, partition: Partition(rawValue: split)!,
+        batch: batch,
         predictionsPath: predictions, outputsPath: outputs, latencyImages: latencyImages, passes: passes,
         expectedArchitecture: try model.map { try Architecture(name: $0, layers: layers) })
       try MPIEnvironment.initialize(threadLevel: .funneled)

@@ -20,6 +20,8 @@ public enum DarknetWeights {
   private struct Block {
     var name: String
     var count: Int
+    /// The cfg line of its layer's section.
+    var line: Int
     /// A dense layer's weights stored inputs-major (darknet's transposed form): outputs and inputs.
     var transposed: (outputs: Int, inputs: Int)? = nil
   }
@@ -38,11 +40,12 @@ public enum DarknetWeights {
       let weight = parameters["\(main).weight"]!
       let outputs = weight.shape[0]
       let norm = layer.normalization.map { "\($0).batchnorm" }
-      let biases = Block(name: norm.map { "\($0).bias" } ?? "\(main).bias", count: outputs)
+      let biases = Block(name: norm.map { "\($0).bias" } ?? "\(main).bias", count: outputs, line: layer.line)
       let statistics =
-        norm.map { n in ["weight", "running_mean", "running_var"].map { Block(name: "\(n).\($0)", count: outputs) } }
-        ?? []
-      var weights = Block(name: "\(main).weight", count: weight.count)
+        norm.map { n in
+          ["weight", "running_mean", "running_var"].map { Block(name: "\(n).\($0)", count: outputs, line: layer.line) }
+        } ?? []
+      var weights = Block(name: "\(main).weight", count: weight.count, line: layer.line)
       if isConvolution {
         blocks += [biases] + statistics + [weights]
       } else {
@@ -73,10 +76,7 @@ public enum DarknetWeights {
     let needed = blocks.reduce(0) { $0 + $1.count }
     guard reader.remaining == 4 * needed else {
       throw ModelFileError(
-        path,
-        "holds \(reader.remaining / 4) values after its \(reader.offset)-byte header (version \(major).\(minor)); "
-          + "the cfg's \(network.weightedLayers.count) weighted layers need \(needed)"
-          + (reader.remaining % 4 == 0 ? "" : ", and its length is no whole number of values"))
+        path, mismatch(held: reader.remaining, needed: needed, blocks: blocks, header: (reader.offset, major, minor)))
     }
     for block in blocks {
       var values = try reader.floats(block.count, block.name)
@@ -84,6 +84,30 @@ public enum DarknetWeights {
       let position = index[block.name]!
       file.parameters[position].value = Tensor(shape: file.parameters[position].value.shape, data: values)
     }
+  }
+
+  /// Why a file of `held` bytes after its header does not fit the `needed` values of `blocks`: by how many values
+  /// it is short (and in which parameter it ends) or too long.
+  private static func mismatch(
+    held: Int, needed: Int, blocks: [Block], header: (bytes: Int, major: Int32, minor: Int32)
+  ) -> String {
+    let values = held / 4
+    var text =
+      "holds \(values) values after its \(header.bytes)-byte header (version \(header.major).\(header.minor)); "
+      + "the cfg's weighted layers need \(needed): "
+    if values < needed {
+      var start = 0
+      let end = blocks.first { block in
+        defer { start += block.count }
+        return start + block.count > values
+      }
+      text += "\(needed - values) value\(needed - values == 1 ? "" : "s") short"
+      if let end { text += ", ending in \(end.name) of the section at cfg line \(end.line)" }
+    } else {
+      text += "\(values - needed) value\(values - needed == 1 ? "" : "s") too many"
+    }
+    if held % 4 != 0 { text += ", and \(held % 4) byte\(held % 4 == 1 ? "" : "s") past the last whole value" }
+    return text + " (is it the weights of another cfg?)"
   }
 
   /// `values` stored inputs × outputs as outputs × inputs.
