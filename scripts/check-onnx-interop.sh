@@ -13,6 +13,10 @@
 #   3. `cnnswift export` writes the branching model again from its .cnn file (the command's path).
 #   4. onnxruntime runs every .onnx; the table gives the largest |difference| per output from
 #      cnnswift's, and from PyTorch's. Exits 1 when one is over 1e-4.
+#   5. Training (scripts/reference/onnx_training.py, Swift test ONNXTrainingFiles): a LeNet with batch
+#      normalization and a residual network, exported for training, train 3 SGD steps in PyTorch and in
+#      cnnswift from the .onnx file; each step's loss and the trained models' outputs (cnnswift's, and
+#      onnxruntime's on cnnswift's export of the trained model) must match PyTorch's within 1e-4.
 # The Python packages (onnx, onnxruntime, numpy, torch 2.13.0+cpu) go into a scratch venv, by
 # default /tmp/cnnswift-onnx-venv; nothing of theirs is committed or installed system-wide.
 set -euo pipefail
@@ -24,7 +28,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;
     --venv) VENV="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "check-onnx-interop.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -40,11 +44,12 @@ fi
 
 echo "== 1. PyTorch exports ($OUT)"
 OMP_NUM_THREADS=1 "$VENV/bin/python" scripts/reference/onnx_interop.py torch-export "$OUT"
+OMP_NUM_THREADS=1 PYTHONWARNINGS=ignore "$VENV/bin/python" scripts/reference/onnx_training.py torch-export "$OUT/training"
 
 echo "== 2. cnnswift exports its models and imports PyTorch's"
 swift build --build-tests
-CNNSWIFT_ONNX_INTEROP_DIR="$OUT" swift test --skip-build --filter ONNXInteropFiles 2>&1 \
-  | grep -E 'imported as|✘|error' || true
+CNNSWIFT_ONNX_INTEROP_DIR="$OUT" swift test --skip-build --filter 'ONNXInteropFiles|ONNXTrainingFiles' 2>&1 \
+  | grep -E 'imported as|trained|✘|error' || true
 test -f "$OUT/cnnswift-branching.out0.cnnswift.f32" || { echo "the Swift side wrote nothing" >&2; exit 1; }
 
 echo "== 3. cnnswift export --model-file cnnswift-branching.cnn"
@@ -55,3 +60,6 @@ done
 
 echo "== 4. onnxruntime against cnnswift and PyTorch"
 "$VENV/bin/python" scripts/reference/onnx_interop.py compare "$OUT"
+
+echo "== 5. PyTorch's exports trained on in cnnswift as in PyTorch (3 SGD steps; onnxruntime on the trained export)"
+"$VENV/bin/python" scripts/reference/onnx_training.py compare "$OUT/training"

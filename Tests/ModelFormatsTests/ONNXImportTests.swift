@@ -1,8 +1,9 @@
 import CNN
 import Foundation
-import ModelFormats
 import ONNXProto
 import Testing
+
+@testable import ModelFormats
 
 /// ONNX models written here by hand, imported, and run: their outputs against plain loops written from ONNX's
 /// definitions of the operators.
@@ -177,6 +178,12 @@ import Testing
           "1.batchnorm.running_var", "5.dense.weight", "5.dense.bias",
         ])
     #expect(file.parameters[6].value == ONNXTestSupport.transposed(Self.convNet().weights["fc"]!))
+  }
+
+  @Test func aModelIsNamedByItsGraphUnlessTheExporterNamedItsDefault() {
+    #expect(ONNXImporter.modelName("fcn-gunpoint", path: "models/x.onnx") == "fcn-gunpoint")
+    #expect(ONNXImporter.modelName("main_graph", path: "models/resnet20.onnx") == "resnet20")
+    #expect(ONNXImporter.modelName(" ", path: "lenet.onnx") == "lenet")
   }
 }
 

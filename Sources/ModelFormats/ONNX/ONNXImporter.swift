@@ -96,10 +96,18 @@ public enum ONNXImporter {
     return version
   }
 
-  /// The graph's name when it is a usable model name (one line of at most 256 bytes), else the file's base name.
+  /// The names exporters give every graph (PyTorch's `main_graph`, older `torch_jit`), which say nothing of the model.
+  static let exporterDefaultNames: Set<String> = ["main_graph", "torch_jit", "torch-jit-export", "tf2onnx"]
+
+  /// The graph's name when it is a usable model name (one line of at most 256 bytes, not an exporter's default),
+  /// else the file's base name.
   static func modelName(_ graphName: String, path: String) -> String {
     let trimmed = graphName.trimmingCharacters(in: .whitespaces)
-    if !trimmed.isEmpty, trimmed.utf8.count <= 256, !trimmed.contains(where: \.isNewline) { return trimmed }
+    if !trimmed.isEmpty, !exporterDefaultNames.contains(trimmed), trimmed.utf8.count <= 256,
+      !trimmed.contains(where: \.isNewline)
+    {
+      return trimmed
+    }
     let base = path.split(separator: "/").last.map(String.init) ?? path
     let stem = base.hasSuffix(".onnx") ? String(base.dropLast(5)) : base
     return stem.isEmpty ? "onnx" : String(stem.prefix(256))
