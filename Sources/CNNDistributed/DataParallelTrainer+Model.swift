@@ -27,9 +27,7 @@ extension DataParallelTrainer {
       }
     }
     if let problem = try world.firstProblem(problem) { throw TrainingInputError(message: problem) }
-    let count = try world.broadcast(bytes.count, root: 0)
-    if world.rank != 0 { bytes = [UInt8](repeating: 0, count: count) }
-    try world.broadcast(&bytes, root: 0)
+    bytes = try world.broadcastArray(bytes, root: 0)
     do { return try ModelFile(bytes: bytes, path: path) } catch {
       throw TrainingInputError(message: "--model-file: \(error)")
     }

@@ -30,11 +30,7 @@ extension DistributedInference {
       return .images(try shareImages(split))
     }
     let count = try world.broadcast(all?.count ?? 0, root: 0)
-    var shape = (all?.sampleShape ?? []).map { Int64($0) }
-    let rank = try world.broadcast(shape.count, root: 0)
-    if world.rank != 0 { shape = [Int64](repeating: 0, count: rank) }
-    try world.broadcast(&shape, root: 0)
-    let sampleShape = shape.map { Int($0) }
+    let sampleShape = try world.broadcastArray((all?.sampleShape ?? []).map { Int64($0) }, root: 0).map { Int($0) }
     let ranges = Self.blocks(count: count, batch: options.batch, ranks: world.size)
     let size = sampleShape.reduce(1, *)
     var values: [Float] = []

@@ -184,9 +184,7 @@ public final class DistributedInference {
       }
     }
     try agree(on: problem)
-    let count = try world.broadcast(bytes.count, root: 0)
-    if world.rank != 0 { bytes = [UInt8](repeating: 0, count: count) }
-    try world.broadcast(&bytes, root: 0)
+    bytes = try world.broadcastArray(bytes, root: 0)
     let file = try ModelFile(bytes: bytes, path: options.modelPath)
     return (file, try file.build())
   }

@@ -32,4 +32,21 @@ extension Communicator {
     }
     return result
   }
+
+  /// Returns the root's `array`, whatever its length, on every process (the argument is ignored elsewhere):
+  /// the way rank 0 shares what only it read, such as a model file. Collective.
+  /// The corresponding C function is `MPI_Bcast` (the length, then the elements).
+  public func broadcastArray<T: MPIScalar>(_ array: [T], root: Int) throws -> [T] {
+    let count = try broadcast(array.count, root: root)
+    guard rank != root else {
+      if count > 0 {
+        try array.withUnsafeBufferPointer { try broadcast(UnsafeMutableBufferPointer(mutating: $0), root: root) }
+      }
+      return array
+    }
+    return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      if count > 0 { try broadcast(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]), root: root) }
+      initialized = count
+    }
+  }
 }

@@ -16,11 +16,7 @@ extension Communicator {
   /// `root`'s `string` on every rank (the others' argument is ignored). Collective.
   /// The corresponding C function is `MPI_Bcast` (the length, then the bytes).
   public func broadcast(_ string: String, root: Int) throws -> String {
-    var bytes = Array(string.utf8)
-    let count = try broadcast(bytes.count, root: root)
-    if rank != root { bytes = [UInt8](repeating: 0, count: count) }
-    if count > 0 { try broadcast(&bytes, root: root) }
-    return String(decoding: bytes, as: UTF8.self)
+    String(decoding: try broadcastArray(Array(string.utf8), root: root), as: UTF8.self)
   }
 
   /// Every rank's `string`, in rank order, on `root` (nil elsewhere). Collective.
