@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench-before-after.sh: the suite's two headline speeds from two builds, alternating, so that a
 # change that should not move them (a refactor) is shown not to: hplswift's GFLOPS on HPL.dat and
-# cnnswift's training images/s on one LeNet-5 epoch, "before" and "after" in back-to-back pairs.
+# cnnswift's training images/s on one LeNet-5 epoch and on ResNet-20 steps, "before" and "after" in
+# back-to-back pairs.
 #
 # Usage:
 #   scripts/bench-before-after.sh --before DIR --after DIR [--pairs 3] [--ranks 2] [--dat hpl/HPL.dat]
@@ -12,7 +13,8 @@
 #   --pairs N          alternating pairs of each measurement (default 3)
 #   --ranks N          MPI ranks for hplswift (default 2; cnnswift trains on one rank)
 #   --dat FILE         the HPL.dat to run (default hpl/HPL.dat: N=10000, NB=192, 1×2)
-#   --steps N          training steps of batch 64 per LeNet-5 run (default 400)
+#   --steps N          training steps of batch 64 per LeNet-5 run (default 400; ResNet-20 runs N/10
+#                      steps of batch 32)
 #   --only hpl|cnn     one of the two measurements
 #
 # Prints each run's figure, then per measurement the median before, the median after and the
@@ -41,8 +43,11 @@ done
 [[ -n "$BEFORE" && -n "$AFTER" ]] || die "give --before DIR and --after DIR (see --help)"
 [[ -z "$ONLY" || "$ONLY" == hpl || "$ONLY" == cnn ]] || die "--only takes hpl or cnn, not '$ONLY'"
 for count in "$PAIRS" "$RANKS" "$STEPS"; do [[ "$count" =~ ^[1-9][0-9]*$ ]] || die "'$count' is not a positive count"; done
+programs=(hplswift cnnswift)
+[[ "$ONLY" == hpl ]] && programs=(hplswift)
+[[ "$ONLY" == cnn ]] && programs=(cnnswift)
 for dir in "$BEFORE" "$AFTER"; do
-  for program in hplswift cnnswift; do [[ -x "$dir/$program" ]] || die "no $program in $dir"; done
+  for program in "${programs[@]}"; do [[ -x "$dir/$program" ]] || die "no $program in $dir"; done
 done
 [[ -f "$DAT" ]] || die "no HPL.dat at $DAT"
 
@@ -72,6 +77,14 @@ cnn_images() {
   column_of images_per_second "$results"
 }
 
+# Training images/s of ResNet-20 (on Fashion-MNIST padded to 32×32) over STEPS/10 steps of batch 32.
+resnet_images() {
+  local dir="$1" results="$WORK/train-$RANDOM.csv"
+  "$dir/cnnswift" train --model resnet --layers 20 --batch 32 --epochs 1 --steps "$(( (STEPS + 9) / 10 ))" --quiet \
+    --results "$results" > /dev/null
+  column_of images_per_second "$results"
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 measure() {
@@ -90,3 +103,4 @@ measure() {
 
 [[ "$ONLY" == cnn ]] || measure "hplswift ($RANKS ranks)" GFLOPS hpl_gflops
 [[ "$ONLY" == hpl ]] || measure "cnnswift LeNet-5" images/s cnn_images
+[[ "$ONLY" == hpl ]] || measure "cnnswift ResNet-20" images/s resnet_images

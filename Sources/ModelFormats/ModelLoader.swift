@@ -32,10 +32,25 @@ public enum ModelLoader {
     if weights != nil && kind != .darknet {
       throw ModelFileError(path, "--weights goes with a darknet .cfg, not a .\(kind.rawValue) model")
     }
+    let file: ModelFile
     switch kind {
-    case .cnnswift: return try ModelFile.read(path: path)
-    case .darknet: return try DarknetNetwork.load(path: path, weights: weights, seed: seed)
-    case .onnx: return try ONNXImporter.read(path: path)
+    case .cnnswift: file = try ModelFile.read(path: path)
+    case .darknet: file = try DarknetNetwork.load(path: path, weights: weights, seed: seed)
+    case .onnx: file = try ONNXImporter.read(path: path)
+    }
+    try checkVariances(file, path: weights ?? path)
+    return file
+  }
+
+  /// Refuses a batch normalization whose running variance is below 0, whichever file it came from: its square
+  /// root makes every output NaN (finite values are checked as each file is read).
+  static func checkVariances(_ file: ModelFile, path: String) throws(ModelFileError) {
+    for entry in file.parameters where entry.name.hasSuffix(".running_var") {
+      guard let bad = entry.value.data.firstIndex(where: { $0 < 0 }) else { continue }
+      throw ModelFileError(
+        path,
+        "\(entry.name) holds \(entry.value.data[bad]) at value \(bad) of \(entry.value.count): a batch "
+          + "normalization's variance must be at least 0 (below, every output is NaN)")
     }
   }
 

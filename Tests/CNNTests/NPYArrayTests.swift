@@ -87,5 +87,28 @@ import Testing
     #expect(
       problem(Self.numpyBytes(header: good.replacingOccurrences(of: "(2, 3)", with: "(2, x)"), values: six))
         .contains("'x' is not a size"))
+    #expect(problem([]) == "in.npy: is empty: not a NumPy .npy file")
+    #expect(problem(Array(version.prefix(6))) == "in.npy: ends at byte 6, inside the .npy header's first 10 bytes")
+    #expect(
+      problem(Self.numpyBytes(header: good.replacingOccurrences(of: "<f4", with: "\u{1B}[2J"), values: six))
+        .contains("descr '\\u{1B}[2J'"), "escaped for a terminal")
+  }
+
+  /// A file whose size does not fit its header is refused from the header and the size alone: a sparse file of
+  /// 3 GiB, which reading whole would take seconds and gigabytes.
+  @Test func aFileOfTheWrongSizeIsRefusedBeforeItIsRead() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("sparse-\(UUID().uuidString).npy").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"
+    FileManager.default.createFile(atPath: path, contents: Data(Self.numpyBytes(header: header, values: [])))
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try handle.truncate(atOffset: 3 << 30)
+    try handle.close()
+    let refused = #expect(throws: DataError.self) { try NPYArray.read(path: path, limit: 1 << 34) }
+    #expect(refused?.problem.contains("but the file holds 3221225344 bytes: 805306330 values too many") == true)
+    let zeros = #expect(throws: DataError.self) {
+      try NPYArray.read(path: path.replacingOccurrences(of: ".npy", with: "-0.npy"))
+    }
+    #expect(zeros?.problem == "does not exist")
   }
 }

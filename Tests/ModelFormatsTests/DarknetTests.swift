@@ -319,6 +319,17 @@ import Testing
     let long = refusal(bytes + [0, 0, 0, 0, 0])
     #expect(long.contains("need \(total): 1 value too many, and 1 byte past the last whole value"), "\(long)")
     #expect(refusal(Array(bytes[0..<10])).hasPrefix("truncated: the revision"))
+    // A version no darknet wrote, even one whose major · 10 overflows 32 bits, reads as darknet reads it.
+    var version = bytes
+    version.replaceSubrange(0..<4, with: [0xFF, 0xFF, 0xFF, 0x7F])
+    #expect(refusal(version).hasPrefix("holds \(total + 1) values after its 16-byte header (version 2147483647.2)"))
+    // After the first 4 + 36 + 6 + 1536 + 6 + 6 values come the connected layer's variances: one of them -1.
+    var variance = bytes
+    variance.replaceSubrange((20 + 4 * 1596)..<(24 + 4 * 1596), with: [0, 0, 0x80, 0xBF])
+    #expect(
+      refusal(variance)
+        == "3.batchnorm.running_var holds -1.0 at value 2 of 6: a batch normalization's variance must be at least 0 "
+        + "(below, every output is NaN)")
     bytes.replaceSubrange(24..<28, with: [0, 0, 0xC0, 0x7F])  // a NaN in the first convolution's biases
     #expect(refusal(bytes).hasPrefix("0.conv.bias holds NaN at value 1 of 4"))
   }

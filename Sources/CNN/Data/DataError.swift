@@ -1,3 +1,5 @@
+import Files
+
 /// Why a data set cannot be read: the file, directory or `--data` value at fault and what is wrong with it
 /// (`/data/train-images-idx3-ubyte.gz: truncated: expected 47040016 bytes …, found 1200`).
 public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -12,5 +14,6 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
     self.problem = problem
   }
 
-  public var description: String { "\(subject): \(problem)" }
+  /// `SUBJECT: problem`, escaped for a terminal (both may quote what a file holds).
+  public var description: String { SafeText.escaped("\(subject): \(problem)") }
 }

@@ -36,6 +36,11 @@ public struct NPYArray: Sendable, Equatable {
   ///   unreadable header (with its byte offset), another type or order than C-ordered `<f4`, or a size that is not
   ///   the shape's (by how many values).
   public static func read(path: String, limit: Int = InputLimits.arrayFileBytes) throws(DataError) -> NPYArray {
+    // The header first, against the file's size: a file of the wrong size is refused before it is read.
+    let start: (bytes: [UInt8], fileSize: Int)
+    do { start = try BoundedFile.prefix(path, count: 12 + headerLimit) } catch { throw DataError(path, error.reason) }
+    _ = try layout(start.bytes, fileSize: start.fileSize, path: path)
+    guard start.fileSize <= limit else { throw DataError(path, "is larger than \(limit) bytes, more than it may hold") }
     let bytes: Data
     do { bytes = try BoundedFile.read(path, limit: limit) } catch {
       throw DataError(path, error.reason)
@@ -45,23 +50,7 @@ public struct NPYArray: Sendable, Equatable {
 
   /// The array held by the bytes of an `.npy` file; `path` names it in messages.
   public static func decode(_ bytes: [UInt8], path: String) throws(DataError) -> NPYArray {
-    let (header, dataOffset) = try headerText(bytes, path: path)
-    let shape = try NPYHeader.parse(header, path: path)
-    guard let count = shape.reduce(Optional(1), { total, side in total.flatMap { multiplied($0, side) } }),
-      let needed = multiplied(count, 4)
-    else {
-      throw DataError(path, "the header's shape \(Self.tuple(shape)) holds more values than any file can")
-    }
-    let held = bytes.count - dataOffset
-    guard held == needed else {
-      let difference = held - needed
-      throw DataError(
-        path,
-        "the header's shape \(Self.tuple(shape)) needs \(count) float32 values (\(needed) bytes after the \(dataOffset)-byte "
-          + "header), but the file holds \(held) bytes: \(abs(difference) / 4) value\(abs(difference) / 4 == 1 ? "" : "s")"
-          + "\(difference % 4 == 0 ? "" : " and \(abs(difference) % 4) bytes") \(difference < 0 ? "short" : "too many")"
-      )
-    }
+    let (shape, count, dataOffset) = try layout(bytes, fileSize: bytes.count, path: path)
     // The platforms Swift builds the suite for are little-endian, as `<f4` is.
     var values = [Float](repeating: 0, count: count)
     values.withUnsafeMutableBytes { destination in
@@ -72,8 +61,35 @@ public struct NPYArray: Sendable, Equatable {
     return NPYArray(shape: shape, values: values)
   }
 
+  /// The shape, value count and data offset the header at the start of `bytes` gives, checked against the size of
+  /// the whole file.
+  private static func layout(_ bytes: [UInt8], fileSize: Int, path: String) throws(DataError) -> ([Int], Int, Int) {
+    let (header, dataOffset) = try headerText(bytes, path: path)
+    let shape = try NPYHeader.parse(header, path: path)
+    guard let count = shape.reduce(Optional(1), { total, side in total.flatMap { multiplied($0, side) } }),
+      let needed = multiplied(count, 4)
+    else {
+      throw DataError(path, "the header's shape \(Self.tuple(shape)) holds more values than any file can")
+    }
+    let held = fileSize - dataOffset
+    guard held == needed else {
+      let difference = held - needed
+      throw DataError(
+        path,
+        "the header's shape \(Self.tuple(shape)) needs \(count) float32 values (\(needed) bytes after the \(dataOffset)-byte "
+          + "header), but the file holds \(held) bytes: \(abs(difference) / 4) value\(abs(difference) / 4 == 1 ? "" : "s")"
+          + "\(difference % 4 == 0 ? "" : " and \(abs(difference) % 4) bytes") \(difference < 0 ? "short" : "too many")"
+      )
+    }
+    return (shape, count, dataOffset)
+  }
+
   /// The header's dictionary text and the offset of the first value.
   private static func headerText(_ bytes: [UInt8], path: String) throws(DataError) -> (String, Int) {
+    guard !bytes.isEmpty else { throw DataError(path, "is empty: not a NumPy .npy file") }
+    if bytes.count < 10 && Array(bytes.prefix(6)) == Array(magic.prefix(bytes.count)) {
+      throw DataError(path, "ends at byte \(bytes.count), inside the .npy header's first 10 bytes")
+    }
     guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
       let start = bytes.prefix(6).map { String(format: "%02x", $0) }.joined(separator: " ")
       throw DataError(

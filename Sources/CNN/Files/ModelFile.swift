@@ -359,11 +359,16 @@ public struct ModelFile: Sendable {
     do {
       return Array(try BoundedFile.read(path, limit: limit))
     } catch {
-      switch error {
-      case .missing: throw ModelFileError(path, "no such file")
-      case .tooLarge: throw ModelFileError(path, "larger than \(limit) bytes, more than such a file holds")
-      default: throw ModelFileError(path, error.reason)
-      }
+      throw readError(error, limit: limit)
+    }
+  }
+
+  /// The model-file message of a file that could not be read within `limit` bytes.
+  public static func readError(_ error: BoundedFileError, limit: Int?) -> ModelFileError {
+    switch error {
+    case .missing: ModelFileError(error.path, "no such file")
+    case .tooLarge: ModelFileError(error.path, "larger than \(limit ?? 0) bytes, more than such a file holds")
+    default: ModelFileError(error.path, error.reason)
     }
   }
 }

@@ -1,3 +1,5 @@
+import Files
+
 /// Why a model or checkpoint file cannot be read, used or written: the file and the problem, in words a user can
 /// act on (`model.cnn: parameter 0.conv.weight: expected shape 6×1×5×5, found 6×3×5×5`).
 public struct ModelFileError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -11,5 +13,6 @@ public struct ModelFileError: Error, Sendable, Equatable, CustomStringConvertibl
     (self.path, self.problem) = (path, problem)
   }
 
-  public var description: String { "\(path): \(problem)" }
+  /// `PATH: problem`, escaped for a terminal (both may quote what a file holds).
+  public var description: String { SafeText.escaped("\(path): \(problem)") }
 }

@@ -59,25 +59,32 @@ public enum DarknetWeights {
   /// Fills `file`'s parameters (a model of `network`) from the weights file at `path`, which must hold exactly
   /// the values the cfg describes.
   public static func read(path: String, into file: inout ModelFile, network: DarknetNetwork) throws(ModelFileError) {
-    let bytes = try ModelFile.readBytes(path: path)
-    var reader = ByteReader(bytes, path: path)
-    let major = Int32(bitPattern: try reader.uint32("the major version"))
-    let minor = Int32(bitPattern: try reader.uint32("the minor version"))
-    _ = try reader.uint32("the revision")
-    if major * 10 + minor >= 2 && major < 1000 && minor < 1000 {
-      _ = try reader.uint64("seen")
+    // The header first, and the values it implies against the file's size: a file of another model is refused
+    // before its bytes are read.
+    let start: (bytes: [UInt8], fileSize: Int)
+    do { start = try BoundedFile.prefix(path, count: 20) } catch { throw ModelFile.readError(error, limit: nil) }
+    var header = ByteReader(start.bytes, path: path)
+    let major = Int32(bitPattern: try header.uint32("the major version"))
+    let minor = Int32(bitPattern: try header.uint32("the minor version"))
+    _ = try header.uint32("the revision")
+    // Darknet's own test, in Int so that no version overflows it.
+    if Int(major) * 10 + Int(minor) >= 2 && major < 1000 && minor < 1000 {
+      _ = try header.uint64("seen")
     } else {
-      _ = try reader.uint32("seen")
+      _ = try header.uint32("seen")
     }
     var index: [String: Int] = [:]
     for (position, entry) in file.parameters.enumerated() { index[entry.name] = position }
     let tensors = index.mapValues { file.parameters[$0].value }
     let blocks = blocks(network, parameters: tensors, transpose: major > 1000 || minor > 1000)
     let needed = blocks.reduce(0) { $0 + $1.count }
-    guard reader.remaining == 4 * needed else {
+    let held = start.fileSize - header.offset
+    guard held == 4 * needed else {
       throw ModelFileError(
-        path, mismatch(held: reader.remaining, needed: needed, blocks: blocks, header: (reader.offset, major, minor)))
+        path, mismatch(held: held, needed: needed, blocks: blocks, header: (header.offset, major, minor)))
     }
+    var reader = ByteReader(try ModelFile.readBytes(path: path, limit: start.fileSize), path: path, from: header.offset)
+    guard reader.remaining == 4 * needed else { throw ModelFileError(path, "changed while it was read") }
     for block in blocks {
       var values = try reader.floats(block.count, block.name)
       if let (outputs, inputs) = block.transposed { values = transposedBack(values, outputs: outputs, inputs: inputs) }
