@@ -133,6 +133,23 @@ import Testing
     """
 
   /// A classifier: avgpool, a connected layer with batch normalization, dropout, softmax and cost.
+  @Test func crlfLinesABomAndCommentsAfterValuesReadAsDarknetReadsThem() throws {
+    let plain = try DarknetConfig(text: Self.classifier, path: "a.cfg")
+    let windows =
+      "\u{FEFF}"
+      + Self.classifier.replacingOccurrences(of: "\n", with: "\r\n")
+      .replacingOccurrences(of: "filters=4", with: "filters=4   # four filters")
+    #expect(try DarknetConfig(text: windows, path: "a.cfg") == plain)
+    let binary = write("binary.cfg", "[net]\nwidth=8\u{0}\n")
+    #expect(throws: ModelFileError(binary, "not a darknet cfg: a NUL byte at byte offset 13 (a binary file?)")) {
+      try DarknetConfig.read(path: binary)
+    }
+    let oneLine = String(repeating: "x", count: 500)
+    #expect(throws: ModelFileError("b.cfg", "line 1: '\(oneLine.prefix(80))…' is neither a [section] nor key=value")) {
+      try DarknetConfig(text: oneLine, path: "b.cfg")
+    }
+  }
+
   static let classifier = """
     [net]
     width=8
@@ -375,8 +392,31 @@ import Testing
     ),
     ("[net]\nwidth=8\nwidth=9\n", "line 3: width is set twice in this section (first on line 2)"),
     ("[net]\nwidth 8\n", "line 2: 'width 8' is neither a [section] nor key=value"),
+    ("[net]\r\nwidth 8\r\n", "line 2: 'width 8' is neither a [section] nor key=value"),
+    ("[net]\nwidth=0\n", "line 2: [net] width=0: expected an integer from 1 to 65536"),
+    (
+      "[net]\nwidth=8\nheight=8\nchannels=3\n[net]\nwidth=8\n",
+      "line 5: a second [net] section (the first is on line 1); a cfg has one"
+    ),
+    (
+      "[net]\nwidth=8\nheight=8\nchannels=3\n[convolutional]\nfilters=4\n[route]\nlayers=\(Array(repeating: "-1", count: 65).joined(separator: ","))\n",
+      "line 7: [route] needs layers=, 1 to 64 of them (65 given)"
+    ),
+    (
+      "[net]\nwidth=8\nheight=8\nchannels=3\n[convolutional]\nfilters=18\n[yolo]\nanchors=nan,14, 2,3, 4,5\nnum=3\nclasses=1\n",
+      "line 8: [yolo] anchors: value 1, nan, is not a positive number (a width or a height)"
+    ),
+    ("[net]\nwidth=\u{1B}[2J8\n", "line 2: [net] width=\u{1B}[2J8: expected an integer from 1 to 65536"),
   ])
   func badCfgsAreNamedByLine(text: String, expected: String) {
+    defer {
+      // Escaped when printed: the message quotes what the file holds.
+      if expected.contains("\u{1B}") {
+        #expect(
+          ModelFileError("x.cfg", expected).description == "x.cfg: "
+            + expected.replacingOccurrences(of: "\u{1B}", with: "\\u{1B}"))
+      }
+    }
     let path = write("bad.cfg", text)
     do {
       _ = try ModelLoader.load(path: path)

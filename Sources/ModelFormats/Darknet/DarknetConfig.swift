@@ -32,6 +32,9 @@ public struct DarknetConfig: Sendable, Equatable {
     guard let text = String(validating: data, as: UTF8.self) else {
       throw ModelFileError(path, "not a darknet cfg: it is not UTF-8 text")
     }
+    if let nul = data.firstIndex(of: 0) {
+      throw ModelFileError(path, "not a darknet cfg: a NUL byte at byte offset \(nul) (a binary file?)")
+    }
     return try DarknetConfig(text: text, path: path)
   }
 
@@ -39,13 +42,16 @@ public struct DarknetConfig: Sendable, Equatable {
   public init(text: String, path: String) throws(ModelFileError) {
     self.path = path
     sections = []
-    for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    // Any line ending (CRLF is one Character, so "\n" alone would not split it); a byte order mark is no text.
+    let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+    for (offset, raw) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       let number = offset + 1
-      let line = raw.filter { !$0.isWhitespace }
-      guard let first = line.first, first != "#", first != ";" else { continue }
+      // A comment after a value (`filters=16  # first layer`) ends the line, as for a whole line.
+      let line = raw.prefix { $0 != "#" }.filter { !$0.isWhitespace }
+      guard let first = line.first, first != ";" else { continue }
       if first == "[" {
         guard line.last == "]", line.count > 2 else {
-          throw ModelFileError(path, "line \(number): '\(raw)' is not a [section] header")
+          throw ModelFileError(path, "line \(number): '\(Self.quoted(raw))' is not a [section] header")
         }
         sections.append(Section(type: String(line.dropFirst().dropLast()), line: number, options: [:]))
         guard sections.count <= InputLimits.graphNodes else {
@@ -54,7 +60,7 @@ public struct DarknetConfig: Sendable, Equatable {
         continue
       }
       guard let equals = line.firstIndex(of: "="), equals != line.startIndex else {
-        throw ModelFileError(path, "line \(number): '\(raw)' is neither a [section] nor key=value")
+        throw ModelFileError(path, "line \(number): '\(Self.quoted(raw))' is neither a [section] nor key=value")
       }
       guard !sections.isEmpty else {
         throw ModelFileError(path, "line \(number): an option before the first [section]")
@@ -66,9 +72,22 @@ public struct DarknetConfig: Sendable, Equatable {
       }
       sections[sections.count - 1].options[key] = (String(line[line.index(after: equals)...]), number)
     }
-    guard let first = sections.first, first.type == "net" || first.type == "network" else {
+    guard let first = sections.first, Self.isNet(first) else {
       throw ModelFileError(path, "not a darknet cfg: it must start with a [net] section")
     }
+    if let second = sections.dropFirst().first(where: Self.isNet) {
+      throw ModelFileError(
+        path,
+        "line \(second.line): a second [\(second.type)] section (the first is on line \(first.line)); a cfg has one")
+    }
+  }
+
+  /// Whether `section` is the network's own (`[net]`, or darknet's older `[network]`).
+  static func isNet(_ section: Section) -> Bool { section.type == "net" || section.type == "network" }
+
+  /// A line of the file as a message quotes it: at most 80 characters (a file without line breaks is one line).
+  static func quoted(_ line: Substring) -> String {
+    line.count <= 80 ? String(line) : String(line.prefix(80)) + "…"
   }
 }
 

@@ -56,9 +56,9 @@ private struct Builder {
     path = config.path
     let net = config.sections[0]
     let side = 1...InputLimits.layerWidth
-    let width = try net.int("width", 0, in: 0...side.upperBound, path: path)
-    let height = try net.int("height", 0, in: 0...side.upperBound, path: path)
-    let channels = try net.int("channels", 0, in: 0...InputLimits.inputChannels, path: path)
+    let width = try net.int("width", 0, in: side, path: path)
+    let height = try net.int("height", 0, in: side, path: path)
+    let channels = try net.int("channels", 0, in: 1...InputLimits.inputChannels, path: path)
     if width > 0 && height > 0 && channels > 0 {
       inputShape = [channels, height, width]
     } else if let inputs = net.options["inputs"] {
@@ -241,7 +241,10 @@ private struct Builder {
     try section.checkKeys(["layers"], path: path)
     guard let list = section.options["layers"]?.value.split(separator: ",", omittingEmptySubsequences: false),
       (1...64).contains(list.count)
-    else { throw ModelFileError(path, "line \(section.line): [route] needs layers=, 1 to 64 of them") }
+    else {
+      let given = section.options["layers"].map { "\($0.value.split(separator: ",").count) given" } ?? "none given"
+      throw ModelFileError(path, "line \(section.line): [route] needs layers=, 1 to 64 of them (\(given))")
+    }
     var inputs: [Int] = []
     for text in list { inputs.append(try layerValue(text, current: index, section, key: "layers")) }
     if inputs.count == 1 { return inputs[0] }
@@ -268,7 +271,13 @@ private struct Builder {
     guard let anchors = try section.list("anchors", path: path, "numbers", { Float($0) }) else {
       throw ModelFileError(path, "line \(section.line): [\(section.type)] needs anchors=")
     }
-    guard anchors.count == 2 * total, anchors.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+    if let bad = anchors.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+      throw ModelFileError(
+        path,
+        "line \(section.options["anchors"]!.line): [\(section.type)] anchors: value \(bad + 1), \(anchors[bad]), is not a "
+          + "positive number (a width or a height)")
+    }
+    guard anchors.count == 2 * total else {
       throw ModelFileError(
         path,
         "line \(section.options["anchors"]!.line): [\(section.type)] anchors: \(anchors.count) values for num=\(total);"
