@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// A data set ready for training: its files found and checked, nothing but their headers read yet.
@@ -196,7 +197,11 @@ public struct Dataset: Sendable {
       let hint = path == DataSource.defaultDirectory ? " (install it: apt-get install dataset-fashion-mnist)" : ""
       throw DataError(path, "no such folder\(hint)")
     }
-    guard isDirectory.boolValue else { throw DataError(path, "not a folder: --data expects a folder of data files") }
+    guard isDirectory.boolValue else {
+      var status = stat()
+      let kind = stat(path, &status) == 0 ? FileKind(mode: status.st_mode).rawValue : "file"
+      throw DataError(path, "is a \(kind), not a folder: --data expects a folder of data files (or FILE.npy)")
+    }
     // CIFAR-10's archive unpacks into cifar-10-batches-bin: accept the folder around it too.
     let nested = path + "/cifar-10-batches-bin"
     let cifarFolder = exists("cifar-10-batches-bin", in: path) && !exists(cifarTestName, in: path) ? nested : path
