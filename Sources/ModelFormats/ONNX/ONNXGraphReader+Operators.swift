@@ -470,28 +470,56 @@ extension ONNXGraphReader {
       throw ONNXProblem("mode '\(try attributes.string("mode", default: ""))'; cnnswift upsamples nearest only")
     }
     guard try attributes.int("exclude_outside", default: 0) == 0 else { throw ONNXProblem("exclude_outside must be 0") }
+    // Each factor is checked (finite, whole, 1 to InputLimits.kernelSide) before any arithmetic uses it, and the
+    // output's size before copiesBlocks walks its sides.
+    let factorRange = 1...InputLimits.kernelSide
+    let wholeFactors = "cnnswift upsamples by one whole factor from 1 to \(InputLimits.kernelSide) on both sides"
     var factors: [Int]
     let scales = try inputName(node, 2).map { name throws(ONNXProblem) in try floats(name, "scales") }
     if let scales, scales.count > 0 {
       guard scales.count == 4, scales.data[0] == 1, scales.data[1] == 1 else {
-        throw ONNXProblem("scales \(scales.data) must be [1, 1, f, f]")
+        throw ONNXProblem("scales \(Self.text(scales.data)) must be [1, 1, f, f]")
       }
-      factors = scales.data[2...].map { Int(exactly: $0) ?? 0 }
+      factors = []
+      for scale in scales.data[2...] {
+        guard scale.isFinite, scale == scale.rounded(), scale >= Float(factorRange.lowerBound),
+          scale <= Float(factorRange.upperBound)
+        else {
+          throw ONNXProblem(
+            "scales \(Self.text(scales.data)): the factor \(Self.text(scale)) is not allowed; \(wholeFactors)")
+        }
+        factors.append(Int(scale))
+      }
     } else if let name = inputName(node, 3) {
       let sizes = try integers(name, "sizes")
       guard sizes.count == 4, sizes[1] == shape[0],
         try attributes.string(
           "keep_aspect_ratio_policy",
           default: "stretch") == "stretch"
-      else { throw ONNXProblem("sizes \(sizes) must be [N, C, H·f, W·f] (keep_aspect_ratio_policy stretch)") }
-      factors = [
-        sizes[2] % shape[1] == 0 ? sizes[2] / shape[1] : 0, sizes[3] % shape[2] == 0 ? sizes[3] / shape[2] : 0,
-      ]
+      else {
+        throw ONNXProblem("sizes \(ONNXTensor.text(sizes)) must be [N, C, H·f, W·f] (keep_aspect_ratio_policy stretch)")
+      }
+      factors = []
+      for (size, side) in zip(sizes[2...], shape[1...]) {
+        // A division, never a product: a size from the file may be near Int.max.
+        guard size > 0, size % side == 0, factorRange.contains(size / side) else {
+          throw ONNXProblem(
+            "sizes \(ONNXTensor.text(sizes)): \(size) is not a whole multiple from \(factorRange.lowerBound) to "
+              + "\(factorRange.upperBound) of the input's side of \(side); \(wholeFactors)")
+        }
+        factors.append(size / side)
+      }
     } else {
       throw ONNXProblem("has neither scales nor sizes")
     }
-    guard factors[0] == factors[1], factors[0] >= 1 else {
-      throw ONNXProblem("scales by \(factors); cnnswift upsamples by one whole factor on both sides")
+    guard factors[0] == factors[1] else {
+      throw ONNXProblem("scales by \(factors[0]) and \(factors[1]); \(wholeFactors)")
+    }
+    let layer = LayerSpec.upsample(factor: factors[0])
+    do {
+      _ = try layer.outputShape(for: [shape])
+    } catch {
+      throw ONNXProblem(error.message)
     }
     let transform = try attributes.string("coordinate_transformation_mode", default: "half_pixel")
     let rounding = try attributes.string("nearest_mode", default: "round_prefer_floor")
@@ -501,13 +529,26 @@ extension ONNXGraphReader {
           + "a \(factors[0])×\(factors[0]) block; cnnswift's upsampling does (asymmetric with floor, as PyTorch exports)"
       )
     }
-    try emit(.upsample(factor: factors[0]), inputs: [input], for: node)
+    try emit(layer, inputs: [input], for: node)
+  }
+
+  /// `[1, 1, 2.5, 1e+18]`: whole values without a fraction.
+  static func text(_ values: [Float]) -> String { "[" + values.map(text).joined(separator: ", ") + "]" }
+
+  /// `2`, `2.5`, `1e+18`.
+  static func text(_ value: Float) -> String {
+    value == value.rounded() && abs(value) <= 65536 ? String(Int(value)) : "\(value)"
   }
 
   /// Whether ONNX's nearest Resize of a side of `size` by `factor` with `transform` and `rounding` takes output
   /// position x from input position x / factor, as cnnswift's upsampling does (ONNX's formulas, checked at every
   /// position of the side).
+  /// Its caller bounds `factor` (1 to ``InputLimits/kernelSide``) and the output first; anything else is not a
+  /// block copy here.
   static func copiesBlocks(_ size: Int, factor: Int, _ transform: String, _ rounding: String) -> Bool {
+    guard size >= 1, (1...InputLimits.kernelSide).contains(factor), size <= InputLimits.sampleValues else {
+      return false
+    }
     let (scale, outputs) = (Double(factor), size * factor)
     for x in 0..<outputs {
       let position = Double(x)
