@@ -86,4 +86,114 @@ import Testing
     #expect(!ONNXGraphReader.copiesBlocks(1 << 40, factor: 2, "asymmetric", "floor"))
     #expect(ONNXGraphReader.copiesBlocks(28, factor: 2, "asymmetric", "floor"))
   }
+
+  // MARK: - Other values that loops or products use
+
+  /// A model whose Pad reads pads folded from `nodes` over `initializers` (all integer constants), then a Conv.
+  func folded(_ nodes: [Onnx_NodeProto], _ initializers: [Onnx_TensorProto], pads: String = "pads") -> Onnx_ModelProto {
+    B.model(
+      input: [1, 4, 4],
+      nodes: nodes + [B.node("Pad", ["x", pads], "p", name: "pad"), B.node("Conv", ["p", "w"], "y", name: "conv")],
+      initializers: initializers + [B.floats("w", [1, 1, 3, 3], B.values(9, seed: 1))])
+  }
+
+  @Test func aFoldedSliceWithAHugeStepStopsInsteadOfOverflowing() {
+    // Start 1, step Int64.max: 1 + Int64.max trapped.
+    let nodes = [B.node("Slice", ["all", "start", "end", "axis", "step"], "pads", name: "slice")]
+    let initializers = [
+      B.int64s("all", [0, 0, 1, 1, 0, 0, 1, 1, 9]), B.int64s("start", [1]), B.int64s("end", [Int64.max]),
+      B.int64s("axis", [0]), B.int64s("step", [Int64.max]),
+    ]
+    #expect(problem(folded(nodes, initializers))?.contains("pads [0] must be 8 sizes") == true)
+    var negative = initializers
+    (negative[1], negative[2], negative[4]) = (
+      B.int64s("start", [-2]), B.int64s("end", [Int64.min]), B.int64s("step", [Int64.min])
+    )
+    #expect(problem(folded(nodes, negative))?.contains("pads [1] must be 8 sizes") == true)
+  }
+
+  @Test func aFoldedSliceNamesWhatIsWrongWithItsStepOrAxis() {
+    func slice(axes: [Int64], steps: [Int64]) -> Onnx_ModelProto {
+      folded(
+        [B.node("Slice", ["all", "start", "end", "axis", "step"], "pads", name: "slice")],
+        [
+          B.int64s("all", [0, 0, 1, 1, 0, 0, 1, 1]), B.int64s("start", [0]), B.int64s("end", [8]),
+          B.int64s("axis", axes), B.int64s("step", steps),
+        ])
+    }
+    #expect(problem(slice(axes: [0], steps: [0])) == "node 'slice' (Slice): step 0 is not allowed (axis 0)")
+    #expect(
+      problem(slice(axes: [7], steps: [1])) == "node 'slice' (Slice): axis 7 is out of range for a rank-1 value")
+    #expect(
+      problem(slice(axes: [-2], steps: [1])) == "node 'slice' (Slice): axis -2 is out of range for a rank-1 value")
+    #expect(problem(slice(axes: [0], steps: [1])) == nil)
+  }
+
+  @Test func aFoldedTensorOfNoElementsButHugeDimensionsIsRefused() {
+    // ConstantOfShape [0, 2⁴⁰] holds no element; a Transpose of it looped 2⁴⁰ times.
+    let nodes = [
+      B.node("ConstantOfShape", ["shape"], "empty", name: "fill"),
+      B.node("Transpose", ["empty"], "pads", name: "swap", [B.attribute("perm", ints: [1, 0])]),
+    ]
+    #expect(
+      problem(folded(nodes, [B.int64s("shape", [0, 1 << 40])]))
+        == "node 'fill' (ConstantOfShape): its result has dimensions [0, 1099511627776], over 1024 positions; "
+        + "cnnswift folds small integer constants only")
+    var empty = B.int64s("empty", [])
+    empty.dims = [1 << 40, 0]
+    #expect(
+      problem(folded([B.node("Transpose", ["empty"], "pads", name: "swap")], [empty]))
+        == "node 'swap' (Transpose): tensor 'empty' of dimensions [1099511627776, 0] has no elements, but its other "
+        + "dimensions' product is over 268435456")
+    empty.dims = [0, 1 << 20]
+    #expect(
+      problem(folded([B.node("Transpose", ["empty"], "pads", name: "swap")], [empty]))?
+        .contains("'empty' has dimensions [0, 1048576], over 1024 positions") == true)
+  }
+
+  @Test func aFoldedReshapeOfHugeSizesIsRefusedWithoutOverflowing() {
+    let nodes = [B.node("Reshape", ["all", "shape"], "pads", name: "reshape")]
+    let initializers = [B.int64s("all", [0, 0, 1, 1, 0, 0, 1, 1]), B.int64s("shape", [1 << 40, 1 << 40, -1])]
+    #expect(
+      problem(folded(nodes, initializers))
+        == "node 'reshape' (Reshape): reshapes 8 elements to [1099511627776, 1099511627776, -1]")
+  }
+
+  @Test func hugePadsAndReorgSizesAreRefusedBeforeTheyAreAdded() {
+    let pads = B.int64s("pads", [0, 0, Int64.max, Int64.max, 0, 0, 0, 0])
+    #expect(
+      problem(folded([], [pads]))
+        == "node 'pad' (Pad): pads [0, 0, 9223372036854775807, 9223372036854775807, 0, 0, 0, 0] must be 8 sizes for "
+        + "[N, C, H, W] from 0 to 65536, none on the batch")
+    let reorg = B.model(
+      input: [4, 4, 4],
+      nodes: [
+        B.node("Reshape", ["x", "split"], "s", name: "split"),
+        B.node("Transpose", ["s"], "t", name: "perm", [B.attribute("perm", ints: [0, 3, 5, 1, 2, 4])]),
+        B.node("Reshape", ["t", "join"], "y", name: "join"),
+      ],
+      initializers: [
+        B.int64s("split", [0, 1, 4, 1 << 62, 4, 1 << 62]), B.int64s("join", [0, 16, 2, 2]),
+      ])
+    #expect(problem(reorg)?.hasPrefix("node 'split' (Reshape): reshapes to [0, 1, 4, 4611686018427387904") == true)
+    var join = reorg
+    join.graph.initializer = [B.int64s("split", [0, 1, 4, 2, 4, 2]), B.int64s("join", [0, 16, 1 << 62, 1 << 62])]
+    #expect(problem(join)?.hasPrefix("node 'join' (Reshape): reshapes to [0, 16, 4611686018427387904") == true)
+    join.graph.initializer = [B.int64s("split", [0, 1, 4, 2, 4, 2]), B.int64s("join", [0, 16, 2, 2])]
+    #expect(problem(join) == nil)
+  }
+
+  @Test func aConvolutionsSizesAreBoundedBeforeItsPaddingIsComputed() {
+    let model = B.model(
+      input: [1, 6, 6],
+      nodes: [
+        B.node(
+          "Conv", ["x", "w"], "y", name: "conv",
+          [B.attribute("dilations", ints: [1 << 40, 1 << 40]), B.attribute("auto_pad", string: "SAME_UPPER")])
+      ], initializers: [B.floats("w", [1, 1, 3, 3], B.values(9, seed: 1))])
+    #expect(
+      problem(model)
+        == "node 'conv' (Conv): kernel 3, stride 1 and dilation 1099511627776: cnnswift's convolutions take each from 1 "
+        + "to 64")
+  }
 }

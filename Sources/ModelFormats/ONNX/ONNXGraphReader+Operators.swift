@@ -109,6 +109,13 @@ extension ONNXGraphReader {
     }
     let stride = try equalPair(attributes, "strides")
     let dilation = try equalPair(attributes, "dilations")
+    // Checked before spatialPads multiplies them (a dilation of 2⁴⁰ by a kernel of 2²⁰ overflows).
+    let sides = 1...InputLimits.kernelSide
+    guard sides.contains(kernel[0]), sides.contains(stride), sides.contains(dilation) else {
+      throw ONNXProblem(
+        "kernel \(kernel[0]), stride \(stride) and dilation \(dilation): cnnswift's convolutions take each from 1 to "
+          + "\(InputLimits.kernelSide)")
+    }
     let groups = try attributes.int("group", default: 1)
     let channels = shapes[input][0]
     guard groups >= 1, channels % groups == 0, weight.shape[1] * groups == channels else {
@@ -401,13 +408,18 @@ extension ONNXGraphReader {
       try flattenKind(node, input: input, onnx: onnx, asLayer: false)
     case .node(let input, let onnx) where target.count == 6 && onnx.count == 3 && shapes[input] == onnx:
       let (c, h, w, s) = (onnx[0], onnx[1], onnx[2], target[3])
-      guard batch, s >= 1, target[5] == s, target[1] * s * s == c, target[2] == h, target[4] == w else {
+      // Only divisions by the file's sizes, never products of them, which could overflow.
+      guard batch, (1...InputLimits.kernelSide).contains(s), target[5] == s, c % (s * s) == 0, target[1] == c / (s * s),
+        target[2] == h, target[4] == w
+      else {
         throw supported
       }
       define(node.output[0], .reorgSplit(input, stride: s))
     case .reorgPermuted(let input, let s) where target.count == 4:
       let (c, h, w) = (shapes[input][0], shapes[input][1], shapes[input][2])
-      guard batch, target[1] == c * s * s, target[2] * s == h, target[3] * s == w else { throw supported }
+      guard batch, target[1] == c * s * s, h % s == 0, target[2] == h / s, w % s == 0, target[3] == w / s else {
+        throw supported
+      }
       try emit(.reorg(stride: s), inputs: [input], for: node)
     case .node, .reorgPermuted:
       throw supported
@@ -582,12 +594,17 @@ extension ONNXGraphReader {
     }
     if let name = inputName(node, 2) {
       let fill = try floats(name, "constant_value")
-      guard fill.data.allSatisfy({ $0 == 0 }) else { throw ONNXProblem("pads with \(fill.data); cnnswift pads with 0") }
+      guard fill.data.allSatisfy({ $0 == 0 }) else {
+        throw ONNXProblem("pads with \(Self.text(fill.data)); cnnswift pads with 0")
+      }
     }
     guard inputName(node, 3) == nil else { throw ONNXProblem("the axes input is not supported; give all 8 pads") }
     let pads = try integers(inputName(node, 1), "pads")
-    guard pads.count == 8, pads.allSatisfy({ $0 >= 0 }), pads[0] == 0, pads[4] == 0 else {
-      throw ONNXProblem("pads \(pads) must be 8 sizes for [N, C, H, W], none negative, none on the batch")
+    guard pads.count == 8, pads.allSatisfy({ $0 >= 0 && $0 <= InputLimits.layerWidth }), pads[0] == 0, pads[4] == 0
+    else {
+      throw ONNXProblem(
+        "pads \(ONNXTensor.text(pads)) must be 8 sizes for [N, C, H, W] from 0 to \(InputLimits.layerWidth), none on "
+          + "the batch")
     }
     let output = node.output[0]
     switch try value(node.input[0]) {
