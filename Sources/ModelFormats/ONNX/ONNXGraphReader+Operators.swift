@@ -335,7 +335,7 @@ extension ONNXGraphReader {
       "adds the constant '\(bias)'; cnnswift reads an Add of a constant only as the bias of the MatMul or Gemm "
         + "(without C) whose output it alone reads")
     guard case .node(let index, let onnx)? = values[data], index > 0, readers[data]?.count == 1,
-      values.values.filter({ if case .node(index, _) = $0 { true } else { false } }).count == 1,
+      names[index]?.count == 1,
       case .dense(let outputs, false, let initializer) = nodes[index - 1].layer
     else { throw refusal }
     weights[index - 1].append(try biasVector(bias, outputs: outputs))

@@ -35,7 +35,11 @@ struct ONNXGraphReader {
   let opset: Int
   /// Initializers and Constant outputs.
   var constants: [String: Onnx_TensorProto] = [:]
-  var values: [String: Value] = [:]
+  /// Set only through ``define(_:_:)`` and ``forget(_:)``, which keep ``names`` in step.
+  private(set) var values: [String: Value] = [:]
+  /// Per cnnswift value index: the ONNX names that stand for it (``Value/node(_:onnx:)``), so that a node's check
+  /// of who else reads a value costs the names of that value, not a walk over every name (quadratic in the nodes).
+  private(set) var names: [Int: [String]] = [:]
   /// Per ONNX value name: the indices of the nodes that read it (and -1 per graph output it is).
   var readers: [String: [Int]] = [:]
   let onnxNodes: [Onnx_NodeProto]
@@ -44,6 +48,8 @@ struct ONNXGraphReader {
   var nodes: [ModelGraph.Node] = []
   var weights: [[Tensor]] = []
   private var usedNames: Set<String> = []
+  /// Per base name: the next suffix ``uniqueName(_:)`` tries.
+  private var nextSuffix: [String: Int] = [:]
 
   /// The node being read, for messages.
   var current = 0
@@ -99,7 +105,7 @@ struct ONNXGraphReader {
     }
     let shape = try Self.sampleShape(of: input)
     shapes = [shape]
-    values[input.name] = .node(0, onnx: shape)
+    define(input.name, .node(0, onnx: shape))
     for (index, node) in graph.node.enumerated() {
       for name in node.input where !name.isEmpty { readers[name, default: []].append(index) }
     }
@@ -235,17 +241,25 @@ struct ONNXGraphReader {
   /// Makes `name` stand for `value`.
   mutating func define(_ name: String, _ value: Value) {
     values[name] = value
+    if case .node(let index, _) = value { names[index, default: []].append(name) }
+  }
+
+  /// Makes no name stand for cnnswift's value `index` any more.
+  mutating func forget(_ index: Int) {
+    for name in names.removeValue(forKey: index) ?? [] { values[name] = nil }
   }
 
   /// The node's name for cnnswift's graph: the ONNX node's (or its operator and position), made unique.
   private mutating func uniqueName(_ node: Onnx_NodeProto) -> String {
     let base = node.name.isEmpty ? "\(node.opType)_\(current)" : node.name
     var name = base
-    var suffix = 2
+    // Each base resumes its suffixes where it left off: 100,000 nodes of one name cost no quadratic search.
+    var suffix = nextSuffix[base, default: 2]
     while usedNames.contains(name) {
       name = "\(base)_\(suffix)"
       suffix += 1
     }
+    nextSuffix[base] = suffix
     usedNames.insert(name)
     return name
   }
