@@ -224,4 +224,34 @@ import Testing
     let file = try ONNXImporter.model(model, path: "r.onnx")
     #expect(file.graph.nodes.map(\.name) == ["r", "r_2", "r_3", "r_4", "r_3_2"])
   }
+
+  // MARK: - Messages in words
+
+  @Test func anInputDimensionIsNamedInWords() {
+    func input(_ set: (inout Onnx_TensorShapeProto.Dimension) -> Void) -> String? {
+      var model = B.model(input: [3, 4, 4], nodes: [B.node("Relu", ["x"], "y")], initializers: [])
+      set(&model.graph.input[0].type.tensorType.shape.dim[2])
+      return problem(model)
+    }
+    let expected = "; expected a fixed size from 1 to 268435456 (every dimension but the batch)"
+    #expect(input { $0.dimValue = 0 } == "graph input 'x' dimension 2 is 0" + expected)
+    #expect(input { $0.dimValue = -28 } == "graph input 'x' dimension 2 is -28" + expected)
+    #expect(input { $0.dimValue = 1 << 40 } == "graph input 'x' dimension 2 is 1099511627776" + expected)
+    #expect(input { $0.dimParam = "H" } == "graph input 'x' dimension 2 is the symbolic 'H'" + expected)
+    #expect(input { $0 = Onnx_TensorShapeProto.Dimension() } == "graph input 'x' dimension 2 is not given" + expected)
+  }
+
+  @Test func shapesAndTypesAreNamedAsTheSuiteWritesThem() {
+    // A GlobalAveragePool's [8] features added to an [8, 1, 1] map: ONNX sees one shape, cnnswift two.
+    let add = B.model(
+      input: [8, 1, 1], nodes: [B.node("GlobalAveragePool", ["x"], "g"), B.node("Add", ["g", "x"], "y", name: "sum")],
+      initializers: [])
+    #expect(problem(add) == "node 'sum' (Add): an addition needs 2 or more inputs of one shape, got 8, 8x1x1")
+    let wrongType = B.model(
+      input: [1, 6, 6],
+      nodes: [B.node("MaxPool", ["x"], "y", name: "pool", [B.attribute("kernel_shape", float: 2)])],
+      initializers: [])
+    #expect(problem(wrongType) == "node 'pool' (MaxPool): attribute 'kernel_shape' is of type FLOAT, expected an INTS")
+    #expect(ONNXAttributes.typeName(.sparseTensor) == "SPARSE_TENSOR")
+  }
 }

@@ -152,7 +152,8 @@ extension LayerSpec {
       return [outputs, (height - 1) / stride + 1, (width - 1) / stride + 1]
     case .add:
       guard inputs.count >= 2, inputs.allSatisfy({ $0 == input }) else {
-        throw ShapeProblem("an addition needs 2 or more inputs of one shape, got \(inputs.map(shapeText))")
+        throw ShapeProblem(
+          "an addition needs 2 or more inputs of one shape, got \(inputs.map(shapeText).joined(separator: ", "))")
       }
       return input
     case .concatenate:

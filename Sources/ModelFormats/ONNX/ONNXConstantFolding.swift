@@ -184,7 +184,11 @@ enum ONNXConstantFolding {
         $0.dims.count == rank
           && $0.dims.enumerated().allSatisfy { $0.offset == axis || $0.element == first.dims[$0.offset] }
       })
-    else { throw ONNXProblem("concatenates tensors of shapes \(parts.map(\.dims)) along axis \(axis)") }
+    else {
+      throw ONNXProblem(
+        "concatenates tensors of shapes \(parts.map { ONNXTensor.text($0.dims) }.joined(separator: ", ")) along axis "
+          + "\(axis)")
+    }
     let outer = first.dims[..<axis].reduce(1, *)
     var values: [Int64] = []
     for block in 0..<outer {

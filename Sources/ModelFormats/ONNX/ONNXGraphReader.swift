@@ -129,9 +129,15 @@ struct ONNXGraphReader {
     var shape: [Int] = []
     for (axis, dim) in dims.enumerated().dropFirst() {
       guard case .dimValue(let size)? = dim.value, size > 0, size <= Int64(InputLimits.sampleValues) else {
+        let found =
+          switch dim.value {
+          case .dimValue(let size)?: "\(size)"
+          case .dimParam(let symbol)?: "the symbolic '\(symbol)'"
+          case nil: "not given"
+          }
         throw ONNXProblem(
-          "\(name): dimension \(axis) is \(dim.value.map { "\($0)" } ?? "unknown"); every dimension but the batch "
-            + "must be a fixed size")
+          "\(name) dimension \(axis) is \(found); expected a fixed size from 1 to \(InputLimits.sampleValues) (every "
+            + "dimension but the batch)")
       }
       shape.append(Int(size))
     }

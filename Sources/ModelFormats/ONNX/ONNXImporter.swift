@@ -64,11 +64,14 @@ public enum ONNXImporter {
       let parameters = node.operation.parameters
       let given = imported.weights[index]
       guard given.map(\.shape) == parameters.map(\.value.shape) else {
+        func list(_ shapes: [[Int]]) -> String {
+          shapes.isEmpty ? "none" : shapes.map(ModelFile.text).joined(separator: ", ")
+        }
         throw ModelFileError(
           path,
-          "node '\(imported.graph.nodes[index].name)': its weights have shapes "
-            + "\(given.map { ONNXTensor.text($0.shape) }), cnnswift's \(node.operation.summary) needs "
-            + "\(parameters.map { ONNXTensor.text($0.value.shape) })")
+          SafeText.escaped(
+            "node '\(imported.graph.nodes[index].name)': its weights have shapes \(list(given.map(\.shape))), "
+              + "cnnswift's \(node.operation.summary) needs \(list(parameters.map(\.value.shape)))"))
       }
       for (parameter, value) in zip(parameters, given) { parameter.value = value }
     }
