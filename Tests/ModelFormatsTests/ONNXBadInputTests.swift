@@ -254,4 +254,30 @@ import Testing
     #expect(problem(wrongType) == "node 'pool' (MaxPool): attribute 'kernel_shape' is of type FLOAT, expected an INTS")
     #expect(ONNXAttributes.typeName(.sparseTensor) == "SPARSE_TENSOR")
   }
+
+  @Test func anEmptyFileIsNotAnONNXModel() throws {
+    #expect(throws: ModelFileError("e.onnx", "is empty: not an ONNX model")) {
+      try ONNXImporter.model(serialized: Data(), path: "e.onnx")
+    }
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(getpid()).onnx").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Data().write(to: URL(fileURLWithPath: path))
+    #expect(throws: ModelFileError(path, "is empty: not an ONNX model")) { try ModelLoader.load(path: path) }
+    // Bytes that decode to a message of no known field (an unknown field 15 of 3 bytes).
+    #expect(
+      throws: ModelFileError("u.onnx", "not an ONNX model: it holds neither a graph nor an operator set (opset_import)")
+    ) {
+      try ONNXImporter.model(serialized: Data([0x7A, 0x03, 0x61, 0x62, 0x63]), path: "u.onnx")
+    }
+    // A truncated file: the decoder's problem in words, not its error's case name.
+    let bytes = try ONNXImportTests.convNet().model.serializedData()
+    #expect(
+      throws: ModelFileError(
+        "t.onnx",
+        "not an ONNX model: the protocol buffer does not decode (it ends inside a field); truncated or another kind of file"
+      )
+    ) {
+      try ONNXImporter.model(serialized: bytes.prefix(bytes.count / 2), path: "t.onnx")
+    }
+  }
 }

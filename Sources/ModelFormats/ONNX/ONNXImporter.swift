@@ -32,13 +32,15 @@ public enum ONNXImporter {
   /// The model whose ONNX encoding is `bytes`; `path` names it in errors and gives its name when the graph has
   /// none.
   public static func model(serialized bytes: Data, path: String) throws(ModelFileError) -> ModelFile {
+    // An empty message decodes (every field absent), so an empty file would be blamed on its opset_import.
+    guard !bytes.isEmpty else { throw ModelFileError(path, "is empty: not an ONNX model") }
     let proto: Onnx_ModelProto
     do {
       proto = try Onnx_ModelProto(serializedBytes: bytes)
     } catch {
       throw ModelFileError(
         path,
-        "not an ONNX model: the protocol buffer does not decode (\(error)); truncated or "
+        "not an ONNX model: the protocol buffer does not decode (\(decodingProblem(error))); truncated or "
           + "another kind of file")
     }
     return try model(proto, path: path)
@@ -46,6 +48,9 @@ public enum ONNXImporter {
 
   /// The model `proto`; `path` names it in errors and gives its name when the graph has none.
   public static func model(_ proto: Onnx_ModelProto, path: String) throws(ModelFileError) -> ModelFile {
+    guard proto.hasGraph || !proto.opsetImport.isEmpty else {
+      throw ModelFileError(path, "not an ONNX model: it holds neither a graph nor an operator set (opset_import)")
+    }
     let opset = try defaultOperatorSet(proto, path: path)
     guard proto.hasGraph else { throw ModelFileError(path, "the ONNX model has no graph") }
     let imported: ONNXGraphReader.Result
@@ -78,6 +83,19 @@ public enum ONNXImporter {
     var file = ModelFile(network: network, graph: imported.graph, name: modelName(proto.graph.name, path: path))
     file.path = path
     return file
+  }
+
+  /// Why SwiftProtobuf could not decode the file, in words.
+  static func decodingProblem(_ error: any Error) -> String {
+    switch error as? BinaryDecodingError {
+    case .truncated?: "it ends inside a field"
+    case .malformedProtobuf?: "a field's tag or wire type is invalid"
+    case .invalidUTF8?: "a string is not UTF-8"
+    case .messageDepthLimit?: "messages are nested too deeply"
+    case .trailingGarbage?: "bytes follow the message"
+    case .missingRequiredFields?: "a required field is missing"
+    default: SafeText.escaped("\(error)")
+    }
   }
 
   /// The version of the default operator set the model imports, within ``operatorSets``.
