@@ -280,4 +280,48 @@ import Testing
       try ONNXImporter.model(serialized: bytes.prefix(bytes.count / 2), path: "t.onnx")
     }
   }
+
+  // MARK: - Control characters
+
+  @Test func controlCharactersFromTheFileAreEscapedInMessages() {
+    let model = B.model(
+      input: [3], nodes: [B.node("Ta\u{1B}[2Jnh", ["x"], "y", name: "\u{1B}]0;pwned\u{07}node")], initializers: [])
+    let message = problem(model) ?? ""
+    #expect(
+      message.hasPrefix(
+        "node '\\u{1B}]0;pwned\\u{7}node' (Ta\\u{1B}[2Jnh): operator Ta\\u{1B}[2Jnh is not supported; supported: "))
+    #expect(SafeText.escaped(message) == message)
+    let attribute = B.model(
+      input: [3], nodes: [B.node("Relu", ["x"], "y", name: "r", [B.attribute("a\u{202E}b", int: 1)])], initializers: [])
+    #expect(
+      problem(attribute)
+        == "node 'r' (Relu): attribute 'a\\u{202E}b' is not supported (cnnswift reads no attributes here)")
+    let tensor = B.model(
+      input: [3], nodes: [B.node("Relu", ["x\u{9B}"], "y", name: "r")], initializers: [])
+    #expect(problem(tensor)?.contains("reads 'x\\u{9B}', which no earlier node") == true)
+    // Escaping is idempotent, so a message escaped twice reads as escaped once.
+    for text in [message, "\u{1B}]0;pwned\u{07}node", "a\u{202E}b\u{FFFD}\u{7F}\u{85}"] {
+      #expect(SafeText.escaped(SafeText.escaped(text)) == SafeText.escaped(text))
+    }
+  }
+
+  @Test func aGraphNameThatNeedsEscapingIsNotTheModelsName() throws {
+    let relu = [B.node("Relu", ["x"], "y", name: "r")]
+    let titled = B.model(input: [3], nodes: relu, initializers: [], name: "net\u{1B}]0;pwned\u{07}")
+    #expect(try ONNXImporter.model(titled, path: "models/lenet.onnx").name == "lenet")
+    let bidi = B.model(input: [3], nodes: relu, initializers: [], name: "txt.\u{202E}exe")
+    #expect(try ONNXImporter.model(bidi, path: "x/bidi.onnx").name == "bidi")
+    #expect(ONNXImporter.modelName("\u{1B}[2J", path: "dir/a\u{1B}b.onnx") == "a\\u{1B}b")
+    #expect(ONNXImporter.modelName("résumé-net", path: "x.onnx") == "résumé-net")
+  }
+
+  @Test func nodeNamesAreStoredEscaped() throws {
+    let model = B.model(
+      input: [3],
+      nodes: [
+        B.node("Relu", ["x"], "r", name: "relu\u{202E}evil"), B.node("Sigmoid", ["r"], "y", name: "\u{1B}[2Jsig"),
+      ], initializers: [])
+    let file = try ONNXImporter.model(model, path: "n.onnx")
+    #expect(file.graph.nodes.map(\.name) == ["relu\\u{202E}evil", "\\u{1B}[2Jsig"])
+  }
 }

@@ -1,4 +1,5 @@
 import CNN
+import Files
 import ONNXProto
 
 /// Walks one ONNX graph in node order and builds the ``ModelGraph`` it describes with each node's weights.
@@ -255,9 +256,10 @@ struct ONNXGraphReader {
     for name in names.removeValue(forKey: index) ?? [] { values[name] = nil }
   }
 
-  /// The node's name for cnnswift's graph: the ONNX node's (or its operator and position), made unique.
+  /// The node's name for cnnswift's graph: the ONNX node's (or its operator and position), escaped with
+  /// ``SafeText/escaped(_:)`` (tables and .cnn files show it as it is) and made unique.
   private mutating func uniqueName(_ node: Onnx_NodeProto) -> String {
-    let base = node.name.isEmpty ? "\(node.opType)_\(current)" : node.name
+    let base = SafeText.escaped(node.name.isEmpty ? "\(node.opType)_\(current)" : node.name)
     var name = base
     // Each base resumes its suffixes where it left off: 100,000 nodes of one name cost no quadratic search.
     var suffix = nextSuffix[base, default: 2]

@@ -57,13 +57,15 @@ public enum ONNXImporter {
     do {
       imported = try ONNXGraphReader.read(proto.graph, opset: Int(opset))
     } catch {
-      throw ModelFileError(path, error.message)
+      // The one place a problem's text, which quotes the file's names and operators, becomes a message: escaped
+      // here once. (Escaping is idempotent: its output holds no character it escapes.)
+      throw ModelFileError(path, SafeText.escaped(error.message))
     }
     let network: Network
     do {
       network = try imported.graph.build(seed: 1)
     } catch {
-      throw ModelFileError(path, "the imported graph does not check: \(error)")
+      throw ModelFileError(path, SafeText.escaped("the imported graph does not check: \(error)"))
     }
     for (index, node) in network.nodes.enumerated() {
       let parameters = node.operation.parameters
@@ -122,15 +124,19 @@ public enum ONNXImporter {
 
   /// The graph's name when it is a usable model name (one line of at most 256 bytes, not an exporter's default),
   /// else the file's base name.
+  ///
+  /// The name is printed in banners and stored in .cnn files, so a graph name that holds a character
+  /// ``SafeText/escaped(_:)`` would escape (a control character, a bidirectional override) is not used, and the
+  /// base name is escaped.
   static func modelName(_ graphName: String, path: String) -> String {
     let trimmed = graphName.trimmingCharacters(in: .whitespaces)
     if !trimmed.isEmpty, !exporterDefaultNames.contains(trimmed), trimmed.utf8.count <= 256,
-      !trimmed.contains(where: \.isNewline)
+      !trimmed.contains(where: \.isNewline), SafeText.escaped(trimmed) == trimmed
     {
       return trimmed
     }
     let base = path.split(separator: "/").last.map(String.init) ?? path
     let stem = base.hasSuffix(".onnx") ? String(base.dropLast(5)) : base
-    return stem.isEmpty ? "onnx" : String(stem.prefix(256))
+    return stem.isEmpty ? "onnx" : String(SafeText.escaped(stem).prefix(256))
   }
 }
