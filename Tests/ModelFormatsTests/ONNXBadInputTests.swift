@@ -324,4 +324,22 @@ import Testing
     let file = try ONNXImporter.model(model, path: "n.onnx")
     #expect(file.graph.nodes.map(\.name) == ["relu\\u{202E}evil", "\\u{1B}[2Jsig"])
   }
+
+  // MARK: - Batch normalization
+
+  @Test func aNegativeVarianceIsRefusedNamingTheNodeAndTheValue() {
+    func batchNorm(variance: [Float]) -> Onnx_ModelProto {
+      B.model(
+        input: [8, 2, 2],
+        nodes: [B.node("BatchNormalization", ["x", "scale", "shift", "mean", "var"], "y", name: "bn1")],
+        initializers: [
+          B.floats("scale", [8], Array(repeating: 1, count: 8)), B.floats("shift", [8], Array(repeating: 0, count: 8)),
+          B.floats("mean", [8], Array(repeating: 0, count: 8)), B.floats("var", [8], variance),
+        ])
+    }
+    #expect(
+      problem(batchNorm(variance: [1, 1, 1, -1, 1, 1, 1, 1]))
+        == "node 'bn1' (BatchNormalization): its var 'var' holds -1.0 at value 3 of 8: a variance must be ≥ 0")
+    #expect(problem(batchNorm(variance: [0, -0.0, 1, 1, 1, 1, 1, 2])) == nil)
+  }
 }

@@ -232,6 +232,12 @@ extension ONNXGraphReader {
       }
       parameters.append(tensor)
     }
+    // A negative variance makes √(var + ε) NaN for every input: refused as a non-finite weight is.
+    if let bad = parameters[3].data.firstIndex(where: { !($0 >= 0) }) {
+      throw ONNXProblem(
+        "its var '\(node.input[4])' holds \(parameters[3].data[bad]) at value \(bad) of \(channels): a variance "
+          + "must be ≥ 0")
+    }
     let epsilon = try attributes.float("epsilon", default: 1e-5)
     // ONNX's momentum weighs the running statistics, cnnswift's (PyTorch's) the batch's. 1 − m in Float32 carries
     // rounding (1 − 0.9 is 0.100000024), so the complement is rounded to 6 decimals.
