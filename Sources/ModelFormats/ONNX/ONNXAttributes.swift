@@ -86,7 +86,21 @@ struct ONNXAttributes {
   }
 
   private func wrongType(_ name: String, _ expected: String) -> ONNXProblem {
-    ONNXProblem("attribute '\(name)' is of type \(byName[name]!.type), expected \(expected)")
+    let attribute = byName[name]!
+    return ONNXProblem(
+      "attribute '\(name)' "
+        + (attribute.hasType ? "is of type \(Self.typeName(attribute.type))" : "has no type and no value of one")
+        + ", expected \(expected)")
+  }
+
+  /// ONNX's name of an attribute type: `INTS`, `SPARSE_TENSOR`.
+  static func typeName(_ type: Onnx_AttributeProto.AttributeType) -> String {
+    var name = ""
+    for character in "\(type)" {
+      if character.isUppercase { name += "_" }
+      name += character.uppercased()
+    }
+    return name
   }
 }
 

@@ -49,6 +49,7 @@ enum ONNXConstantFolding {
       }
       let tensor = constants[name]!
       let (dims, _) = try ONNXTensor.checkedShape(tensor)
+      try checkExtent(dims, "'\(name)'")
       inputs.append(Integers(dims: dims, values: try ONNXTensor.integers(tensor, limit: limit)))
     }
     let attributes = try ONNXAttributes(node)
@@ -102,14 +103,21 @@ enum ONNXConstantFolding {
       for (axis, size) in shape.enumerated() where size == 0 && axis < value.dims.count {
         shape[axis] = value.dims[axis]
       }
+      let refusal = ONNXProblem(
+        "reshapes \(value.values.count) elements to \(ONNXTensor.text(inputs[1]!.values.map { Int(clamping: $0) }))")
       if let unknown = shape.firstIndex(of: -1) {
-        let known = shape.enumerated().filter { $0.offset != unknown }.reduce(1) { $0 * $1.element }
-        guard known > 0, value.values.count % known == 0 else { throw ONNXProblem("reshapes to \(shape)") }
+        var known = 1
+        for (axis, size) in shape.enumerated() where axis != unknown {
+          // Every size is checked before it multiplies: a product of sizes from the file could overflow.
+          guard size > 0, size <= limit else { throw refusal }
+          let (product, overflow) = known.multipliedReportingOverflow(by: size)
+          guard !overflow, product <= limit else { throw refusal }
+          known = product
+        }
+        guard value.values.count % known == 0 else { throw refusal }
         shape[unknown] = value.values.count / known
       }
-      guard shape.allSatisfy({ $0 >= 0 }), try count(shape) == value.values.count else {
-        throw ONNXProblem("reshapes \(value.values.count) elements to \(shape)")
-      }
+      guard shape.allSatisfy({ $0 >= 0 }), try count(shape) == value.values.count else { throw refusal }
       result = Integers(dims: shape, values: value.values)
     case "Transpose":
       try attributes.only(["perm"])
@@ -128,15 +136,31 @@ enum ONNXConstantFolding {
       throw ONNXProblem("operator \(node.opType) is not folded")
     }
     guard result.values.count <= limit else { throw ONNXProblem("folds to over \(limit) elements") }
+    try checkExtent(result.dims, "its result")
     var tensor = ONNXTensor.make(name: node.output[0], integers: result.values)
     tensor.dims = result.dims.map(Int64.init)
     return tensor
   }
 
+  /// Refuses dimensions whose product, counting a dimension of 0 as 1, is over ``limit``: a tensor of 0 elements
+  /// may still have dimensions of 2⁴⁰, and folding walks every index along each dimension (Slice, Transpose, Concat).
+  private static func checkExtent(_ dims: [Int], _ what: String) throws(ONNXProblem) {
+    var extent = 1
+    for size in dims {
+      let (product, overflow) = extent.multipliedReportingOverflow(by: max(size, 1))
+      guard !overflow, product <= limit else {
+        throw ONNXProblem(
+          "\(what) has dimensions \(ONNXTensor.text(dims)), over \(limit) positions; cnnswift folds small integer "
+            + "constants only")
+      }
+      extent = product
+    }
+  }
+
   private static func count(_ dims: [Int]) throws(ONNXProblem) -> Int {
     var total = 1
     for size in dims {
-      guard size >= 0 else { throw ONNXProblem("a dimension is negative: \(dims)") }
+      guard size >= 0 else { throw ONNXProblem("a dimension is negative: \(ONNXTensor.text(dims))") }
       let (product, overflow) = total.multipliedReportingOverflow(by: size)
       guard !overflow, product <= limit else { throw ONNXProblem("folds to over \(limit) elements") }
       total = product
@@ -160,7 +184,11 @@ enum ONNXConstantFolding {
         $0.dims.count == rank
           && $0.dims.enumerated().allSatisfy { $0.offset == axis || $0.element == first.dims[$0.offset] }
       })
-    else { throw ONNXProblem("concatenates tensors of shapes \(parts.map(\.dims)) along axis \(axis)") }
+    else {
+      throw ONNXProblem(
+        "concatenates tensors of shapes \(parts.map { ONNXTensor.text($0.dims) }.joined(separator: ", ")) along axis "
+          + "\(axis)")
+    }
     let outer = first.dims[..<axis].reduce(1, *)
     var values: [Int64] = []
     for block in 0..<outer {
@@ -187,23 +215,39 @@ enum ONNXConstantFolding {
       throw ONNXProblem("slices with starts, ends, axes and steps of different lengths")
     }
     var ranges = value.dims.map { Array(0..<$0) }
-    for (position, axis) in axes.map({ $0 < 0 ? $0 + rank : $0 }).enumerated() {
-      guard (0..<rank).contains(axis), steps[position] != 0 else { throw ONNXProblem("slices axis \(axis)") }
-      let size = Int64(value.dims[axis])
+    var sliced: Set<Int> = []
+    for (position, given) in axes.enumerated() {
+      let axis = given < 0 ? given + rank : given
+      guard (0..<rank).contains(axis) else {
+        throw ONNXProblem("axis \(given) is out of range for a rank-\(rank) value")
+      }
+      guard sliced.insert(axis).inserted else { throw ONNXProblem("axis \(given) is sliced twice") }
       let step = steps[position]
+      guard step != 0 else { throw ONNXProblem("step 0 is not allowed (axis \(given))") }
+      let size = Int64(value.dims[axis])
       func clampIndex(_ raw: Int64, low: Int64, high: Int64) -> Int64 {
         let adjusted = raw < 0 ? raw + size : raw
         return min(max(adjusted, low), high)
       }
+      // The bounds are clamped to the axis first, so the walk takes at most `size` steps, and it stops before a
+      // step could overflow (a step of Int64.max).
       var selected: [Int] = []
       if step > 0 {
         var i = clampIndex(starts[position], low: 0, high: size)
         let end = clampIndex(ends[position], low: 0, high: size)
-        while i < end { selected.append(Int(i)); i += step }
+        while i < end {
+          selected.append(Int(i))
+          guard step < end - i else { break }
+          i += step
+        }
       } else {
         var i = clampIndex(starts[position], low: 0, high: size - 1)
         let end = clampIndex(ends[position], low: -1, high: size - 1)
-        while i > end { selected.append(Int(i)); i += step }
+        while i > end {
+          selected.append(Int(i))
+          guard step > end - i else { break }
+          i += step
+        }
       }
       ranges[axis] = selected
     }

@@ -109,6 +109,13 @@ extension ONNXGraphReader {
     }
     let stride = try equalPair(attributes, "strides")
     let dilation = try equalPair(attributes, "dilations")
+    // Checked before spatialPads multiplies them (a dilation of 2⁴⁰ by a kernel of 2²⁰ overflows).
+    let sides = 1...InputLimits.kernelSide
+    guard sides.contains(kernel[0]), sides.contains(stride), sides.contains(dilation) else {
+      throw ONNXProblem(
+        "kernel \(kernel[0]), stride \(stride) and dilation \(dilation): cnnswift's convolutions take each from 1 to "
+          + "\(InputLimits.kernelSide)")
+    }
     let groups = try attributes.int("group", default: 1)
     let channels = shapes[input][0]
     guard groups >= 1, channels % groups == 0, weight.shape[1] * groups == channels else {
@@ -225,6 +232,12 @@ extension ONNXGraphReader {
       }
       parameters.append(tensor)
     }
+    // A negative variance makes √(var + ε) NaN for every input: refused as a non-finite weight is.
+    if let bad = parameters[3].data.firstIndex(where: { !($0 >= 0) }) {
+      throw ONNXProblem(
+        "its var '\(node.input[4])' holds \(parameters[3].data[bad]) at value \(bad) of \(channels): a variance "
+          + "must be ≥ 0")
+    }
     let epsilon = try attributes.float("epsilon", default: 1e-5)
     // ONNX's momentum weighs the running statistics, cnnswift's (PyTorch's) the batch's. 1 − m in Float32 carries
     // rounding (1 − 0.9 is 0.100000024), so the complement is rounded to 6 decimals.
@@ -328,7 +341,7 @@ extension ONNXGraphReader {
       "adds the constant '\(bias)'; cnnswift reads an Add of a constant only as the bias of the MatMul or Gemm "
         + "(without C) whose output it alone reads")
     guard case .node(let index, let onnx)? = values[data], index > 0, readers[data]?.count == 1,
-      values.values.filter({ if case .node(index, _) = $0 { true } else { false } }).count == 1,
+      names[index]?.count == 1,
       case .dense(let outputs, false, let initializer) = nodes[index - 1].layer
     else { throw refusal }
     weights[index - 1].append(try biasVector(bias, outputs: outputs))
@@ -401,13 +414,18 @@ extension ONNXGraphReader {
       try flattenKind(node, input: input, onnx: onnx, asLayer: false)
     case .node(let input, let onnx) where target.count == 6 && onnx.count == 3 && shapes[input] == onnx:
       let (c, h, w, s) = (onnx[0], onnx[1], onnx[2], target[3])
-      guard batch, s >= 1, target[5] == s, target[1] * s * s == c, target[2] == h, target[4] == w else {
+      // Only divisions by the file's sizes, never products of them, which could overflow.
+      guard batch, (1...InputLimits.kernelSide).contains(s), target[5] == s, c % (s * s) == 0, target[1] == c / (s * s),
+        target[2] == h, target[4] == w
+      else {
         throw supported
       }
       define(node.output[0], .reorgSplit(input, stride: s))
     case .reorgPermuted(let input, let s) where target.count == 4:
       let (c, h, w) = (shapes[input][0], shapes[input][1], shapes[input][2])
-      guard batch, target[1] == c * s * s, target[2] * s == h, target[3] * s == w else { throw supported }
+      guard batch, target[1] == c * s * s, h % s == 0, target[2] == h / s, w % s == 0, target[3] == w / s else {
+        throw supported
+      }
       try emit(.reorg(stride: s), inputs: [input], for: node)
     case .node, .reorgPermuted:
       throw supported
@@ -470,28 +488,56 @@ extension ONNXGraphReader {
       throw ONNXProblem("mode '\(try attributes.string("mode", default: ""))'; cnnswift upsamples nearest only")
     }
     guard try attributes.int("exclude_outside", default: 0) == 0 else { throw ONNXProblem("exclude_outside must be 0") }
+    // Each factor is checked (finite, whole, 1 to InputLimits.kernelSide) before any arithmetic uses it, and the
+    // output's size before copiesBlocks walks its sides.
+    let factorRange = 1...InputLimits.kernelSide
+    let wholeFactors = "cnnswift upsamples by one whole factor from 1 to \(InputLimits.kernelSide) on both sides"
     var factors: [Int]
     let scales = try inputName(node, 2).map { name throws(ONNXProblem) in try floats(name, "scales") }
     if let scales, scales.count > 0 {
       guard scales.count == 4, scales.data[0] == 1, scales.data[1] == 1 else {
-        throw ONNXProblem("scales \(scales.data) must be [1, 1, f, f]")
+        throw ONNXProblem("scales \(Self.text(scales.data)) must be [1, 1, f, f]")
       }
-      factors = scales.data[2...].map { Int(exactly: $0) ?? 0 }
+      factors = []
+      for scale in scales.data[2...] {
+        guard scale.isFinite, scale == scale.rounded(), scale >= Float(factorRange.lowerBound),
+          scale <= Float(factorRange.upperBound)
+        else {
+          throw ONNXProblem(
+            "scales \(Self.text(scales.data)): the factor \(Self.text(scale)) is not allowed; \(wholeFactors)")
+        }
+        factors.append(Int(scale))
+      }
     } else if let name = inputName(node, 3) {
       let sizes = try integers(name, "sizes")
       guard sizes.count == 4, sizes[1] == shape[0],
         try attributes.string(
           "keep_aspect_ratio_policy",
           default: "stretch") == "stretch"
-      else { throw ONNXProblem("sizes \(sizes) must be [N, C, H·f, W·f] (keep_aspect_ratio_policy stretch)") }
-      factors = [
-        sizes[2] % shape[1] == 0 ? sizes[2] / shape[1] : 0, sizes[3] % shape[2] == 0 ? sizes[3] / shape[2] : 0,
-      ]
+      else {
+        throw ONNXProblem("sizes \(ONNXTensor.text(sizes)) must be [N, C, H·f, W·f] (keep_aspect_ratio_policy stretch)")
+      }
+      factors = []
+      for (size, side) in zip(sizes[2...], shape[1...]) {
+        // A division, never a product: a size from the file may be near Int.max.
+        guard size > 0, size % side == 0, factorRange.contains(size / side) else {
+          throw ONNXProblem(
+            "sizes \(ONNXTensor.text(sizes)): \(size) is not a whole multiple from \(factorRange.lowerBound) to "
+              + "\(factorRange.upperBound) of the input's side of \(side); \(wholeFactors)")
+        }
+        factors.append(size / side)
+      }
     } else {
       throw ONNXProblem("has neither scales nor sizes")
     }
-    guard factors[0] == factors[1], factors[0] >= 1 else {
-      throw ONNXProblem("scales by \(factors); cnnswift upsamples by one whole factor on both sides")
+    guard factors[0] == factors[1] else {
+      throw ONNXProblem("scales by \(factors[0]) and \(factors[1]); \(wholeFactors)")
+    }
+    let layer = LayerSpec.upsample(factor: factors[0])
+    do {
+      _ = try layer.outputShape(for: [shape])
+    } catch {
+      throw ONNXProblem(error.message)
     }
     let transform = try attributes.string("coordinate_transformation_mode", default: "half_pixel")
     let rounding = try attributes.string("nearest_mode", default: "round_prefer_floor")
@@ -501,13 +547,26 @@ extension ONNXGraphReader {
           + "a \(factors[0])×\(factors[0]) block; cnnswift's upsampling does (asymmetric with floor, as PyTorch exports)"
       )
     }
-    try emit(.upsample(factor: factors[0]), inputs: [input], for: node)
+    try emit(layer, inputs: [input], for: node)
+  }
+
+  /// `[1, 1, 2.5, 1e+18]`: whole values without a fraction.
+  static func text(_ values: [Float]) -> String { "[" + values.map(text).joined(separator: ", ") + "]" }
+
+  /// `2`, `2.5`, `1e+18`.
+  static func text(_ value: Float) -> String {
+    value == value.rounded() && abs(value) <= 65536 ? String(Int(value)) : "\(value)"
   }
 
   /// Whether ONNX's nearest Resize of a side of `size` by `factor` with `transform` and `rounding` takes output
   /// position x from input position x / factor, as cnnswift's upsampling does (ONNX's formulas, checked at every
   /// position of the side).
+  /// Its caller bounds `factor` (1 to ``InputLimits/kernelSide``) and the output first; anything else is not a
+  /// block copy here.
   static func copiesBlocks(_ size: Int, factor: Int, _ transform: String, _ rounding: String) -> Bool {
+    guard size >= 1, (1...InputLimits.kernelSide).contains(factor), size <= InputLimits.sampleValues else {
+      return false
+    }
     let (scale, outputs) = (Double(factor), size * factor)
     for x in 0..<outputs {
       let position = Double(x)
@@ -541,12 +600,17 @@ extension ONNXGraphReader {
     }
     if let name = inputName(node, 2) {
       let fill = try floats(name, "constant_value")
-      guard fill.data.allSatisfy({ $0 == 0 }) else { throw ONNXProblem("pads with \(fill.data); cnnswift pads with 0") }
+      guard fill.data.allSatisfy({ $0 == 0 }) else {
+        throw ONNXProblem("pads with \(Self.text(fill.data)); cnnswift pads with 0")
+      }
     }
     guard inputName(node, 3) == nil else { throw ONNXProblem("the axes input is not supported; give all 8 pads") }
     let pads = try integers(inputName(node, 1), "pads")
-    guard pads.count == 8, pads.allSatisfy({ $0 >= 0 }), pads[0] == 0, pads[4] == 0 else {
-      throw ONNXProblem("pads \(pads) must be 8 sizes for [N, C, H, W], none negative, none on the batch")
+    guard pads.count == 8, pads.allSatisfy({ $0 >= 0 && $0 <= InputLimits.layerWidth }), pads[0] == 0, pads[4] == 0
+    else {
+      throw ONNXProblem(
+        "pads \(ONNXTensor.text(pads)) must be 8 sizes for [N, C, H, W] from 0 to \(InputLimits.layerWidth), none on "
+          + "the batch")
     }
     let output = node.output[0]
     switch try value(node.input[0]) {

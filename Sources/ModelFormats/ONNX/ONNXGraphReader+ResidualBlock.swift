@@ -37,9 +37,7 @@ extension ONNXGraphReader {
       }
       if let match = blockMatch(endingAt: last, shortcut: shortcut, add: node) {
         let removed = removeLast(5)
-        for index in last - 4...last {
-          values = values.filter { if case .node(index, _) = $0.value { false } else { true } }
-        }
+        for index in last - 4...last { forget(index) }
         define(
           node.output[0],
           .residualSum(
@@ -81,8 +79,7 @@ extension ONNXGraphReader {
     else { return nil }
     // The block's values are read by the block alone: one name each, read once; the sum only by a Relu.
     for index in first...last {
-      let names = values.filter { if case .node(index, _) = $0.value { true } else { false } }.map(\.key)
-      guard names.count == 1, readers[names[0]]?.count == 1 else { return nil }
+      guard let aliases = names[index], aliases.count == 1, readers[aliases[0]]?.count == 1 else { return nil }
     }
     guard let sumReaders = readers[add.output[0]], sumReaders.count == 1, sumReaders[0] >= 0,
       onnxNodes[sumReaders[0]].opType == "Relu"

@@ -1,4 +1,5 @@
 import CNN
+import Files
 import ONNXProto
 
 /// Walks one ONNX graph in node order and builds the ``ModelGraph`` it describes with each node's weights.
@@ -35,7 +36,11 @@ struct ONNXGraphReader {
   let opset: Int
   /// Initializers and Constant outputs.
   var constants: [String: Onnx_TensorProto] = [:]
-  var values: [String: Value] = [:]
+  /// Set only through ``define(_:_:)`` and ``forget(_:)``, which keep ``names`` in step.
+  private(set) var values: [String: Value] = [:]
+  /// Per cnnswift value index: the ONNX names that stand for it (``Value/node(_:onnx:)``), so that a node's check
+  /// of who else reads a value costs the names of that value, not a walk over every name (quadratic in the nodes).
+  private(set) var names: [Int: [String]] = [:]
   /// Per ONNX value name: the indices of the nodes that read it (and -1 per graph output it is).
   var readers: [String: [Int]] = [:]
   let onnxNodes: [Onnx_NodeProto]
@@ -44,6 +49,8 @@ struct ONNXGraphReader {
   var nodes: [ModelGraph.Node] = []
   var weights: [[Tensor]] = []
   private var usedNames: Set<String> = []
+  /// Per base name: the next suffix ``uniqueName(_:)`` tries.
+  private var nextSuffix: [String: Int] = [:]
 
   /// The node being read, for messages.
   var current = 0
@@ -99,7 +106,7 @@ struct ONNXGraphReader {
     }
     let shape = try Self.sampleShape(of: input)
     shapes = [shape]
-    values[input.name] = .node(0, onnx: shape)
+    define(input.name, .node(0, onnx: shape))
     for (index, node) in graph.node.enumerated() {
       for name in node.input where !name.isEmpty { readers[name, default: []].append(index) }
     }
@@ -123,9 +130,15 @@ struct ONNXGraphReader {
     var shape: [Int] = []
     for (axis, dim) in dims.enumerated().dropFirst() {
       guard case .dimValue(let size)? = dim.value, size > 0, size <= Int64(InputLimits.sampleValues) else {
+        let found =
+          switch dim.value {
+          case .dimValue(let size)?: "\(size)"
+          case .dimParam(let symbol)?: "the symbolic '\(symbol)'"
+          case nil: "not given"
+          }
         throw ONNXProblem(
-          "\(name): dimension \(axis) is \(dim.value.map { "\($0)" } ?? "unknown"); every dimension but the batch "
-            + "must be a fixed size")
+          "\(name) dimension \(axis) is \(found); expected a fixed size from 1 to \(InputLimits.sampleValues) (every "
+            + "dimension but the batch)")
       }
       shape.append(Int(size))
     }
@@ -235,17 +248,26 @@ struct ONNXGraphReader {
   /// Makes `name` stand for `value`.
   mutating func define(_ name: String, _ value: Value) {
     values[name] = value
+    if case .node(let index, _) = value { names[index, default: []].append(name) }
   }
 
-  /// The node's name for cnnswift's graph: the ONNX node's (or its operator and position), made unique.
+  /// Makes no name stand for cnnswift's value `index` any more.
+  mutating func forget(_ index: Int) {
+    for name in names.removeValue(forKey: index) ?? [] { values[name] = nil }
+  }
+
+  /// The node's name for cnnswift's graph: the ONNX node's (or its operator and position), escaped with
+  /// ``SafeText/escaped(_:)`` (tables and .cnn files show it as it is) and made unique.
   private mutating func uniqueName(_ node: Onnx_NodeProto) -> String {
-    let base = node.name.isEmpty ? "\(node.opType)_\(current)" : node.name
+    let base = SafeText.escaped(node.name.isEmpty ? "\(node.opType)_\(current)" : node.name)
     var name = base
-    var suffix = 2
+    // Each base resumes its suffixes where it left off: 100,000 nodes of one name cost no quadratic search.
+    var suffix = nextSuffix[base, default: 2]
     while usedNames.contains(name) {
       name = "\(base)_\(suffix)"
       suffix += 1
     }
+    nextSuffix[base] = suffix
     usedNames.insert(name)
     return name
   }

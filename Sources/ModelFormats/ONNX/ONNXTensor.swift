@@ -92,17 +92,25 @@ enum ONNXTensor {
     guard tensor.dims.count <= maximumRank else {
       throw ONNXProblem("tensor '\(tensor.name)' has \(tensor.dims.count) dimensions; at most \(maximumRank)")
     }
-    var count = 1
+    // Both products saturate past the limit. `extent` counts a dimension of 0 as 1: a tensor of no elements may
+    // still have a dimension of 2⁴⁰, and a loop over its rows (a transposition) would run that long.
+    let limit = InputLimits.modelParameters
+    var (count, extent) = (1, 1)
     for dimension in tensor.dims {
       guard dimension >= 0 else {
         throw ONNXProblem("tensor '\(tensor.name)' has a negative dimension: \(tensor.dims)")
       }
-      let (product, overflow) = count.multipliedReportingOverflow(by: Int(dimension))
-      guard !overflow, product <= InputLimits.modelParameters else {
-        throw ONNXProblem(
-          "tensor '\(tensor.name)' of dimensions \(tensor.dims) has over \(InputLimits.modelParameters) elements")
-      }
-      count = product
+      let size = Int(min(dimension, Int64(limit) + 1))
+      count = min(count * size, limit + 1)
+      extent = min(extent * max(size, 1), limit + 1)
+    }
+    guard count <= limit else {
+      throw ONNXProblem("tensor '\(tensor.name)' of dimensions \(tensor.dims) has over \(limit) elements")
+    }
+    guard extent <= limit else {
+      throw ONNXProblem(
+        "tensor '\(tensor.name)' of dimensions \(tensor.dims) has no elements, but its other dimensions' product is "
+          + "over \(limit)")
     }
     return (tensor.dims.map { Int($0) }, count)
   }
