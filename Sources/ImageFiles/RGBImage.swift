@@ -128,9 +128,12 @@ public struct RGBImage: Sendable, Equatable {
 /// Why an image file cannot be read or written, naming it.
 public struct ImageFileError: Error, Sendable, Equatable, CustomStringConvertible {
   public var path: String
+  /// What went wrong, raw: it may quote the path or values read from the file.
   public var problem: String
 
   public init(_ path: String, _ problem: String) { (self.path, self.problem) = (path, problem) }
 
-  public var description: String { "\(path): \(problem)" }
+  /// `PATH: PROBLEM`, escaped once for a terminal (``SafeText/escaped(_:)``): a path or a header value holding
+  /// control characters cannot retitle the terminal or clear the screen.
+  public var description: String { SafeText.escaped("\(path): \(problem)") }
 }

@@ -58,4 +58,16 @@ import Testing
       huge.problem
         == "corrupt PPM header: the width at byte offset 3, '99999999999999999999…', is not a number from 1 to 16384")
   }
+
+  /// Paths and values from the file are escaped once for a terminal.
+  @Test func messagesEscapeControlCharacters() {
+    let error = ImageFileError("bad\u{1B}]0;x\u{07}.ppm", "no such file")
+    #expect(error.description == "bad\\u{1B}]0;x\\u{7}.ppm: no such file")
+    let token = #expect(throws: ImageFileError.self) {
+      try RGBImage.decode(Array("P6 4\u{1B}[2J 4 255\n".utf8), path: "e.ppm")
+    }
+    #expect(
+      token?.description
+        == "e.ppm: corrupt PPM header: the width at byte offset 3, '4\\u{1B}[2J', is not a number from 1 to 16384")
+  }
 }

@@ -67,12 +67,13 @@ public struct ImageDetection {
     return image
   }
 
-  /// The rows as an aligned table with a header.
+  /// The rows as an aligned table with a header, for a terminal: the image's path and the class's name (from the
+  /// names file) are escaped (``SafeText/escaped(_:)``).
   public static func table(_ rows: [Row]) -> String {
     let cells =
       [["image", "class", "confidence", "x", "y", "w", "h"]]
       + rows.map {
-        [$0.image, $0.className, String(format: "%.3f", $0.confidence)]
+        [SafeText.escaped($0.image), SafeText.escaped($0.className), String(format: "%.3f", $0.confidence)]
           + [$0.x, $0.y, $0.width, $0.height].map { String(format: "%.1f", $0) }
       }
     let widths = (0..<7).map { column in cells.map { $0[column].count }.max() ?? 0 }

@@ -1,0 +1,60 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `cnnswift detect` given bad input, as a user would: `--draw` naming a file or a FIFO, an image too large for
+/// the node's memory (a 16384×16384 header against a MemAvailable of 100 MiB, from a planted /proc), and a path
+/// holding terminal escapes.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct CNNSwiftDetectInputTests {
+  static let cfg = """
+    [net]
+    width=32
+    height=32
+    channels=3
+    [convolutional]
+    filters=8
+    size=3
+    stride=2
+    pad=1
+    activation=leaky
+    [convolutional]
+    filters=14
+    size=1
+    activation=linear
+    [region]
+    anchors=1,1, 2,2
+    classes=2
+    num=2
+    softmax=1
+    """
+
+  static func folder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cnnswift-detect-input-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    try cfg.write(to: url.appendingPathComponent("tiny.cfg"), atomically: true, encoding: .utf8)
+    return url
+  }
+
+  static func detect(_ folder: URL, _ arguments: [String], environment: [String: String] = [:]) async throws
+    -> MPIRunResult
+  {
+    let cnnswift = try MPIRunner.path(ofExecutable: "cnnswift")
+    return try await MPIRunner().runAlone(
+      cnnswift, arguments: ["detect", "--model-file", folder.appendingPathComponent("tiny.cfg").path] + arguments,
+      environment: environment)
+  }
+
+  @Test func aPathWithTerminalEscapesIsPrintedEscaped() async throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let run = try await Self.detect(folder, ["--image", "bad\u{1B}]0;x\u{07}.ppm"])
+    #expect(run.exitStatus == 1, "\(run)")
+    #expect(run.standardError.contains("cnnswift: bad\\u{1B}]0;x\\u{7}.ppm: no such file"), "\(run)")
+    #expect(!run.standardError.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(run)")
+  }
+}
