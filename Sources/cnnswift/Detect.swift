@@ -1,5 +1,6 @@
 import ArgumentParser
 import CNN
+import CNNDistributed
 import Foundation
 import ImageFiles
 import ModelFormats
@@ -66,7 +67,8 @@ extension CNNSwift {
           network: try file.build(), graph: file.graph, threshold: threshold, overlap: nms)
         let classes = heads.map(\.classes).max()!
         let detection = ImageDetection(
-          detector: detector, names: try names.map { try ImageDetection.readNames(path: $0, classes: classes) })
+          detector: detector, names: try names.map { try ImageDetection.readNames(path: $0, classes: classes) },
+          memoryProblem: { MemoryCheck.problem($0, for: $1, each: "to decode and letterbox") })
         var rows: [ImageDetection.Row] = []
         for (index, path) in image.enumerated() {
           let (found, picture) = try detection.detect(path: path)

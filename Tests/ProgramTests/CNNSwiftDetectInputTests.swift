@@ -49,6 +49,27 @@ import Testing
       environment: environment)
   }
 
+  @Test func anImageTooLargeForTheNodeIsRefusedBeforeDecoding() async throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let proc = folder.appendingPathComponent("proc")
+    try FileManager.default.createDirectory(at: proc, withIntermediateDirectories: true)
+    try "MemTotal:       1048576 kB\nMemFree:         102400 kB\nMemAvailable:    102400 kB\n".write(
+      to: proc.appendingPathComponent("meminfo"), atomically: true, encoding: .utf8)
+    func be(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
+    // A decompression bomb's header: 16384×16384, and no image data at all (libpng would fail on it).
+    let png =
+      [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + be(13) + Array("IHDR".utf8) + be(16384) + be(16384)
+      + [8, 2, 0, 0, 0] + be(0) + be(0) + Array("IEND".utf8) + be(0)
+    let bomb = folder.appendingPathComponent("bomb.png").path
+    try Data(png).write(to: URL(fileURLWithPath: bomb))
+    let run = try await Self.detect(folder, ["--image", bomb], environment: ["CLUSTERBENCH_PROCFS_ROOT": proc.path])
+    #expect(run.exitStatus == 1, "\(run)")
+    #expect(run.standardError.contains("cnnswift: \(bomb): a 16384×16384 PNG needs about "), "\(run)")
+    #expect(run.standardError.contains(" MiB to decode and letterbox, but "), "\(run)")
+    #expect(run.standardError.contains(" has 100 MiB available"), "\(run)")
+  }
+
   @Test func aPathWithTerminalEscapesIsPrintedEscaped() async throws {
     let folder = try Self.folder()
     defer { try? FileManager.default.removeItem(at: folder) }
