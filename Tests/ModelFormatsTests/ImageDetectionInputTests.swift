@@ -89,6 +89,31 @@ import Testing
     }
   }
 
+  @Test func drawMustNameAFolder() throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(FileManager.default.createFile(atPath: folder + "/ok.png", contents: Data()))
+    #expect(
+      ImageDetection.drawFolderProblem(folder + "/ok.png") == "--draw \(folder)/ok.png: is a regular file, not a folder"
+    )
+    #expect(mkfifo(folder + "/pipe", 0o644) == 0)
+    #expect(
+      ImageDetection.drawFolderProblem(folder + "/pipe")
+        == "--draw \(folder)/pipe: is a named pipe (FIFO), not a folder")
+    #expect(FileManager.default.createFile(atPath: folder + "/bad\u{1B}]0;x\u{07}", contents: Data()))
+    #expect(
+      ImageDetection.drawFolderProblem(folder + "/bad\u{1B}]0;x\u{07}")
+        == "--draw \(folder)/bad\\u{1B}]0;x\\u{7}: is a regular file, not a folder")
+    // A missing folder is created, as --checkpoint-dir's is; an existing one is taken.
+    #expect(ImageDetection.drawFolderProblem(folder + "/boxes/new") == nil)
+    var isFolder: ObjCBool = false
+    #expect(FileManager.default.fileExists(atPath: folder + "/boxes/new", isDirectory: &isFolder) && isFolder.boolValue)
+    #expect(ImageDetection.drawFolderProblem(folder) == nil)
+    #expect(
+      ImageDetection.drawFolderProblem(folder + "/ok.png/sub")?.hasPrefix(
+        "--draw \(folder)/ok.png/sub: cannot create the folder") == true)
+  }
+
   @Test func theTableEscapesPathsAndNames() {
     let row = ImageDetection.Row(
       image: "bad\u{1B}]0;x\u{07}.ppm", classIndex: 0, className: "dog\u{1B}[2J", confidence: 0.5, x: 1, y: 2,

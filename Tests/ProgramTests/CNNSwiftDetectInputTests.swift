@@ -49,6 +49,21 @@ import Testing
       environment: environment)
   }
 
+  @Test func drawRefusesAFileOrAFIFO() async throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let png = folder.appendingPathComponent("ok.png").path
+    #expect(FileManager.default.createFile(atPath: png, contents: Data()))
+    let file = try await Self.detect(folder, ["--image", png, "--draw", png])
+    #expect(file.exitStatus == 64, "\(file)")
+    #expect(file.standardError.contains("--draw \(png): is a regular file, not a folder"), "\(file)")
+    let pipe = folder.appendingPathComponent("pipe").path
+    #expect(mkfifo(pipe, 0o644) == 0)
+    let fifo = try await Self.detect(folder, ["--image", png, "--draw", pipe])
+    #expect(
+      fifo.exitStatus == 64 && fifo.standardError.contains("--draw \(pipe): is a named pipe (FIFO), not a folder"))
+  }
+
   @Test func anImageTooLargeForTheNodeIsRefusedBeforeDecoding() async throws {
     let folder = try Self.folder()
     defer { try? FileManager.default.removeItem(at: folder) }

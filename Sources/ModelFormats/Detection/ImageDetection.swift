@@ -3,6 +3,10 @@ import Files
 import Foundation
 import ImageFiles
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// `cnnswift detect`: a detector model run on image files, each one's objects as rows (image, class, confidence,
 /// box in pixels), printed as a table, CSV or JSON, and optionally each image written with its boxes drawn.
 public struct ImageDetection {
@@ -43,6 +47,17 @@ public struct ImageDetection {
       .scaledSize
     let floats = 3 * (height * scaled.width + scaled.width * scaled.height + 2 * inputWidth * inputHeight)
     return 15 * width * height + 4 * floats
+  }
+
+  /// Why images cannot be drawn into `folder` (`--draw`), as a whole message, or `nil` once it is a folder that takes
+  /// new files. A path that exists must be a folder (`--draw ok.png: is a regular file, not a folder`); a missing
+  /// one is created with its parents, as `--checkpoint-dir`'s is.
+  public static func drawFolderProblem(_ folder: String) -> String? {
+    var status = stat()
+    if stat(folder, &status) == 0, status.st_mode & S_IFMT != S_IFDIR {
+      return SafeText.escaped("--draw \(folder): is a \(FileKind(mode: status.st_mode).rawValue), not a folder")
+    }
+    return OutputCheck.problemWritingFolder(folder).map { SafeText.escaped("--draw \(folder): \($0)") }
   }
 
   /// Reads a names file (`coco.names`): one class name per line, blank lines at the end ignored; refuses a
