@@ -98,6 +98,26 @@ int CImageCodecs_decode_jpeg(const uint8_t *bytes, size_t count, uint8_t **pixel
   return 0;
 }
 
+int CImageCodecs_jpeg_size(const uint8_t *bytes, size_t count, int *width, int *height, char *error,
+                           size_t error_size) {
+  struct jpeg_decompress_struct info;
+  struct jpeg_failure failure;
+  info.err = jpeg_std_error(&failure.manager);
+  failure.manager.error_exit = jpeg_failed;
+  failure.manager.output_message = (void (*)(j_common_ptr))jpeg_failed;  // as the decoder: warnings fail too
+  if (setjmp(failure.jump)) {
+    jpeg_destroy_decompress(&info);
+    return fail(error, error_size, failure.message);
+  }
+  jpeg_create_decompress(&info);
+  jpeg_mem_src(&info, bytes, (unsigned long)count);
+  jpeg_read_header(&info, TRUE);
+  *width = (int)info.image_width;
+  *height = (int)info.image_height;
+  jpeg_destroy_decompress(&info);
+  return 0;
+}
+
 int CImageCodecs_encode_png(const uint8_t *pixels, int width, int height, uint8_t **png, size_t *png_size,
                             char *error, size_t error_size) {
   png_image image;

@@ -18,17 +18,31 @@ public enum BoundedFile {
   /// The bytes of the regular file at `path`, at most `limit` of them.
   ///
   /// The file is opened with `O_NONBLOCK`, so opening a FIFO with no writer returns at once, and
-  /// then refused unless `fstat` says it is a regular file. procfs and sysfs files report sizes
-  /// of 0 or 4096 whatever they hold, so the file is read until end of file (or `limit` + 1
-  /// bytes) rather than by its size.
+  /// then refused unless `fstat` says it is a regular file. A file whose `fstat` size is past
+  /// `limit` is refused before a byte is read (see ``announcedSizeIsTooLarge(_:limit:)``).
+  /// procfs and sysfs files report sizes of 0 or 4096 whatever they hold, so the file is then
+  /// read until end of file (or `limit` + 1 bytes) rather than by its size.
   ///
   /// - Throws: ``BoundedFileError`` naming the path: `missing` when it (or a folder above it)
   ///   does not exist, `notRegular` for a folder, FIFO, socket or device, `tooLarge` past
   ///   `limit`, `unreadable` with the C library's reason otherwise (a symlink loop is `ELOOP`).
   public static func read(_ path: String, limit: Int) throws(BoundedFileError) -> Data {
-    let descriptor = try openRegular(path)
+    let (descriptor, size) = try openRegularFile(path)
     defer { close(descriptor) }
+    guard !announcedSizeIsTooLarge(size, limit: limit) else { throw .tooLarge(path: path, limit: limit) }
     return try readAll(descriptor, path: path, limit: limit)
+  }
+
+  /// The size a pseudo-file may announce without holding it: sysfs gives every attribute one
+  /// page (4 KiB on x86-64, at most 64 KiB with 64 KiB pages), procfs gives 0.
+  static let pseudoFileSize = 64 << 10
+
+  /// Whether a regular file whose `fstat` size is `size` certainly holds more than `limit` bytes.
+  /// A size past `limit` is believed when it is also past ``pseudoFileSize``: a file of a disk
+  /// file system holds what it announces, and a sysfs attribute announces a page whatever it
+  /// holds, so a limit below 64 KiB is still checked by reading.
+  static func announcedSizeIsTooLarge(_ size: Int, limit: Int) -> Bool {
+    size > limit && size > pseudoFileSize
   }
 
   /// A read-only descriptor of the regular file at `path`, for readers that stream a file rather
@@ -37,6 +51,11 @@ public enum BoundedFile {
   ///
   /// - Throws: ``BoundedFileError`` as ``read(_:limit:)`` (never `tooLarge`).
   public static func openRegular(_ path: String) throws(BoundedFileError) -> Int32 {
+    try openRegularFile(path).descriptor
+  }
+
+  /// ``openRegular(_:)``'s descriptor and the file's size as `fstat` reports it.
+  private static func openRegularFile(_ path: String) throws(BoundedFileError) -> (descriptor: Int32, size: Int) {
     let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     if descriptor < 0 {
       let code = errno
@@ -53,7 +72,7 @@ public enum BoundedFile {
       close(descriptor)
       throw .notRegular(path: path, kind: FileKind(mode: status.st_mode))
     }
-    return descriptor
+    return (descriptor, Int(status.st_size))
   }
 
   /// The regular file at `path` as UTF-8 text (invalid bytes replaced), at most `limit` bytes.

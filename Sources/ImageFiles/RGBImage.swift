@@ -18,8 +18,14 @@ public struct RGBImage: Sendable, Equatable {
     (self.width, self.height, self.pixels) = (width, height, pixels)
   }
 
-  /// Reads the PNG, JPEG or PPM (P6) image at `path`, told apart by their first bytes.
-  public static func read(path: String) throws(ImageFileError) -> RGBImage {
+  /// Reads the PNG, JPEG or PPM (P6) image at `path`, told apart by their first bytes. `admit` sees the header's
+  /// format and size before any pixel is decoded and returns why the image cannot be decoded here (such as the
+  /// memory it needs), or `nil`.
+  ///
+  /// A file larger than ``fileByteLimit`` is refused from its size alone, before it is read.
+  public static func read(
+    path: String, admitting admit: (ImageHeader) -> String? = { _ in nil }
+  ) throws(ImageFileError) -> RGBImage {
     let bytes: [UInt8]
     do {
       bytes = Array(try BoundedFile.read(path, limit: fileByteLimit))
@@ -30,15 +36,55 @@ public struct RGBImage: Sendable, Equatable {
       default: throw ImageFileError(path, error.reason)
       }
     }
-    return try decode(bytes, path: path)
+    return try decode(bytes, path: path, admitting: admit)
   }
 
-  /// Decodes an image file's `bytes`; `path` names it in errors.
-  public static func decode(_ bytes: [UInt8], path: String) throws(ImageFileError) -> RGBImage {
-    if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try codec(bytes, path: path, CImageCodecs_decode_png) }
-    if bytes.starts(with: [0xFF, 0xD8]) { return try codec(bytes, path: path, CImageCodecs_decode_jpeg) }
-    if bytes.starts(with: Array("P6".utf8)) { return try PPM.decode(bytes, path: path) }
-    throw ImageFileError(path, "not a PNG, JPEG or binary PPM (P6) image")
+  /// The format and size an image file's `bytes` announce, read without decoding a pixel; `path` names it in errors.
+  /// A PNG's chunks before its image data are checked to lie inside the file, and a width or height outside 1 to
+  /// ``sideLimit`` is refused.
+  public static func header(_ bytes: [UInt8], path: String) throws(ImageFileError) -> ImageHeader {
+    let header: ImageHeader
+    if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+      let (width, height) = try PNGChunks.size(bytes, path: path)
+      header = ImageHeader(format: .png, width: width, height: height)
+    } else if bytes.starts(with: [0xFF, 0xD8]) {
+      var (width, height): (Int32, Int32) = (0, 0)
+      var message = [CChar](repeating: 0, count: 256)
+      let status = bytes.withUnsafeBufferPointer { buffer in
+        CImageCodecs_jpeg_size(buffer.baseAddress, buffer.count, &width, &height, &message, message.count)
+      }
+      guard status == 0 else { throw ImageFileError(path, "cannot be decoded: " + text(message)) }
+      header = ImageHeader(format: .jpeg, width: Int(width), height: Int(height))
+    } else if bytes.starts(with: Array("P6".utf8)) {
+      let (width, height, _, _) = try PPM.header(bytes, path: path)
+      header = ImageHeader(format: .ppm, width: width, height: height)
+    } else {
+      throw ImageFileError(path, "not a PNG, JPEG or binary PPM (P6) image")
+    }
+    guard (1...sideLimit).contains(header.width), (1...sideLimit).contains(header.height) else {
+      throw ImageFileError(
+        path,
+        "a \(header.format.rawValue) of \(header.width)×\(header.height): expected 1 to \(sideLimit) pixels a side")
+    }
+    return header
+  }
+
+  /// Decodes an image file's `bytes`; `path` names it in errors. `admit` is as ``read(path:admitting:)``'s.
+  public static func decode(
+    _ bytes: [UInt8], path: String, admitting admit: (ImageHeader) -> String? = { _ in nil }
+  ) throws(ImageFileError) -> RGBImage {
+    let header = try header(bytes, path: path)
+    if let problem = admit(header) { throw ImageFileError(path, problem) }
+    switch header.format {
+    case .png: return try codec(bytes, path: path, CImageCodecs_decode_png)
+    case .jpeg: return try codec(bytes, path: path, CImageCodecs_decode_jpeg)
+    case .ppm: return try PPM.decode(bytes, path: path)
+    }
+  }
+
+  /// The C string in `message`, up to its NUL.
+  private static func text(_ message: [CChar]) -> String {
+    String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   private typealias Decoder = (
@@ -54,8 +100,7 @@ public struct RGBImage: Sendable, Equatable {
       decoder(buffer.baseAddress, buffer.count, &pixels, &width, &height, &message, message.count)
     }
     guard status == 0, let pixels else {
-      let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      throw ImageFileError(path, "cannot be decoded: \(text)")
+      throw ImageFileError(path, "cannot be decoded: " + text(message))
     }
     defer { CImageCodecs_free(pixels) }
     let count = Int(width) * Int(height) * 3
@@ -125,12 +170,32 @@ public struct RGBImage: Sendable, Equatable {
   }
 }
 
+/// What an image file's header announces: its format and size, known before any pixel is decoded.
+public struct ImageHeader: Sendable, Equatable {
+  public enum Format: String, Sendable, Equatable {
+    case png = "PNG"
+    case jpeg = "JPEG"
+    case ppm = "PPM"
+  }
+
+  public var format: Format
+  public var width: Int
+  public var height: Int
+
+  public init(format: Format, width: Int, height: Int) {
+    (self.format, self.width, self.height) = (format, width, height)
+  }
+}
+
 /// Why an image file cannot be read or written, naming it.
 public struct ImageFileError: Error, Sendable, Equatable, CustomStringConvertible {
   public var path: String
+  /// What went wrong, raw: it may quote the path or values read from the file.
   public var problem: String
 
   public init(_ path: String, _ problem: String) { (self.path, self.problem) = (path, problem) }
 
-  public var description: String { "\(path): \(problem)" }
+  /// `PATH: PROBLEM`, escaped once for a terminal (``SafeText/escaped(_:)``): a path or a header value holding
+  /// control characters cannot retitle the terminal or clear the screen.
+  public var description: String { SafeText.escaped("\(path): \(problem)") }
 }

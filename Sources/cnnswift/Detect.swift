@@ -1,5 +1,6 @@
 import ArgumentParser
 import CNN
+import CNNDistributed
 import Foundation
 import ImageFiles
 import ModelFormats
@@ -33,7 +34,9 @@ extension CNNSwift {
     @Option(help: "Intersection over union above which the weaker box of a class is dropped.") var nms: Float = 0.45
     @Flag(help: "Print CSV rows instead of a table.") var csv = false
     @Flag(help: "Print JSON instead of a table.") var json = false
-    @Option(help: ArgumentHelp("Write each image with its boxes drawn to DIR/NAME.png.", valueName: "DIR"))
+    @Option(
+      help: ArgumentHelp(
+        "Write each image with its boxes drawn to DIR/NAME-K.png (DIR is created if missing).", valueName: "DIR"))
     var draw: String?
     @Option(help: "The seed of the random weights when no --weights is given.") var seed: UInt64 = 1
 
@@ -44,12 +47,7 @@ extension CNNSwift {
       }
       guard nms > 0, nms <= 1 else { throw ValidationError("--nms must be in (0, 1], got \(nms)") }
       guard !(csv && json) else { throw ValidationError("--csv and --json: choose one") }
-      if let draw {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: draw, isDirectory: &isFolder), isFolder.boolValue else {
-          throw ValidationError("--draw \(draw): no such folder")
-        }
-      }
+      if let draw, let problem = ImageDetection.drawFolderProblem(draw) { throw ValidationError(problem) }
     }
 
     func run() throws {
@@ -66,7 +64,8 @@ extension CNNSwift {
           network: try file.build(), graph: file.graph, threshold: threshold, overlap: nms)
         let classes = heads.map(\.classes).max()!
         let detection = ImageDetection(
-          detector: detector, names: try names.map { try ImageDetection.readNames(path: $0, classes: classes) })
+          detector: detector, names: try names.map { try ImageDetection.readNames(path: $0, classes: classes) },
+          memoryProblem: { MemoryCheck.problem($0, for: $1, each: "to decode and letterbox") })
         var rows: [ImageDetection.Row] = []
         for (index, path) in image.enumerated() {
           let (found, picture) = try detection.detect(path: path)

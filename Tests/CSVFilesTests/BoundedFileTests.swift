@@ -1,7 +1,8 @@
 import CSVFiles
-import Files
 import Foundation
 import Testing
+
+@testable import Files
 
 #if canImport(Glibc)
   import Glibc
@@ -49,5 +50,25 @@ struct BoundedFileTests {
     #expect(symlink(folder + "/b", folder + "/a") == 0 && symlink(folder + "/a", folder + "/b") == 0)
     let loop = #expect(throws: BoundedFileError.self) { try BoundedFile.read(folder + "/a", limit: 100) }
     #expect(loop?.description == "\(folder)/a: cannot be opened: a loop of symbolic links")
+  }
+
+  /// A file whose size is past the limit is refused from `fstat` before a byte is read: a sparse 1 GiB file with a
+  /// 256 MiB limit (read 256 MiB before). A pseudo-file's announced page is not believed.
+  @Test(.timeLimit(.minutes(1))) func refusesALargeFileFromItsSizeBeforeReading() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(FileManager.default.createFile(atPath: folder + "/big", contents: Data("x".utf8)))
+    #expect(truncate(folder + "/big", 1 << 30) == 0)
+    #expect(throws: BoundedFileError.tooLarge(path: folder + "/big", limit: 256 << 20)) {
+      try BoundedFile.read(folder + "/big", limit: 256 << 20)
+    }
+    #expect(BoundedFile.announcedSizeIsTooLarge(290 << 20, limit: 256 << 20))
+    #expect(!BoundedFile.announcedSizeIsTooLarge(256 << 20, limit: 256 << 20))
+    // sysfs announces a page (4 KiB, or 64 KiB) for an attribute of a few bytes: read it to know.
+    #expect(!BoundedFile.announcedSizeIsTooLarge(4096, limit: 100))
+    #expect(!BoundedFile.announcedSizeIsTooLarge(65536, limit: 4096))
+    #expect(BoundedFile.announcedSizeIsTooLarge(65537, limit: 4096))
+    // procfs announces 0: read until end of file, as before.
+    #expect(try BoundedFile.read("/proc/self/status", limit: 1 << 20).count > 0)
   }
 }

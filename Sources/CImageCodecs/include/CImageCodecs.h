@@ -20,6 +20,11 @@ int CImageCodecs_decode_png(const uint8_t *bytes, size_t count, uint8_t **pixels
 int CImageCodecs_decode_jpeg(const uint8_t *bytes, size_t count, uint8_t **pixels, int *width, int *height,
                              char *error, size_t error_size);
 
+/// The width and height a JPEG's frame header (SOF) announces, read by libjpeg's jpeg_read_header without
+/// decoding any pixel. Returns 0, or -1 with a message in `error` (at most `error_size`).
+int CImageCodecs_jpeg_size(const uint8_t *bytes, size_t count, int *width, int *height, char *error,
+                           size_t error_size);
+
 /// Encodes width × height RGB `pixels` as a PNG into `*png` (malloc'd, `*png_size` bytes; freed with
 /// CImageCodecs_free). Returns 0, or -1 with a message in `error`.
 int CImageCodecs_encode_png(const uint8_t *pixels, int width, int height, uint8_t **png, size_t *png_size,

@@ -3,6 +3,10 @@ import Files
 import Foundation
 import ImageFiles
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// `cnnswift detect`: a detector model run on image files, each one's objects as rows (image, class, confidence,
 /// box in pixels), printed as a table, CSV or JSON, and optionally each image written with its boxes drawn.
 public struct ImageDetection {
@@ -22,8 +26,39 @@ public struct ImageDetection {
   public let detector: ObjectDetector
   /// Class names by index, from a names file (one per line).
   public let names: [String]?
+  /// Why `bytes` of memory cannot be had for `what` (`a 16384×16384 PNG`), or `nil`: asked with each image's size
+  /// from its header, before a pixel is decoded. `cnnswift detect` checks the node's `MemAvailable`.
+  public let memoryProblem: (_ bytes: Int, _ what: String) -> String?
 
-  public init(detector: ObjectDetector, names: [String]?) { (self.detector, self.names) = (detector, names) }
+  public init(
+    detector: ObjectDetector, names: [String]?,
+    memoryProblem: @escaping (_ bytes: Int, _ what: String) -> String? = { _, _ in nil }
+  ) {
+    (self.detector, self.names, self.memoryProblem) = (detector, names, memoryProblem)
+  }
+
+  /// The bytes detecting objects in a `width` × `height` image takes at its peak, for a network input of
+  /// `inputWidth` × `inputHeight`: the image's 8-bit pixels (3 bytes a pixel) beside its float planes (12), and the
+  /// letterbox's floats (the image resized along rows, then whole, and the input twice: the canvas and the
+  /// tensor). Decoding (the decoder's buffer and its copy, 6 bytes a pixel; 12 for a progressive JPEG's
+  /// coefficients) and drawing (the image, its copy and the PNG, 12 at most) come before and after, and take less.
+  public static func bytesNeeded(width: Int, height: Int, inputWidth: Int, inputHeight: Int) -> Int {
+    let scaled = Letterbox(imageWidth: width, imageHeight: height, inputWidth: inputWidth, inputHeight: inputHeight)
+      .scaledSize
+    let floats = 3 * (height * scaled.width + scaled.width * scaled.height + 2 * inputWidth * inputHeight)
+    return 15 * width * height + 4 * floats
+  }
+
+  /// Why images cannot be drawn into `folder` (`--draw`), as a whole message, or `nil` once it is a folder that takes
+  /// new files. A path that exists must be a folder (`--draw ok.png: is a regular file, not a folder`); a missing
+  /// one is created with its parents, as `--checkpoint-dir`'s is.
+  public static func drawFolderProblem(_ folder: String) -> String? {
+    var status = stat()
+    if stat(folder, &status) == 0, status.st_mode & S_IFMT != S_IFDIR {
+      return SafeText.escaped("--draw \(folder): is a \(FileKind(mode: status.st_mode).rawValue), not a folder")
+    }
+    return OutputCheck.problemWritingFolder(folder).map { SafeText.escaped("--draw \(folder): \($0)") }
+  }
 
   /// Reads a names file (`coco.names`): one class name per line, blank lines at the end ignored; refuses a
   /// file with fewer names than `classes`.
@@ -42,7 +77,13 @@ public struct ImageDetection {
 
   /// The objects in the image at `path`, and the image (for drawing).
   public func detect(path: String) throws(ImageFileError) -> ([Row], RGBImage) {
-    let image = try RGBImage.read(path: path)
+    let (inputHeight, inputWidth) = (detector.network.inputShape[1], detector.network.inputShape[2])
+    let image = try RGBImage.read(path: path) { header in
+      memoryProblem(
+        Self.bytesNeeded(
+          width: header.width, height: header.height, inputWidth: inputWidth, inputHeight: inputHeight),
+        "a \(header.width)×\(header.height) \(header.format.rawValue)")
+    }
     let found = detector.detect(planes: image.planes, width: image.width, height: image.height)
     let rows = found.map { detection in
       let box = detection.box
@@ -67,12 +108,13 @@ public struct ImageDetection {
     return image
   }
 
-  /// The rows as an aligned table with a header.
+  /// The rows as an aligned table with a header, for a terminal: the image's path and the class's name (from the
+  /// names file) are escaped (``SafeText/escaped(_:)``).
   public static func table(_ rows: [Row]) -> String {
     let cells =
       [["image", "class", "confidence", "x", "y", "w", "h"]]
       + rows.map {
-        [$0.image, $0.className, String(format: "%.3f", $0.confidence)]
+        [SafeText.escaped($0.image), SafeText.escaped($0.className), String(format: "%.3f", $0.confidence)]
           + [$0.x, $0.y, $0.width, $0.height].map { String(format: "%.1f", $0) }
       }
     let widths = (0..<7).map { column in cells.map { $0[column].count }.max() ?? 0 }
