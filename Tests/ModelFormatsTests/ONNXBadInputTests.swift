@@ -246,7 +246,7 @@ import Testing
     let add = B.model(
       input: [8, 1, 1], nodes: [B.node("GlobalAveragePool", ["x"], "g"), B.node("Add", ["g", "x"], "y", name: "sum")],
       initializers: [])
-    #expect(problem(add) == "node 'sum' (Add): an addition needs 2 or more inputs of one shape, got 8, 8x1x1")
+    #expect(problem(add) == "node 'sum' (Add): an addition needs 2 or more inputs of one shape, got 8 and 8x1x1")
     let wrongType = B.model(
       input: [1, 6, 6],
       nodes: [B.node("MaxPool", ["x"], "y", name: "pool", [B.attribute("kernel_shape", float: 2)])],
