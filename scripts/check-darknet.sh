@@ -29,11 +29,26 @@
 #   table gives the largest over the inputs, the target is --tolerance (1e-3). The outputs of 1 and 2
 #   ranks at batch 1 must also be the same bytes (another batch size may round differently).
 #
-# Exit status: 0 when every row is within the tolerance and 1 and 2 ranks agree; 1 on a miss or a
-# failure; 2 on bad arguments or without --libdarknet.
+#   Detections: tiny-YOLOv2 and tiny-YOLOv3 (yolov3-tiny.cfg: two [yolo] heads, [upsample], [route]),
+#   each with its seeded and its redrawn weights file, on two seeded test pictures the script draws and
+#   writes as PNG (darknet_outputs.py image): 640×480 (letterboxed to 416×312, bars above and below) and
+#   333×500 (277×416, bars of 69 and 70 columns). darknet_outputs.py detect runs darknet's detection
+#   path (load_image_color, letterbox_image, network_predict, get_network_boxes with relative boxes,
+#   do_nms_sort at 0.45) and `cnnswift detect --model-file X.cfg --weights W --image A --image B
+#   --threshold T --json` gives cnnswift's boxes; darknet_outputs.py compare-detections matches them as
+#   sets per image and class: confidence within 1e-3 relative, x, y, w, h (top-left corner and size in
+#   pixels) within 0.5 pixel or 1e-3 relative. Random weights make tiny class probabilities (region) or
+#   saturated ones (yolo), so each weights file has its own threshold (in the table) giving a few
+#   hundred boxes. A box alone on one side whose confidence is within 1e-3 of the threshold, or whose
+#   overlap with a more confident box is within 1e-3 of the NMS limit, is an edge case (float rounding
+#   decides it), counted and listed but not a miss.
+#
+# Exit status: 0 when every row is within the tolerance, 1 and 2 ranks agree and every box is matched;
+# 1 on a miss or a failure; 2 on bad arguments or without --libdarknet.
 # Needs python3 with numpy, MPICH's mpiexec.mpich, and cnnswift (built in release unless --cnnswift).
 # Output (--out, default a new /tmp/cnnswift-darknet-XXXXXX): the cfgs, weights, inputs, outputs
-# (*.darknet.npy; *.cnnswift-1.npy, -1b1.npy, -2b1.npy and their logs), table.md.
+# (*.darknet.npy; *.cnnswift-1.npy, -1b1.npy, -2b1.npy and their logs), the test pictures (*.png),
+# the boxes (*.boxes.darknet.json, *.boxes.cnnswift.json and logs), table.md.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,8 +69,8 @@ built by you outside this repository (none of darknet's code, cfgs or binaries a
 Take the source of pjreddie/darknet on GitHub (the checked commit: f6afaab), unpack it somewhere
 outside this repository, and build its shared library with its own Makefile on the CPU only:
 `mkdir -p obj && make GPU=0 CUDNN=0 OPENCV=0 OPENMP=0 libdarknet.so` in its folder (the Makefile
-does not create obj/ when only libdarknet.so is asked for). Its cfg/ folder holds yolov2-tiny.cfg
-and yolov2.cfg. Then run this script again with --libdarknet DARKNET/libdarknet.so --cfg-dir
+does not create obj/ when only libdarknet.so is asked for). Its cfg/ folder holds yolov2-tiny.cfg,
+yolov2.cfg and yolov3-tiny.cfg. Then run this script again with --libdarknet DARKNET/libdarknet.so --cfg-dir
 DARKNET/cfg. docs/benchmarks.md ("cnnswift against darknet") gives the commands used here.
 EOF
 }
@@ -72,13 +87,13 @@ while [ $# -gt 0 ]; do
     --seed) need_value "$@"; SEED="$2"; shift 2 ;;
     --cnnswift) need_value "$@"; CNNSWIFT="$2"; shift 2 ;;
     --tolerance) need_value "$@"; TOLERANCE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,51p' "$0"; exit 0 ;;
     *) die "unknown option $1" 2 ;;
   esac
 done
 if [ -z "$LIBDARKNET" ] || [ -z "$CFG_DIR" ]; then explain_darknet >&2; exit 2; fi
 [ -f "$LIBDARKNET" ] || die "--libdarknet $LIBDARKNET: no such file" 2
-for cfg in yolov2-tiny.cfg yolov2.cfg; do
+for cfg in yolov2-tiny.cfg yolov2.cfg yolov3-tiny.cfg; do
   [ -f "$CFG_DIR/$cfg" ] || die "--cfg-dir $CFG_DIR: no $cfg there" 2
 done
 [[ "$INPUTS" =~ ^[1-9][0-9]*$ ]] || die "--inputs $INPUTS: a positive count" 2
@@ -145,6 +160,42 @@ for model in yolov2-tiny yolov2-first16; do
   done
 done
 
+echo "== detections"
+"${REFERENCE[@]}" image "$OUT/picture-640x480.png" --width 640 --height 480 --seed "$SEED" \
+  --pixels "$OUT/picture-640x480.npy"
+"${REFERENCE[@]}" image "$OUT/picture-333x500.png" --width 333 --height 500 --seed "$((SEED + 1))" \
+  --pixels "$OUT/picture-333x500.npy"
+echo "$OUT/picture-640x480.png, picture-333x500.png: seeded test pictures (gradients, shapes, noise)"
+cp "$CFG_DIR/yolov3-tiny.cfg" "$OUT/yolov3-tiny.cfg"
+"$CNNSWIFT" export --model-file "$OUT/yolov3-tiny.cfg" --seed "$SEED" --darknet-weights "$OUT/yolov3-tiny.weights"
+"${REFERENCE[@]}" perturb "$OUT/yolov3-tiny.cfg" "$OUT/yolov3-tiny.weights" "$OUT/yolov3-tiny-bn.weights" \
+  --seed "$SEED"
+BOX_ROWS=()
+# weights file, cfg, threshold (a few hundred boxes over the two pictures with these seeded weights)
+for run in "yolov2-tiny yolov2-tiny 0.1" "yolov2-tiny-bn yolov2-tiny 0.3" "yolov3-tiny yolov3-tiny 0.8" \
+  "yolov3-tiny-bn yolov3-tiny 0.99"; do
+  read -r weights model threshold <<< "$run"
+  pictures=(--image "$OUT/picture-640x480.png" --image "$OUT/picture-333x500.png")
+  "${REFERENCE[@]}" detect --libdarknet "$LIBDARKNET" --cfg "$OUT/$model.cfg" --weights "$OUT/$weights.weights" \
+    "${pictures[@]}" --pixels "$OUT/picture-640x480.npy" --pixels "$OUT/picture-333x500.npy" \
+    --threshold "$threshold" --nms 0.45 --out "$OUT/$weights.boxes.darknet.json" \
+    2> "$OUT/$weights.boxes.darknet.log" \
+    || { tail -5 "$OUT/$weights.boxes.darknet.log" >&2; die "darknet's detection failed on $weights.weights"; }
+  grep '^darknet:' "$OUT/$weights.boxes.darknet.log"
+  "$CNNSWIFT" detect --model-file "$OUT/$model.cfg" --weights "$OUT/$weights.weights" "${pictures[@]}" \
+    --threshold "$threshold" --nms 0.45 --json > "$OUT/$weights.boxes.cnnswift.json" \
+    2> "$OUT/$weights.boxes.cnnswift.log" \
+    || { tail -5 "$OUT/$weights.boxes.cnnswift.log" >&2; die "cnnswift detect failed on $weights"; }
+  label="$model | $([ "$weights" = "$model" ] && echo "seeded (export)" || echo "seeded + BN and biases redrawn")"
+  if row="$("${REFERENCE[@]}" compare-detections --darknet "$OUT/$weights.boxes.darknet.json" \
+    --cnnswift "$OUT/$weights.boxes.cnnswift.json" --label "$label" --threshold "$threshold" --nms 0.45)"
+  then :; else
+    failed=1
+  fi
+  BOX_ROWS+=("$row")
+  echo "$row"
+done
+
 {
   echo
   echo "relative difference: per input max|cnnswift − darknet| / max|darknet| over the whole output, the largest"
@@ -153,9 +204,17 @@ done
   echo "| model | weights | ranks | inputs × values | max relative difference | max abs diff / max abs darknet | target | |"
   echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "detections on picture-640x480.png and picture-333x500.png together, NMS 0.45: boxes matched as sets per"
+  echo "image and class (confidence within 1e-3 relative; x, y, w, h within 0.5 px or 1e-3 relative); Δ x, y, w, h"
+  echo "in pixels where |value| ≤ 500 px, relative beyond (random weights make boxes up to 1e5 px and more)"
+  echo
+  echo "| model | weights | threshold | darknet boxes | cnnswift boxes | matched | edge cases | max Δconfidence (relative) | max Δx,y,w,h (px) | max Δx,y,w,h (relative, > 500 px) | |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${BOX_ROWS[@]}"
 } | tee "$OUT/table.md"
 if [ "$failed" = 0 ]; then
-  echo "every row within $TOLERANCE; at batch 1, 1 and 2 ranks gave the same bytes"
+  echo "every row within $TOLERANCE; at batch 1, 1 and 2 ranks gave the same bytes; every box matched"
 else
   echo "check-darknet.sh: a miss (see above)" >&2
 fi
