@@ -285,10 +285,14 @@ def ort_outputs(path, x):
 
 def fidelity_export(folder):
     import json
+    import warnings
 
     import onnx
     import torch
 
+    # The legacy exporter is the one meant (dynamo=False), and PRESERVE on a model in eval mode is meant too.
+    warnings.filterwarnings("ignore", message=".*legacy TorchScript-based ONNX export.*")
+    warnings.filterwarnings("ignore", message=".*constant folding be turned off.*")
     names = []
     for name, model, shape, keywords, seed in fidelity_models():
         stem = os.path.join(folder, name)
