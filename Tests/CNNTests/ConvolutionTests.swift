@@ -177,6 +177,34 @@ struct ConvolutionTests {
     #expect(abs(left - right) < 1e-4 * max(1, abs(left)))
   }
 
+  /// (kernel, stride, padding, trailing padding, dilation, rows per band): the im2col of every band of output rows
+  /// is that band's columns of the whole image's column matrix, at the image's top and bottom edges (padding),
+  /// inside, and with bands of one row.
+  @Test(arguments: [(3, 1, 1, 1, 1, 2), (3, 2, 1, 1, 1, 1), (5, 1, 2, 2, 1, 3), (3, 1, 2, 1, 2, 2), (2, 3, 1, 0, 1, 1)])
+  func bandsOfOutputRowsAreTheColumnMatrixsBands(k: Int, s: Int, p: Int, trailing: Int, d: Int, step: Int) {
+    let (channels, height, width) = (3, 9, 7)
+    let g = WindowGeometry(
+      channels: channels, height: height, width: width, kernelHeight: k, kernelWidth: k, stride: s, padding: p,
+      trailingPadding: trailing, dilation: d)
+    let x = randomTensor([1, channels, height, width], seed: 21)
+    var whole = [Float](repeating: .nan, count: g.patchSize * g.outputPlane)
+    x.data.withBase { xp in whole.withMutableBase { im2col(xp, images: 1, geometry: g, into: $0) } }
+    let outW = g.outputWidth
+    for first in stride(from: 0, to: g.outputHeight, by: step) {
+      let rows = first..<min(first + step, g.outputHeight)
+      let (band, inputRow) = g.band(rows)
+      #expect(band.outputHeight == rows.count && band.outputWidth == outW)
+      var columns = [Float](repeating: .nan, count: g.patchSize * rows.count * outW)
+      x.data.withBase { xp in
+        columns.withMutableBase { im2col(xp + inputRow * width, images: 1, geometry: band, into: $0) }
+      }
+      for row in 0..<g.patchSize {
+        let expected = whole[(row * g.outputPlane + first * outW)..<(row * g.outputPlane + rows.upperBound * outW)]
+        #expect(Array(columns[(row * rows.count * outW)..<((row + 1) * rows.count * outW)]) == Array(expected))
+      }
+    }
+  }
+
   /// "Same" convolutions (stride 1, kernel 2 · padding + 1), whose backward pass goes through the
   /// output gradient's columns: (input C, output channels, kernel, padding).
   @Test(arguments: [(3, 4, 3, 1), (2, 3, 5, 2), (4, 4, 1, 0), (3, 6, 3, 1)])

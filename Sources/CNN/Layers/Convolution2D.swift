@@ -136,10 +136,16 @@ public final class Convolution2D: Layer {
       return output
     }
     let chunk = chunkSize(g, batch: batch)
+    // One image at a time: its column matrix in bands of output rows that fit ``columnLimit`` (tiny-YOLOv2's
+    // first layers have 19 and 25 MiB ones), so that each band is still in the caches when sgemm reads it.
+    let outW = g.outputWidth
+    let bandRows = max(1, min(g.outputHeight, columnLimit / max(1, patch * outW)))
     let scratch = Scratch.current
-    let columns = scratch.buffer(.columns, count: patch * chunk * plane)
+    let columns = scratch.buffer(
+      .columns, count: chunk > 1 ? patch * chunk * plane : readsInputAsColumns ? 0 : patch * bandRows * outW)
     let channelMajor = scratch.buffer(.channelMajor, count: chunk > 1 ? cout * chunk * plane : 0)
     let biasValues = bias?.value.data ?? []
+    let (groupOutputs, groupPatch) = (cout / groups, patch / groups)
     x.data.withBase { xp in
       weight.value.data.withBase { w in
         biasValues.withUnsafeBufferPointer { biasBuffer in
@@ -150,23 +156,38 @@ public final class Convolution2D: Layer {
               let images = min(chunk, batch - start)
               let width = images * plane
               let source = xp + start * g.inputCount
-              let matrix: UnsafePointer<Float>
-              if images == 1 && readsInputAsColumns {
-                matrix = source  // a single image of a 1×1 convolution is its own column matrix: no copy
-              } else {
-                im2col(source, images: images, geometry: g, into: columns)
-                matrix = UnsafePointer(columns)
-              }
               let y = yp + start * cout * plane
-              // One image's product is already NCHW; several come out channel-major (CNHW).
-              let target = images == 1 ? y : channelMajor
-              // Each group's filters times its channels' rows of the column matrix.
-              let (groupOutputs, groupPatch) = (cout / groups, patch / groups)
-              for group in 0..<groups {
-                rowMajorGemm(
-                  transposeA: false, transposeB: false, m: groupOutputs, n: width, k: groupPatch,
-                  w + group * groupOutputs * groupPatch, lda: groupPatch, matrix + group * groupPatch * width,
-                  ldb: width, beta: 0, target + group * groupOutputs * width, ldc: width)
+              if images == 1 {
+                // Straight into NCHW: each group's filters times its channels' rows of the band's column matrix
+                // (a 1×1 convolution's input is that matrix already: no copy).
+                let step = readsInputAsColumns ? g.outputHeight : bandRows
+                for firstRow in Swift.stride(from: 0, to: g.outputHeight, by: step) {
+                  let rows = firstRow..<min(firstRow + step, g.outputHeight)
+                  let bandWidth = rows.count * outW
+                  let matrix: UnsafePointer<Float>
+                  if readsInputAsColumns {
+                    matrix = source
+                  } else {
+                    let (band, inputRow) = g.band(rows)
+                    im2col(source + inputRow * g.width, images: 1, geometry: band, into: columns)
+                    matrix = UnsafePointer(columns)
+                  }
+                  for group in 0..<groups {
+                    rowMajorGemm(
+                      transposeA: false, transposeB: false, m: groupOutputs, n: bandWidth, k: groupPatch,
+                      w + group * groupOutputs * groupPatch, lda: groupPatch, matrix + group * groupPatch * bandWidth,
+                      ldb: bandWidth, beta: 0, y + group * groupOutputs * plane + firstRow * outW, ldc: plane)
+                  }
+                }
+              } else {
+                // Several images come out channel-major (CNHW).
+                im2col(source, images: images, geometry: g, into: columns)
+                for group in 0..<groups {
+                  rowMajorGemm(
+                    transposeA: false, transposeB: false, m: groupOutputs, n: width, k: groupPatch,
+                    w + group * groupOutputs * groupPatch, lda: groupPatch, columns + group * groupPatch * width,
+                    ldb: width, beta: 0, channelMajor + group * groupOutputs * width, ldc: width)
+                }
               }
               if images > 1 {
                 channelMajorToNCHW(channelMajor, images: images, channels: cout, plane: plane, bias: b, into: y)
