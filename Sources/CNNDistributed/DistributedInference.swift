@@ -165,13 +165,14 @@ public final class DistributedInference {
     return report
   }
 
-  /// The model on every rank: rank 0 reads and checks the file, every rank decodes rank 0's bytes.
+  /// The model on every rank: rank 0 reads and checks the file, every rank decodes rank 0's bytes (a single rank
+  /// keeps the model it read: the bytes would only be another copy of its weights, 43 MiB for tiny-YOLOv2).
   private func shareModel() throws -> (ModelFile, Network) {
-    var bytes: [UInt8] = []
+    var loaded: ModelFile? = nil
     var problem = ""
     if world.rank == 0 {
       do {
-        bytes = try readModel()
+        loaded = try readModel()
       } catch let error as ModelFileError {
         problem = "--model-file: \(error)"
       } catch {
@@ -179,16 +180,20 @@ public final class DistributedInference {
       }
     }
     try agree(on: problem)
+    if world.size == 1, let loaded { return (loaded, try loaded.build()) }
+    var bytes = loaded?.encoded() ?? []
+    loaded = nil
     let count = try world.broadcast(bytes.count, root: 0)
     if world.rank != 0 { bytes = [UInt8](repeating: 0, count: count) }
     try world.broadcast(&bytes, root: 0)
     let file = try ModelFile(bytes: bytes, path: options.modelPath)
+    bytes = []  // let go before the network is built: the file's weights are as large
     return (file, try file.build())
   }
 
-  /// Rank 0: the bytes of the model file, read and checked against `--model` (and built once), after
-  /// checking that `--predictions` and `--outputs` can be written: found out now rather than after the whole run.
-  private func readModel() throws -> [UInt8] {
+  /// Rank 0: the model file, read and checked against `--model` (and built once), after checking that
+  /// `--predictions` and `--outputs` can be written: found out now rather than after the whole run.
+  private func readModel() throws -> ModelFile {
     let file = try ModelLoader.load(path: options.modelPath)
     try file.expect(architecture: options.expectedArchitecture)
     guard file.classes != nil || options.outputsPath != nil else {
@@ -206,7 +211,7 @@ public final class DistributedInference {
         throw InferenceInputError(message: "\(flag) \(path): \(problem)")
       }
     }
-    return file.encoded()
+    return file
   }
 
   /// Every rank's predictions on rank 0, in input order, with their `labels` (nil elsewhere). Collective.
