@@ -66,6 +66,26 @@ private final class WholeNetwork: Layer {
     }
   }
 
+  /// Inference lets go of each large layer output and recycles its storage for later layers: passes on other
+  /// inputs in between, and training passes, change nothing in what a pass gives (the outputs the caller kept
+  /// included). The batches make the convolutions' outputs large enough to be recycled, the dense layer's not.
+  @Test func inferenceRecyclesLayerOutputsWithoutChangingResults() throws {
+    let network = try Self.branchingNetwork(seed: 3)
+    let fresh = try Self.branchingNetwork(seed: 3)
+    let (x, y) = (randomTensor([400, 2, 4, 4], seed: 6), randomTensor([350, 2, 4, 4], seed: 7))
+    #expect(350 * 3 * 4 * 4 >= Network.recycledValues && 400 * 5 < Network.recycledValues)
+    let first = network.forward(x, mode: .inference)
+    #expect(first == fresh.forward(x, mode: .inference))
+    var kept: [Tensor] = []
+    for _ in 0..<3 {
+      kept.append(network.forward(y, mode: .inference))
+      kept.append(network.forward(x, mode: .inference))
+      _ = network.forward(x, mode: .training)
+    }
+    let second = fresh.forward(y, mode: .inference)
+    #expect(kept.enumerated().allSatisfy { $0.element == ($0.offset % 2 == 0 ? second : first) })
+  }
+
   @Test func concatenationJoinsChannelsInInputOrder() {
     let a = Tensor(shape: [1, 1, 1, 2], data: [1, 2])
     let b = Tensor(shape: [1, 2, 1, 2], data: [3, 4, 5, 6])

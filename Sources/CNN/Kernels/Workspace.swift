@@ -20,10 +20,12 @@ extension Tensor {
   /// into it copies nothing.
   mutating func prepare(shape newShape: [Int]) {
     if shape == newShape { return }
-    if count == newShape.reduce(1, *) {
+    let newCount = newShape.reduce(1, *)
+    if count == newCount {
       shape = newShape
     } else {
-      self = Tensor(uninitializedShape: newShape)
+      // From the thread's pool when one of that size is there (an inference pass's outputs, recycled).
+      self = Tensor(shape: newShape, data: Scratch.current.takeArray(count: newCount))
     }
   }
 

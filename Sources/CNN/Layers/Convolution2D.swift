@@ -125,6 +125,8 @@ public final class Convolution2D: Layer {
   /// Whether one image's input is already its column matrix (`[C, H·W]`): a 1×1 kernel of stride 1 without padding.
   var readsInputAsColumns: Bool { kernelSize == 1 && stride == 1 && padding == 0 && trailingPadding == 0 }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: x.sampleShape)
     let batch = x.batch

@@ -12,6 +12,8 @@ public final class MaxPool2D: PoolingLayer {
 
   public var summary: String { window.summary("maxpool") }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: x.sampleShape)
     let planes = x.batch * g.channels
