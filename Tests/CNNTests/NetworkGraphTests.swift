@@ -86,6 +86,21 @@ private final class WholeNetwork: Layer {
     #expect(kept.enumerated().allSatisfy { $0.element == ($0.offset % 2 == 0 ? second : first) })
   }
 
+  /// A released inference output serves the next request it can hold, of any size: shortened or lengthened in place.
+  @Test func releasedOutputsServeRequestsOfOtherSizes() {
+    let scratch = Scratch()
+    var big = Tensor(shape: [1000], repeating: 1)
+    scratch.recycleOutput(&big)
+    #expect(big.count == 0)
+    let small = scratch.takeArray(count: 600)
+    #expect(small.count == 600 && small.capacity >= 1000)
+    var back = Tensor(shape: [600], data: small)
+    scratch.recycleOutput(&back)
+    let grown = scratch.takeArray(count: 900)
+    #expect(grown.count == 900 && grown.capacity >= 1000)
+    #expect(scratch.takeArray(count: 10).capacity < 1000)  // nothing left to take: a new array
+  }
+
   @Test func concatenationJoinsChannelsInInputOrder() {
     let a = Tensor(shape: [1, 1, 1, 2], data: [1, 2])
     let b = Tensor(shape: [1, 2, 1, 2], data: [3, 4, 5, 6])

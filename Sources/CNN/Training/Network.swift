@@ -149,7 +149,7 @@ public final class Network {
       for value in releasedAfter[index] {
         let released = values[value]
         values[value] = nil
-        if value > 0, var released, recycles(released) { scratch.recycle(&released) }
+        if value > 0, var released, recycles(released) { scratch.recycleOutput(&released) }
       }
     }
     return outputNodes.map { values[$0 + 1]! }
