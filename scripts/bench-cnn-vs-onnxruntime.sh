@@ -22,6 +22,9 @@
 # scripts/reference/onnxruntime_latency.py (intra_op_num_threads = inter_op_num_threads = 1).
 # Each pair runs both back to back, in alternating order (cnnswift first in odd pairs); the speed
 # ratio is onnxruntime's time / cnnswift's per pair, and the table gives the medians (target ≥ 0.8).
+# Each pair also runs onnxruntime at ORT_ENABLE_EXTENDED (next to cnnswift in the same order): its
+# fusions without the layout transformation that runs convolutions in its blocked NCHWc layout with
+# direct kernels, i.e. im2col and sgemm as in cnnswift (informative; the target is against the default).
 # The machine drifts ±20 % over minutes: compare only the ratios, never figures of another run.
 # BLAS: cnnswift on OpenBLAS for this run only (LD_LIBRARY_PATH=/usr/lib/<multiarch>/openblas-pthread,
 # OPENBLAS_NUM_THREADS=1, OPENBLAS_CORETYPE from the CPU flags unless set; see docs/blas.md); needs
@@ -43,7 +46,7 @@ BIN_DIR="$REPO_ROOT/.build/release"
 BUILD=1
 QUICK=0
 
-usage() { sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { printf 'bench-cnn-vs-onnxruntime: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'bench-cnn-vs-onnxruntime: %s\n' "$*" >&2; }
 need_value() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs a value"; }
@@ -131,10 +134,10 @@ cnn_latency() {
     --latency-images "$4" >"$log" 2>&1 || die "cnnswift infer failed: $log"
   sed -n 's/^latency at batch 1 .*: p50 \([0-9.]*\) ms.*/\1/p' "$log"
 }
-# ort_latency LABEL MODEL INPUTS IMAGES: onnxruntime's p50 ms at batch 1.
+# ort_latency LABEL MODEL INPUTS IMAGES [all|extended]: onnxruntime's p50 ms at batch 1.
 ort_latency() {
   local log="$OUT/$1.log"
-  "${ORT_ENV[@]}" "$PY" scripts/reference/onnxruntime_latency.py "$2" "$3" "$4" >"$log" 2>&1 ||
+  "${ORT_ENV[@]}" "$PY" scripts/reference/onnxruntime_latency.py "$2" "$3" "$4" "${5:-all}" >"$log" 2>&1 ||
     die "onnxruntime failed: $log"
   "$PY" -c 'import json, sys; print(round(json.loads(open(sys.argv[1]).read().splitlines()[-1])["p50_ms"], 4))' "$log"
 }
@@ -143,7 +146,7 @@ ort_latency() {
 note "$(head -n 1 "$OUT/sgemm.log")"
 note "$(tail -n 1 "$OUT/sgemm.log"); onnxruntime $("$PY" -c 'import onnxruntime; print(onnxruntime.__version__)')"
 
-declare -A OURS THEIRS RATIOS
+declare -A OURS THEIRS RATIOS NCHW NCHW_RATIOS
 for (( p = 1; p <= PAIRS; p++ )); do
   for entry in "${MODELS[@]}"; do
     read -r name ours_model their_model inputs images <<<"$entry"
@@ -152,28 +155,33 @@ for (( p = 1; p <= PAIRS; p++ )); do
     if (( p % 2 == 1 )); then
       ours="$(cnn_latency "cnnswift-$label" "$ours_model" "$inputs" "$images")"
       theirs="$(ort_latency "onnxruntime-$label" "$their_model" "$inputs" "$images")"
+      nchw="$(ort_latency "onnxruntime-extended-$label" "$their_model" "$inputs" "$images" extended)"
     else
+      nchw="$(ort_latency "onnxruntime-extended-$label" "$their_model" "$inputs" "$images" extended)"
       theirs="$(ort_latency "onnxruntime-$label" "$their_model" "$inputs" "$images")"
       ours="$(cnn_latency "cnnswift-$label" "$ours_model" "$inputs" "$images")"
     fi
-    [[ -n "$ours" && -n "$theirs" ]] || die "no latency for $name in pair $p (see $OUT/*-$label.log)"
-    OURS[$name]+="$ours "; THEIRS[$name]+="$theirs "
+    [[ -n "$ours" && -n "$theirs" && -n "$nchw" ]] || die "no latency for $name in pair $p (see $OUT/*-$label.log)"
+    OURS[$name]+="$ours "; THEIRS[$name]+="$theirs "; NCHW[$name]+="$nchw "
     RATIOS[$name]+="$(awk -v a="$theirs" -v b="$ours" 'BEGIN { printf "%.4f", a / b }') "
-    note "pair $p/$PAIRS $name: cnnswift $ours ms, onnxruntime $theirs ms"
+    NCHW_RATIOS[$name]+="$(awk -v a="$nchw" -v b="$ours" 'BEGIN { printf "%.4f", a / b }') "
+    note "pair $p/$PAIRS $name: cnnswift $ours ms, onnxruntime $theirs ms (ORT_ENABLE_EXTENDED $nchw ms)"
   done
 done
 
 printf '\ncnnswift (OpenBLAS, core %s) against onnxruntime %s, one thread, batch 1, median of %d alternating pairs\n' \
   "${OPENBLAS_CORETYPE:-default}" "$("$PY" -c 'import onnxruntime; print(onnxruntime.__version__)')" "$PAIRS"
-printf '%-16s %18s %21s %12s %8s  %s\n' model "cnnswift ms/image" "onnxruntime ms/image" "speed ratio" target result
+printf '%-16s %18s %21s %12s %8s  %-12s %18s %8s\n' model "cnnswift ms/image" "onnxruntime ms/image" "speed ratio" \
+  target result "ORT NCHW ms/image" ratio
 for entry in "${MODELS[@]}"; do
   read -r name _ <<<"$entry"
   ratio="$(median ${RATIOS[$name]})"
   verdict="$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8 ? (r >= 1.0 ? "met (≥ 1.0)" : "met") : "MISSED") }')"
-  printf '%-16s %18.3f %21.3f %12.2f %8s  %s\n' "$name" "$(median ${OURS[$name]})" "$(median ${THEIRS[$name]})" \
-    "$ratio" "≥ 0.8" "$verdict"
+  printf '%-16s %18.3f %21.3f %12.2f %8s  %-12s %18.3f %8.2f\n' "$name" "$(median ${OURS[$name]})" \
+    "$(median ${THEIRS[$name]})" "$ratio" "≥ 0.8" "$verdict" "$(median ${NCHW[$name]})" "$(median ${NCHW_RATIOS[$name]})"
 done
-printf '(speed ratio: onnxruntime time / cnnswift time, the median of the per-pair ratios)\n'
+printf '(speed ratio: onnxruntime time / cnnswift time, the median of the per-pair ratios; ORT NCHW:\n'
+printf ' onnxruntime at ORT_ENABLE_EXTENDED, without its NCHWc convolution kernels, and its ratio likewise)\n'
 
 if [[ -n "$CFG" ]]; then
   note "tiny-YOLOv2 peak memory"

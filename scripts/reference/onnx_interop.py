@@ -265,13 +265,17 @@ def calibrate(model, shape):
         norm.momentum = 0.1
 
 
-def ort_session(path):
-    """onnxruntime on one thread (the CPU provider; its graph optimizations as by default)."""
+def ort_session(path, level="all"):
+    """onnxruntime on one thread (the CPU provider); its graph optimizations as by default (`all`,
+    ORT_ENABLE_ALL) or without the NCHWc layout transformation (`extended`, ORT_ENABLE_EXTENDED)."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
+    options.graph_optimization_level = {
+        "all": onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
+        "extended": onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED}[level]
     return onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
