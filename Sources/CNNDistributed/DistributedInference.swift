@@ -170,13 +170,14 @@ public final class DistributedInference {
     return report
   }
 
-  /// The model on every rank: rank 0 reads and checks the file, every rank decodes rank 0's bytes.
+  /// The model on every rank: rank 0 reads and checks the file, every rank decodes rank 0's bytes (a single rank
+  /// keeps the model it read: the bytes would only be another copy of its weights, 43 MiB for tiny-YOLOv2).
   private func shareModel() throws -> (ModelFile, Network) {
-    var bytes: [UInt8] = []
+    var loaded: ModelFile? = nil
     var problem = ""
     if world.rank == 0 {
       do {
-        bytes = try readModel()
+        loaded = try readModel()
       } catch let error as ModelFileError {
         problem = "\(error.path == options.weightsPath ? "--weights" : "--model-file"): \(error)"
       } catch {
@@ -184,14 +185,17 @@ public final class DistributedInference {
       }
     }
     try agree(on: problem)
-    bytes = try world.broadcastArray(bytes, root: 0)
+    if world.size == 1, let loaded { return (loaded, try loaded.build()) }
+    var bytes = try world.broadcastArray(loaded?.encoded() ?? [], root: 0)
+    loaded = nil
     let file = try ModelFile(bytes: bytes, path: options.modelPath)
+    bytes = []  // let go before the network is built: the file's weights are as large
     return (file, try file.build())
   }
 
-  /// Rank 0: the bytes of the model file, read and checked against `--model` (and built once), after
-  /// checking that `--predictions` and `--outputs` can be written: found out now rather than after the whole run.
-  private func readModel() throws -> [UInt8] {
+  /// Rank 0: the model file, read and checked against `--model` (and built once), after checking that
+  /// `--predictions` and `--outputs` can be written: found out now rather than after the whole run.
+  private func readModel() throws -> ModelFile {
     let file = try ModelLoader.load(path: options.modelPath, weights: options.weightsPath, seed: options.seed)
     try file.expect(architecture: options.expectedArchitecture)
     guard file.classes != nil || options.outputsPath != nil else {
@@ -209,7 +213,7 @@ public final class DistributedInference {
         throw InferenceInputError(message: "\(flag) \(path): \(problem)")
       }
     }
-    return file.encoded()
+    return file
   }
 
   /// Every rank's predictions on rank 0, in input order, with their `labels` (nil elsewhere). Collective.

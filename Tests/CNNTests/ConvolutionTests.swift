@@ -73,6 +73,8 @@ struct ConvolutionTests {
 
   /// (input C, H, W, output channels, kernel, stride, padding, trailing padding, dilation, groups): dilated,
   /// grouped, depthwise (groups = C), asymmetric padding, and the "same" dilated case the whole-plane path takes.
+  /// The depthwise ones (one filter per channel) take the direct forward pass: stride 2, a "same" 3×3, a dilated
+  /// one of stride 2 with asymmetric padding, and a 5×5 of stride 3 (a row of three taps and two single ones).
   static let generalCases: [(Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)] = [
     (2, 9, 8, 3, 3, 1, 2, 2, 2, 1),
     (4, 7, 7, 6, 3, 1, 1, 1, 1, 2),
@@ -80,6 +82,9 @@ struct ConvolutionTests {
     (4, 6, 7, 8, 3, 1, 1, 1, 1, 4),
     (2, 7, 6, 3, 2, 1, 0, 1, 1, 1),
     (2, 9, 9, 4, 3, 2, 2, 1, 2, 2),
+    (5, 7, 6, 5, 3, 1, 1, 1, 1, 5),
+    (4, 9, 8, 4, 3, 2, 2, 1, 2, 4),
+    (3, 11, 10, 3, 5, 3, 2, 2, 1, 3),
   ]
 
   func generalLayer(_ index: Int) -> (Convolution2D, [Int]) {
@@ -109,6 +114,21 @@ struct ConvolutionTests {
     checkGradients(layer, input: randomTensor([2] + sample, seed: 13))
     layer.columnLimit = 1
     checkGradients(layer, input: randomTensor([2] + sample, seed: 14))
+  }
+
+  @Test func depthwiseAndSingleImagePointwiseLayersTakeTheirShortcuts() {
+    var generator = SeededGenerator(seed: 2)
+    let depthwise = Convolution2D(
+      inputChannels: 6, outputChannels: 6, kernelSize: 3, padding: 1, groups: 6, generator: &generator)
+    let multiplier = Convolution2D(
+      inputChannels: 3, outputChannels: 6, kernelSize: 3, padding: 1, groups: 3, generator: &generator)
+    #expect(depthwise.isDepthwise && !multiplier.isDepthwise)
+    let pointwise = Convolution2D(inputChannels: 4, outputChannels: 5, kernelSize: 1, generator: &generator)
+    pointwise.bias!.value = randomTensor([5], seed: 3)
+    #expect(pointwise.readsInputAsColumns)
+    // One image: the input is the column matrix itself.
+    let x = randomTensor([1, 4, 5, 6], seed: 4)
+    #expect(maxDifference(pointwise.forward(x, mode: .inference), directConvolution(x, pointwise)) < 1e-5)
   }
 
   @Test func groupedSummaryCountsAndFLOPs() {
@@ -155,6 +175,34 @@ struct ConvolutionTests {
     let left = zip(columns, c.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     let right = zip(x.data, back).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     #expect(abs(left - right) < 1e-4 * max(1, abs(left)))
+  }
+
+  /// (kernel, stride, padding, trailing padding, dilation, rows per band): the im2col of every band of output rows
+  /// is that band's columns of the whole image's column matrix, at the image's top and bottom edges (padding),
+  /// inside, and with bands of one row.
+  @Test(arguments: [(3, 1, 1, 1, 1, 2), (3, 2, 1, 1, 1, 1), (5, 1, 2, 2, 1, 3), (3, 1, 2, 1, 2, 2), (2, 3, 1, 0, 1, 1)])
+  func bandsOfOutputRowsAreTheColumnMatrixsBands(k: Int, s: Int, p: Int, trailing: Int, d: Int, step: Int) {
+    let (channels, height, width) = (3, 9, 7)
+    let g = WindowGeometry(
+      channels: channels, height: height, width: width, kernelHeight: k, kernelWidth: k, stride: s, padding: p,
+      trailingPadding: trailing, dilation: d)
+    let x = randomTensor([1, channels, height, width], seed: 21)
+    var whole = [Float](repeating: .nan, count: g.patchSize * g.outputPlane)
+    x.data.withBase { xp in whole.withMutableBase { im2col(xp, images: 1, geometry: g, into: $0) } }
+    let outW = g.outputWidth
+    for first in stride(from: 0, to: g.outputHeight, by: step) {
+      let rows = first..<min(first + step, g.outputHeight)
+      let (band, inputRow) = g.band(rows)
+      #expect(band.outputHeight == rows.count && band.outputWidth == outW)
+      var columns = [Float](repeating: .nan, count: g.patchSize * rows.count * outW)
+      x.data.withBase { xp in
+        columns.withMutableBase { im2col(xp + inputRow * width, images: 1, geometry: band, into: $0) }
+      }
+      for row in 0..<g.patchSize {
+        let expected = whole[(row * g.outputPlane + first * outW)..<(row * g.outputPlane + rows.upperBound * outW)]
+        #expect(Array(columns[(row * rows.count * outW)..<((row + 1) * rows.count * outW)]) == Array(expected))
+      }
+    }
   }
 
   /// "Same" convolutions (stride 1, kernel 2 · padding + 1), whose backward pass goes through the

@@ -36,6 +36,17 @@ struct PoolingTests {
     checkGradients(layer, input: distinctTensor([2, 2, side, side], seed: 2), epsilon: 1e-3)
   }
 
+  /// Inference keeps no indices of the maxima (it has no backward pass); a training pass after it does.
+  @Test func maxPoolInfersWithoutIndicesAndTrainsWithThem() {
+    let layer = MaxPool2D(kernelSize: 2, stride: 2, padding: 0)
+    let x = randomTensor([2, 3, 6, 6], seed: 3)
+    let inferred = layer.forward(x, mode: .inference)
+    let trained = layer.forward(x, mode: .training)
+    #expect(inferred == trained)
+    let dx = layer.backward(Tensor(shape: trained.shape, repeating: 1))
+    #expect(dx.data.reduce(0, +) == Float(trained.count) && dx.data.allSatisfy { $0 == 0 || $0 == 1 })
+  }
+
   @Test func darknetMaxPoolKeepsThirteenByThirteen() {
     // yolov2-tiny's sixth pooling: 2×2 windows of stride 1 keep the map's size, the padding after it.
     let layer = MaxPool2D(window: .darknet(size: 2, stride: 1))

@@ -66,6 +66,41 @@ private final class WholeNetwork: Layer {
     }
   }
 
+  /// Inference lets go of each large layer output and recycles its storage for later layers: passes on other
+  /// inputs in between, and training passes, change nothing in what a pass gives (the outputs the caller kept
+  /// included). The batches make the convolutions' outputs large enough to be recycled, the dense layer's not.
+  @Test func inferenceRecyclesLayerOutputsWithoutChangingResults() throws {
+    let network = try Self.branchingNetwork(seed: 3)
+    let fresh = try Self.branchingNetwork(seed: 3)
+    let (x, y) = (randomTensor([400, 2, 4, 4], seed: 6), randomTensor([350, 2, 4, 4], seed: 7))
+    #expect(350 * 3 * 4 * 4 >= Network.recycledValues && 400 * 5 < Network.recycledValues)
+    let first = network.forward(x, mode: .inference)
+    #expect(first == fresh.forward(x, mode: .inference))
+    var kept: [Tensor] = []
+    for _ in 0..<3 {
+      kept.append(network.forward(y, mode: .inference))
+      kept.append(network.forward(x, mode: .inference))
+      _ = network.forward(x, mode: .training)
+    }
+    let second = fresh.forward(y, mode: .inference)
+    #expect(kept.enumerated().allSatisfy { $0.element == ($0.offset % 2 == 0 ? second : first) })
+  }
+
+  /// A released inference output serves the next request it can hold, of any size: shortened or lengthened in place.
+  @Test func releasedOutputsServeRequestsOfOtherSizes() {
+    let scratch = Scratch()
+    var big = Tensor(shape: [1000], repeating: 1)
+    scratch.recycleOutput(&big)
+    #expect(big.count == 0)
+    let small = scratch.takeArray(count: 600)
+    #expect(small.count == 600 && small.capacity >= 1000)
+    var back = Tensor(shape: [600], data: small)
+    scratch.recycleOutput(&back)
+    let grown = scratch.takeArray(count: 900)
+    #expect(grown.count == 900 && grown.capacity >= 1000)
+    #expect(scratch.takeArray(count: 10).capacity < 1000)  // nothing left to take: a new array
+  }
+
   @Test func concatenationJoinsChannelsInInputOrder() {
     let a = Tensor(shape: [1, 1, 1, 2], data: [1, 2])
     let b = Tensor(shape: [1, 2, 1, 2], data: [3, 4, 5, 6])

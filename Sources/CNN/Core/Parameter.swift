@@ -6,7 +6,10 @@ public final class Parameter {
   public var name: String
   public var value: Tensor
   /// dLoss/dValue, accumulated by `backward` (same shape as `value`); unused for statistics.
-  public var gradient: Tensor
+  ///
+  /// Made (zeros of the value's shape) when first used, so that a model that only infers holds no gradients: as
+  /// much memory again as its weights (43 MiB for tiny-YOLOv2).
+  public lazy var gradient = Tensor(shape: value.shape)
   /// Whether the optimizer updates it (false for batch normalization's running statistics).
   public let isTrainable: Bool
   /// Whether weight decay applies (weights yes; biases and normalization parameters no).
@@ -14,6 +17,5 @@ public final class Parameter {
 
   public init(name: String, value: Tensor, isTrainable: Bool = true, decays: Bool = true) {
     (self.name, self.value, self.isTrainable, self.decays) = (name, value, isTrainable, decays)
-    gradient = Tensor(shape: value.shape)
   }
 }

@@ -19,10 +19,13 @@ public protocol MergeLayer: AnyObject {
   func forwardFLOPs(for inputShapes: [[Int]]) -> Int
   func forward(_ inputs: [Tensor], mode: Mode) -> Tensor
   func backward(_ outputGradient: Tensor) -> [Tensor]
+  /// As ``Layer/releaseOutput()``.
+  func releaseOutput()
 }
 
 extension MergeLayer {
   public var kind: String { String(summary.prefix { $0 != " " }) }
   public var parameters: [Parameter] { [] }
   public func forwardFLOPs(for inputShapes: [[Int]]) -> Int { 0 }
+  public func releaseOutput() {}
 }

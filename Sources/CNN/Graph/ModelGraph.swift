@@ -121,6 +121,23 @@ public struct ModelGraph: Sendable, Equatable, Codable {
     return try Network(nodes: networkNodes, inputShape: inputShape, outputs: outputs)
   }
 
+  /// The same graph with its convolutions' and dense layers' weights ``Initializer/unfilled``: to build a network
+  /// whose weights are all loaded next.
+  var withUnfilledWeights: ModelGraph {
+    var graph = self
+    for index in graph.nodes.indices {
+      switch graph.nodes[index].layer {
+      case .convolution(var convolution):
+        convolution.initializer = .unfilled
+        graph.nodes[index].layer = .convolution(convolution)
+      case .dense(let outputs, let bias, _):
+        graph.nodes[index].layer = .dense(outputs: outputs, bias: bias, initializer: .unfilled)
+      default: break
+      }
+    }
+    return graph
+  }
+
   /// The graph as JSON (what a model file stores).
   public func encodedJSON() -> [UInt8] {
     let encoder = JSONEncoder()

@@ -90,6 +90,13 @@ extension NetworkNode.Operation {
     }
   }
 
+  func releaseOutput() {
+    switch self {
+    case .layer(let layer): layer.releaseOutput()
+    case .merge(let merge): merge.releaseOutput()
+    }
+  }
+
   func backward(_ outputGradient: Tensor) -> [Tensor] {
     switch self {
     case .layer(let layer): [layer.backward(outputGradient)]

@@ -20,6 +20,11 @@ struct WindowGeometry: Equatable {
   var padding: Int
   var trailingPadding: Int
   var dilation: Int
+  /// The zeros above and below the rows: `padding` and `trailingPadding`, except in a ``band(_:)`` of the rows.
+  var topPadding: Int
+  var bottomPadding: Int
+  /// The distance between two channels' planes in the input: `height · width`, except in a ``band(_:)``.
+  var planeStride: Int
 
   init(
     channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int,
@@ -28,12 +33,31 @@ struct WindowGeometry: Equatable {
     (self.channels, self.height, self.width) = (channels, height, width)
     (self.kernelHeight, self.kernelWidth, self.stride) = (kernelHeight, kernelWidth, stride)
     (self.padding, self.trailingPadding, self.dilation) = (padding, trailingPadding ?? padding, dilation)
+    (topPadding, bottomPadding, planeStride) = (padding, trailingPadding ?? padding, height * width)
+  }
+
+  /// The windows of output rows `outputRows` alone, and the first input row they read: a geometry as tall as
+  /// the input rows those windows reach (its top and bottom padding the zeros they reach above and below the
+  /// image), whose planes keep the whole image's stride. im2col of the image's rows from that one, with this
+  /// geometry, is the band of the whole column matrix those output rows own.
+  func band(_ outputRows: Range<Int>) -> (geometry: WindowGeometry, firstInputRow: Int) {
+    // The padded rows the band's windows read, in input rows (the first may be above the image).
+    let top = outputRows.lowerBound * stride - topPadding
+    let bottom = (outputRows.upperBound - 1) * stride - topPadding + extentHeight
+    let first = min(max(top, 0), height)
+    let last = max(min(bottom, height), first)
+    var band = self
+    band.height = last - first
+    // (A band of padding alone, reading no input row, has its zeros all below.)
+    band.topPadding = band.height > 0 ? first - top : 0
+    band.bottomPadding = bottom - top - band.topPadding - band.height
+    return (band, first)
   }
 
   /// The input rows and columns one window spans.
   var extentHeight: Int { dilation * (kernelHeight - 1) + 1 }
   var extentWidth: Int { dilation * (kernelWidth - 1) + 1 }
-  var outputHeight: Int { (height + padding + trailingPadding - extentHeight) / stride + 1 }
+  var outputHeight: Int { (height + topPadding + bottomPadding - extentHeight) / stride + 1 }
   var outputWidth: Int { (width + padding + trailingPadding - extentWidth) / stride + 1 }
   /// Output positions of one image (columns of its part of the column matrix).
   var outputPlane: Int { outputHeight * outputWidth }
@@ -49,12 +73,13 @@ struct WindowGeometry: Equatable {
   /// input's geometry.
   var preservesSize: Bool {
     stride == 1 && trailingPadding == padding && extentWidth == 2 * padding + 1 && extentHeight == 2 * padding + 1
+      && topPadding == padding && bottomPadding == padding && planeStride == inputPlane
   }
 
   /// The input rows of output row `oh`'s window that lie inside the image (pooling).
   @inline(__always)
   func windowRows(_ oh: Int) -> Range<Int> {
-    let top = oh * stride - padding
+    let top = oh * stride - topPadding
     return max(top, 0)..<min(top + kernelHeight, height)
   }
 
@@ -99,14 +124,14 @@ extension WindowGeometry {
     let rowLength = images * plane
     for c in 0..<channels {
       for i in 0..<kernelHeight {
-        let shiftH = i * dilation - padding
+        let shiftH = i * dilation - topPadding
         let rows = validRange(offset: shiftH, inputSize: height, outputSize: outH)
         for j in 0..<kernelWidth {
           let shiftW = j * dilation - padding
           let tap = WindowTap(
             row: (c * kernelHeight + i) * kernelWidth + j, shiftH: shiftH, shiftW: shiftW,
             rows: rows, columns: validRange(offset: shiftW, inputSize: width, outputSize: outW))
-          for n in 0..<images { body(tap, (n * channels + c) * inputPlane, tap.row * rowLength + n * plane) }
+          for n in 0..<images { body(tap, (n * channels + c) * planeStride, tap.row * rowLength + n * plane) }
         }
       }
     }

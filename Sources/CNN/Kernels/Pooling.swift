@@ -5,7 +5,7 @@
 /// their elements inside the image only.
 func maxPoolForward(
   _ input: UnsafePointer<Float>, planes: Int, geometry g: WindowGeometry, into output: UnsafeMutablePointer<Float>,
-  indices: UnsafeMutablePointer<Int32>
+  indices: UnsafeMutablePointer<Int32>?
 ) {
   let (outH, outW, outPlane, inPlane, w) = (g.outputHeight, g.outputWidth, g.outputPlane, g.inputPlane, g.width)
   if g.kernelHeight == 2, g.kernelWidth == 2, g.stride == 2, g.padding == 0, 2 * outH <= g.height, 2 * outW <= w {
@@ -14,7 +14,7 @@ func maxPoolForward(
     for p in 0..<planes {
       let x = input + p * inPlane
       let y = output + p * outPlane
-      let index = indices + p * outPlane
+      let index = indices.map { $0 + p * outPlane }
       for oh in 0..<outH {
         let top = 2 * oh * w
         for ow in 0..<outW {
@@ -25,7 +25,7 @@ func maxPoolForward(
           if x[first + w] > value { (best, value) = (first + w, x[first + w]) }
           if x[first + w + 1] > value { (best, value) = (first + w + 1, x[first + w + 1]) }
           y[oh * outW + ow] = value
-          index[oh * outW + ow] = Int32(best)
+          index?[oh * outW + ow] = Int32(best)
         }
       }
     }
@@ -42,7 +42,7 @@ func maxPoolForward(
       }
     }
     output[p * outPlane + o] = value
-    indices[p * outPlane + o] = Int32(best)
+    indices?[p * outPlane + o] = Int32(best)
   }
 }
 

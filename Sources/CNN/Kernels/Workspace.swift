@@ -20,10 +20,12 @@ extension Tensor {
   /// into it copies nothing.
   mutating func prepare(shape newShape: [Int]) {
     if shape == newShape { return }
-    if count == newShape.reduce(1, *) {
+    let newCount = newShape.reduce(1, *)
+    if count == newCount {
       shape = newShape
     } else {
-      self = Tensor(uninitializedShape: newShape)
+      // From the thread's pool when one of that size is there (an inference pass's outputs, recycled).
+      self = Tensor(shape: newShape, data: Scratch.current.takeArray(count: newCount))
     }
   }
 
@@ -85,10 +87,39 @@ final class Scratch {
   /// Arrays kept per element count; a network needs about three gradients of one size at once.
   private static let arraysPerSize = 4
 
-  /// An array of `count` elements with unspecified contents, from the pool when one is there.
+  /// Inference's released layer outputs (``recycleOutput(_:)``), whatever their sizes, largest first: a request no
+  /// array of its own size answers takes the smallest that can hold it, so that a pass holds about as many
+  /// arrays as it has outputs alive at once (tiny-YOLOv2: two or three) rather than two of every size it makes.
+  private var outputs: [[Float]] = []
+  /// The most arrays ``outputs`` keeps.
+  private static let outputArrays = 8
+
+  /// An array of `count` elements with unspecified contents, from the pools when one is there: one of that
+  /// many elements, else the smallest released output that can hold them, resized (elements it gains are zeros).
   func takeArray(count: Int) -> [Float] {
     if let array = pool[count]?.popLast() { return array }
+    if let index = outputs.lastIndex(where: { $0.capacity >= count }) {
+      var array = outputs.remove(at: index)
+      if array.count > count {
+        array.removeLast(array.count - count)
+      } else if array.count < count {
+        array.append(contentsOf: repeatElement(0, count: count - array.count))
+      }
+      return array
+    }
     return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  }
+
+  /// Gives an inference pass's released layer output to the pool of ``outputs`` and leaves the tensor empty (as
+  /// ``recycle(_:)``); when the pool is full the smallest array goes.
+  func recycleOutput(_ tensor: inout Tensor) {
+    guard tensor.count > 0 else { return }
+    var array: [Float] = []
+    swap(&array, &tensor.data)
+    tensor.shape = [0]
+    let index = outputs.firstIndex { $0.capacity < array.capacity } ?? outputs.endIndex
+    outputs.insert(array, at: index)
+    if outputs.count > Self.outputArrays { outputs.removeLast() }
   }
 
   /// Gives the tensor's storage to the pool and leaves the tensor empty. Only for a tensor nobody

@@ -38,6 +38,8 @@ public final class Activation: Layer {
 
   public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     output.prepare(shape: x.shape)
     let count = x.count

@@ -23,6 +23,8 @@ public final class Addition: MergeLayer {
     (inputShapes.count - 1) * inputShapes[0].reduce(1, *)
   }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ inputs: [Tensor], mode: Mode) -> Tensor {
     output.prepare(shape: inputs[0].shape)
     inputCount = inputs.count

@@ -11,6 +11,8 @@ public final class AveragePool2D: PoolingLayer {
 
   public var summary: String { window.summary("avgpool") }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: x.sampleShape)
     output.prepare(shape: [x.batch, g.channels, g.outputHeight, g.outputWidth])

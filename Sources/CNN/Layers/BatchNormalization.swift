@@ -90,6 +90,8 @@ public final class BatchNormalization: Layer {
     return inputShape
   }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     forward(x, mode: mode, into: &output)
     return output

@@ -24,6 +24,8 @@ public final class Concatenation: MergeLayer {
     [inputShapes.reduce(0) { $0 + $1[0] }] + inputShapes[0].dropFirst()
   }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ inputs: [Tensor], mode: Mode) -> Tensor {
     channels = inputs.map { $0.shape[1] }
     let shape = [inputs[0].batch] + outputShape(for: inputs.map(\.sampleShape))

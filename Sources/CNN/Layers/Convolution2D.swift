@@ -118,16 +118,36 @@ public final class Convolution2D: Layer {
     max(1, min(batch, columnLimit / max(1, g.patchSize * g.outputPlane)))
   }
 
+  /// Whether the layer is depthwise: one filter per channel (groups = input channels = output channels), which
+  /// ``depthwiseForward(_:into:geometry:)`` computes directly rather than as one sgemm of a single row per group.
+  var isDepthwise: Bool { groups > 1 && groups == inputChannels && outputChannels == inputChannels }
+
+  /// Whether one image's input is already its column matrix (`[C, H·W]`): a 1×1 kernel of stride 1 without padding.
+  var readsInputAsColumns: Bool { kernelSize == 1 && stride == 1 && padding == 0 && trailingPadding == 0 }
+
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: x.sampleShape)
     let batch = x.batch
     let (plane, patch, cout) = (g.outputPlane, g.patchSize, outputChannels)
     output.prepare(shape: [batch, cout, g.outputHeight, g.outputWidth])
+    if isDepthwise {
+      depthwiseForward(x, into: &output, geometry: g)
+      input.keep(x, mode: mode)
+      return output
+    }
     let chunk = chunkSize(g, batch: batch)
+    // One image at a time: its column matrix in bands of output rows that fit ``columnLimit`` (tiny-YOLOv2's
+    // first layers have 19 and 25 MiB ones), so that each band is still in the caches when sgemm reads it.
+    let outW = g.outputWidth
+    let bandRows = max(1, min(g.outputHeight, columnLimit / max(1, patch * outW)))
     let scratch = Scratch.current
-    let columns = scratch.buffer(.columns, count: patch * chunk * plane)
+    let columns = scratch.buffer(
+      .columns, count: chunk > 1 ? patch * chunk * plane : readsInputAsColumns ? 0 : patch * bandRows * outW)
     let channelMajor = scratch.buffer(.channelMajor, count: chunk > 1 ? cout * chunk * plane : 0)
     let biasValues = bias?.value.data ?? []
+    let (groupOutputs, groupPatch) = (cout / groups, patch / groups)
     x.data.withBase { xp in
       weight.value.data.withBase { w in
         biasValues.withUnsafeBufferPointer { biasBuffer in
@@ -137,17 +157,39 @@ public final class Convolution2D: Layer {
             for start in Swift.stride(from: 0, to: batch, by: chunk) {
               let images = min(chunk, batch - start)
               let width = images * plane
-              im2col(xp + start * g.inputCount, images: images, geometry: g, into: columns)
+              let source = xp + start * g.inputCount
               let y = yp + start * cout * plane
-              // One image's product is already NCHW; several come out channel-major (CNHW).
-              let target = images == 1 ? y : channelMajor
-              // Each group's filters times its channels' rows of the column matrix.
-              let (groupOutputs, groupPatch) = (cout / groups, patch / groups)
-              for group in 0..<groups {
-                rowMajorGemm(
-                  transposeA: false, transposeB: false, m: groupOutputs, n: width, k: groupPatch,
-                  w + group * groupOutputs * groupPatch, lda: groupPatch, columns + group * groupPatch * width,
-                  ldb: width, beta: 0, target + group * groupOutputs * width, ldc: width)
+              if images == 1 {
+                // Straight into NCHW: each group's filters times its channels' rows of the band's column matrix
+                // (a 1×1 convolution's input is that matrix already: no copy).
+                let step = readsInputAsColumns ? g.outputHeight : bandRows
+                for firstRow in Swift.stride(from: 0, to: g.outputHeight, by: step) {
+                  let rows = firstRow..<min(firstRow + step, g.outputHeight)
+                  let bandWidth = rows.count * outW
+                  let matrix: UnsafePointer<Float>
+                  if readsInputAsColumns {
+                    matrix = source
+                  } else {
+                    let (band, inputRow) = g.band(rows)
+                    im2col(source + inputRow * g.width, images: 1, geometry: band, into: columns)
+                    matrix = UnsafePointer(columns)
+                  }
+                  for group in 0..<groups {
+                    rowMajorGemm(
+                      transposeA: false, transposeB: false, m: groupOutputs, n: bandWidth, k: groupPatch,
+                      w + group * groupOutputs * groupPatch, lda: groupPatch, matrix + group * groupPatch * bandWidth,
+                      ldb: bandWidth, beta: 0, y + group * groupOutputs * plane + firstRow * outW, ldc: plane)
+                  }
+                }
+              } else {
+                // Several images come out channel-major (CNHW).
+                im2col(source, images: images, geometry: g, into: columns)
+                for group in 0..<groups {
+                  rowMajorGemm(
+                    transposeA: false, transposeB: false, m: groupOutputs, n: width, k: groupPatch,
+                    w + group * groupOutputs * groupPatch, lda: groupPatch, columns + group * groupPatch * width,
+                    ldb: width, beta: 0, channelMajor + group * groupOutputs * width, ldc: width)
+                }
               }
               if images > 1 {
                 channelMajorToNCHW(channelMajor, images: images, channels: cout, plane: plane, bias: b, into: y)
@@ -163,6 +205,83 @@ public final class Convolution2D: Layer {
     }
     input.keep(x, mode: mode)
     return output
+  }
+
+  /// The forward pass of a depthwise convolution (``isDepthwise``), channel by channel, straight into `output`
+  /// (NCHW), in whole-plane passes rather than row by row (MobileNet's planes are 4 to 32 pixels wide).
+  ///
+  /// The padded input is first split into `stride²` phase planes, phase (a, b) holding padded pixel
+  /// (r · stride + a, c · stride + b) at (r, c), so that the pixels each tap reads for consecutive outputs are
+  /// consecutive: output (oh, ow) reads padded pixel (oh · s + ti, ow · s + tj), tap offsets ti = i · dilation and
+  /// tj = j · dilation, which is phase (ti mod s, tj mod s) at (oh + ti / s, ow + tj / s). An accumulator of
+  /// rows as wide as the phase planes then takes, per tap, one contiguous multiply-add over the whole plane (its
+  /// extra columns are never copied out); its rows start as the bias. MobileNet's 3×3 depthwise layers ran through
+  /// im2col (nine copies of each input plane) and one sgemm of a single row per channel before.
+  private func depthwiseForward(_ x: Tensor, into output: inout Tensor, geometry g: WindowGeometry) {
+    let (outH, outW, plane) = (g.outputHeight, g.outputWidth, g.outputPlane)
+    let (k, s, channels) = (kernelSize, stride, inputChannels)
+    // The furthest a tap reads past its output position, in phase-plane rows and columns.
+    let reach = (k - 1) * dilation / s
+    // One row more than the taps reach: the last tap's contiguous run ends up to `reach` values past its rows.
+    let (phaseH, phaseW) = (outH + reach + 1, outW + reach)
+    let (phaseCount, accumulatorCount) = (phaseH * phaseW, outH * phaseW)
+    let buffer = Scratch.current.buffer(.columns, count: s * s * phaseCount + accumulatorCount)
+    let accumulator = buffer + s * s * phaseCount
+    let biasValues = bias?.value.data ?? []
+    x.data.withBase { xp in
+      weight.value.data.withBase { w in
+        output.data.withMutableBase { yp in
+          for image in 0..<x.batch {
+            for c in 0..<channels {
+              let source = xp + (image * channels + c) * g.inputPlane
+              for a in 0..<s {
+                let rows = g.validRange(offset: a - padding, inputSize: g.height, outputSize: phaseH)
+                for b in 0..<s {
+                  let phase = buffer + (a * s + b) * phaseCount
+                  let columns = g.validRange(offset: b - padding, inputSize: g.width, outputSize: phaseW)
+                  fill(phase, with: 0, count: rows.lowerBound * phaseW)
+                  for r in rows {
+                    let (row, target) = (source + (r * s + a - padding) * g.width + b - padding, phase + r * phaseW)
+                    fill(target, with: 0, count: columns.lowerBound)
+                    if s == 1 {
+                      copy(row + columns.lowerBound, into: target + columns.lowerBound, count: columns.count)
+                    } else {
+                      for column in columns { target[column] = row[s &* column] }
+                    }
+                    fill(target + columns.upperBound, with: 0, count: phaseW - columns.upperBound)
+                  }
+                  fill(phase + rows.upperBound * phaseW, with: 0, count: (phaseH - rows.upperBound) * phaseW)
+                }
+              }
+              fill(accumulator, with: biasValues.isEmpty ? 0 : biasValues[c], count: accumulatorCount)
+              // The values tap (i, j) reads, from the accumulator's first position.
+              func reads(_ i: Int, _ j: Int) -> UnsafeMutablePointer<Float> {
+                let (ti, tj) = (i * dilation, j * dilation)
+                return buffer + ((ti % s) * s + tj % s) * phaseCount + ti / s * phaseW + tj / s
+              }
+              for i in 0..<k {
+                let taps = w + (c * k + i) * k
+                var j = 0
+                // Three taps of a row per pass over the accumulator (a 3×3 kernel's whole row), then one at a time.
+                while j + 3 <= k {
+                  let (p0, p1, p2) = (reads(i, j), reads(i, j + 1), reads(i, j + 2))
+                  let (w0, w1, w2) = (taps[j], taps[j + 1], taps[j + 2])
+                  for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] + w1 * p1[q] + w2 * p2[q] }
+                  j += 3
+                }
+                while j < k {
+                  let (p0, w0) = (reads(i, j), taps[j])
+                  for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] }
+                  j += 1
+                }
+              }
+              let y = yp + (image * channels + c) * plane
+              for oh in 0..<outH { copy(accumulator + oh * phaseW, into: y + oh * outW, count: outW) }
+            }
+          }
+        }
+      }
+    }
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {

@@ -46,6 +46,8 @@ public final class Dense: Layer {
 
   public func skipInputGradient() { computesInputGradient = false }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     precondition(
       x.shape.count >= 1 && x.sampleCount == inputFeatures,

@@ -22,6 +22,8 @@ public final class Dropout: Layer {
 
   public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     trained = mode == .training && rate > 0
     guard trained else { return x }

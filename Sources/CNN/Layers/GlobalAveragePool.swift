@@ -13,6 +13,8 @@ public final class GlobalAveragePool: Layer {
     return [inputShape[0]]
   }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let channels = outputShape(for: x.sampleShape)[0]
     let plane = x.shape[2] * x.shape[3]

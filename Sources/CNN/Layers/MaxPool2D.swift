@@ -12,15 +12,23 @@ public final class MaxPool2D: PoolingLayer {
 
   public var summary: String { window.summary("maxpool") }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: x.sampleShape)
     let planes = x.batch * g.channels
     output.prepare(shape: [x.batch, g.channels, g.outputHeight, g.outputWidth])
-    if indices.count != output.count { indices = [Int32](repeating: 0, count: output.count) }
+    // Inference has no backward pass to tell where each maximum came from.
+    let training = mode == .training
+    if !training {
+      indices = []
+    } else if indices.count != output.count {
+      indices = [Int32](repeating: 0, count: output.count)
+    }
     x.data.withBase { xp in
       output.data.withMutableBase { yp in
         indices.withUnsafeMutableBufferPointer { index in
-          maxPoolForward(xp, planes: planes, geometry: g, into: yp, indices: index.baseAddress!)
+          maxPoolForward(xp, planes: planes, geometry: g, into: yp, indices: training ? index.baseAddress! : nil)
         }
       }
     }
@@ -29,7 +37,8 @@ public final class MaxPool2D: PoolingLayer {
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
-    backward(outputGradient, output: output, inputShape: inputShape) { dy, dx, planes, g in
+    precondition(indices.count == outputGradient.count, "\(summary): backward without a training forward pass")
+    return backward(outputGradient, output: output, inputShape: inputShape) { dy, dx, planes, g in
       indices.withUnsafeBufferPointer { index in
         maxPoolBackward(dy, indices: index.baseAddress!, planes: planes, geometry: g, into: dx)
       }

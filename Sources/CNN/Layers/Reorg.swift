@@ -55,6 +55,8 @@ public final class Reorg: Layer {
     sourcesShape = shape
   }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let shape = outputShape(for: x.sampleShape)
     prepareSources(for: x.sampleShape)

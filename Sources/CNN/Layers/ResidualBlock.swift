@@ -63,6 +63,8 @@ public final class ResidualBlock: Layer {
     conv1.forwardFLOPs(for: inputShape) + conv2.forwardFLOPs(for: conv1.outputShape(for: inputShape))
   }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let hidden = conv2.forward(bn1.forward(conv1.forward(x, mode: mode), mode: mode), mode: mode)
     bn2.forward(hidden, mode: mode, into: &output)

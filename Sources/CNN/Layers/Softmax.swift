@@ -26,6 +26,8 @@ public final class Softmax: Layer {
     return (channels, shape.dropFirst(2).reduce(1, *))
   }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     output.prepare(shape: x.shape)
     let (channels, positions) = layout(x.shape)

@@ -20,6 +20,8 @@ public final class Upsample: Layer {
     return [inputShape[0], inputShape[1] * factor, inputShape[2] * factor]
   }
 
+  public func releaseOutput() { output = .none }
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
     let shape = outputShape(for: x.sampleShape)
     inputShape = x.shape

@@ -135,13 +135,28 @@ public final class Network {
       "the network expects [N] + \(inputShape) inputs, got \(input.shape)")
     var values = [Tensor?](repeating: nil, count: nodes.count + 1)
     values[0] = input
+    let scratch = Scratch.current
+    // Inference keeps no large layer output past its last reader: the layer lets go of it, and its storage goes
+    // to the thread's pool, where a later layer's output of the same size takes it (the caller's input and the
+    // outputs excepted; storage still shared with another value is merely copied on its next write). Small ones
+    // stay with their layers, where the pool's bookkeeping would cost more than their memory (LeNet: 7 %).
+    func recycles(_ value: Tensor) -> Bool { mode == .inference && value.count >= Self.recycledValues }
     for (index, node) in nodes.enumerated() {
-      values[index + 1] = node.operation.forward(node.inputs.map { values[$0]! }, mode: mode)
+      let output = node.operation.forward(node.inputs.map { values[$0]! }, mode: mode)
+      if recycles(output) { node.operation.releaseOutput() }
+      values[index + 1] = output
       // A value nobody reads any more is let go, so that a deep graph holds only the live ones.
-      for value in releasedAfter[index] { values[value] = nil }
+      for value in releasedAfter[index] {
+        let released = values[value]
+        values[value] = nil
+        if value > 0, var released, recycles(released) { scratch.recycleOutput(&released) }
+      }
     }
     return outputNodes.map { values[$0 + 1]! }
   }
+
+  /// The fewest values (64 KiB) of a layer output that inference recycles (see ``forwardOutputs(_:mode:)``).
+  static let recycledValues = 16_384
 
   /// Back-propagates dLoss/dOutput (of the first output) of the last training forward pass,
   /// adding every trainable parameter's gradient into `Parameter.gradient`.
