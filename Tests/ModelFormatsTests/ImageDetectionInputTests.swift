@@ -1,6 +1,7 @@
 import CNN
 import Foundation
 import ImageFiles
+import TestSupport
 import Testing
 
 @testable import ModelFormats
@@ -12,27 +13,7 @@ import Testing
 /// `cnnswift detect`'s library side given bad input: an image too large for the node's memory is refused from its
 /// header before decoding, `--draw` must name a folder, and paths are escaped in the table.
 @Suite struct ImageDetectionInputTests {
-  static let cfg = """
-    [net]
-    width=32
-    height=32
-    channels=3
-    [convolutional]
-    filters=8
-    size=3
-    stride=2
-    pad=1
-    activation=leaky
-    [convolutional]
-    filters=14
-    size=1
-    activation=linear
-    [region]
-    anchors=1,1, 2,2
-    classes=2
-    num=2
-    softmax=1
-    """
+  static let cfg = TestModels.tinyRegionDetector
 
   static func folder() throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("detect-input-\(UUID().uuidString)").path

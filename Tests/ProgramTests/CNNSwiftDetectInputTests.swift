@@ -10,27 +10,7 @@ import Testing
 /// the node's memory (a 16384×16384 header against a MemAvailable of 100 MiB, from a planted /proc), and a path
 /// holding terminal escapes.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct CNNSwiftDetectInputTests {
-  static let cfg = """
-    [net]
-    width=32
-    height=32
-    channels=3
-    [convolutional]
-    filters=8
-    size=3
-    stride=2
-    pad=1
-    activation=leaky
-    [convolutional]
-    filters=14
-    size=1
-    activation=linear
-    [region]
-    anchors=1,1, 2,2
-    classes=2
-    num=2
-    softmax=1
-    """
+  static let cfg = TestModels.tinyRegionDetector
 
   static func folder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -155,27 +155,7 @@ import Testing
   @Test func detectFindsBoxesAndDrawsThem() async throws {
     let folder = try Self.folder("detect")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let cfg = """
-      [net]
-      width=32
-      height=32
-      channels=3
-      [convolutional]
-      filters=8
-      size=3
-      stride=2
-      pad=1
-      activation=leaky
-      [convolutional]
-      filters=14
-      size=1
-      activation=linear
-      [region]
-      anchors=1,1, 2,2
-      classes=2
-      num=2
-      softmax=1
-      """
+    let cfg = TestModels.tinyRegionDetector
     try cfg.write(to: folder.appendingPathComponent("tiny.cfg"), atomically: true, encoding: .utf8)
     let pixels = (0..<(40 * 30 * 3)).map { UInt8(truncatingIfNeeded: $0 * 7) }
     try Data(Array("P6\n40 30\n255\n".utf8) + pixels).write(to: folder.appendingPathComponent("a.ppm"))
