@@ -44,7 +44,7 @@ extension DataParallelTrainer {
     }
     guard case .preset(let architecture) = options.model else { preconditionFailure("a model file was not read") }
     let network = architecture.build(inputShape: dataset.sampleShape, classes: dataset.classes, seed: options.seed)
-    let graph = architecture.graph(inputShape: dataset.sampleShape, classes: dataset.classes)
+    let graph = Self.presetGraph(options.model, for: dataset)
     return (network, TrainedModel(graph: graph, name: architecture.description, summary: architecture.description))
   }
 

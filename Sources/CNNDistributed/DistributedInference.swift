@@ -170,10 +170,11 @@ public final class DistributedInference {
     return report
   }
 
-  /// The model on every rank: rank 0 reads and checks the file, every rank decodes rank 0's bytes (a single rank
-  /// keeps the model it read: the bytes would only be another copy of its weights, 43 MiB for tiny-YOLOv2).
+  /// The model on every rank: rank 0 reads, checks and builds it, and keeps what it built; every other rank decodes
+  /// rank 0's bytes (on a single rank none are made: they would only be another copy of the weights, 43 MiB for
+  /// tiny-YOLOv2).
   private func shareModel() throws -> (ModelFile, Network) {
-    var loaded: ModelFile? = nil
+    var loaded: (file: ModelFile, network: Network)? = nil
     var problem = ""
     if world.rank == 0 {
       do {
@@ -185,9 +186,9 @@ public final class DistributedInference {
       }
     }
     try agree(on: problem)
-    if world.size == 1, let loaded { return (loaded, try loaded.build()) }
-    var bytes = try world.broadcastArray(loaded?.encoded() ?? [], root: 0)
-    loaded = nil
+    if world.size == 1, let loaded { return loaded }
+    var bytes = try world.broadcastArray(loaded?.file.encoded() ?? [], root: 0)
+    if let loaded { return loaded }
     let file = try ModelFile(bytes: bytes, path: options.modelPath)
     bytes = []  // let go before the network is built: the file's weights are as large
     return (file, try file.build())
@@ -195,7 +196,7 @@ public final class DistributedInference {
 
   /// Rank 0: the model file, read and checked against `--model` (and built once), after checking that
   /// `--predictions` and `--outputs` can be written: found out now rather than after the whole run.
-  private func readModel() throws -> ModelFile {
+  private func readModel() throws -> (ModelFile, Network) {
     let file = try ModelLoader.load(path: options.modelPath, weights: options.weightsPath, seed: options.seed)
     try file.expect(architecture: options.expectedArchitecture)
     guard file.classes != nil || options.outputsPath != nil else {
@@ -207,13 +208,13 @@ public final class DistributedInference {
       throw InferenceInputError(
         message: "--predictions \(path): \(file.summary) gives no class scores to predict from; use --outputs")
     }
-    _ = try file.build()
+    let network = try file.build()
     for (flag, path) in [("--predictions", options.predictionsPath), ("--outputs", options.outputsPath)] {
       if let path, let problem = OutputCheck.problemWritingFile(at: path) {
         throw InferenceInputError(message: "\(flag) \(path): \(problem)")
       }
     }
-    return file
+    return (file, network)
   }
 
   /// Every rank's predictions on rank 0, in input order, with their `labels` (nil elsewhere). Collective.

@@ -39,12 +39,8 @@ public final class AtomicFileWriter {
       throw FileError(path: path, message: "cannot write: \(problem)")
     }
     // The rename would replace a device, FIFO or folder entry with a regular file (as root, /dev/null itself).
-    var status = stat()
-    if lstat(path, &status) == 0 {
-      let kind = FileKind(mode: status.st_mode)
-      guard kind == .regular || kind == .symbolicLink else {
-        throw FileError(path: path, message: "is a \(kind.rawValue), not a regular file: it is not replaced")
-      }
+    if let problem = OutputCheck.problemReplacing(path) {
+      throw FileError(path: path, message: problem + ": it is not replaced")
     }
     descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
     guard descriptor >= 0 else { throw FileError(path: path, errno: errno, doing: "write") }

@@ -11,10 +11,8 @@ extension BoundedFile {
   ///
   /// - Throws: ``BoundedFileError`` as ``read(_:limit:)`` (never `tooLarge`).
   public static func prefix(_ path: String, count: Int) throws(BoundedFileError) -> (bytes: [UInt8], fileSize: Int) {
-    let descriptor = try openRegular(path)
+    let (descriptor, size) = try openRegularFile(path)
     defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, errno: errno) }
     var bytes = [UInt8](repeating: 0, count: max(0, count))
     var filled = 0
     while filled < bytes.count {
@@ -27,6 +25,6 @@ extension BoundedFile {
       }
       filled += got
     }
-    return (Array(bytes[0..<filled]), Int(status.st_size))
+    return (Array(bytes[0..<filled]), size)
   }
 }

@@ -55,7 +55,7 @@ public enum BoundedFile {
   }
 
   /// ``openRegular(_:)``'s descriptor and the file's size as `fstat` reports it.
-  private static func openRegularFile(_ path: String) throws(BoundedFileError) -> (descriptor: Int32, size: Int) {
+  static func openRegularFile(_ path: String) throws(BoundedFileError) -> (descriptor: Int32, size: Int) {
     let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     if descriptor < 0 {
       let code = errno

@@ -14,17 +14,22 @@ public enum OutputCheck {
   /// renames into place): its folder must exist and take new files, and `path` must not be a
   /// folder, FIFO, socket or device.
   public static func problemWritingFile(at path: String) -> String? {
-    var status = stat()
-    if lstat(path, &status) == 0 {
-      let kind = FileKind(mode: status.st_mode)
-      if kind != .regular && kind != .symbolicLink { return "is a \(kind.rawValue), not a regular file" }
-    }
+    if let problem = problemReplacing(path) { return problem }
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
       return "no folder \(folder) to write it in"
     }
     return probe(folder)
+  }
+
+  /// Why a new file renamed over `path` would destroy something else: a folder, FIFO, socket or device is
+  /// there (a regular file or a symbolic link may be replaced). `nil` when nothing is there.
+  public static func problemReplacing(_ path: String) -> String? {
+    var status = stat()
+    guard lstat(path, &status) == 0 else { return nil }
+    let kind = FileKind(mode: status.st_mode)
+    return kind == .regular || kind == .symbolicLink ? nil : "is a \(kind.rawValue), not a regular file"
   }
 
   /// Why new files cannot be made in `folder`, which is created (with its parents) when missing.

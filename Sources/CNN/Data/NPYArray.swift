@@ -40,7 +40,6 @@ public struct NPYArray: Sendable, Equatable {
     let start: (bytes: [UInt8], fileSize: Int)
     do { start = try BoundedFile.prefix(path, count: 12 + headerLimit) } catch { throw DataError(path, error.reason) }
     _ = try layout(start.bytes, fileSize: start.fileSize, path: path)
-    guard start.fileSize <= limit else { throw DataError(path, "is larger than \(limit) bytes, more than it may hold") }
     let bytes: Data
     do { bytes = try BoundedFile.read(path, limit: limit) } catch {
       throw DataError(path, error.reason)
