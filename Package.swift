@@ -7,6 +7,17 @@ let swiftSettings: [SwiftSetting] = [
   .swiftLanguageMode(.v6)
 ]
 
+/// The flags of a module of vector kernels built for one x86-64 CPU generation (`skylake-avx512`,
+/// `haswell`), which the engine calls only on CPUs that have it (SIMDKernels.InstructionSet). Elsewhere
+/// the module compiles to nothing.
+func targetCPU(_ cpu: String) -> [SwiftSetting] {
+  #if arch(x86_64)
+    return swiftSettings + [.unsafeFlags(["-target-cpu", cpu])]
+  #else
+    return swiftSettings
+  #endif
+}
+
 let package = Package(
   name: "clusterbench",
   products: [
@@ -39,6 +50,8 @@ let package = Package(
     .systemLibrary(name: "CBLAS", pkgConfig: "blas-atlas", providers: [.apt(["libatlas-base-dev"])]),
     /// PNG and JPEG through Debian's libpng and libjpeg, their longjmp errors caught in C.
     .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]),
+    /// Which vector instructions this CPU and its operating system run (`__builtin_cpu_supports`).
+    .target(name: "CCPUFeatures"),
     /// zlib, for gzipped IDX files (Debian's dataset-fashion-mnist ships them gzipped).
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
@@ -77,9 +90,18 @@ let package = Package(
     .target(
       name: "HPLBenchmark", dependencies: ["HPL", "ClusterRun", "SuiteCore", "Files", "MPI", "BLAS", "Telemetry"],
       swiftSettings: swiftSettings),
-    /// The CNN engine: tensors, layers (one file each), kernels on BLAS, models, data, optimizer.
-    /// Imports BLAS (and Files for its bounded reads and atomic writes), never MPI.
-    .target(name: "CNN", dependencies: ["BLAS", "CZlib", "Files"], swiftSettings: swiftSettings),
+    /// Vector kernels written once over a SIMD type (a matrix product with implicit im2col rows, fused
+    /// per-channel passes) and the instruction sets they are built for, detected at run time.
+    .target(name: "SIMDKernels", dependencies: ["CCPUFeatures"], swiftSettings: swiftSettings),
+    /// SIMDKernels compiled for AVX-512 CPUs.
+    .target(name: "SIMDKernelsAVX512", dependencies: ["SIMDKernels"], swiftSettings: targetCPU("skylake-avx512")),
+    /// SIMDKernels compiled for AVX2 CPUs with FMA.
+    .target(name: "SIMDKernelsAVX2", dependencies: ["SIMDKernels"], swiftSettings: targetCPU("haswell")),
+    /// The CNN engine: tensors, layers (one file each), kernels on BLAS and on SIMDKernels, models, data,
+    /// optimizer. Imports BLAS (and Files for its bounded reads and atomic writes), never MPI.
+    .target(
+      name: "CNN", dependencies: ["BLAS", "CZlib", "Files", "SIMDKernels", "SIMDKernelsAVX512", "SIMDKernelsAVX2"],
+      swiftSettings: swiftSettings),
     /// ONNX's model messages (our proto2 subset of onnx.proto) as SwiftProtobuf types. The Swift is
     /// generated from onnx-subset.proto and committed, so building needs no protoc (see its README).
     .target(

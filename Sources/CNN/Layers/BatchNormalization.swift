@@ -109,21 +109,7 @@ public final class BatchNormalization: Layer {
     let relu = appliesReLU
     let training = mode == .training
     precondition(!training || reduced > 1, "\(summary) needs more than one value per channel in training")
-    if !training {
-      runningMean.value.data.withBase { rm in
-        runningVariance.value.data.withBase { rv in
-          for c in 0..<features {
-            mean[c] = rm[c]
-            // PyTorch's form in Float, as it always was (bit-identical outputs of saved models).
-            if form == .pytorch {
-              inverseStd[c] = 1 / (rv[c] + epsilon).squareRoot()
-            } else {
-              setNormalization(c, variance: Double(rv[c]))
-            }
-          }
-        }
-      }
-    }
+    if !training { useRunningStatistics() }
     x.data.withBase { xp in
       gamma.value.data.withBase { gammas in
         beta.value.data.withBase { betas in
@@ -149,6 +135,40 @@ public final class BatchNormalization: Layer {
       }
     }
     input.keep(x, mode: mode)
+  }
+
+  /// The running statistics into `mean` and `inverseStd`, for an inference pass.
+  private func useRunningStatistics() {
+    runningMean.value.data.withBase { rm in
+      runningVariance.value.data.withBase { rv in
+        for c in 0..<features {
+          mean[c] = rm[c]
+          // PyTorch's form in Float, as it always was (bit-identical outputs of saved models).
+          if form == .pytorch {
+            inverseStd[c] = 1 / (rv[c] + epsilon).squareRoot()
+          } else {
+            setNormalization(c, variance: Double(rv[c]))
+          }
+        }
+      }
+    }
+  }
+
+  /// The inference pass as one affine map per channel, `y = scale[c] · x + shift[c]` (then a ReLU with
+  /// ``appliesReLU``): the same floats ``forward(_:mode:)`` computes, for a convolution to apply on the way
+  /// out of its own pass (``ConvolutionEpilogue``).
+  func inferenceScaleShift() -> (scale: [Float], shift: [Float]) {
+    useRunningStatistics()
+    var (scale, shift) = ([Float](repeating: 1, count: features), [Float](repeating: 0, count: features))
+    gamma.value.data.withBase { gammas in
+      beta.value.data.withBase { betas in
+        for c in 0..<features {
+          scale[c] = gammas[c] * inverseStd[c]
+          shift[c] = betas[c] - mean[c] * scale[c]
+        }
+      }
+    }
+    return (scale, shift)
   }
 
   /// Channel `c`'s batch mean and inverse standard deviation into `mean` and `inverseStd`, and

@@ -1,3 +1,5 @@
+import SIMDKernels
+
 /// A 2-D convolution (cross-correlation, as in PyTorch) of NCHW images with square kernels, with stride,
 /// padding, dilation and groups (a depthwise convolution has as many groups as input channels).
 ///
@@ -127,16 +129,63 @@ public final class Convolution2D: Layer {
 
   public func releaseOutput() { output = .none }
 
+  /// The vector kernels inference runs on (see ``VectorUnit``); nil: im2col and the BLAS, as training.
+  var vectorKernels = VectorUnit.fastest
+
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+    if mode == .inference { return inferenceForward(x, epilogue: .none) }
     let g = geometry(for: x.sampleShape)
+    output.prepare(shape: [x.batch, outputChannels, g.outputHeight, g.outputWidth])
+    if isDepthwise {
+      depthwiseForward(x, into: &output, geometry: g, kernels: nil, epilogue: .none)
+    } else {
+      blasForward(x, into: &output, geometry: g)
+    }
+    input.keep(x, mode: mode)
+    return output
+  }
+
+  /// The inference pass, with `epilogue` applied to the output on the way out: through ``vectorKernels``
+  /// where the CPU has them (see Convolution2D+VectorInference.swift), else through im2col and the BLAS.
+  func inferenceForward(_ x: Tensor, epilogue: ConvolutionEpilogue) -> Tensor {
+    let g = geometry(for: x.sampleShape)
+    output.prepare(shape: [x.batch, outputChannels, g.outputHeight, g.outputWidth])
+    input.keep(x, mode: .inference)
+    if isDepthwise {
+      depthwiseForward(x, into: &output, geometry: g, kernels: vectorKernels, epilogue: epilogue)
+    } else if let kernels = vectorKernels, groups == 1 {
+      vectorForward(x, into: &output, geometry: g, kernels: kernels, epilogue: epilogue)
+    } else {
+      blasForward(x, into: &output, geometry: g)
+      if epilogue.residual != nil || epilogue.scale != nil || epilogue.slope != nil {
+        applyInPlace(epilogue, to: &output)
+      }
+    }
+    return output
+  }
+
+  /// `epilogue` applied to `y`, a whole output already holding the bias.
+  private func applyInPlace(_ epilogue: ConvolutionEpilogue, to y: inout Tensor) {
+    let (batch, plane) = (y.batch, y.sampleCount / outputChannels)
+    let residual = epilogue.residual
+    y.data.withMutableBase { yp in
+      (residual?.data ?? []).withUnsafeBufferPointer { r in
+        for n in 0..<batch {
+          for c in 0..<outputChannels {
+            let offset = (n * outputChannels + c) * plane
+            epilogue.apply(
+              yp + offset, rows: 1, count: plane, xStride: plane, bias: 0, channel: c, residualOffset: offset,
+              residualBase: r.isEmpty ? nil : r.baseAddress, kernels: nil, into: yp + offset, yStride: plane)
+          }
+        }
+      }
+    }
+  }
+
+  /// The forward pass through im2col and sgemm (with the bias) into `output`, already of the output's shape.
+  private func blasForward(_ x: Tensor, into output: inout Tensor, geometry g: WindowGeometry) {
     let batch = x.batch
     let (plane, patch, cout) = (g.outputPlane, g.patchSize, outputChannels)
-    output.prepare(shape: [batch, cout, g.outputHeight, g.outputWidth])
-    if isDepthwise {
-      depthwiseForward(x, into: &output, geometry: g)
-      input.keep(x, mode: mode)
-      return output
-    }
     let chunk = chunkSize(g, batch: batch)
     // One image at a time: its column matrix in bands of output rows that fit ``columnLimit`` (tiny-YOLOv2's
     // first layers have 19 and 25 MiB ones), so that each band is still in the caches when sgemm reads it.
@@ -203,8 +252,6 @@ public final class Convolution2D: Layer {
         }
       }
     }
-    input.keep(x, mode: mode)
-    return output
   }
 
   /// The forward pass of a depthwise convolution (``isDepthwise``), channel by channel, straight into `output`
@@ -217,7 +264,11 @@ public final class Convolution2D: Layer {
   /// rows as wide as the phase planes then takes, per tap, one contiguous multiply-add over the whole plane (its
   /// extra columns are never copied out); its rows start as the bias. MobileNet's 3×3 depthwise layers ran through
   /// im2col (nine copies of each input plane) and one sgemm of a single row per channel before.
-  private func depthwiseForward(_ x: Tensor, into output: inout Tensor, geometry g: WindowGeometry) {
+  /// With `kernels` the taps run on the CPU's vector kernels; `epilogue` is applied on the way out.
+  private func depthwiseForward(
+    _ x: Tensor, into output: inout Tensor, geometry g: WindowGeometry, kernels: (any VectorKernels.Type)?,
+    epilogue: ConvolutionEpilogue
+  ) {
     let (outH, outW, plane) = (g.outputHeight, g.outputWidth, g.outputPlane)
     let (k, s, channels) = (kernelSize, stride, inputChannels)
     // The furthest a tap reads past its output position, in phase-plane rows and columns.
@@ -228,9 +279,12 @@ public final class Convolution2D: Layer {
     let buffer = Scratch.current.buffer(.columns, count: s * s * phaseCount + accumulatorCount)
     let accumulator = buffer + s * s * phaseCount
     let biasValues = bias?.value.data ?? []
+    let residual = epilogue.residual?.data ?? []
+    let plain = epilogue.residual == nil && epilogue.scale == nil && epilogue.slope == nil
     x.data.withBase { xp in
       weight.value.data.withBase { w in
         output.data.withMutableBase { yp in
+          residual.withUnsafeBufferPointer { r in
           for image in 0..<x.batch {
             for c in 0..<channels {
               let source = xp + (image * channels + c) * g.inputPlane
@@ -266,18 +320,33 @@ public final class Convolution2D: Layer {
                 while j + 3 <= k {
                   let (p0, p1, p2) = (reads(i, j), reads(i, j + 1), reads(i, j + 2))
                   let (w0, w1, w2) = (taps[j], taps[j + 1], taps[j + 2])
-                  for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] + w1 * p1[q] + w2 * p2[q] }
+                  if let kernels {
+                    kernels.multiplyAdd3(into: accumulator, count: accumulatorCount, p0, w0, p1, w1, p2, w2)
+                  } else {
+                    for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] + w1 * p1[q] + w2 * p2[q] }
+                  }
                   j += 3
                 }
                 while j < k {
                   let (p0, w0) = (reads(i, j), taps[j])
-                  for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] }
+                  if let kernels {
+                    kernels.multiplyAdd1(into: accumulator, count: accumulatorCount, p0, w0)
+                  } else {
+                    for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] }
+                  }
                   j += 1
                 }
               }
-              let y = yp + (image * channels + c) * plane
-              for oh in 0..<outH { copy(accumulator + oh * phaseW, into: y + oh * outW, count: outW) }
+              let offset = (image * channels + c) * plane
+              if plain {
+                for oh in 0..<outH { copy(accumulator + oh * phaseW, into: yp + offset + oh * outW, count: outW) }
+              } else {
+                epilogue.apply(
+                  accumulator, rows: outH, count: outW, xStride: phaseW, bias: 0, channel: c, residualOffset: offset,
+                  residualBase: r.isEmpty ? nil : r.baseAddress, kernels: kernels, into: yp + offset, yStride: outW)
+              }
             }
+          }
           }
         }
       }

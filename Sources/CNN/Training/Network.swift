@@ -141,10 +141,18 @@ public final class Network {
     // outputs excepted; storage still shared with another value is merely copied on its next write). Small ones
     // stay with their layers, where the pool's bookkeeping would cost more than their memory (LeNet: 7 %).
     func recycles(_ value: Tensor) -> Bool { mode == .inference && value.count >= Self.recycledValues }
+    // Inference runs each chain of a convolution and the layers its epilogue absorbs as one pass.
+    let fusion = mode == .inference ? inferenceFusion : nil
     for (index, node) in nodes.enumerated() {
-      let output = node.operation.forward(node.inputs.map { values[$0]! }, mode: mode)
-      if recycles(output) { node.operation.releaseOutput() }
-      values[index + 1] = output
+      if let chain = fusion?.chains[index] {
+        let output = chain.run(values[node.inputs[0]]!, values: values)
+        if recycles(output) { node.operation.releaseOutput() }
+        values[chain.last + 1] = output
+      } else if fusion?.absorbed[index] != true {
+        let output = node.operation.forward(node.inputs.map { values[$0]! }, mode: mode)
+        if recycles(output) { node.operation.releaseOutput() }
+        values[index + 1] = output
+      }
       // A value nobody reads any more is let go, so that a deep graph holds only the live ones.
       for value in releasedAfter[index] {
         let released = values[value]
@@ -154,6 +162,9 @@ public final class Network {
     }
     return outputNodes.map { values[$0 + 1]! }
   }
+
+  /// The chains of nodes inference runs as one convolution each (the graph never changes, so neither do they).
+  private lazy var inferenceFusion = InferenceFusion(nodes: nodes, outputs: outputNodes)
 
   /// The fewest values (64 KiB) of a layer output that inference recycles (see ``forwardOutputs(_:mode:)``).
   static let recycledValues = 16_384

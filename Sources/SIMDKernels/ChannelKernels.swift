@@ -1,0 +1,124 @@
+// The per-channel passes around a convolution's product, over a SIMD vector type (see MatrixProduct.swift
+// for why everything here is @inlinable).
+
+/// `y[r, i] = f((x[r, i] + bias) · scale + shift + residual[r, i])` for `rows` rows of `count` values
+/// (`x`'s rows `xStride` apart, `y`'s and the residual's `yStride` apart), where `f(v) = max(v, slope · v)`
+/// (ReLU for slope 0, leaky ReLU for a slope in (0, 1)) or the identity when `slope` is nil; without a
+/// residual its term is 0. `y` may be `x` or `residual`.
+///
+/// A convolution's bias, an inference batch normalization (scale and shift), a residual addition and
+/// the activation after them thus cost one pass over the output instead of up to four.
+@inlinable
+public func affineActivation<V: SIMD>(
+  _ vector: V.Type, _ x: UnsafePointer<Float>, rows: Int, count: Int, xStride: Int, bias: Float, scale: Float,
+  shift: Float, residual: UnsafePointer<Float>?, slope: Float?, into y: UnsafeMutablePointer<Float>, yStride: Int
+) where V.Scalar == Float {
+  // One loop per case, each with its constants known, rather than the tests inside one loop.
+  let pass = { (hasResidual: Bool, activation: AffineActivation) in
+    affineRows(
+      V.self, x, rows: rows, count: count, xStride: xStride, bias: bias, scale: scale, shift: shift,
+      residual: hasResidual ? residual : nil, activation: activation, slope: slope ?? 1, into: y, yStride: yStride)
+  }
+  let activation: AffineActivation = slope == nil ? .identity : slope == 0 ? .relu : .leaky
+  switch (residual != nil, activation) {
+  case (false, .identity): pass(false, .identity)
+  case (false, .relu): pass(false, .relu)
+  case (false, .leaky): pass(false, .leaky)
+  case (true, .identity): pass(true, .identity)
+  case (true, .relu): pass(true, .relu)
+  case (true, .leaky): pass(true, .leaky)
+  }
+}
+
+@usableFromInline enum AffineActivation {
+  case identity, relu, leaky
+}
+
+@inlinable @inline(__always)
+func affineRows<V: SIMD>(
+  _ vector: V.Type, _ x: UnsafePointer<Float>, rows: Int, count: Int, xStride: Int, bias: Float, scale: Float,
+  shift: Float, residual: UnsafePointer<Float>?, activation: AffineActivation, slope: Float,
+  into y: UnsafeMutablePointer<Float>, yStride: Int
+) where V.Scalar == Float {
+  let w = V.scalarCount
+  let (vb, va, vs, vk) = (V(repeating: bias), V(repeating: scale), V(repeating: shift), V(repeating: slope))
+  @inline(__always) func activate(_ v: V) -> V {
+    switch activation {
+    case .identity: v
+    // ReLU as max(v, 0), so that negative inputs give +0 as the layer's own pass does.
+    case .relu: pointwiseMax(v, V())
+    case .leaky: pointwiseMax(v, v * vk)
+    }
+  }
+  @inline(__always) func activate(_ v: Float) -> Float {
+    switch activation {
+    case .identity: v
+    case .relu: max(v, 0)
+    case .leaky: max(v, slope * v)
+    }
+  }
+  for row in 0..<rows {
+    let (source, target) = (x + row * xStride, y + row * yStride)
+    let added = residual.map { $0 + row * yStride }
+    var i = 0
+    while i + w <= count {
+      var v: V = load(source + i)
+      v = (v + vb) * va + vs
+      if let added { v += load(added + i) }
+      UnsafeMutableRawPointer(target + i).storeBytes(of: activate(v), as: V.self)
+      i += w
+    }
+    while i < count {
+      var v = (source[i] + bias) * scale + shift
+      if let added { v += added[i] }
+      target[i] = activate(v)
+      i += 1
+    }
+  }
+}
+
+/// `accumulator[q] += w0 · p0[q] + w1 · p1[q] + w2 · p2[q]` for `q < count`: three taps of a depthwise
+/// convolution over a whole plane at once.
+@inlinable
+public func multiplyAdd3<V: SIMD>(
+  _ vector: V.Type, into accumulator: UnsafeMutablePointer<Float>, count: Int,
+  _ p0: UnsafePointer<Float>, _ w0: Float, _ p1: UnsafePointer<Float>, _ w1: Float,
+  _ p2: UnsafePointer<Float>, _ w2: Float
+) where V.Scalar == Float {
+  let (v0, v1, v2) = (V(repeating: w0), V(repeating: w1), V(repeating: w2))
+  let w = V.scalarCount
+  var q = 0
+  while q + w <= count {
+    var sum: V = load(accumulator + q)
+    sum.addProduct(v0, load(p0 + q))
+    sum.addProduct(v1, load(p1 + q))
+    sum.addProduct(v2, load(p2 + q))
+    UnsafeMutableRawPointer(accumulator + q).storeBytes(of: sum, as: V.self)
+    q += w
+  }
+  while q < count {
+    accumulator[q] += w0 * p0[q] + w1 * p1[q] + w2 * p2[q]
+    q += 1
+  }
+}
+
+/// `accumulator[q] += w0 · p0[q]` for `q < count`: one tap of a depthwise convolution.
+@inlinable
+public func multiplyAdd1<V: SIMD>(
+  _ vector: V.Type, into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>,
+  _ w0: Float
+) where V.Scalar == Float {
+  let v0 = V(repeating: w0)
+  let w = V.scalarCount
+  var q = 0
+  while q + w <= count {
+    var sum: V = load(accumulator + q)
+    sum.addProduct(v0, load(p0 + q))
+    UnsafeMutableRawPointer(accumulator + q).storeBytes(of: sum, as: V.self)
+    q += w
+  }
+  while q < count {
+    accumulator[q] += w0 * p0[q]
+    q += 1
+  }
+}

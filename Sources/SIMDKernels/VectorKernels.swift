@@ -1,0 +1,49 @@
+import CCPUFeatures
+
+/// The kernels of MatrixProduct.swift and ChannelKernels.swift compiled for one instruction set: each
+/// conforming type lives in a module built for its target CPU (SIMDKernelsAVX512, SIMDKernelsAVX2) and
+/// may be called only where ``isSupported`` holds. ``fastest(among:maximum:)`` picks one at run time, as
+/// OpenBLAS picks its kernels, so that one build runs on every x86-64 CPU and uses what each one has.
+public protocol VectorKernels {
+  /// `AVX-512`, `AVX2`: what `cnnswift` reports.
+  static var name: String { get }
+  /// Whether this CPU and its operating system run the instructions these kernels were built for.
+  static var isSupported: Bool { get }
+  /// The floats one vector holds: a matrix product's columns are a multiple of it.
+  static var vectorWidth: Int { get }
+  /// See ``matrixProduct(_:wide:rows:depth:columns:a:lda:b:rowOffsets:c:ldc:accumulate:)``.
+  static func matrixProduct(
+    rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+    rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int)
+  /// See ``affineActivation(_:_:rows:count:xStride:bias:scale:shift:residual:slope:into:yStride:)``.
+  static func affineActivation(
+    _ x: UnsafePointer<Float>, rows: Int, count: Int, xStride: Int, bias: Float, scale: Float, shift: Float,
+    residual: UnsafePointer<Float>?, slope: Float?, into y: UnsafeMutablePointer<Float>, yStride: Int)
+  /// See ``multiplyAdd3(_:into:count:_:_:_:_:_:_:)``.
+  static func multiplyAdd3(
+    into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>, _ w0: Float,
+    _ p1: UnsafePointer<Float>, _ w1: Float, _ p2: UnsafePointer<Float>, _ w2: Float)
+  /// See ``multiplyAdd1(_:into:count:_:_:)``.
+  static func multiplyAdd1(into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>, _ w0: Float)
+}
+
+/// The instruction sets kernels are built for, widest first.
+public enum InstructionSet: String, Sendable, CaseIterable, Comparable {
+  case avx512
+  case avx2
+  /// None of the above: the engine's portable code and the BLAS alone.
+  case baseline
+
+  /// Whether this CPU and its operating system run it.
+  public var isSupported: Bool {
+    switch self {
+    case .avx512: CCPUFeatures_hasAVX512() != 0
+    case .avx2: CCPUFeatures_hasAVX2() != 0
+    case .baseline: true
+    }
+  }
+
+  public static func < (lhs: Self, rhs: Self) -> Bool {
+    allCases.firstIndex(of: lhs)! > allCases.firstIndex(of: rhs)!
+  }
+}
