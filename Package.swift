@@ -208,7 +208,7 @@ let package = Package(
         "ClusterBench", "JobFiles", "CSVFiles", "Files", "HPL", "HPLBenchmark", "Telemetry", "SuiteCore", "TestSupport",
       ],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-    .testTarget(name: "CNNTests", dependencies: ["CNN", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "CNNTests", dependencies: ["CNN", "SIMDKernels", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"], swiftSettings: swiftSettings),
     .testTarget(
       name: "ModelFormatsTests", dependencies: ["ModelFormats", "CNN", "ONNXProto", "TestSupport"],

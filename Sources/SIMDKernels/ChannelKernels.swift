@@ -30,6 +30,15 @@ public func affineActivation<V: SIMD>(
   }
 }
 
+/// `v` with each lane whose sign bit is set replaced by that lane of `replacement`.
+@inlinable @inline(__always)
+func negativeLanes<V: SIMD>(_ v: V, replacedBy replacement: V) -> V where V.Scalar == Float {
+  let bits = unsafeBitCast(v, to: V.MaskStorage.self)
+  let negative = bits &>> V.MaskStorage(repeating: 31)
+  let other = unsafeBitCast(replacement, to: V.MaskStorage.self)
+  return unsafeBitCast((bits & ~negative) | (other & negative), to: V.self)
+}
+
 @usableFromInline enum AffineActivation {
   case identity, relu, leaky
 }
@@ -45,16 +54,17 @@ func affineRows<V: SIMD>(
   @inline(__always) func activate(_ v: V) -> V {
     switch activation {
     case .identity: v
-    // ReLU as max(v, 0), so that negative inputs give +0 as the layer's own pass does.
-    case .relu: pointwiseMax(v, V())
-    case .leaky: pointwiseMax(v, v * vk)
+    // By the sign bit, with integer masks: the standard library's pointwiseMax and replacing(with:where:) go
+    // lane by lane. The same values as the layers' `v > 0 ? v : 0` and `v > 0 ? v : slope · v` (−0 included).
+    case .relu: negativeLanes(v, replacedBy: V())
+    case .leaky: negativeLanes(v, replacedBy: v * vk)
     }
   }
   @inline(__always) func activate(_ v: Float) -> Float {
     switch activation {
     case .identity: v
-    case .relu: max(v, 0)
-    case .leaky: max(v, slope * v)
+    case .relu: v > 0 ? v : 0
+    case .leaky: v > 0 ? v : slope * v
     }
   }
   for row in 0..<rows {

@@ -24,7 +24,8 @@ public protocol VectorKernels {
     into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>, _ w0: Float,
     _ p1: UnsafePointer<Float>, _ w1: Float, _ p2: UnsafePointer<Float>, _ w2: Float)
   /// See ``multiplyAdd1(_:into:count:_:_:)``.
-  static func multiplyAdd1(into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>, _ w0: Float)
+  static func multiplyAdd1(
+    into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>, _ w0: Float)
 }
 
 /// The instruction sets kernels are built for, widest first.

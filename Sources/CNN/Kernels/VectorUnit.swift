@@ -1,11 +1,12 @@
+import SIMDKernels
+import SIMDKernelsAVX2
+import SIMDKernelsAVX512
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
   import Musl
 #endif
-import SIMDKernels
-import SIMDKernelsAVX2
-import SIMDKernelsAVX512
 
 /// The vector kernels this process runs inference convolutions on: the widest instruction set the CPU has,
 /// or nil (the im2col-and-BLAS path alone) on other CPUs.

@@ -107,7 +107,8 @@ extension Convolution2D {
   /// One image's planes copied into `padded` with `padding` zeros above and left and `trailingPadding` below
   /// and right (the buffer was zeroed, and only the image's pixels are ever written into it).
   private func padPlanes(
-    _ source: UnsafePointer<Float>, geometry g: WindowGeometry, paddedWidth: Int, into padded: UnsafeMutablePointer<Float>
+    _ source: UnsafePointer<Float>, geometry g: WindowGeometry, paddedWidth: Int,
+    into padded: UnsafeMutablePointer<Float>
   ) {
     let paddedPlane = (g.height + padding + trailingPadding) * paddedWidth
     for channel in 0..<inputChannels {

@@ -285,68 +285,68 @@ public final class Convolution2D: Layer {
       weight.value.data.withBase { w in
         output.data.withMutableBase { yp in
           residual.withUnsafeBufferPointer { r in
-          for image in 0..<x.batch {
-            for c in 0..<channels {
-              let source = xp + (image * channels + c) * g.inputPlane
-              for a in 0..<s {
-                let rows = g.validRange(offset: a - padding, inputSize: g.height, outputSize: phaseH)
-                for b in 0..<s {
-                  let phase = buffer + (a * s + b) * phaseCount
-                  let columns = g.validRange(offset: b - padding, inputSize: g.width, outputSize: phaseW)
-                  fill(phase, with: 0, count: rows.lowerBound * phaseW)
-                  for r in rows {
-                    let (row, target) = (source + (r * s + a - padding) * g.width + b - padding, phase + r * phaseW)
-                    fill(target, with: 0, count: columns.lowerBound)
-                    if s == 1 {
-                      copy(row + columns.lowerBound, into: target + columns.lowerBound, count: columns.count)
-                    } else {
-                      for column in columns { target[column] = row[s &* column] }
+            for image in 0..<x.batch {
+              for c in 0..<channels {
+                let source = xp + (image * channels + c) * g.inputPlane
+                for a in 0..<s {
+                  let rows = g.validRange(offset: a - padding, inputSize: g.height, outputSize: phaseH)
+                  for b in 0..<s {
+                    let phase = buffer + (a * s + b) * phaseCount
+                    let columns = g.validRange(offset: b - padding, inputSize: g.width, outputSize: phaseW)
+                    fill(phase, with: 0, count: rows.lowerBound * phaseW)
+                    for r in rows {
+                      let (row, target) = (source + (r * s + a - padding) * g.width + b - padding, phase + r * phaseW)
+                      fill(target, with: 0, count: columns.lowerBound)
+                      if s == 1 {
+                        copy(row + columns.lowerBound, into: target + columns.lowerBound, count: columns.count)
+                      } else {
+                        for column in columns { target[column] = row[s &* column] }
+                      }
+                      fill(target + columns.upperBound, with: 0, count: phaseW - columns.upperBound)
                     }
-                    fill(target + columns.upperBound, with: 0, count: phaseW - columns.upperBound)
+                    fill(phase + rows.upperBound * phaseW, with: 0, count: (phaseH - rows.upperBound) * phaseW)
                   }
-                  fill(phase + rows.upperBound * phaseW, with: 0, count: (phaseH - rows.upperBound) * phaseW)
                 }
-              }
-              fill(accumulator, with: biasValues.isEmpty ? 0 : biasValues[c], count: accumulatorCount)
-              // The values tap (i, j) reads, from the accumulator's first position.
-              func reads(_ i: Int, _ j: Int) -> UnsafeMutablePointer<Float> {
-                let (ti, tj) = (i * dilation, j * dilation)
-                return buffer + ((ti % s) * s + tj % s) * phaseCount + ti / s * phaseW + tj / s
-              }
-              for i in 0..<k {
-                let taps = w + (c * k + i) * k
-                var j = 0
-                // Three taps of a row per pass over the accumulator (a 3×3 kernel's whole row), then one at a time.
-                while j + 3 <= k {
-                  let (p0, p1, p2) = (reads(i, j), reads(i, j + 1), reads(i, j + 2))
-                  let (w0, w1, w2) = (taps[j], taps[j + 1], taps[j + 2])
-                  if let kernels {
-                    kernels.multiplyAdd3(into: accumulator, count: accumulatorCount, p0, w0, p1, w1, p2, w2)
-                  } else {
-                    for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] + w1 * p1[q] + w2 * p2[q] }
+                fill(accumulator, with: biasValues.isEmpty ? 0 : biasValues[c], count: accumulatorCount)
+                // The values tap (i, j) reads, from the accumulator's first position.
+                func reads(_ i: Int, _ j: Int) -> UnsafeMutablePointer<Float> {
+                  let (ti, tj) = (i * dilation, j * dilation)
+                  return buffer + ((ti % s) * s + tj % s) * phaseCount + ti / s * phaseW + tj / s
+                }
+                for i in 0..<k {
+                  let taps = w + (c * k + i) * k
+                  var j = 0
+                  // Three taps of a row per pass over the accumulator (a 3×3 kernel's whole row), then one at a time.
+                  while j + 3 <= k {
+                    let (p0, p1, p2) = (reads(i, j), reads(i, j + 1), reads(i, j + 2))
+                    let (w0, w1, w2) = (taps[j], taps[j + 1], taps[j + 2])
+                    if let kernels {
+                      kernels.multiplyAdd3(into: accumulator, count: accumulatorCount, p0, w0, p1, w1, p2, w2)
+                    } else {
+                      for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] + w1 * p1[q] + w2 * p2[q] }
+                    }
+                    j += 3
                   }
-                  j += 3
-                }
-                while j < k {
-                  let (p0, w0) = (reads(i, j), taps[j])
-                  if let kernels {
-                    kernels.multiplyAdd1(into: accumulator, count: accumulatorCount, p0, w0)
-                  } else {
-                    for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] }
+                  while j < k {
+                    let (p0, w0) = (reads(i, j), taps[j])
+                    if let kernels {
+                      kernels.multiplyAdd1(into: accumulator, count: accumulatorCount, p0, w0)
+                    } else {
+                      for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] }
+                    }
+                    j += 1
                   }
-                  j += 1
                 }
-              }
-              let offset = (image * channels + c) * plane
-              if plain {
-                for oh in 0..<outH { copy(accumulator + oh * phaseW, into: yp + offset + oh * outW, count: outW) }
-              } else {
-                epilogue.apply(
-                  accumulator, rows: outH, count: outW, xStride: phaseW, bias: 0, channel: c, residualOffset: offset,
-                  residualBase: r.isEmpty ? nil : r.baseAddress, kernels: kernels, into: yp + offset, yStride: outW)
+                let offset = (image * channels + c) * plane
+                if plain {
+                  for oh in 0..<outH { copy(accumulator + oh * phaseW, into: yp + offset + oh * outW, count: outW) }
+                } else {
+                  epilogue.apply(
+                    accumulator, rows: outH, count: outW, xStride: phaseW, bias: 0, channel: c, residualOffset: offset,
+                    residualBase: r.isEmpty ? nil : r.baseAddress, kernels: kernels, into: yp + offset, yStride: outW)
+                }
               }
             }
-          }
           }
         }
       }

@@ -1,0 +1,175 @@
+import SIMDKernels
+import Testing
+
+@testable import CNN
+
+/// The instruction sets this CPU runs kernels for (none on a CPU without AVX2: the tests then check the BLAS
+/// path's fusion alone).
+let supportedKernelSets = InstructionSet.allCases.filter { $0 != .baseline && $0.isSupported }
+
+/// Inference on the vector kernels against the textbook convolution and the BLAS path, and the fused chains of
+/// a network against the layers run one by one.
+struct VectorInferenceTests {
+  /// (input C, H, W, output channels, kernel, stride, padding, trailing padding, dilation): output widths
+  /// that are no multiple of a vector, output channels past a tile of 8 and fewer than 8, several bands of
+  /// output rows (a 70-pixel-wide map has 29 rows per 2048-column band), depths past one 256-row block,
+  /// strides 2 and 3 (im2col), dilation, asymmetric padding and 1×1 kernels.
+  static let cases: [(Int, Int, Int, Int, Int, Int, Int, Int, Int)] = [
+    (3, 13, 13, 17, 3, 1, 1, 1, 1),
+    (2, 70, 70, 5, 3, 1, 1, 1, 1),
+    (40, 9, 11, 9, 3, 1, 1, 1, 1),
+    (5, 12, 10, 8, 3, 2, 1, 1, 1),
+    (4, 140, 70, 12, 3, 2, 1, 0, 1),
+    (3, 11, 9, 4, 5, 3, 2, 2, 1),
+    (3, 10, 10, 6, 3, 1, 2, 2, 2),
+    (6, 9, 7, 3, 2, 1, 0, 1, 1),
+    (20, 7, 7, 33, 1, 1, 0, 0, 1),
+    (7, 8, 8, 10, 1, 2, 0, 0, 1),
+  ]
+
+  func layer(_ index: Int) -> (Convolution2D, [Int]) {
+    let (c, h, w, out, k, s, p, trailing, d) = Self.cases[index]
+    var generator = SeededGenerator(seed: UInt64(70 + index))
+    let layer = Convolution2D(
+      inputChannels: c, outputChannels: out, kernelSize: k, stride: s, padding: p, trailingPadding: trailing,
+      dilation: d, generator: &generator)
+    layer.bias!.value = randomTensor([out], seed: 9)
+    return (layer, [c, h, w])
+  }
+
+  @Test(arguments: 0..<cases.count)
+  func vectorKernelsMatchTheDirectConvolutionAndTheBLASPath(_ index: Int) {
+    let (layer, sample) = layer(index)
+    let x = randomTensor([2] + sample, seed: 15)
+    let expected = directConvolution(x, layer)
+    layer.vectorKernels = nil
+    let blas = layer.forward(x, mode: .inference)
+    #expect(maxDifference(blas, expected) < 1e-4)
+    for set in supportedKernelSets {
+      layer.vectorKernels = VectorUnit.kernels(for: set)
+      let vector = layer.forward(x, mode: .inference)
+      #expect(vector.shape == expected.shape)
+      #expect(maxDifference(vector, expected) < 1e-4, "\(set)")
+      #expect(maxDifference(vector, blas) < 1e-4, "\(set)")
+    }
+  }
+
+  @Test func matrixProductMatchesTheTextbookProduct() {
+    for set in supportedKernelSets {
+      let kernels = VectorUnit.kernels(for: set)!
+      // Rows past and short of a tile, a depth past one block, columns of one and of several vectors.
+      for (rows, depth, vectors) in [(1, 3, 1), (9, 300, 3), (16, 257, 2), (5, 40, 5)] {
+        let columns = vectors * kernels.vectorWidth
+        let a = randomTensor([rows, depth], seed: 21).data
+        // B with rows 3 apart from a stride of columns + 3, read through the offsets.
+        let stride = columns + 3
+        let b = randomTensor([depth, stride], seed: 22).data
+        let offsets = (0..<depth).map { $0 * stride + 1 }
+        let tileRows = (rows + 7) / 8 * 8
+        var c = [Float](repeating: .nan, count: tileRows * columns)
+        a.withUnsafeBufferPointer { ap in
+          b.withUnsafeBufferPointer { bp in
+            offsets.withUnsafeBufferPointer { op in
+              c.withUnsafeMutableBufferPointer { cp in
+                kernels.matrixProduct(
+                  rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth, b: bp.baseAddress!,
+                  rowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: columns)
+              }
+            }
+          }
+        }
+        var worst: Double = 0
+        for i in 0..<rows {
+          for j in 0..<columns {
+            var total: Double = 0
+            for k in 0..<depth { total += Double(a[i * depth + k]) * Double(b[offsets[k] + j]) }
+            worst = max(worst, abs(total - Double(c[i * columns + j])))
+          }
+        }
+        #expect(worst < 1e-4, "\(set) \(rows)×\(depth)×\(columns)")
+      }
+    }
+  }
+
+  /// conv → batch norm → add (the block's input) → leaky, conv → relu, a depthwise conv → batch norm whose
+  /// value is an output (so the addition after it stays alone), and a last conv whose value is an output.
+  func residualNetwork() throws -> Network {
+    var generator = SeededGenerator(seed: 5)
+    let normalization = BatchNormalization(features: 4, form: .darknet)
+    normalization.gamma.value = randomTensor([4], seed: 1)
+    normalization.beta.value = randomTensor([4], seed: 2)
+    normalization.runningMean.value = randomTensor([4], seed: 3)
+    normalization.runningVariance.value = Tensor(shape: [4], data: [0.5, 1, 2, 3])
+    let depthwiseNormalization = BatchNormalization(features: 4)
+    depthwiseNormalization.runningVariance.value = Tensor(shape: [4], data: [1.5, 1, 2, 0.25])
+    let nodes = [
+      NetworkNode(
+        name: "c0",
+        layer: Convolution2D(inputChannels: 4, outputChannels: 4, kernelSize: 3, padding: 1, generator: &generator),
+        input: 0),
+      NetworkNode(name: "bn0", layer: normalization, input: 1),
+      NetworkNode(name: "add", merge: Addition(), inputs: [0, 2]),
+      NetworkNode(name: "leaky", layer: Activation(.leakyReLU(slope: 0.1)), input: 3),
+      NetworkNode(
+        name: "c1",
+        layer: Convolution2D(inputChannels: 4, outputChannels: 4, kernelSize: 3, stride: 2, generator: &generator),
+        input: 4),
+      NetworkNode(name: "relu", layer: Activation(.relu), input: 5),
+      NetworkNode(
+        name: "dw",
+        layer: Convolution2D(
+          inputChannels: 4, outputChannels: 4, kernelSize: 3, padding: 1, groups: 4, generator: &generator),
+        input: 6),
+      NetworkNode(name: "bn1", layer: depthwiseNormalization, input: 7),
+      NetworkNode(name: "again", merge: Addition(), inputs: [8, 8]),
+      NetworkNode(
+        name: "out",
+        layer: Convolution2D(inputChannels: 4, outputChannels: 3, kernelSize: 1, generator: &generator), input: 9),
+    ]
+    return try Network(nodes: nodes, inputShape: [4, 9, 9], outputs: [9, 7])
+  }
+
+  @Test func theChainsAreTheConvolutionsAndWhatTheirEpiloguesAbsorb() throws {
+    let network = try residualNetwork()
+    let fusion = InferenceFusion(nodes: network.nodes, outputs: network.outputNodes)
+    #expect(fusion.chains[0]?.last == 3 && fusion.chains[0]?.residual == 0 && fusion.chains[0]?.slope == 0.1)
+    #expect(fusion.chains[4]?.last == 5 && fusion.chains[4]?.slope == 0 && fusion.chains[4]?.normalization == nil)
+    // bn1's value is a network output: the chain ends there; the last conv has nothing after it.
+    #expect(fusion.chains[6]?.last == 7 && fusion.chains[6]?.slope == nil && fusion.chains[9] == nil)
+    #expect(fusion.absorbed == [false, true, true, true, false, true, false, true, false, false])
+  }
+
+  /// Each node's own forward pass, in order: what the network computed before chains were fused.
+  func layerByLayer(_ network: Network, _ x: Tensor) -> [Tensor] {
+    var values = [x]
+    for node in network.nodes {
+      values.append(node.operation.forward(node.inputs.map { values[$0] }, mode: .inference))
+    }
+    return network.outputNodes.map { values[$0 + 1] }
+  }
+
+  @Test func fusedChainsGiveTheLayersOwnResults() throws {
+    let x = randomTensor([2, 4, 9, 9], seed: 30)
+    let network = try residualNetwork()
+    // On the BLAS path the epilogue does the layers' own arithmetic in their order: the same floats.
+    for node in network.nodes {
+      if case .layer(let layer) = node.operation, let convolution = layer as? Convolution2D {
+        convolution.vectorKernels = nil
+      }
+    }
+    let expected = layerByLayer(network, x)
+    let fused = network.forwardOutputs(x, mode: .inference)
+    #expect(fused.map(\.shape) == expected.map(\.shape))
+    #expect(fused.map(\.data) == expected.map(\.data))
+    // On the vector kernels the products are summed in another order.
+    for set in supportedKernelSets {
+      for node in network.nodes {
+        if case .layer(let layer) = node.operation, let convolution = layer as? Convolution2D {
+          convolution.vectorKernels = VectorUnit.kernels(for: set)
+        }
+      }
+      let vector = network.forwardOutputs(x, mode: .inference)
+      for (a, b) in zip(vector, expected) { #expect(maxDifference(a, b) < 1e-4, "\(set)") }
+    }
+  }
+}
