@@ -37,8 +37,10 @@ extension Convolution2D {
     let scratch = Scratch.current
     let b = scratch.buffer(.columns, count: bCount)
     let c = scratch.buffer(.channelMajor, count: rowsOfC * maxColumns)
-    // The padding's zeros (the pixels are copied over them image by image).
-    if inPlace { fill(b, with: 0, count: bCount) }
+    // A 1×1 kernel reads the input itself when every band's columns are whole vectors (nothing is read past it).
+    let direct =
+      readsInputAsColumns && (g.width % width == 0 || (bandRows == outH && plane % width == 0))
+    if inPlace && !direct { fill(b + inputChannels * paddedPlane, with: 0, count: g.extentWidth + width) }
     let offsets = inPlace ? vectorRowOffsets(geometry: g, paddedWidth: paddedWidth, paddedPlane: paddedPlane) : []
     let biasValues = bias?.value.data ?? []
     let residual = epilogue.residual?.data ?? []
@@ -49,14 +51,15 @@ extension Convolution2D {
             offsets.withUnsafeBufferPointer { rowOffsets in
               for image in 0..<x.batch {
                 let source = xp + image * g.inputCount
-                if inPlace { padPlanes(source, geometry: g, paddedWidth: paddedWidth, into: b) }
+                if inPlace && !direct { padPlanes(source, geometry: g, paddedWidth: paddedWidth, into: b) }
+                let padded = direct ? source : UnsafePointer(b)
                 for firstRow in Swift.stride(from: 0, to: outH, by: bandRows) {
                   let rows = firstRow..<min(firstRow + bandRows, outH)
                   let bandColumns = rows.count * rowStep
                   let columns = (bandColumns + width - 1) / width * width
                   if inPlace {
                     kernels.matrixProduct(
-                      rows: cout, depth: depth, columns: columns, a: w, lda: depth, b: b + firstRow * paddedWidth,
+                      rows: cout, depth: depth, columns: columns, a: w, lda: depth, b: padded + firstRow * paddedWidth,
                       rowOffsets: rowOffsets.baseAddress!, c: c, ldc: columns)
                   } else {
                     let (band, inputRow) = g.band(rows)
@@ -105,16 +108,25 @@ extension Convolution2D {
   }
 
   /// One image's planes copied into `padded` with `padding` zeros above and left and `trailingPadding` below
-  /// and right (the buffer was zeroed, and only the image's pixels are ever written into it).
+  /// and right, each value written once (no zero-filling first).
   private func padPlanes(
     _ source: UnsafePointer<Float>, geometry g: WindowGeometry, paddedWidth: Int,
     into padded: UnsafeMutablePointer<Float>
   ) {
-    let paddedPlane = (g.height + padding + trailingPadding) * paddedWidth
+    let (top, bottom) = (padding * paddedWidth, trailingPadding * paddedWidth)
     for channel in 0..<inputChannels {
-      let plane = padded + channel * paddedPlane + padding * paddedWidth + padding
+      var target = padded + channel * (top + g.height * paddedWidth + bottom)
       let input = source + channel * g.inputPlane
-      for row in 0..<g.height { copy(input + row * g.width, into: plane + row * paddedWidth, count: g.width) }
+      // The top rows and the first row's left padding, then per row its pixels and the right padding with the
+      // next row's left padding, then the bottom rows.
+      fill(target, with: 0, count: top + padding)
+      target += top + padding
+      for row in 0..<g.height {
+        copy(input + row * g.width, into: target, count: g.width)
+        fill(target + g.width, with: 0, count: row + 1 < g.height ? trailingPadding + padding : trailingPadding)
+        target += paddedWidth
+      }
+      fill(target - padding, with: 0, count: bottom)
     }
   }
 }
