@@ -7,14 +7,18 @@ let swiftSettings: [SwiftSetting] = [
   .swiftLanguageMode(.v6)
 ]
 
+/// The kernels are optimized in every configuration: unspecialized SIMD code runs about 80 times slower,
+/// which would make a debug build's (and so the tests') inference slower than the BLAS path it replaces.
+let optimizedKernels: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"])]
+
 /// The flags of a module of vector kernels built for one x86-64 CPU generation (`skylake-avx512`,
 /// `haswell`), which the engine calls only on CPUs that have it (SIMDKernels.InstructionSet). Elsewhere
 /// the module compiles to nothing.
 func targetCPU(_ cpu: String) -> [SwiftSetting] {
   #if arch(x86_64)
-    return swiftSettings + [.unsafeFlags(["-target-cpu", cpu])]
+    return optimizedKernels + [.unsafeFlags(["-target-cpu", cpu])]
   #else
-    return swiftSettings
+    return optimizedKernels
   #endif
 }
 
@@ -92,7 +96,7 @@ let package = Package(
       swiftSettings: swiftSettings),
     /// Vector kernels written once over a SIMD type (a matrix product with implicit im2col rows, fused
     /// per-channel passes) and the instruction sets they are built for, detected at run time.
-    .target(name: "SIMDKernels", dependencies: ["CCPUFeatures"], swiftSettings: swiftSettings),
+    .target(name: "SIMDKernels", dependencies: ["CCPUFeatures"], swiftSettings: optimizedKernels),
     /// SIMDKernels compiled for AVX-512 CPUs.
     .target(name: "SIMDKernelsAVX512", dependencies: ["SIMDKernels"], swiftSettings: targetCPU("skylake-avx512")),
     /// SIMDKernels compiled for AVX2 CPUs with FMA.
