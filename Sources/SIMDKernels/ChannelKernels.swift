@@ -43,6 +43,18 @@ func negativeLanes<V: SIMD>(_ v: V, replacedBy replacement: V) -> V where V.Scal
   case identity, relu, leaky
 }
 
+/// `v` through `activation`, `slope` the leaky ReLU's in every lane.
+@inlinable @inline(__always)
+func activated<V: SIMD>(_ v: V, _ activation: AffineActivation, slope: V) -> V where V.Scalar == Float {
+  switch activation {
+  case .identity: v
+  // By the sign bit, with integer masks: the standard library's pointwiseMax and replacing(with:where:) go
+  // lane by lane. The same values as the layers' `v > 0 ? v : 0` and `v > 0 ? v : slope · v` (−0 included).
+  case .relu: negativeLanes(v, replacedBy: V())
+  case .leaky: negativeLanes(v, replacedBy: v * slope)
+  }
+}
+
 @inlinable @inline(__always)
 func affineRows<V: SIMD>(
   _ vector: V.Type, _ x: UnsafePointer<Float>, rows: Int, count: Int, xStride: Int, bias: Float, scale: Float,
@@ -51,15 +63,7 @@ func affineRows<V: SIMD>(
 ) where V.Scalar == Float {
   let w = V.scalarCount
   let (vb, va, vs, vk) = (V(repeating: bias), V(repeating: scale), V(repeating: shift), V(repeating: slope))
-  @inline(__always) func activate(_ v: V) -> V {
-    switch activation {
-    case .identity: v
-    // By the sign bit, with integer masks: the standard library's pointwiseMax and replacing(with:where:) go
-    // lane by lane. The same values as the layers' `v > 0 ? v : 0` and `v > 0 ? v : slope · v` (−0 included).
-    case .relu: negativeLanes(v, replacedBy: V())
-    case .leaky: negativeLanes(v, replacedBy: v * vk)
-    }
-  }
+  @inline(__always) func activate(_ v: V) -> V { activated(v, activation, slope: vk) }
   @inline(__always) func activate(_ v: Float) -> Float {
     switch activation {
     case .identity: v
@@ -84,51 +88,5 @@ func affineRows<V: SIMD>(
       target[i] = activate(v)
       i += 1
     }
-  }
-}
-
-/// `accumulator[q] += w0 · p0[q] + w1 · p1[q] + w2 · p2[q]` for `q < count`: three taps of a depthwise
-/// convolution over a whole plane at once.
-@inlinable
-public func multiplyAdd3<V: SIMD>(
-  _ vector: V.Type, into accumulator: UnsafeMutablePointer<Float>, count: Int,
-  _ p0: UnsafePointer<Float>, _ w0: Float, _ p1: UnsafePointer<Float>, _ w1: Float,
-  _ p2: UnsafePointer<Float>, _ w2: Float
-) where V.Scalar == Float {
-  let (v0, v1, v2) = (V(repeating: w0), V(repeating: w1), V(repeating: w2))
-  let w = V.scalarCount
-  var q = 0
-  while q + w <= count {
-    var sum: V = load(accumulator + q)
-    sum.addProduct(v0, load(p0 + q))
-    sum.addProduct(v1, load(p1 + q))
-    sum.addProduct(v2, load(p2 + q))
-    UnsafeMutableRawPointer(accumulator + q).storeBytes(of: sum, as: V.self)
-    q += w
-  }
-  while q < count {
-    accumulator[q] += w0 * p0[q] + w1 * p1[q] + w2 * p2[q]
-    q += 1
-  }
-}
-
-/// `accumulator[q] += w0 · p0[q]` for `q < count`: one tap of a depthwise convolution.
-@inlinable
-public func multiplyAdd1<V: SIMD>(
-  _ vector: V.Type, into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>,
-  _ w0: Float
-) where V.Scalar == Float {
-  let v0 = V(repeating: w0)
-  let w = V.scalarCount
-  var q = 0
-  while q + w <= count {
-    var sum: V = load(accumulator + q)
-    sum.addProduct(v0, load(p0 + q))
-    UnsafeMutableRawPointer(accumulator + q).storeBytes(of: sum, as: V.self)
-    q += w
-  }
-  while q < count {
-    accumulator[q] += w0 * p0[q]
-    q += 1
   }
 }

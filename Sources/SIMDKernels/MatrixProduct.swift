@@ -12,13 +12,14 @@ public let matrixProductTileRows = 8
 
 /// `C = A · B` (or `C += A · B` with `accumulate`) for a row-major A of `rows` × `depth` (row stride `lda`)
 /// and a B whose row `k` starts at `b + rowOffsets[k]`, over `columns` columns, a multiple of
-/// `V.scalarCount`, into a row-major C with row stride `ldc`.
+/// `V.scalarCount`, into a row-major C with row stride `ldc`; with an `epilogue`, each value of C goes
+/// through it as it is stored for the last time (see ``ProductEpilogue``).
 ///
 /// The offsets let B be a matrix that was never written out: the rows of an implicit im2col are shifted
 /// views of one padded input plane (``Convolution2D``'s stride-1 path), those of a plain matrix are
 /// `k · ldb`. C gets whole tiles: its rows up to `rows` rounded up to ``matrixProductTileRows``, so the
-/// caller gives it that many (the extra rows repeat A's last row and are to be ignored), and B's rows must
-/// have `columns` readable values each. Each tile keeps 8 × 2 vectors of C in registers while it runs
+/// caller gives it that many (the extra rows repeat A's last row and are to be ignored) unless there is an
+/// epilogue, which stores C's own rows alone; B's rows must have `columns` readable values each. Each tile keeps 8 × 2 vectors of C in registers while it runs
 /// through a block of ``matrixProductDepthBlock`` rows of B: per row of B, two vector loads and eight
 /// broadcasts of A feed sixteen fused multiply-adds (one vector wide, eight, for the last columns, and
 /// everywhere when `wide` is false, as for 16-register AVX2).
@@ -26,7 +27,7 @@ public let matrixProductTileRows = 8
 public func matrixProduct<V: SIMD>(
   _ vector: V.Type, wide: Bool, rows: Int, depth: Int, columns: Int,
   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>,
-  c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false
+  c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false, epilogue: ProductEpilogue? = nil
 ) where V.Scalar == Float {
   let width = V.scalarCount
   precondition(columns % width == 0, "the product's columns must be a multiple of the vector width")
@@ -34,23 +35,27 @@ public func matrixProduct<V: SIMD>(
   while start < depth {
     let count = min(matrixProductDepthBlock, depth - start)
     let adds = accumulate || start > 0
+    let last = start + count == depth ? epilogue : nil
     var row = 0
     while row < rows {
       // The last tile repeats A's last row past `rows`.
       let (tileA, tileRows) = (a + row * lda + start, rows - row)
+      let stored = TileStore<V>(
+        c: c + row * ldc, ldc: ldc, firstRow: row, rows: epilogue == nil ? matrixProductTileRows : tileRows,
+        adding: adds, epilogue: last)
       var column = 0
       if wide {
         while column + 2 * width <= columns {
           tile8x2(
             V.self, depth: count, a: tileA, lda: lda, rows: tileRows, b: b + column, rowOffsets: rowOffsets + start,
-            c: c + row * ldc + column, ldc: ldc, accumulate: adds)
+            store: stored, column: column)
           column += 2 * width
         }
       }
       while column < columns {
         tile8x1(
           V.self, depth: count, a: tileA, lda: lda, rows: tileRows, b: b + column, rowOffsets: rowOffsets + start,
-          c: c + row * ldc + column, ldc: ldc, accumulate: adds)
+          store: stored, column: column)
         column += width
       }
       row += matrixProductTileRows
@@ -64,18 +69,61 @@ func load<V: SIMD>(_ pointer: UnsafePointer<Float>) -> V where V.Scalar == Float
   UnsafeRawPointer(pointer).loadUnaligned(as: V.self)
 }
 
-@inlinable @inline(__always)
-func store<V: SIMD>(_ value: V, _ pointer: UnsafeMutablePointer<Float>, adding: Bool) where V.Scalar == Float {
-  let sum = adding ? value + load(pointer) : value
-  UnsafeMutableRawPointer(pointer).storeBytes(of: sum, as: V.self)
+/// What a product applies to each value of C as its last pass stores it: `C[r, j] = f((A·B)[r, j] + bias[r])
+/// · scale[r] + shift[r] + residual[r · ldc + j])`, `f` as in
+/// ``affineActivation(_:_:rows:count:xStride:bias:scale:shift:residual:slope:into:yStride:)``: a convolution's
+/// bias, batch normalization, residual addition and activation, applied while its output is still in
+/// registers. The per-row pointers hold a value per row of C (nil: 0, 1 and 0); the residual has C's layout.
+public struct ProductEpilogue {
+  public var bias, scale, shift, residual: UnsafePointer<Float>?
+  public var slope: Float?
+
+  public init(
+    bias: UnsafePointer<Float>?, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?,
+    residual: UnsafePointer<Float>?, slope: Float?
+  ) {
+    (self.bias, self.scale, self.shift, self.residual, self.slope) = (bias, scale, shift, residual, slope)
+  }
+}
+
+/// Where one tile's rows of C go and how: added to what is there (a later depth block), through the
+/// epilogue (the last one), and only its first `rows` (C's own rows, when the product has an epilogue).
+@usableFromInline struct TileStore<V: SIMD> where V.Scalar == Float {
+  @usableFromInline let c: UnsafeMutablePointer<Float>
+  @usableFromInline let ldc, firstRow, rows: Int
+  @usableFromInline let adding: Bool
+  @usableFromInline let epilogue: ProductEpilogue?
+
+  @inlinable init(
+    c: UnsafeMutablePointer<Float>, ldc: Int, firstRow: Int, rows: Int, adding: Bool, epilogue: ProductEpilogue?
+  ) {
+    (self.c, self.ldc, self.firstRow, self.rows, self.adding, self.epilogue) = (
+      c, ldc, firstRow, rows, adding, epilogue
+    )
+  }
+
+  /// Stores `value` at row `r` of the tile, column `j` of C.
+  @inlinable @inline(__always)
+  func callAsFunction(_ value: V, row r: Int, column j: Int) {
+    if r >= rows { return }
+    let pointer = c + r * ldc + j
+    var v = adding ? value + load(pointer) : value
+    if let e = epilogue {
+      let row = firstRow + r
+      v = (v + V(repeating: e.bias?[row] ?? 0)) * V(repeating: e.scale?[row] ?? 1) + V(repeating: e.shift?[row] ?? 0)
+      if let residual = e.residual { v += load(residual + row * ldc + j) }
+      if let slope = e.slope { v = activated(v, slope == 0 ? .relu : .leaky, slope: V(repeating: slope)) }
+    }
+    UnsafeMutableRawPointer(pointer).storeBytes(of: v, as: V.self)
+  }
 }
 
 /// One 8-row tile two vectors wide: `C[8 × 2w] (+)= A[8 × depth] · B[depth × 2w]`, `a` pointing to the
-/// tile's first row of A (`rows` of them are A's; the rest repeat the last). The sixteen accumulators are named, not an array, so that they stay in registers.
+/// tile's first row of A (`rows` of them are A's; the rest repeat the last), C's at column `j` of `store`'s. The sixteen accumulators are named, not an array, so that they stay in registers.
 @inlinable @inline(__always)
 func tile8x2<V: SIMD>(
   _ vector: V.Type, depth: Int, a: UnsafePointer<Float>, lda: Int, rows: Int, b: UnsafePointer<Float>,
-  rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  rowOffsets: UnsafePointer<Int>, store: TileStore<V>, column j: Int
 ) where V.Scalar == Float {
   let w = V.scalarCount
   let (a0, a1, a2, a3) = (a, a + min(1, rows - 1) * lda, a + min(2, rows - 1) * lda, a + min(3, rows - 1) * lda)
@@ -112,29 +160,29 @@ func tile8x2<V: SIMD>(
     c70.addProduct(x, b0)
     c71.addProduct(x, b1)
   }
-  store(c00, c, adding: accumulate)
-  store(c01, c + w, adding: accumulate)
-  store(c10, c + ldc, adding: accumulate)
-  store(c11, c + ldc + w, adding: accumulate)
-  store(c20, c + 2 * ldc, adding: accumulate)
-  store(c21, c + 2 * ldc + w, adding: accumulate)
-  store(c30, c + 3 * ldc, adding: accumulate)
-  store(c31, c + 3 * ldc + w, adding: accumulate)
-  store(c40, c + 4 * ldc, adding: accumulate)
-  store(c41, c + 4 * ldc + w, adding: accumulate)
-  store(c50, c + 5 * ldc, adding: accumulate)
-  store(c51, c + 5 * ldc + w, adding: accumulate)
-  store(c60, c + 6 * ldc, adding: accumulate)
-  store(c61, c + 6 * ldc + w, adding: accumulate)
-  store(c70, c + 7 * ldc, adding: accumulate)
-  store(c71, c + 7 * ldc + w, adding: accumulate)
+  store(c00, row: 0, column: j)
+  store(c01, row: 0, column: j + w)
+  store(c10, row: 1, column: j)
+  store(c11, row: 1, column: j + w)
+  store(c20, row: 2, column: j)
+  store(c21, row: 2, column: j + w)
+  store(c30, row: 3, column: j)
+  store(c31, row: 3, column: j + w)
+  store(c40, row: 4, column: j)
+  store(c41, row: 4, column: j + w)
+  store(c50, row: 5, column: j)
+  store(c51, row: 5, column: j + w)
+  store(c60, row: 6, column: j)
+  store(c61, row: 6, column: j + w)
+  store(c70, row: 7, column: j)
+  store(c71, row: 7, column: j + w)
 }
 
-/// One 8-row tile one vector wide (see ``tile8x2(_:depth:a:lda:rows:b:rowOffsets:c:ldc:accumulate:)``).
+/// One 8-row tile one vector wide (see ``tile8x2(_:depth:a:lda:rows:b:rowOffsets:store:column:)``).
 @inlinable @inline(__always)
 func tile8x1<V: SIMD>(
   _ vector: V.Type, depth: Int, a: UnsafePointer<Float>, lda: Int, rows: Int, b: UnsafePointer<Float>,
-  rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  rowOffsets: UnsafePointer<Int>, store: TileStore<V>, column j: Int
 ) where V.Scalar == Float {
   let (a0, a1, a2, a3) = (a, a + min(1, rows - 1) * lda, a + min(2, rows - 1) * lda, a + min(3, rows - 1) * lda)
   let (a4, a5, a6, a7) = (
@@ -152,12 +200,12 @@ func tile8x1<V: SIMD>(
     c6.addProduct(V(repeating: a6[k]), b0)
     c7.addProduct(V(repeating: a7[k]), b0)
   }
-  store(c0, c, adding: accumulate)
-  store(c1, c + ldc, adding: accumulate)
-  store(c2, c + 2 * ldc, adding: accumulate)
-  store(c3, c + 3 * ldc, adding: accumulate)
-  store(c4, c + 4 * ldc, adding: accumulate)
-  store(c5, c + 5 * ldc, adding: accumulate)
-  store(c6, c + 6 * ldc, adding: accumulate)
-  store(c7, c + 7 * ldc, adding: accumulate)
+  store(c0, row: 0, column: j)
+  store(c1, row: 1, column: j)
+  store(c2, row: 2, column: j)
+  store(c3, row: 3, column: j)
+  store(c4, row: 4, column: j)
+  store(c5, row: 5, column: j)
+  store(c6, row: 6, column: j)
+  store(c7, row: 7, column: j)
 }

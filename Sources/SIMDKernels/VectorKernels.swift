@@ -1,6 +1,6 @@
 import CCPUFeatures
 
-/// The kernels of MatrixProduct.swift and ChannelKernels.swift compiled for one instruction set: each
+/// The kernels of MatrixProduct.swift, ChannelKernels.swift and DepthwiseConvolution.swift compiled for one instruction set: each
 /// conforming type lives in a module built for its target CPU (SIMDKernelsAVX512, SIMDKernelsAVX2) and
 /// may be called only where ``isSupported`` holds. ``fastest(among:maximum:)`` picks one at run time, as
 /// OpenBLAS picks its kernels, so that one build runs on every x86-64 CPU and uses what each one has.
@@ -11,21 +11,19 @@ public protocol VectorKernels {
   static var isSupported: Bool { get }
   /// The floats one vector holds: a matrix product's columns are a multiple of it.
   static var vectorWidth: Int { get }
-  /// See ``matrixProduct(_:wide:rows:depth:columns:a:lda:b:rowOffsets:c:ldc:accumulate:)``.
+  /// See ``matrixProduct(_:wide:rows:depth:columns:a:lda:b:rowOffsets:c:ldc:accumulate:epilogue:)``.
   static func matrixProduct(
     rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
-    rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int)
+    rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: ProductEpilogue?)
   /// See ``affineActivation(_:_:rows:count:xStride:bias:scale:shift:residual:slope:into:yStride:)``.
   static func affineActivation(
     _ x: UnsafePointer<Float>, rows: Int, count: Int, xStride: Int, bias: Float, scale: Float, shift: Float,
     residual: UnsafePointer<Float>?, slope: Float?, into y: UnsafeMutablePointer<Float>, yStride: Int)
-  /// See ``multiplyAdd3(_:into:count:_:_:_:_:_:_:)``.
-  static func multiplyAdd3(
-    into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>, _ w0: Float,
-    _ p1: UnsafePointer<Float>, _ w1: Float, _ p2: UnsafePointer<Float>, _ w2: Float)
-  /// See ``multiplyAdd1(_:into:count:_:_:)``.
-  static func multiplyAdd1(
-    into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>, _ w0: Float)
+  /// See ``depthwiseConvolution(_:_:tapOffsets:weights:taps:segments:segmentStep:count:bias:scale:shift:slope:into:segmentStride:)``.
+  static func depthwiseConvolution(
+    _ x: UnsafePointer<Float>, tapOffsets: UnsafePointer<Int>, weights: UnsafePointer<Float>, taps: Int,
+    segments: Int, segmentStep: Int, count: Int, bias: Float, scale: Float, shift: Float, slope: Float?,
+    into y: UnsafeMutablePointer<Float>, segmentStride: Int)
 }
 
 /// The instruction sets kernels are built for, widest first.

@@ -10,11 +10,11 @@
 
     public static func matrixProduct(
       rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
-      rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int
+      rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: ProductEpilogue?
     ) {
       SIMDKernels.matrixProduct(
         SIMD8<Float>.self, wide: false, rows: rows, depth: depth, columns: columns, a: a, lda: lda, b: b,
-        rowOffsets: rowOffsets, c: c, ldc: ldc)
+        rowOffsets: rowOffsets, c: c, ldc: ldc, epilogue: epilogue)
     }
 
     public static func affineActivation(
@@ -26,17 +26,15 @@
         residual: residual, slope: slope, into: y, yStride: yStride)
     }
 
-    public static func multiplyAdd3(
-      into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>, _ w0: Float,
-      _ p1: UnsafePointer<Float>, _ w1: Float, _ p2: UnsafePointer<Float>, _ w2: Float
+    public static func depthwiseConvolution(
+      _ x: UnsafePointer<Float>, tapOffsets: UnsafePointer<Int>, weights: UnsafePointer<Float>, taps: Int,
+      segments: Int, segmentStep: Int, count: Int, bias: Float, scale: Float, shift: Float, slope: Float?,
+      into y: UnsafeMutablePointer<Float>, segmentStride: Int
     ) {
-      SIMDKernels.multiplyAdd3(SIMD8<Float>.self, into: accumulator, count: count, p0, w0, p1, w1, p2, w2)
-    }
-
-    public static func multiplyAdd1(
-      into accumulator: UnsafeMutablePointer<Float>, count: Int, _ p0: UnsafePointer<Float>, _ w0: Float
-    ) {
-      SIMDKernels.multiplyAdd1(SIMD8<Float>.self, into: accumulator, count: count, p0, w0)
+      SIMDKernels.depthwiseConvolution(
+        SIMD8<Float>.self, x, tapOffsets: tapOffsets, weights: weights, taps: taps, segments: segments,
+        segmentStep: segmentStep, count: count, bias: bias, scale: scale, shift: shift, slope: slope, into: y,
+        segmentStride: segmentStride)
     }
   }
 #endif

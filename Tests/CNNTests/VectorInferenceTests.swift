@@ -13,7 +13,8 @@ struct VectorInferenceTests {
   /// (input C, H, W, output channels, kernel, stride, padding, trailing padding, dilation): output widths
   /// that are no multiple of a vector, output channels past a tile of 8 and fewer than 8, several bands of
   /// output rows (a 70-pixel-wide map has 29 rows per 2048-column band), depths past one 256-row block,
-  /// strides 2 and 3 (im2col), dilation, asymmetric padding and 1×1 kernels.
+  /// strides 2 and 3 (im2col), dilation, asymmetric padding, 1×1 kernels, and output planes of whole vectors
+  /// (which leave the product through its epilogue).
   static let cases: [(Int, Int, Int, Int, Int, Int, Int, Int, Int)] = [
     (3, 13, 13, 17, 3, 1, 1, 1, 1),
     (2, 70, 70, 5, 3, 1, 1, 1, 1),
@@ -25,6 +26,8 @@ struct VectorInferenceTests {
     (6, 9, 7, 3, 2, 1, 0, 1, 1),
     (20, 7, 7, 33, 1, 1, 0, 0, 1),
     (7, 8, 8, 10, 1, 2, 0, 0, 1),
+    (12, 16, 16, 11, 1, 1, 0, 0, 1),
+    (6, 16, 16, 9, 3, 2, 1, 1, 1),
   ]
 
   func layer(_ index: Int) -> (Convolution2D, [Int]) {
@@ -54,6 +57,35 @@ struct VectorInferenceTests {
     }
   }
 
+  /// Depthwise layers (C, H, W, kernel, stride, padding, trailing padding, dilation): MobileNet's 3×3 of
+  /// stride 1 and 2 on maps wider and narrower than a vector, odd sizes, a 5×5 of stride 3, dilation.
+  static let depthwiseCases: [(Int, Int, Int, Int, Int, Int, Int, Int)] = [
+    (16, 32, 32, 3, 1, 1, 1, 1),
+    (9, 17, 15, 3, 2, 1, 1, 1),
+    (12, 8, 8, 3, 1, 1, 1, 1),
+    (6, 8, 8, 3, 2, 1, 1, 1),
+    (3, 11, 10, 5, 3, 2, 2, 1),
+    (4, 9, 8, 3, 2, 2, 1, 2),
+  ]
+
+  @Test(arguments: 0..<depthwiseCases.count)
+  func depthwiseVectorKernelsMatchTheDirectConvolution(_ index: Int) {
+    let (c, h, w, k, s, p, trailing, d) = Self.depthwiseCases[index]
+    var generator = SeededGenerator(seed: UInt64(90 + index))
+    let layer = Convolution2D(
+      inputChannels: c, outputChannels: c, kernelSize: k, stride: s, padding: p, trailingPadding: trailing,
+      dilation: d, groups: c, generator: &generator)
+    layer.bias!.value = randomTensor([c], seed: 19)
+    let x = randomTensor([2, c, h, w], seed: 20)
+    let expected = directConvolution(x, layer)
+    for set in supportedKernelSets {
+      layer.vectorKernels = VectorUnit.kernels(for: set)
+      let vector = layer.forward(x, mode: .inference)
+      #expect(vector.shape == expected.shape)
+      #expect(maxDifference(vector, expected) < 1e-4, "\(set)")
+    }
+  }
+
   @Test func matrixProductMatchesTheTextbookProduct() {
     for set in supportedKernelSets {
       let kernels = VectorUnit.kernels(for: set)!
@@ -73,7 +105,7 @@ struct VectorInferenceTests {
               c.withUnsafeMutableBufferPointer { cp in
                 kernels.matrixProduct(
                   rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth, b: bp.baseAddress!,
-                  rowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: columns)
+                  rowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: columns, epilogue: nil)
               }
             }
           }
@@ -87,6 +119,64 @@ struct VectorInferenceTests {
           }
         }
         #expect(worst < 1e-4, "\(set) \(rows)×\(depth)×\(columns)")
+      }
+    }
+  }
+
+  /// The product's epilogue: `f((A·B + bias) · scale + shift + residual)` per row, stored into C's own rows
+  /// alone (the values past them are left as they were).
+  @Test func matrixProductAppliesItsEpilogueToItsOwnRows() {
+    for set in supportedKernelSets {
+      let kernels = VectorUnit.kernels(for: set)!
+      let cases: [(Int, Int, Int, Float?)] = [(3, 5, 1, 0), (11, 300, 3, 0.1), (8, 20, 2, nil)]
+      for (rows, depth, vectors, slope) in cases {
+        let columns = vectors * kernels.vectorWidth
+        let a = randomTensor([rows, depth], seed: 31).data
+        let b = randomTensor([depth, columns], seed: 32).data
+        let (bias, scale, shift) = (
+          randomTensor([rows], seed: 33).data, randomTensor([rows], seed: 34).data, randomTensor([rows], seed: 35).data
+        )
+        let residual = randomTensor([rows, columns], seed: 36).data
+        let offsets = (0..<depth).map { $0 * columns }
+        // C's rows and a row more that must stay NaN.
+        var c = [Float](repeating: .nan, count: (rows + 1) * columns)
+        a.withUnsafeBufferPointer { ap in
+          b.withUnsafeBufferPointer { bp in
+            offsets.withUnsafeBufferPointer { op in
+              c.withUnsafeMutableBufferPointer { cp in
+                bias.withUnsafeBufferPointer { biasp in
+                  scale.withUnsafeBufferPointer { sp in
+                    shift.withUnsafeBufferPointer { hp in
+                      residual.withUnsafeBufferPointer { rp in
+                        let epilogue = ProductEpilogue(
+                          bias: biasp.baseAddress, scale: sp.baseAddress, shift: hp.baseAddress,
+                          residual: rp.baseAddress,
+                          slope: slope)
+                        kernels.matrixProduct(
+                          rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth,
+                          b: bp.baseAddress!, rowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: columns,
+                          epilogue: epilogue)
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        var worst: Double = 0
+        for i in 0..<rows {
+          for j in 0..<columns {
+            var total: Double = 0
+            for k in 0..<depth { total += Double(a[i * depth + k]) * Double(b[k * columns + j]) }
+            var v = (total + Double(bias[i])) * Double(scale[i]) + Double(shift[i]) + Double(residual[i * columns + j])
+            if let slope, v < 0 { v *= Double(slope) }
+            worst = max(worst, abs(v - Double(c[i * columns + j])))
+          }
+        }
+        #expect(worst < 1e-4, "\(set) \(rows)×\(depth)×\(columns)")
+        let untouched = c[(rows * columns)...].allSatisfy { $0.isNaN }
+        #expect(untouched, "\(set): a row past C was written")
       }
     }
   }

@@ -44,4 +44,21 @@ struct ConvolutionEpilogue {
       }
     }
   }
+
+  /// `body` given the product epilogue that applies this one with `bias` (one value per channel, or none),
+  /// the residual's values for the product's C at `residual`.
+  func withProductEpilogue(
+    bias: [Float], residual: UnsafePointer<Float>?, _ body: (ProductEpilogue) -> Void
+  ) {
+    func base(_ values: UnsafeBufferPointer<Float>) -> UnsafePointer<Float>? {
+      values.isEmpty ? nil : values.baseAddress
+    }
+    bias.withUnsafeBufferPointer { b in
+      (scale ?? []).withUnsafeBufferPointer { a in
+        (shift ?? []).withUnsafeBufferPointer { s in
+          body(ProductEpilogue(bias: base(b), scale: base(a), shift: base(s), residual: residual, slope: slope))
+        }
+      }
+    }
+  }
 }

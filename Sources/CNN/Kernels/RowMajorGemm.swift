@@ -28,6 +28,13 @@ func rowMajorGemm(
     }
     return
   }
+  if m == 1 {
+    // One row of C (a dense layer at batch 1) is a matrix-vector product: sgemm would pack all of B first
+    // (OpenBLAS spent half of LeNet's batch-1 inference copying its dense weights).
+    let x = VectorView(base: UnsafeMutablePointer(mutating: a), count: k, stride: transposeA ? max(lda, 1) : 1)
+    gemv(transposeB ? .transpose : .noTranspose, alpha: alpha, bView, x, beta: beta, VectorView(base: c, count: n))
+    return
+  }
   gemm(
     transposeB ? .transpose : .noTranspose, transposeA ? .transpose : .noTranspose, alpha: alpha, bView, aView,
     beta: beta, cView)

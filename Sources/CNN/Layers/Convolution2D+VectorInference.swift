@@ -56,21 +56,36 @@ extension Convolution2D {
                   let rows = firstRow..<min(firstRow + bandRows, outH)
                   let bandColumns = rows.count * rowStep
                   let columns = (bandColumns + width - 1) / width * width
+                  // A band whose columns are its output pixels (im2col, or a 1×1 kernel in place) in whole vectors
+                  // leaves the product through its epilogue, straight into the output (channel planes `plane`
+                  // apart); otherwise through C and a pass per channel.
+                  let straight = rowStep == outW && columns == bandColumns
+                  let bandOutput = (image * cout) * plane + firstRow * outW
+                  let product = { (b: UnsafePointer<Float>, offsets: UnsafePointer<Int>) in
+                    guard straight else {
+                      kernels.matrixProduct(
+                        rows: cout, depth: depth, columns: columns, a: w, lda: depth, b: b, rowOffsets: offsets, c: c,
+                        ldc: columns, epilogue: nil)
+                      return
+                    }
+                    epilogue.withProductEpilogue(
+                      bias: biasValues, residual: r.isEmpty ? nil : r.baseAddress! + bandOutput
+                    ) {
+                      kernels.matrixProduct(
+                        rows: cout, depth: depth, columns: columns, a: w, lda: depth, b: b, rowOffsets: offsets,
+                        c: yp + bandOutput, ldc: plane, epilogue: $0)
+                    }
+                  }
                   if inPlace {
-                    kernels.matrixProduct(
-                      rows: cout, depth: depth, columns: columns, a: w, lda: depth, b: padded + firstRow * paddedWidth,
-                      rowOffsets: rowOffsets.baseAddress!, c: c, ldc: columns)
+                    product(padded + firstRow * paddedWidth, rowOffsets.baseAddress!)
                   } else {
                     let (band, inputRow) = g.band(rows)
                     im2col(source + inputRow * g.width, images: 1, geometry: band, into: b)
                     // Row k of this band's matrix starts at k · bandColumns.
                     let bandOffsets = (0..<depth).map { $0 * bandColumns }
-                    bandOffsets.withUnsafeBufferPointer {
-                      kernels.matrixProduct(
-                        rows: cout, depth: depth, columns: columns, a: w, lda: depth, b: b, rowOffsets: $0.baseAddress!,
-                        c: c, ldc: columns)
-                    }
+                    bandOffsets.withUnsafeBufferPointer { product(b, $0.baseAddress!) }
                   }
+                  if straight { continue }
                   for channel in 0..<cout {
                     let outputOffset = (image * cout + channel) * plane + firstRow * outW
                     let bias = biasValues.isEmpty ? 0 : biasValues[channel]
@@ -80,6 +95,69 @@ extension Convolution2D {
                       c + channel * columns, rows: pieces, count: pieceCount, xStride: rowStep, bias: bias,
                       channel: channel, residualOffset: outputOffset, residualBase: r.isEmpty ? nil : r.baseAddress,
                       kernels: kernels, into: yp + outputOffset, yStride: outW)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The inference pass of a depthwise convolution (``isDepthwise``) on `kernels`, into `output`: the
+  /// image's planes zero-padded once, then per channel one kernel call that sums the taps and applies the
+  /// epilogue (but a residual) in registers, over runs of consecutive padded positions (see
+  /// SIMDKernels.depthwiseConvolution), whose wanted values are then copied out: the first `outW` of each
+  /// padded row for stride 1, every `stride`-th of a run per output row otherwise.
+  func vectorDepthwiseForward(
+    _ x: Tensor, into output: inout Tensor, geometry g: WindowGeometry, kernels: any VectorKernels.Type,
+    epilogue: ConvolutionEpilogue
+  ) {
+    let (outH, outW, plane, channels) = (g.outputHeight, g.outputWidth, g.outputPlane, inputChannels)
+    let (s, width, taps) = (stride, kernels.vectorWidth, kernelSize * kernelSize)
+    let paddedWidth = g.width + padding + trailingPadding
+    let paddedPlane = (g.height + padding + trailingPadding) * paddedWidth
+    // Stride 1: one run over the padded rows; else a run per output row over the stride-1 positions it spans.
+    let (segments, count) = s == 1 ? (1, (outH - 1) * paddedWidth + outW) : (outH, (outW - 1) * s + 1)
+    let (segmentStep, runLength) = (s == 1 ? 0 : s * paddedWidth, s == 1 ? paddedWidth : count)
+    let scratch = Scratch.current
+    // The last run reads and writes up to a vector past its last position (see depthwiseConvolution).
+    let padded = scratch.buffer(.columns, count: channels * paddedPlane + width)
+    let runs = scratch.buffer(.channelMajor, count: segments * count + width)
+    fill(padded + channels * paddedPlane, with: 0, count: width)
+    let tapOffsets = (0..<taps).map { t in (t / kernelSize * paddedWidth + t % kernelSize) * dilation }
+    let biasValues = bias?.value.data ?? []
+    let residual = epilogue.residual?.data ?? []
+    // With a residual, the sum leaves the kernel plain and the whole epilogue follows on the output.
+    let inKernel = epilogue.residual == nil ? epilogue : .none
+    x.data.withBase { xp in
+      weight.value.data.withBase { w in
+        output.data.withMutableBase { yp in
+          residual.withUnsafeBufferPointer { r in
+            tapOffsets.withUnsafeBufferPointer { offsets in
+              for image in 0..<x.batch {
+                padPlanes(xp + image * g.inputCount, geometry: g, paddedWidth: paddedWidth, into: padded)
+                for c in 0..<channels {
+                  kernels.depthwiseConvolution(
+                    padded + c * paddedPlane, tapOffsets: offsets.baseAddress!, weights: w + c * taps, taps: taps,
+                    segments: segments, segmentStep: segmentStep, count: count,
+                    bias: biasValues.isEmpty ? 0 : biasValues[c], scale: inKernel.scale?[c] ?? 1,
+                    shift: inKernel.shift?[c] ?? 0, slope: inKernel.slope, into: runs, segmentStride: count)
+                  let target = yp + (image * channels + c) * plane
+                  for oh in 0..<outH {
+                    let (run, row) = (runs + oh * runLength, target + oh * outW)
+                    if s == 1 {
+                      copy(run, into: row, count: outW)
+                    } else {
+                      for ow in 0..<outW { row[ow] = run[ow &* s] }
+                    }
+                  }
+                  if epilogue.residual != nil {
+                    epilogue.apply(
+                      target, rows: 1, count: plane, xStride: plane, bias: 0, channel: c,
+                      residualOffset: (image * channels + c) * plane, residualBase: r.baseAddress, kernels: kernels,
+                      into: target, yStride: plane)
                   }
                 }
               }

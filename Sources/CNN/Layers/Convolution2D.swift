@@ -137,7 +137,7 @@ public final class Convolution2D: Layer {
     let g = geometry(for: x.sampleShape)
     output.prepare(shape: [x.batch, outputChannels, g.outputHeight, g.outputWidth])
     if isDepthwise {
-      depthwiseForward(x, into: &output, geometry: g, kernels: nil, epilogue: .none)
+      depthwiseForward(x, into: &output, geometry: g, epilogue: .none)
     } else {
       blasForward(x, into: &output, geometry: g)
     }
@@ -151,8 +151,10 @@ public final class Convolution2D: Layer {
     let g = geometry(for: x.sampleShape)
     output.prepare(shape: [x.batch, outputChannels, g.outputHeight, g.outputWidth])
     input.keep(x, mode: .inference)
-    if isDepthwise {
-      depthwiseForward(x, into: &output, geometry: g, kernels: vectorKernels, epilogue: epilogue)
+    if isDepthwise, let kernels = vectorKernels {
+      vectorDepthwiseForward(x, into: &output, geometry: g, kernels: kernels, epilogue: epilogue)
+    } else if isDepthwise {
+      depthwiseForward(x, into: &output, geometry: g, epilogue: epilogue)
     } else if let kernels = vectorKernels, groups == 1 {
       vectorForward(x, into: &output, geometry: g, kernels: kernels, epilogue: epilogue)
     } else {
@@ -264,10 +266,10 @@ public final class Convolution2D: Layer {
   /// rows as wide as the phase planes then takes, per tap, one contiguous multiply-add over the whole plane (its
   /// extra columns are never copied out); its rows start as the bias. MobileNet's 3×3 depthwise layers ran through
   /// im2col (nine copies of each input plane) and one sgemm of a single row per channel before.
-  /// With `kernels` the taps run on the CPU's vector kernels; `epilogue` is applied on the way out.
+  /// `epilogue` is applied on the way out. (Inference on the CPU's vector kernels takes
+  /// ``vectorDepthwiseForward(_:into:geometry:kernels:epilogue:)`` instead.)
   private func depthwiseForward(
-    _ x: Tensor, into output: inout Tensor, geometry g: WindowGeometry, kernels: (any VectorKernels.Type)?,
-    epilogue: ConvolutionEpilogue
+    _ x: Tensor, into output: inout Tensor, geometry g: WindowGeometry, epilogue: ConvolutionEpilogue
   ) {
     let (outH, outW, plane) = (g.outputHeight, g.outputWidth, g.outputPlane)
     let (k, s, channels) = (kernelSize, stride, inputChannels)
@@ -320,20 +322,12 @@ public final class Convolution2D: Layer {
                   while j + 3 <= k {
                     let (p0, p1, p2) = (reads(i, j), reads(i, j + 1), reads(i, j + 2))
                     let (w0, w1, w2) = (taps[j], taps[j + 1], taps[j + 2])
-                    if let kernels {
-                      kernels.multiplyAdd3(into: accumulator, count: accumulatorCount, p0, w0, p1, w1, p2, w2)
-                    } else {
-                      for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] + w1 * p1[q] + w2 * p2[q] }
-                    }
+                    for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] + w1 * p1[q] + w2 * p2[q] }
                     j += 3
                   }
                   while j < k {
                     let (p0, w0) = (reads(i, j), taps[j])
-                    if let kernels {
-                      kernels.multiplyAdd1(into: accumulator, count: accumulatorCount, p0, w0)
-                    } else {
-                      for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] }
-                    }
+                    for q in 0..<accumulatorCount { accumulator[q] += w0 * p0[q] }
                     j += 1
                   }
                 }
@@ -343,7 +337,7 @@ public final class Convolution2D: Layer {
                 } else {
                   epilogue.apply(
                     accumulator, rows: outH, count: outW, xStride: phaseW, bias: 0, channel: c, residualOffset: offset,
-                    residualBase: r.isEmpty ? nil : r.baseAddress, kernels: kernels, into: yp + offset, yStride: outW)
+                    residualBase: r.isEmpty ? nil : r.baseAddress, kernels: nil, into: yp + offset, yStride: outW)
                 }
               }
             }
