@@ -1,6 +1,6 @@
 import CCPUFeatures
 
-/// The kernels of MatrixProduct.swift, ChannelKernels.swift and DepthwiseConvolution.swift compiled for one instruction set: each
+/// The kernels of MatrixProduct.swift, ChannelKernels.swift, DepthwiseConvolution.swift and PaddedPlanes.swift compiled for one instruction set: each
 /// conforming type lives in a module built for its target CPU (SIMDKernelsAVX512, SIMDKernelsAVX2) and
 /// may be called only where ``isSupported`` holds. ``fastest(among:maximum:)`` picks one at run time, as
 /// OpenBLAS picks its kernels, so that one build runs on every x86-64 CPU and uses what each one has.
@@ -19,11 +19,16 @@ public protocol VectorKernels {
   static func affineActivation(
     _ x: UnsafePointer<Float>, rows: Int, count: Int, xStride: Int, bias: Float, scale: Float, shift: Float,
     residual: UnsafePointer<Float>?, slope: Float?, into y: UnsafeMutablePointer<Float>, yStride: Int)
-  /// See ``depthwiseConvolution(_:_:tapOffsets:weights:taps:segments:segmentStep:count:bias:scale:shift:slope:into:segmentStride:)``.
+  /// See ``depthwiseConvolution(_:_:channels:paddedPlane:paddedWidth:tapOffsets:weights:taps:stride:outputHeight:outputWidth:bias:scale:shift:slope:runs:into:)``.
   static func depthwiseConvolution(
-    _ x: UnsafePointer<Float>, tapOffsets: UnsafePointer<Int>, weights: UnsafePointer<Float>, taps: Int,
-    segments: Int, segmentStep: Int, count: Int, bias: Float, scale: Float, shift: Float, slope: Float?,
-    into y: UnsafeMutablePointer<Float>, segmentStride: Int)
+    _ x: UnsafePointer<Float>, channels: Int, paddedPlane: Int, paddedWidth: Int, tapOffsets: UnsafePointer<Int>,
+    weights: UnsafePointer<Float>, taps: Int, stride: Int, outputHeight: Int, outputWidth: Int,
+    bias: UnsafePointer<Float>?, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, slope: Float?,
+    runs: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>)
+  /// See ``padPlanes(_:_:planes:height:width:leading:trailing:into:)``.
+  static func padPlanes(
+    _ source: UnsafePointer<Float>, planes: Int, height: Int, width: Int, leading: Int, trailing: Int,
+    into padded: UnsafeMutablePointer<Float>)
 }
 
 /// The instruction sets kernels are built for, widest first.

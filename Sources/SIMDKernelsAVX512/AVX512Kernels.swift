@@ -27,14 +27,24 @@
     }
 
     public static func depthwiseConvolution(
-      _ x: UnsafePointer<Float>, tapOffsets: UnsafePointer<Int>, weights: UnsafePointer<Float>, taps: Int,
-      segments: Int, segmentStep: Int, count: Int, bias: Float, scale: Float, shift: Float, slope: Float?,
-      into y: UnsafeMutablePointer<Float>, segmentStride: Int
+      _ x: UnsafePointer<Float>, channels: Int, paddedPlane: Int, paddedWidth: Int, tapOffsets: UnsafePointer<Int>,
+      weights: UnsafePointer<Float>, taps: Int, stride: Int, outputHeight: Int, outputWidth: Int,
+      bias: UnsafePointer<Float>?, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, slope: Float?,
+      runs: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
     ) {
       SIMDKernels.depthwiseConvolution(
-        SIMD16<Float>.self, x, tapOffsets: tapOffsets, weights: weights, taps: taps, segments: segments,
-        segmentStep: segmentStep, count: count, bias: bias, scale: scale, shift: shift, slope: slope, into: y,
-        segmentStride: segmentStride)
+        SIMD16<Float>.self, x, channels: channels, paddedPlane: paddedPlane, paddedWidth: paddedWidth,
+        tapOffsets: tapOffsets, weights: weights, taps: taps, stride: stride, outputHeight: outputHeight,
+        outputWidth: outputWidth, bias: bias, scale: scale, shift: shift, slope: slope, runs: runs, into: y)
+    }
+
+    public static func padPlanes(
+      _ source: UnsafePointer<Float>, planes: Int, height: Int, width: Int, leading: Int, trailing: Int,
+      into padded: UnsafeMutablePointer<Float>
+    ) {
+      SIMDKernels.padPlanes(
+        SIMD16<Float>.self, source, planes: planes, height: height, width: width, leading: leading, trailing: trailing,
+        into: padded)
     }
   }
 #endif

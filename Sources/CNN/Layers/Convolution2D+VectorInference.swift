@@ -50,7 +50,7 @@ extension Convolution2D {
             offsets.withUnsafeBufferPointer { rowOffsets in
               for image in 0..<x.batch {
                 let source = xp + image * g.inputCount
-                if inPlace && !direct { padPlanes(source, geometry: g, paddedWidth: paddedWidth, into: b) }
+                if inPlace && !direct { pad(source, geometry: g, kernels: kernels, into: b) }
                 let padded = direct ? source : UnsafePointer(b)
                 for firstRow in Swift.stride(from: 0, to: outH, by: bandRows) {
                   let rows = firstRow..<min(firstRow + bandRows, outH)
@@ -115,19 +115,15 @@ extension Convolution2D {
     epilogue: ConvolutionEpilogue
   ) {
     let (outH, outW, plane, channels) = (g.outputHeight, g.outputWidth, g.outputPlane, inputChannels)
-    let (s, width, taps) = (stride, kernels.vectorWidth, kernelSize * kernelSize)
+    let (width, taps) = (kernels.vectorWidth, kernelSize * kernelSize)
     let paddedWidth = g.width + padding + trailingPadding
     let paddedPlane = (g.height + padding + trailingPadding) * paddedWidth
-    // Stride 1: one run over the padded rows; else a run per output row over the stride-1 positions it spans.
-    let (segments, count) = s == 1 ? (1, (outH - 1) * paddedWidth + outW) : (outH, (outW - 1) * s + 1)
-    let (segmentStep, runLength) = (s == 1 ? 0 : s * paddedWidth, s == 1 ? paddedWidth : count)
     let scratch = Scratch.current
-    // The last run reads and writes up to a vector past its last position (see depthwiseConvolution).
+    // The kernel reads up to a vector past the last padded plane (see depthwiseConvolution).
     let padded = scratch.buffer(.columns, count: channels * paddedPlane + width)
-    let runs = scratch.buffer(.channelMajor, count: segments * count + width)
+    let runs = scratch.buffer(.channelMajor, count: outH * paddedWidth + max(width, 16))
     fill(padded + channels * paddedPlane, with: 0, count: width)
     let tapOffsets = (0..<taps).map { t in (t / kernelSize * paddedWidth + t % kernelSize) * dilation }
-    let biasValues = bias?.value.data ?? []
     let residual = epilogue.residual?.data ?? []
     // With a residual, the sum leaves the kernel plain and the whole epilogue follows on the output.
     let inKernel = epilogue.residual == nil ? epilogue : .none
@@ -136,28 +132,21 @@ extension Convolution2D {
         output.data.withMutableBase { yp in
           residual.withUnsafeBufferPointer { r in
             tapOffsets.withUnsafeBufferPointer { offsets in
-              for image in 0..<x.batch {
-                padPlanes(xp + image * g.inputCount, geometry: g, paddedWidth: paddedWidth, into: padded)
-                for c in 0..<channels {
+              inKernel.withProductEpilogue(bias: bias?.value.data ?? [], residual: nil) { e in
+                for image in 0..<x.batch {
+                  pad(xp + image * g.inputCount, geometry: g, kernels: kernels, into: padded)
+                  let target = yp + image * channels * plane
                   kernels.depthwiseConvolution(
-                    padded + c * paddedPlane, tapOffsets: offsets.baseAddress!, weights: w + c * taps, taps: taps,
-                    segments: segments, segmentStep: segmentStep, count: count,
-                    bias: biasValues.isEmpty ? 0 : biasValues[c], scale: inKernel.scale?[c] ?? 1,
-                    shift: inKernel.shift?[c] ?? 0, slope: inKernel.slope, into: runs, segmentStride: count)
-                  let target = yp + (image * channels + c) * plane
-                  for oh in 0..<outH {
-                    let (run, row) = (runs + oh * runLength, target + oh * outW)
-                    if s == 1 {
-                      copy(run, into: row, count: outW)
-                    } else {
-                      for ow in 0..<outW { row[ow] = run[ow &* s] }
-                    }
-                  }
-                  if epilogue.residual != nil {
+                    padded, channels: channels, paddedPlane: paddedPlane, paddedWidth: paddedWidth,
+                    tapOffsets: offsets.baseAddress!, weights: w, taps: taps, stride: stride, outputHeight: outH,
+                    outputWidth: outW, bias: e.bias, scale: e.scale, shift: e.shift, slope: e.slope, runs: runs,
+                    into: target)
+                  guard epilogue.residual != nil else { continue }
+                  for c in 0..<channels {
                     epilogue.apply(
-                      target, rows: 1, count: plane, xStride: plane, bias: 0, channel: c,
+                      target + c * plane, rows: 1, count: plane, xStride: plane, bias: 0, channel: c,
                       residualOffset: (image * channels + c) * plane, residualBase: r.baseAddress, kernels: kernels,
-                      into: target, yStride: plane)
+                      into: target + c * plane, yStride: plane)
                   }
                 }
               }
@@ -166,6 +155,16 @@ extension Convolution2D {
         }
       }
     }
+  }
+
+  /// One image's planes zero-padded into `padded` (`padding` above and left, `trailingPadding` below and right).
+  private func pad(
+    _ source: UnsafePointer<Float>, geometry g: WindowGeometry, kernels: any VectorKernels.Type,
+    into padded: UnsafeMutablePointer<Float>
+  ) {
+    kernels.padPlanes(
+      source, planes: inputChannels, height: g.height, width: g.width, leading: padding, trailing: trailingPadding,
+      into: padded)
   }
 
   /// Whether the product reads its rows in place in the zero-padded planes (stride 1) rather than from an
@@ -199,28 +198,5 @@ extension Convolution2D {
       }
     }
     return offsets
-  }
-
-  /// One image's planes copied into `padded` with `padding` zeros above and left and `trailingPadding` below
-  /// and right, each value written once (no zero-filling first).
-  private func padPlanes(
-    _ source: UnsafePointer<Float>, geometry g: WindowGeometry, paddedWidth: Int,
-    into padded: UnsafeMutablePointer<Float>
-  ) {
-    let (top, bottom) = (padding * paddedWidth, trailingPadding * paddedWidth)
-    for channel in 0..<inputChannels {
-      var target = padded + channel * (top + g.height * paddedWidth + bottom)
-      let input = source + channel * g.inputPlane
-      // The top rows and the first row's left padding, then per row its pixels and the right padding with the
-      // next row's left padding, then the bottom rows.
-      fill(target, with: 0, count: top + padding)
-      target += top + padding
-      for row in 0..<g.height {
-        copy(input + row * g.width, into: target, count: g.width)
-        fill(target + g.width, with: 0, count: row + 1 < g.height ? trailingPadding + padding : trailingPadding)
-        target += paddedWidth
-      }
-      fill(target - padding, with: 0, count: bottom)
-    }
   }
 }
