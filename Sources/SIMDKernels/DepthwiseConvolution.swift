@@ -14,8 +14,9 @@
 /// computes runs of consecutive stride-1 positions into `runs`, then copies the wanted ones out: one run over
 /// the padded rows for stride 1 (position `oh · paddedWidth + ow`), one per output row otherwise, every
 /// `stride`-th wanted; `runs` holds `outputHeight · paddedWidth + 16` values, and `x` is readable a vector
-/// past its last pixel. The sum runs over the taps in order from 0, then adds the bias: the same floats for
-/// every output wherever it falls in a vector. The loop over channels is here rather than the caller's: on
+/// past its last pixel. Every output gets the same arithmetic wherever it falls in a vector: the taps' sum
+/// (a 3×3 kernel's rows apart, then together), then `sum · scale + (bias · scale + shift)` in one fused
+/// multiply-add, then the activation. The loop over channels is here rather than the caller's: on
 /// MobileNet's 8×8 and 4×4 maps a channel is a handful of vectors.
 @inlinable
 public func depthwiseConvolution<V: SIMD>(
@@ -145,33 +146,33 @@ public func depthwiseConvolution<V: SIMD>(
 
   @inlinable @inline(__always)
   func callAsFunction(_ p: UnsafePointer<Float>) -> V {
-    var s = V()
-    s.addProduct(w0, load(p + o0))
-    s.addProduct(w1, load(p + o1))
-    s.addProduct(w2, load(p + o2))
-    s.addProduct(w3, load(p + o3))
-    s.addProduct(w4, load(p + o4))
-    s.addProduct(w5, load(p + o5))
-    s.addProduct(w6, load(p + o6))
-    s.addProduct(w7, load(p + o7))
-    s.addProduct(w8, load(p + o8))
+    // Each kernel row apart, then together: three short chains of fused multiply-adds rather than one of nine.
+    var (r0, r1, r2) = (w0 * load(p + o0), w3 * load(p + o3), w6 * load(p + o6))
+    r0.addProduct(w1, load(p + o1))
+    r1.addProduct(w4, load(p + o4))
+    r2.addProduct(w7, load(p + o7))
+    r0.addProduct(w2, load(p + o2))
+    r1.addProduct(w5, load(p + o5))
+    r2.addProduct(w8, load(p + o8))
+    let s = r0 + r1 + r2
     return s
   }
 }
 
 /// A depthwise output vector's bias, scale, shift and activation, then its store.
 @usableFromInline struct DepthwiseEpilogue<V: SIMD> where V.Scalar == Float {
-  @usableFromInline let bias, scale, shift, slope: V
+  /// `(sum + bias) · scale + shift` as one fused multiply-add, `sum · scale + offset`.
+  @usableFromInline let scale, offset, slope: V
   @usableFromInline let activation: AffineActivation
 
   @inlinable init(bias: Float, scale: Float, shift: Float, activation: AffineActivation, slope: Float?) {
-    (self.bias, self.scale, self.shift) = (V(repeating: bias), V(repeating: scale), V(repeating: shift))
+    (self.scale, self.offset) = (V(repeating: scale), V(repeating: bias * scale + shift))
     (self.activation, self.slope) = (activation, V(repeating: slope ?? 1))
   }
 
   @inlinable @inline(__always)
   func store(_ sum: V, _ target: UnsafeMutablePointer<Float>) {
-    let v = (sum + bias) * scale + shift
+    let v = offset.addingProduct(sum, scale)
     UnsafeMutableRawPointer(target).storeBytes(of: activated(v, activation, slope: slope), as: V.self)
   }
 }

@@ -1,6 +1,7 @@
 import CCPUFeatures
 
-/// The kernels of MatrixProduct.swift, ChannelKernels.swift, DepthwiseConvolution.swift and PaddedPlanes.swift compiled for one instruction set: each
+/// The kernels of MatrixProduct.swift, ChannelKernels.swift, DepthwiseConvolution.swift, PaddedPlanes.swift and
+/// MaxPooling.swift compiled for one instruction set: each
 /// conforming type lives in a module built for its target CPU (SIMDKernelsAVX512, SIMDKernelsAVX2) and
 /// may be called only where ``isSupported`` holds. ``fastest(among:maximum:)`` picks one at run time, as
 /// OpenBLAS picks its kernels, so that one build runs on every x86-64 CPU and uses what each one has.
@@ -29,6 +30,14 @@ public protocol VectorKernels {
   static func padPlanes(
     _ source: UnsafePointer<Float>, planes: Int, height: Int, width: Int, leading: Int, trailing: Int,
     into padded: UnsafeMutablePointer<Float>)
+  /// See ``maxPool2x2(_:planes:height:width:outputHeight:outputWidth:into:)``.
+  static func maxPool2x2(
+    _ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, outputHeight: Int, outputWidth: Int,
+    into y: UnsafeMutablePointer<Float>)
+  /// See ``maxPool2x2StrideOne(_:_:planes:height:width:outputHeight:outputWidth:into:)``.
+  static func maxPool2x2StrideOne(
+    _ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, outputHeight: Int, outputWidth: Int,
+    into y: UnsafeMutablePointer<Float>)
 }
 
 /// The instruction sets kernels are built for, widest first.

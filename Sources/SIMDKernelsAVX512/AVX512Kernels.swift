@@ -46,5 +46,23 @@
         SIMD16<Float>.self, source, planes: planes, height: height, width: width, leading: leading, trailing: trailing,
         into: padded)
     }
+
+    public static func maxPool2x2(
+      _ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, outputHeight: Int, outputWidth: Int,
+      into y: UnsafeMutablePointer<Float>
+    ) {
+      SIMDKernels.maxPool2x2(
+        SIMD16<Float>.self, x, planes: planes, height: height, width: width, outputHeight: outputHeight,
+        outputWidth: outputWidth, into: y)
+    }
+
+    public static func maxPool2x2StrideOne(
+      _ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, outputHeight: Int, outputWidth: Int,
+      into y: UnsafeMutablePointer<Float>
+    ) {
+      SIMDKernels.maxPool2x2StrideOne(
+        SIMD16<Float>.self, x, planes: planes, height: height, width: width, outputHeight: outputHeight,
+        outputWidth: outputWidth, into: y)
+    }
   }
 #endif

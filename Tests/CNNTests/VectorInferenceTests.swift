@@ -86,6 +86,29 @@ struct VectorInferenceTests {
     }
   }
 
+  /// 2×2 max pooling on the vector kernels against the portable loop of a training pass: stride 2 on maps
+  /// wider and narrower than 8 outputs, odd sizes (whose last row and column no window reads), and darknet's
+  /// stride 1 with and without its trailing padding.
+  @Test func maxPoolingKernelsMatchThePortableLoop() {
+    let cases: [(PoolingWindow, Int, Int)] = [
+      (.darknet(size: 2, stride: 2), 416, 40), (.darknet(size: 2, stride: 2), 13, 7),
+      (PoolingWindow(kernelSize: 2, stride: 2), 9, 21), (.darknet(size: 2, stride: 1), 13, 13),
+      (.darknet(size: 2, stride: 1), 5, 20), (PoolingWindow(kernelSize: 2, stride: 1), 6, 17),
+    ]
+    for (window, height, width) in cases {
+      let layer = MaxPool2D(window: window)
+      let x = randomTensor([2, 3, height, width], seed: 41)
+      layer.vectorKernels = nil
+      let expected = layer.forward(x, mode: .training)
+      for set in supportedKernelSets {
+        layer.vectorKernels = VectorUnit.kernels(for: set)
+        let vector = layer.forward(x, mode: .inference)
+        #expect(vector.shape == expected.shape)
+        #expect(vector.data == expected.data, "\(set) \(window.summary("maxpool")) on \(height)×\(width)")
+      }
+    }
+  }
+
   @Test func matrixProductMatchesTheTextbookProduct() {
     for set in supportedKernelSets {
       let kernels = VectorUnit.kernels(for: set)!

@@ -8,7 +8,7 @@ func maxPoolForward(
   indices: UnsafeMutablePointer<Int32>?
 ) {
   let (outH, outW, outPlane, inPlane, w) = (g.outputHeight, g.outputWidth, g.outputPlane, g.inputPlane, g.width)
-  if g.kernelHeight == 2, g.kernelWidth == 2, g.stride == 2, g.padding == 0, 2 * outH <= g.height, 2 * outW <= w {
+  if g.isTwoByTwoOfStrideTwoInside {
     // The common 2×2 window, every window inside the image (darknet's trailing padding of even maps is never
     // read), gets straight-line code.
     for p in 0..<planes {
@@ -109,5 +109,21 @@ extension WindowGeometry {
         for ow in 0..<outW { body(p, oh * outW + ow, rows, windowColumns(ow)) }
       }
     }
+  }
+}
+
+extension WindowGeometry {
+  /// Whether the windows are 2×2 of stride 2 without leading padding and every one inside the image (darknet's
+  /// trailing padding of even maps is never read): the common case, which has straight-line code.
+  var isTwoByTwoOfStrideTwoInside: Bool {
+    kernelHeight == 2 && kernelWidth == 2 && stride == 2 && padding == 0 && 2 * outputHeight <= height
+      && 2 * outputWidth <= width
+  }
+
+  /// Whether the windows are 2×2 of stride 1 without leading padding, the trailing padding at most one row and
+  /// column (tiny-YOLOv2's last pooling layer).
+  var isTwoByTwoOfStrideOne: Bool {
+    kernelHeight == 2 && kernelWidth == 2 && stride == 1 && padding == 0 && outputHeight >= height - 1
+      && outputHeight <= height && outputWidth >= width - 1 && outputWidth <= width
   }
 }

@@ -1,3 +1,5 @@
+import SIMDKernels
+
 /// Max pooling over square windows of each channel of NCHW images.
 public final class MaxPool2D: PoolingLayer {
   /// The windows: side, stride and padding.
@@ -9,6 +11,10 @@ public final class MaxPool2D: PoolingLayer {
   private var inputShape: [Int] = []
 
   public init(window: PoolingWindow) { self.window = window }
+
+  /// The vector kernels inference runs 2×2 windows of stride 2 and 1 on (see ``VectorUnit``); nil: the portable
+  /// loop.
+  var vectorKernels = VectorUnit.fastest
 
   public var summary: String { window.summary("maxpool") }
 
@@ -27,6 +33,18 @@ public final class MaxPool2D: PoolingLayer {
     }
     x.data.withBase { xp in
       output.data.withMutableBase { yp in
+        if !training, let kernels = vectorKernels, g.isTwoByTwoOfStrideTwoInside {
+          kernels.maxPool2x2(
+            xp, planes: planes, height: g.height, width: g.width, outputHeight: g.outputHeight,
+            outputWidth: g.outputWidth, into: yp)
+          return
+        }
+        if !training, let kernels = vectorKernels, g.isTwoByTwoOfStrideOne {
+          kernels.maxPool2x2StrideOne(
+            xp, planes: planes, height: g.height, width: g.width, outputHeight: g.outputHeight,
+            outputWidth: g.outputWidth, into: yp)
+          return
+        }
         indices.withUnsafeMutableBufferPointer { index in
           maxPoolForward(xp, planes: planes, geometry: g, into: yp, indices: training ? index.baseAddress! : nil)
         }
