@@ -177,17 +177,18 @@ public func depthwiseConvolution<V: SIMD>(
   }
 }
 
-/// `y[i] = x[2i]` for `i < count`, eight or four at a time by the even lanes of 16 or 8 (reading up to `x[2 ·
-/// count]`, one past the last wanted value).
+/// `y[i] = x[2i]` for `i < count`, eight or four at a time by the even lanes of 16 or 8, never reading past
+/// `x[2 · (count − 1)]` (the last pair is taken singly): a stride-2 row of an im2col matrix, a stride-2
+/// depthwise row. Called from the baseline-compiled engine too, where its vectors are SSE's.
 @inlinable @inline(__always)
-func everySecondFloat(from x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
+public func everySecondFloat(from x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
   var i = 0
-  while i + 8 <= count {
+  while i + 8 < count {
     let pair = UnsafeRawPointer(x + 2 * i).loadUnaligned(as: SIMD16<Float>.self)
     UnsafeMutableRawPointer(y + i).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
     i += 8
   }
-  if i + 4 <= count {
+  if i + 4 < count {
     let pair = UnsafeRawPointer(x + 2 * i).loadUnaligned(as: SIMD8<Float>.self)
     UnsafeMutableRawPointer(y + i).storeBytes(of: pair.evenHalf, as: SIMD4<Float>.self)
     i += 4

@@ -1,3 +1,5 @@
+import SIMDKernels
+
 // im2col and col2im over a run of images, so that one sgemm covers many images.
 //
 // The column matrix is row-major with one row per kernel tap, r = (c · kh + i) · kw + j, and one
@@ -170,6 +172,10 @@ func im2col(
       if s == 1 {
         copy(
           sourceRow + (colsValid.lowerBound + shiftW), into: targetRow + colsValid.lowerBound, count: colsValid.count)
+      } else if s == 2 {
+        everySecondFloat(
+          from: sourceRow + (2 * colsValid.lowerBound + shiftW), to: targetRow + colsValid.lowerBound,
+          count: colsValid.count)
       } else {
         for ow in colsValid { targetRow[ow] = sourceRow[ow * s + shiftW] }
       }
