@@ -30,13 +30,13 @@ public func affineActivation<V: SIMD>(
   }
 }
 
-/// `v` with each lane whose sign bit is set replaced by that lane of `replacement`.
+/// Per lane, `negative` where `sign`'s sign bit is set, else `other`: a select by integer masks (the standard
+/// library's pointwiseMax, replacing(with:where:) and comparison masks go lane by lane).
 @inlinable @inline(__always)
-func negativeLanes<V: SIMD>(_ v: V, replacedBy replacement: V) -> V where V.Scalar == Float {
-  let bits = unsafeBitCast(v, to: V.MaskStorage.self)
-  let negative = bits &>> V.MaskStorage(repeating: 31)
-  let other = unsafeBitCast(replacement, to: V.MaskStorage.self)
-  return unsafeBitCast((bits & ~negative) | (other & negative), to: V.self)
+func lanes<V: SIMD>(whereNegative sign: V, _ negative: V, else other: V) -> V where V.Scalar == Float {
+  let mask = unsafeBitCast(sign, to: V.MaskStorage.self) &>> V.MaskStorage(repeating: 31)
+  let (yes, no) = (unsafeBitCast(negative, to: V.MaskStorage.self), unsafeBitCast(other, to: V.MaskStorage.self))
+  return unsafeBitCast((no & ~mask) | (yes & mask), to: V.self)
 }
 
 @usableFromInline enum AffineActivation {
@@ -50,8 +50,8 @@ func activated<V: SIMD>(_ v: V, _ activation: AffineActivation, slope: V) -> V w
   case .identity: v
   // By the sign bit, with integer masks: the standard library's pointwiseMax and replacing(with:where:) go
   // lane by lane. The same values as the layers' `v > 0 ? v : 0` and `v > 0 ? v : slope · v` (−0 included).
-  case .relu: negativeLanes(v, replacedBy: V())
-  case .leaky: negativeLanes(v, replacedBy: v * slope)
+  case .relu: lanes(whereNegative: v, V(), else: v)
+  case .leaky: lanes(whereNegative: v, v * slope, else: v)
   }
 }
 

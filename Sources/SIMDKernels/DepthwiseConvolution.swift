@@ -154,8 +154,7 @@ public func depthwiseConvolution<V: SIMD>(
     r0.addProduct(w2, load(p + o2))
     r1.addProduct(w5, load(p + o5))
     r2.addProduct(w8, load(p + o8))
-    let s = r0 + r1 + r2
-    return s
+    return r0 + r1 + r2
   }
 }
 

@@ -79,11 +79,6 @@ public func maxPool2x2StrideOne<V: SIMD>(
   }
 }
 
-/// The lane-wise larger of `a` and `b`: `b` where `a − b` is negative, by its sign bit in integers (the
-/// standard library's pointwiseMax and its comparison masks went lane by lane).
+/// The lane-wise larger of `a` and `b`: `b` where `a − b` is negative.
 @inlinable @inline(__always)
-func larger(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
-  let smaller = unsafeBitCast(a - b, to: SIMD8<Int32>.self) &>> SIMD8<Int32>(repeating: 31)
-  let (x, y) = (unsafeBitCast(a, to: SIMD8<Int32>.self), unsafeBitCast(b, to: SIMD8<Int32>.self))
-  return unsafeBitCast((x & ~smaller) | (y & smaller), to: SIMD8<Float>.self)
-}
+func larger(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { lanes(whereNegative: a - b, b, else: a) }

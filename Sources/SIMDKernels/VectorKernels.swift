@@ -1,17 +1,20 @@
 import CCPUFeatures
 
-/// The kernels of MatrixProduct.swift, ChannelKernels.swift, DepthwiseConvolution.swift, PaddedPlanes.swift and
-/// MaxPooling.swift compiled for one instruction set: each
-/// conforming type lives in a module built for its target CPU (SIMDKernelsAVX512, SIMDKernelsAVX2) and
-/// may be called only where ``isSupported`` holds. ``fastest(among:maximum:)`` picks one at run time, as
-/// OpenBLAS picks its kernels, so that one build runs on every x86-64 CPU and uses what each one has.
+/// The kernels of MatrixProduct.swift, ChannelKernels.swift, DepthwiseConvolution.swift, PaddedPlanes.swift
+/// and MaxPooling.swift compiled for one instruction set. A conforming type names its vector type and lives in
+/// a module built for its target CPU (SIMDKernelsAVX512, SIMDKernelsAVX2), where the implementations below
+/// are specialized for that vector and compiled for that CPU; it may be called only where ``isSupported``
+/// holds. The engine picks one at run time (CNN's VectorUnit), as OpenBLAS picks its kernels, so that one
+/// build runs on every x86-64 CPU and uses what each one has.
 public protocol VectorKernels {
+  /// The CPU's vector of floats: `SIMD16<Float>` for AVX-512, `SIMD8<Float>` for AVX2.
+  associatedtype Vector: SIMD where Vector.Scalar == Float
   /// `AVX-512`, `AVX2`: what `cnnswift` reports.
   static var name: String { get }
   /// Whether this CPU and its operating system run the instructions these kernels were built for.
   static var isSupported: Bool { get }
-  /// The floats one vector holds: a matrix product's columns are a multiple of it.
-  static var vectorWidth: Int { get }
+  /// Whether the product's tiles are two vectors wide (enough registers for 16 accumulators).
+  static var wideTiles: Bool { get }
   /// See ``matrixProduct(_:wide:rows:depth:columns:a:lda:b:rowOffsets:c:ldc:accumulate:epilogue:)``.
   static func matrixProduct(
     rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
@@ -38,6 +41,68 @@ public protocol VectorKernels {
   static func maxPool2x2StrideOne(
     _ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, outputHeight: Int, outputWidth: Int,
     into y: UnsafeMutablePointer<Float>)
+}
+
+extension VectorKernels {
+  /// The floats one vector holds: a matrix product's columns are a multiple of it.
+  @inlinable public static var vectorWidth: Int { Vector.scalarCount }
+
+  @inlinable public static func matrixProduct(
+    rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+    rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: ProductEpilogue?
+  ) {
+    SIMDKernels.matrixProduct(
+      Vector.self, wide: wideTiles, rows: rows, depth: depth, columns: columns, a: a, lda: lda, b: b,
+      rowOffsets: rowOffsets, c: c, ldc: ldc, epilogue: epilogue)
+  }
+
+  @inlinable public static func affineActivation(
+    _ x: UnsafePointer<Float>, rows: Int, count: Int, xStride: Int, bias: Float, scale: Float, shift: Float,
+    residual: UnsafePointer<Float>?, slope: Float?, into y: UnsafeMutablePointer<Float>, yStride: Int
+  ) {
+    SIMDKernels.affineActivation(
+      Vector.self, x, rows: rows, count: count, xStride: xStride, bias: bias, scale: scale, shift: shift,
+      residual: residual, slope: slope, into: y, yStride: yStride)
+  }
+
+  @inlinable public static func depthwiseConvolution(
+    _ x: UnsafePointer<Float>, channels: Int, paddedPlane: Int, paddedWidth: Int, tapOffsets: UnsafePointer<Int>,
+    weights: UnsafePointer<Float>, taps: Int, stride: Int, outputHeight: Int, outputWidth: Int,
+    bias: UnsafePointer<Float>?, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, slope: Float?,
+    runs: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
+  ) {
+    SIMDKernels.depthwiseConvolution(
+      Vector.self, x, channels: channels, paddedPlane: paddedPlane, paddedWidth: paddedWidth, tapOffsets: tapOffsets,
+      weights: weights, taps: taps, stride: stride, outputHeight: outputHeight, outputWidth: outputWidth, bias: bias,
+      scale: scale, shift: shift, slope: slope, runs: runs, into: y)
+  }
+
+  @inlinable public static func padPlanes(
+    _ source: UnsafePointer<Float>, planes: Int, height: Int, width: Int, leading: Int, trailing: Int,
+    into padded: UnsafeMutablePointer<Float>
+  ) {
+    SIMDKernels.padPlanes(
+      Vector.self, source, planes: planes, height: height, width: width, leading: leading, trailing: trailing,
+      into: padded)
+  }
+
+  @inlinable public static func maxPool2x2(
+    _ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, outputHeight: Int, outputWidth: Int,
+    into y: UnsafeMutablePointer<Float>
+  ) {
+    SIMDKernels.maxPool2x2(
+      Vector.self, x, planes: planes, height: height, width: width, outputHeight: outputHeight,
+      outputWidth: outputWidth, into: y)
+  }
+
+  @inlinable public static func maxPool2x2StrideOne(
+    _ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, outputHeight: Int, outputWidth: Int,
+    into y: UnsafeMutablePointer<Float>
+  ) {
+    SIMDKernels.maxPool2x2StrideOne(
+      Vector.self, x, planes: planes, height: height, width: width, outputHeight: outputHeight,
+      outputWidth: outputWidth, into: y)
+  }
 }
 
 /// The instruction sets kernels are built for, widest first.

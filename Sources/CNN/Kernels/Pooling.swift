@@ -110,9 +110,7 @@ extension WindowGeometry {
       }
     }
   }
-}
 
-extension WindowGeometry {
   /// Whether the windows are 2×2 of stride 2 without leading padding and every one inside the image (darknet's
   /// trailing padding of even maps is never read): the common case, which has straight-line code.
   var isTwoByTwoOfStrideTwoInside: Bool {

@@ -105,11 +105,10 @@ extension Convolution2D {
     }
   }
 
-  /// The inference pass of a depthwise convolution (``isDepthwise``) on `kernels`, into `output`: the
-  /// image's planes zero-padded once, then per channel one kernel call that sums the taps and applies the
-  /// epilogue (but a residual) in registers, over runs of consecutive padded positions (see
-  /// SIMDKernels.depthwiseConvolution), whose wanted values are then copied out: the first `outW` of each
-  /// padded row for stride 1, every `stride`-th of a run per output row otherwise.
+  /// The inference pass of a depthwise convolution (``isDepthwise``) on `kernels`, into `output`: per image,
+  /// its planes zero-padded once, then one kernel call for all channels that sums the taps and applies the
+  /// epilogue (but a residual, applied on the output after) in registers (see
+  /// SIMDKernels.depthwiseConvolution).
   func vectorDepthwiseForward(
     _ x: Tensor, into output: inout Tensor, geometry g: WindowGeometry, kernels: any VectorKernels.Type,
     epilogue: ConvolutionEpilogue
