@@ -10,8 +10,8 @@ public let matrixProductTileRows = 8
 /// L1 cache while the tile's 8 rows of A stream by).
 @usableFromInline let matrixProductDepthBlock = 256
 
-/// `C = A · B` (or `C += A · B` with `accumulate`) for a row-major A of `rows` × `depth` (row stride `lda`)
-/// and a B whose row `k` starts at `b + rowOffsets[k]`, over `columns` columns, a multiple of
+/// `C = A · B` (or `C += A · B` with `accumulate`) for an A of `rows` × `depth` (`A[r, k]` at `a[r · lda + k ·
+/// aColumnStride]`: row-major with stride 1, or a plane-per-channel image read as pixels × channels) and a B whose row `k` starts at `b + rowOffsets[k]`, over `columns` columns, a multiple of
 /// `V.scalarCount`, into a row-major C with row stride `ldc`; with an `epilogue`, each value of C goes
 /// through it as it is stored for the last time (see ``ProductEpilogue``).
 ///
@@ -26,7 +26,7 @@ public let matrixProductTileRows = 8
 @inlinable
 public func matrixProduct<V: SIMD>(
   _ vector: V.Type, wide: Bool, rows: Int, depth: Int, columns: Int,
-  a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>,
+  a: UnsafePointer<Float>, lda: Int, aColumnStride: Int = 1, b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>,
   c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false, epilogue: ProductEpilogue? = nil
 ) where V.Scalar == Float {
   let width = V.scalarCount
@@ -39,7 +39,7 @@ public func matrixProduct<V: SIMD>(
     var row = 0
     while row < rows {
       // The last tile repeats A's last row past `rows`.
-      let (tileA, tileRows) = (a + row * lda + start, rows - row)
+      let (tileA, tileRows) = (a + row * lda + start * aColumnStride, rows - row)
       let stored = TileStore<V>(
         c: c + row * ldc, ldc: ldc, firstRow: row, rows: epilogue == nil ? matrixProductTileRows : tileRows,
         adding: adds, epilogue: last)
@@ -47,15 +47,15 @@ public func matrixProduct<V: SIMD>(
       if wide {
         while column + 2 * width <= columns {
           tile8x2(
-            V.self, depth: count, a: tileA, lda: lda, rows: tileRows, b: b + column, rowOffsets: rowOffsets + start,
-            store: stored, column: column)
+            V.self, depth: count, a: tileA, lda: lda, step: aColumnStride, rows: tileRows, b: b + column,
+            rowOffsets: rowOffsets + start, store: stored, column: column)
           column += 2 * width
         }
       }
       while column < columns {
         tile8x1(
-          V.self, depth: count, a: tileA, lda: lda, rows: tileRows, b: b + column, rowOffsets: rowOffsets + start,
-          store: stored, column: column)
+          V.self, depth: count, a: tileA, lda: lda, step: aColumnStride, rows: tileRows, b: b + column,
+          rowOffsets: rowOffsets + start, store: stored, column: column)
         column += width
       }
       row += matrixProductTileRows
@@ -73,16 +73,32 @@ func load<V: SIMD>(_ pointer: UnsafePointer<Float>) -> V where V.Scalar == Float
 /// · scale[r] + shift[r] + residual[r · ldc + j])`, `f` as in
 /// ``affineActivation(_:_:rows:count:xStride:bias:scale:shift:residual:slope:into:yStride:)``: a convolution's
 /// bias, batch normalization, residual addition and activation, applied while its output is still in
-/// registers. The per-row pointers hold a value per row of C (nil: 0, 1 and 0); the residual has C's layout.
+/// registers. The bias, scale and shift hold a value per row of C (nil: 0, 1 and 0), or with `perColumn` one
+/// per column (`[j]` for `[r]` above: C's rows are then pixels and its columns channels); the residual has C's
+/// layout.
 public struct ProductEpilogue {
   public var bias, scale, shift, residual: UnsafePointer<Float>?
   public var slope: Float?
+  public var perColumn: Bool
 
   public init(
     bias: UnsafePointer<Float>?, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?,
-    residual: UnsafePointer<Float>?, slope: Float?
+    residual: UnsafePointer<Float>?, slope: Float?, perColumn: Bool = false
   ) {
     (self.bias, self.scale, self.shift, self.residual, self.slope) = (bias, scale, shift, residual, slope)
+    self.perColumn = perColumn
+  }
+}
+
+extension ProductEpilogue {
+  /// `(v + bias[j]) · scale[j] + shift[j]` for columns `j ..< j + V.scalarCount` (nil: 0, 1 and 0).
+  @inlinable @inline(__always)
+  func affine<V: SIMD>(_ v: V, column j: Int) -> V where V.Scalar == Float {
+    var v = v
+    if let bias { v += load(bias + j) }
+    if let scale { v *= load(scale + j) }
+    if let shift { v += load(shift + j) }
+    return v
   }
 }
 
@@ -110,7 +126,11 @@ public struct ProductEpilogue {
     var v = adding ? value + load(pointer) : value
     if let e = epilogue {
       let row = firstRow + r
-      v = (v + V(repeating: e.bias?[row] ?? 0)) * V(repeating: e.scale?[row] ?? 1) + V(repeating: e.shift?[row] ?? 0)
+      if e.perColumn {
+        v = e.affine(v, column: j)
+      } else {
+        v = (v + V(repeating: e.bias?[row] ?? 0)) * V(repeating: e.scale?[row] ?? 1) + V(repeating: e.shift?[row] ?? 0)
+      }
       if let residual = e.residual { v += load(residual + row * ldc + j) }
       if let slope = e.slope { v = activated(v, slope == 0 ? .relu : .leaky, slope: V(repeating: slope)) }
     }
@@ -122,7 +142,7 @@ public struct ProductEpilogue {
 /// tile's first row of A (`rows` of them are A's; the rest repeat the last), C's at column `j` of `store`'s. The sixteen accumulators are named, not an array, so that they stay in registers.
 @inlinable @inline(__always)
 func tile8x2<V: SIMD>(
-  _ vector: V.Type, depth: Int, a: UnsafePointer<Float>, lda: Int, rows: Int, b: UnsafePointer<Float>,
+  _ vector: V.Type, depth: Int, a: UnsafePointer<Float>, lda: Int, step: Int, rows: Int, b: UnsafePointer<Float>,
   rowOffsets: UnsafePointer<Int>, store: TileStore<V>, column j: Int
 ) where V.Scalar == Float {
   let w = V.scalarCount
@@ -135,28 +155,28 @@ func tile8x2<V: SIMD>(
   for k in 0..<depth {
     let row = b + rowOffsets[k]
     let (b0, b1): (V, V) = (load(row), load(row + w))
-    var x = V(repeating: a0[k])
+    var x = V(repeating: a0[k &* step])
     c00.addProduct(x, b0)
     c01.addProduct(x, b1)
-    x = V(repeating: a1[k])
+    x = V(repeating: a1[k &* step])
     c10.addProduct(x, b0)
     c11.addProduct(x, b1)
-    x = V(repeating: a2[k])
+    x = V(repeating: a2[k &* step])
     c20.addProduct(x, b0)
     c21.addProduct(x, b1)
-    x = V(repeating: a3[k])
+    x = V(repeating: a3[k &* step])
     c30.addProduct(x, b0)
     c31.addProduct(x, b1)
-    x = V(repeating: a4[k])
+    x = V(repeating: a4[k &* step])
     c40.addProduct(x, b0)
     c41.addProduct(x, b1)
-    x = V(repeating: a5[k])
+    x = V(repeating: a5[k &* step])
     c50.addProduct(x, b0)
     c51.addProduct(x, b1)
-    x = V(repeating: a6[k])
+    x = V(repeating: a6[k &* step])
     c60.addProduct(x, b0)
     c61.addProduct(x, b1)
-    x = V(repeating: a7[k])
+    x = V(repeating: a7[k &* step])
     c70.addProduct(x, b0)
     c71.addProduct(x, b1)
   }
@@ -178,10 +198,10 @@ func tile8x2<V: SIMD>(
   store(c71, row: 7, column: j + w)
 }
 
-/// One 8-row tile one vector wide (see ``tile8x2(_:depth:a:lda:rows:b:rowOffsets:store:column:)``).
+/// One 8-row tile one vector wide (see ``tile8x2(_:depth:a:lda:step:rows:b:rowOffsets:store:column:)``).
 @inlinable @inline(__always)
 func tile8x1<V: SIMD>(
-  _ vector: V.Type, depth: Int, a: UnsafePointer<Float>, lda: Int, rows: Int, b: UnsafePointer<Float>,
+  _ vector: V.Type, depth: Int, a: UnsafePointer<Float>, lda: Int, step: Int, rows: Int, b: UnsafePointer<Float>,
   rowOffsets: UnsafePointer<Int>, store: TileStore<V>, column j: Int
 ) where V.Scalar == Float {
   let (a0, a1, a2, a3) = (a, a + min(1, rows - 1) * lda, a + min(2, rows - 1) * lda, a + min(3, rows - 1) * lda)
@@ -191,14 +211,14 @@ func tile8x1<V: SIMD>(
   var (c0, c1, c2, c3, c4, c5, c6, c7) = (V(), V(), V(), V(), V(), V(), V(), V())
   for k in 0..<depth {
     let b0: V = load(b + rowOffsets[k])
-    c0.addProduct(V(repeating: a0[k]), b0)
-    c1.addProduct(V(repeating: a1[k]), b0)
-    c2.addProduct(V(repeating: a2[k]), b0)
-    c3.addProduct(V(repeating: a3[k]), b0)
-    c4.addProduct(V(repeating: a4[k]), b0)
-    c5.addProduct(V(repeating: a5[k]), b0)
-    c6.addProduct(V(repeating: a6[k]), b0)
-    c7.addProduct(V(repeating: a7[k]), b0)
+    c0.addProduct(V(repeating: a0[k &* step]), b0)
+    c1.addProduct(V(repeating: a1[k &* step]), b0)
+    c2.addProduct(V(repeating: a2[k &* step]), b0)
+    c3.addProduct(V(repeating: a3[k &* step]), b0)
+    c4.addProduct(V(repeating: a4[k &* step]), b0)
+    c5.addProduct(V(repeating: a5[k &* step]), b0)
+    c6.addProduct(V(repeating: a6[k &* step]), b0)
+    c7.addProduct(V(repeating: a7[k &* step]), b0)
   }
   store(c0, row: 0, column: j)
   store(c1, row: 1, column: j)

@@ -1,7 +1,7 @@
 import CCPUFeatures
 
-/// The kernels of MatrixProduct.swift, ChannelKernels.swift, DepthwiseConvolution.swift, PaddedPlanes.swift
-/// and MaxPooling.swift compiled for one instruction set. A conforming type names its vector type and lives in
+/// The kernels of MatrixProduct.swift, ChannelKernels.swift, DepthwiseConvolution.swift,
+/// ChannelsLastDepthwise.swift, PaddedPlanes.swift and MaxPooling.swift compiled for one instruction set. A conforming type names its vector type and lives in
 /// a module built for its target CPU (SIMDKernelsAVX512, SIMDKernelsAVX2), where the implementations below
 /// are specialized for that vector and compiled for that CPU; it may be called only where ``isSupported``
 /// holds. The engine picks one at run time (CNN's VectorUnit), as OpenBLAS picks its kernels, so that one
@@ -15,10 +15,11 @@ public protocol VectorKernels {
   static var isSupported: Bool { get }
   /// Whether the product's tiles are two vectors wide (enough registers for 16 accumulators).
   static var wideTiles: Bool { get }
-  /// See ``matrixProduct(_:wide:rows:depth:columns:a:lda:b:rowOffsets:c:ldc:accumulate:epilogue:)``.
+  /// See ``matrixProduct(_:wide:rows:depth:columns:a:lda:aColumnStride:b:rowOffsets:c:ldc:accumulate:epilogue:)``.
   static func matrixProduct(
-    rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
-    rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: ProductEpilogue?)
+    rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, aColumnStride: Int,
+    b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    epilogue: ProductEpilogue?)
   /// See ``affineActivation(_:_:rows:count:xStride:bias:scale:shift:residual:slope:into:yStride:)``.
   static func affineActivation(
     _ x: UnsafePointer<Float>, rows: Int, count: Int, xStride: Int, bias: Float, scale: Float, shift: Float,
@@ -29,6 +30,11 @@ public protocol VectorKernels {
     weights: UnsafePointer<Float>, taps: Int, stride: Int, outputHeight: Int, outputWidth: Int,
     bias: UnsafePointer<Float>?, scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, slope: Float?,
     runs: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>)
+  /// See ``channelsLastDepthwise(_:_:height:width:channels:weights:kernelSize:stride:padding:dilation:outputHeight:outputWidth:epilogue:into:)``.
+  static func channelsLastDepthwise(
+    _ x: UnsafePointer<Float>, height: Int, width: Int, channels: Int, weights: UnsafePointer<Float>,
+    kernelSize: Int, stride: Int, padding: Int, dilation: Int, outputHeight: Int, outputWidth: Int,
+    epilogue: ProductEpilogue, into y: UnsafeMutablePointer<Float>)
   /// See ``padPlanes(_:_:planes:height:width:leading:trailing:into:)``.
   static func padPlanes(
     _ source: UnsafePointer<Float>, planes: Int, height: Int, width: Int, leading: Int, trailing: Int,
@@ -48,12 +54,24 @@ extension VectorKernels {
   @inlinable public static var vectorWidth: Int { Vector.scalarCount }
 
   @inlinable public static func matrixProduct(
-    rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
-    rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: ProductEpilogue?
+    rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, aColumnStride: Int,
+    b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    epilogue: ProductEpilogue?
   ) {
     SIMDKernels.matrixProduct(
-      Vector.self, wide: wideTiles, rows: rows, depth: depth, columns: columns, a: a, lda: lda, b: b,
-      rowOffsets: rowOffsets, c: c, ldc: ldc, epilogue: epilogue)
+      Vector.self, wide: wideTiles, rows: rows, depth: depth, columns: columns, a: a, lda: lda,
+      aColumnStride: aColumnStride, b: b, rowOffsets: rowOffsets, c: c, ldc: ldc, epilogue: epilogue)
+  }
+
+  @inlinable public static func channelsLastDepthwise(
+    _ x: UnsafePointer<Float>, height: Int, width: Int, channels: Int, weights: UnsafePointer<Float>,
+    kernelSize: Int, stride: Int, padding: Int, dilation: Int, outputHeight: Int, outputWidth: Int,
+    epilogue: ProductEpilogue, into y: UnsafeMutablePointer<Float>
+  ) {
+    SIMDKernels.channelsLastDepthwise(
+      Vector.self, x, height: height, width: width, channels: channels, weights: weights, kernelSize: kernelSize,
+      stride: stride, padding: padding, dilation: dilation, outputHeight: outputHeight, outputWidth: outputWidth,
+      epilogue: epilogue, into: y)
   }
 
   @inlinable public static func affineActivation(

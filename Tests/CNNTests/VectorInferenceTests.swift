@@ -127,7 +127,8 @@ struct VectorInferenceTests {
             offsets.withUnsafeBufferPointer { op in
               c.withUnsafeMutableBufferPointer { cp in
                 kernels.matrixProduct(
-                  rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth, b: bp.baseAddress!,
+                  rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth, aColumnStride: 1,
+                  b: bp.baseAddress!,
                   rowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: columns, epilogue: nil)
               }
             }
@@ -176,7 +177,7 @@ struct VectorInferenceTests {
                           residual: rp.baseAddress,
                           slope: slope)
                         kernels.matrixProduct(
-                          rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth,
+                          rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth, aColumnStride: 1,
                           b: bp.baseAddress!, rowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: columns,
                           epilogue: epilogue)
                       }

@@ -4,7 +4,12 @@
 public final class Parameter {
   /// `conv1.weight`, `bn3.running_mean`, … (set by the model when layers are named).
   public var name: String
-  public var value: Tensor
+  public var value: Tensor {
+    didSet { version &+= 1 }
+  }
+  /// Changes whenever ``value`` does (an optimizer's step, a sync, a load writes through it), so that a layer's
+  /// copy of its weights in another layout knows when it is stale.
+  public private(set) var version = 0
   /// dLoss/dValue, accumulated by `backward` (same shape as `value`); unused for statistics.
   ///
   /// Made (zeros of the value's shape) when first used, so that a model that only infers holds no gradients: as

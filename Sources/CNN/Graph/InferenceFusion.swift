@@ -15,13 +15,19 @@ struct InferenceFusion {
     /// The chain's last node: its value is the chain's output; the nodes after the first up to it are absorbed.
     let last: Int
 
-    /// The chain's output for the convolution's input `x`, `values` holding the residual.
-    func run(_ x: Tensor, values: [Tensor?]) -> Tensor {
+    /// What the convolution's pass applies on the way out, but the residual.
+    var epilogue: ConvolutionEpilogue {
       var epilogue = ConvolutionEpilogue(slope: slope)
       if let normalization {
         let (scale, shift) = normalization.inferenceScaleShift()
         (epilogue.scale, epilogue.shift) = (scale, shift)
       }
+      return epilogue
+    }
+
+    /// The chain's output for the convolution's input `x`, `values` holding the residual.
+    func run(_ x: Tensor, values: [Tensor?]) -> Tensor {
+      var epilogue = epilogue
       if let residual { epilogue.residual = values[residual] }
       return convolution.inferenceForward(x, epilogue: epilogue)
     }
@@ -29,10 +35,12 @@ struct InferenceFusion {
 
   /// The chain that starts at each node (nil for most).
   let chains: [Chain?]
-  /// Whether a chain does the node's work (it runs nothing of its own).
+  /// The channels-last run that starts at each node (nil for most; see ``ChannelsLastRun``).
+  let runs: [ChannelsLastRun?]
+  /// Whether a chain or a run does the node's work (it runs nothing of its own).
   let absorbed: [Bool]
 
-  /// The chains of `nodes`, whose outputs (node indices) `outputs` must stay values of their own.
+  /// The chains and runs of `nodes`, whose outputs (node indices) `outputs` must stay values of their own.
   init(nodes: [NetworkNode], outputs: [Int]) {
     var readers = [[Int]](repeating: [], count: nodes.count + 1)
     for (index, node) in nodes.enumerated() {
@@ -67,11 +75,21 @@ struct InferenceFusion {
         default: break
         }
       }
-      guard last > start else { continue }
+      // A convolution alone is a chain too, for a run to take in.
       chains[start] = Chain(
         convolution: convolution, normalization: normalization, residual: residual, slope: slope, last: last)
-      for node in start + 1...last { absorbed[node] = true }
+      for node in start..<last { absorbed[node + 1] = true }
     }
-    (self.chains, self.absorbed) = (chains, absorbed)
+    var runs = [ChannelsLastRun?](repeating: nil, count: nodes.count)
+    let found = ChannelsLastRun.find(in: chains) { chain, next in
+      soleNext(chain.last) == next && nodes[next].inputs == [chain.last + 1]
+    }
+    for (start, run) in found {
+      runs[start] = run
+      for node in start..<run.last { absorbed[node + 1] = true }
+    }
+    // A lone convolution runs as itself, a chain inside a run as part of it.
+    for (start, chain) in chains.enumerated() where chain?.last == start || absorbed[start] { chains[start] = nil }
+    (self.chains, self.runs, self.absorbed) = (chains, runs, absorbed)
   }
 }

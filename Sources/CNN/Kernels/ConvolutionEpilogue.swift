@@ -46,9 +46,10 @@ struct ConvolutionEpilogue {
   }
 
   /// `body` given the product epilogue that applies this one with `bias` (one value per channel, or none),
-  /// the residual's values for the product's C at `residual`.
+  /// the residual's values for the product's C at `residual`; its channels are C's columns with `perColumn`
+  /// (a channels-last output), else C's rows.
   func withProductEpilogue(
-    bias: [Float], residual: UnsafePointer<Float>?, _ body: (ProductEpilogue) -> Void
+    bias: [Float], residual: UnsafePointer<Float>?, perColumn: Bool = false, _ body: (ProductEpilogue) -> Void
   ) {
     func base(_ values: UnsafeBufferPointer<Float>) -> UnsafePointer<Float>? {
       values.isEmpty ? nil : values.baseAddress
@@ -56,7 +57,9 @@ struct ConvolutionEpilogue {
     bias.withUnsafeBufferPointer { b in
       (scale ?? []).withUnsafeBufferPointer { a in
         (shift ?? []).withUnsafeBufferPointer { s in
-          body(ProductEpilogue(bias: base(b), scale: base(a), shift: base(s), residual: residual, slope: slope))
+          body(
+            ProductEpilogue(
+              bias: base(b), scale: base(a), shift: base(s), residual: residual, slope: slope, perColumn: perColumn))
         }
       }
     }

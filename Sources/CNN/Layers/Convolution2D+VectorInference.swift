@@ -64,7 +64,8 @@ extension Convolution2D {
                   let product = { (b: UnsafePointer<Float>, offsets: UnsafePointer<Int>) in
                     guard straight else {
                       kernels.matrixProduct(
-                        rows: cout, depth: depth, columns: columns, a: w, lda: depth, b: b, rowOffsets: offsets, c: c,
+                        rows: cout, depth: depth, columns: columns, a: w, lda: depth, aColumnStride: 1, b: b,
+                        rowOffsets: offsets, c: c,
                         ldc: columns, epilogue: nil)
                       return
                     }
@@ -72,7 +73,8 @@ extension Convolution2D {
                       bias: biasValues, residual: r.isEmpty ? nil : r.baseAddress! + bandOutput
                     ) {
                       kernels.matrixProduct(
-                        rows: cout, depth: depth, columns: columns, a: w, lda: depth, b: b, rowOffsets: offsets,
+                        rows: cout, depth: depth, columns: columns, a: w, lda: depth, aColumnStride: 1, b: b,
+                        rowOffsets: offsets,
                         c: yp + bandOutput, ldc: plane, epilogue: $0)
                     }
                   }

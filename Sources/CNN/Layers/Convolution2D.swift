@@ -52,6 +52,9 @@ public final class Convolution2D: Layer {
   /// weight gradient in the same layout: kept from step to step so that no step allocates them.
   private var flippedWeights: [Float] = []
   private var flippedGradient: [Float] = []
+  /// The weights in the channels-last pass's layout, and the weight version they were made from (see
+  /// Convolution2D+ChannelsLast.swift).
+  var channelsLastWeights: (version: Int, values: [Float], rowOffsets: [Int])?
 
   /// A convolution with weights drawn by `initializer` (fan-in C/groups·k·k, fan-out K·k·k, as PyTorch counts
   /// them) and zero bias. `trailingPadding` defaults to `padding`.

@@ -144,7 +144,9 @@ public final class Network {
     // Inference runs each chain of a convolution and the layers its epilogue absorbs as one pass.
     let fusion = mode == .inference ? inferenceFusion : nil
     for (index, node) in nodes.enumerated() {
-      if let chain = fusion?.chains[index] {
+      if let run = fusion?.runs[index] {
+        values[run.last + 1] = run.run(values[node.inputs[0]]!)
+      } else if let chain = fusion?.chains[index] {
         let output = chain.run(values[node.inputs[0]]!, values: values)
         if recycles(output) { node.operation.releaseOutput() }
         values[chain.last + 1] = output
