@@ -15,11 +15,11 @@ public protocol VectorKernels {
   static var isSupported: Bool { get }
   /// Whether the product's tiles are two vectors wide (enough registers for 16 accumulators).
   static var wideTiles: Bool { get }
-  /// See ``matrixProduct(_:wide:rows:depth:columns:a:lda:aColumnStride:b:rowOffsets:c:ldc:accumulate:epilogue:)``.
+  /// See ``matrixProduct(_:wide:rows:depth:columns:a:lda:aColumnStride:b:rowOffsets:c:ldc:accumulate:epilogue:packing:)``.
   static func matrixProduct(
     rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, aColumnStride: Int,
     b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int,
-    epilogue: ProductEpilogue?)
+    epilogue: ProductEpilogue?, packing: UnsafeMutablePointer<Float>?)
   /// See ``affineActivation(_:_:rows:count:xStride:bias:scale:shift:residual:slope:into:yStride:)``.
   static func affineActivation(
     _ x: UnsafePointer<Float>, rows: Int, count: Int, xStride: Int, bias: Float, scale: Float, shift: Float,
@@ -56,11 +56,12 @@ extension VectorKernels {
   @inlinable public static func matrixProduct(
     rows: Int, depth: Int, columns: Int, a: UnsafePointer<Float>, lda: Int, aColumnStride: Int,
     b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, c: UnsafeMutablePointer<Float>, ldc: Int,
-    epilogue: ProductEpilogue?
+    epilogue: ProductEpilogue?, packing: UnsafeMutablePointer<Float>?
   ) {
     SIMDKernels.matrixProduct(
       Vector.self, wide: wideTiles, rows: rows, depth: depth, columns: columns, a: a, lda: lda,
-      aColumnStride: aColumnStride, b: b, rowOffsets: rowOffsets, c: c, ldc: ldc, epilogue: epilogue)
+      aColumnStride: aColumnStride, b: b, rowOffsets: rowOffsets, c: c, ldc: ldc, epilogue: epilogue,
+      packing: packing)
   }
 
   @inlinable public static func channelsLastDepthwise(

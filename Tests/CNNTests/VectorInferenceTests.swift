@@ -112,8 +112,12 @@ struct VectorInferenceTests {
   @Test func matrixProductMatchesTheTextbookProduct() {
     for set in supportedKernelSets {
       let kernels = VectorUnit.kernels(for: set)!
-      // Rows past and short of a tile, a depth past one block, columns of one and of several vectors.
-      for (rows, depth, vectors) in [(1, 3, 1), (9, 300, 3), (16, 257, 2), (5, 40, 5)] {
+      // Rows past and short of a tile, a depth past one block, columns of one and of several vectors; with a
+      // packing buffer, rows enough to pack B and rows too few (it is left alone), an odd vector of columns.
+      let cases =
+        [(1, 3, 1, false), (9, 300, 3, false), (16, 257, 2, false), (5, 40, 5, false)]
+        + [(matrixProductPackingRows + 3, 300, 3, true), (matrixProductPackingRows, 20, 2, true), (40, 30, 1, true)]
+      for (rows, depth, vectors, packs) in cases {
         let columns = vectors * kernels.vectorWidth
         let a = randomTensor([rows, depth], seed: 21).data
         // B with rows 3 apart from a stride of columns + 3, read through the offsets.
@@ -122,14 +126,17 @@ struct VectorInferenceTests {
         let offsets = (0..<depth).map { $0 * stride + 1 }
         let tileRows = (rows + 7) / 8 * 8
         var c = [Float](repeating: .nan, count: tileRows * columns)
+        var packing = [Float](repeating: .nan, count: packs ? matrixProductPackingCount(columns: columns) : 0)
         a.withUnsafeBufferPointer { ap in
           b.withUnsafeBufferPointer { bp in
             offsets.withUnsafeBufferPointer { op in
               c.withUnsafeMutableBufferPointer { cp in
-                kernels.matrixProduct(
-                  rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth, aColumnStride: 1,
-                  b: bp.baseAddress!,
-                  rowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: columns, epilogue: nil)
+                packing.withUnsafeMutableBufferPointer { pp in
+                  kernels.matrixProduct(
+                    rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth, aColumnStride: 1,
+                    b: bp.baseAddress!, rowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: columns, epilogue: nil,
+                    packing: packs ? pp.baseAddress! : nil)
+                }
               }
             }
           }
@@ -142,7 +149,7 @@ struct VectorInferenceTests {
             worst = max(worst, abs(total - Double(c[i * columns + j])))
           }
         }
-        #expect(worst < 1e-4, "\(set) \(rows)×\(depth)×\(columns)")
+        #expect(worst < 1e-4, "\(set) \(rows)×\(depth)×\(columns), packing \(packs)")
       }
     }
   }
@@ -152,7 +159,8 @@ struct VectorInferenceTests {
   @Test func matrixProductAppliesItsEpilogueToItsOwnRows() {
     for set in supportedKernelSets {
       let kernels = VectorUnit.kernels(for: set)!
-      let cases: [(Int, Int, Int, Float?)] = [(3, 5, 1, 0), (11, 300, 3, 0.1), (8, 20, 2, nil)]
+      // The last: B packed (enough rows), the epilogue on the last depth block's tiles.
+      let cases: [(Int, Int, Int, Float?)] = [(3, 5, 1, 0), (11, 300, 3, 0.1), (8, 20, 2, nil), (261, 300, 3, 0.1)]
       for (rows, depth, vectors, slope) in cases {
         let columns = vectors * kernels.vectorWidth
         let a = randomTensor([rows, depth], seed: 31).data
@@ -176,10 +184,14 @@ struct VectorInferenceTests {
                           bias: biasp.baseAddress, scale: sp.baseAddress, shift: hp.baseAddress,
                           residual: rp.baseAddress,
                           slope: slope)
-                        kernels.matrixProduct(
-                          rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth, aColumnStride: 1,
-                          b: bp.baseAddress!, rowOffsets: op.baseAddress!, c: cp.baseAddress!, ldc: columns,
-                          epilogue: epilogue)
+                        var packing = [Float](repeating: .nan, count: matrixProductPackingCount(columns: columns))
+                        packing.withUnsafeMutableBufferPointer { pp in
+                          kernels.matrixProduct(
+                            rows: rows, depth: depth, columns: columns, a: ap.baseAddress!, lda: depth,
+                            aColumnStride: 1, b: bp.baseAddress!, rowOffsets: op.baseAddress!, c: cp.baseAddress!,
+                            ldc: columns, epilogue: epilogue,
+                            packing: rows >= matrixProductPackingRows ? pp.baseAddress! : nil)
+                        }
                       }
                     }
                   }

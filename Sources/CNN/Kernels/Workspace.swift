@@ -58,6 +58,8 @@ final class Scratch {
     case columns
     /// A convolution's output or output gradient in channel-major (CNHW) order.
     case channelMajor
+    /// A matrix product's packed block of B (SIMDKernels.matrixProduct).
+    case packing
   }
 
   private var buffers: [UnsafeMutablePointer<Float>?] = Array(repeating: nil, count: Slot.allCases.count)

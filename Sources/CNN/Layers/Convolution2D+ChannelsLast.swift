@@ -47,7 +47,7 @@ extension Convolution2D {
           kernels.matrixProduct(
             rows: pixels, depth: inputChannels, columns: outputChannels, a: x, lda: planar ? 1 : inputChannels,
             aColumnStride: planar ? pixels : 1, b: w.baseAddress!, rowOffsets: offsets.baseAddress!, c: y,
-            ldc: outputChannels, epilogue: e)
+            ldc: outputChannels, epilogue: e, packing: nil)
         }
       }
     }

@@ -36,6 +36,10 @@ extension Convolution2D {
     let scratch = Scratch.current
     let b = scratch.buffer(.columns, count: bCount)
     let c = scratch.buffer(.channelMajor, count: rowsOfC * maxColumns)
+    // Layers of many filters get B packed (see SIMDKernels.matrixProduct).
+    let packing =
+      cout >= matrixProductPackingRows
+      ? scratch.buffer(.packing, count: matrixProductPackingCount(columns: maxColumns)) : nil
     // A 1×1 kernel reads the input itself when every band's columns are whole vectors (nothing is read past it).
     let direct =
       readsInputAsColumns && (g.width % width == 0 || (bandRows == outH && plane % width == 0))
@@ -66,7 +70,7 @@ extension Convolution2D {
                       kernels.matrixProduct(
                         rows: cout, depth: depth, columns: columns, a: w, lda: depth, aColumnStride: 1, b: b,
                         rowOffsets: offsets, c: c,
-                        ldc: columns, epilogue: nil)
+                        ldc: columns, epilogue: nil, packing: packing)
                       return
                     }
                     epilogue.withProductEpilogue(
@@ -75,7 +79,7 @@ extension Convolution2D {
                       kernels.matrixProduct(
                         rows: cout, depth: depth, columns: columns, a: w, lda: depth, aColumnStride: 1, b: b,
                         rowOffsets: offsets,
-                        c: yp + bandOutput, ldc: plane, epilogue: $0)
+                        c: yp + bandOutput, ldc: plane, epilogue: $0, packing: packing)
                     }
                   }
                   if inPlace {
