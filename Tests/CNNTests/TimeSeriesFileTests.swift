@@ -1,0 +1,105 @@
+import Testing
+
+@testable import CNN
+
+/// `.ts` files (our own, in the archives' format): header tags, uni- and multivariate cases, time stamps,
+/// missing values and bad input; and the samples made of them.
+struct TimeSeriesFileTests {
+  static let univariate = """
+    # A comment, then a header in mixed case
+    % another comment
+    @problemName Tiny
+    @timeStamps false
+    @missing false
+    @univariate true
+    @equalLength true
+    @seriesLength 4
+    @classLabel true up down
+    @data
+    1,2,3,4:up
+    4,3,2.5,1e0:down\r
+    0.5,0.5,0.5,0.5:up
+    """
+
+  @Test func readsAUnivariateFile() throws {
+    let file = try TimeSeriesFile(text: Self.univariate, path: "tiny.ts")
+    #expect(file.problemName == "Tiny" && file.classNames == ["up", "down"] && file.dimensions == 1)
+    #expect(file.series == [[1, 2, 3, 4], [4, 3, 2.5, 1], [0.5, 0.5, 0.5, 0.5]])
+    #expect(file.lengths == [4, 4, 4] && file.labels == [0, 1, 0] && !file.hasMissingValues)
+  }
+
+  @Test func readsMultivariateUnequalAndTimeStampedCases() throws {
+    let multivariate = try TimeSeriesFile(
+      text: """
+        @problemName Motion
+        @univariate false
+        @dimensions 2
+        @equalLength false
+        @classLabel true a b c
+        @data
+        1,2,3:4,5,6:c
+        7,?:8,9:a
+        """, path: "motion.ts")
+    #expect(multivariate.dimensions == 2 && multivariate.lengths == [3, 2] && multivariate.labels == [2, 0])
+    #expect(multivariate.series[0] == [1, 2, 3, 4, 5, 6] && multivariate.series[1][1].isNaN)
+    #expect(multivariate.hasMissingValues)
+    let stamped = try TimeSeriesFile(
+      text: """
+        @timeStamps true
+        @univariate true
+        @classLabel true 1 2
+        @data
+        (2007-01-01 00:00:00,241.97),(2007-01-01 00:01:00,241.75):1
+        (2008-09-09 20:56:00,4.0),(2008-09-09 20:57:00,?):2
+        """, path: "stamped.ts")
+    #expect(stamped.series[0] == [241.97, 241.75] && stamped.labels == [0, 1] && stamped.series[1][1].isNaN)
+  }
+
+  @Test(arguments: [
+    ("@classLabel true 1 2\n@data\n1,2:3", "t.ts:3", "class label '3' is not one of @classLabel's (1 2)"),
+    ("@classLabel true 1\n@data\n1,x:1", "t.ts:3", "'x' is not a number"),
+    ("@dimensions 2\n@classLabel true 1\n@data\n1,2:1", "t.ts:4", "1 dimensions; expected 2"),
+    ("@classLabel true 1\n@data\n1,2:1,2,3:1", "t.ts:3", "dimension 2 has 3 values and dimension 1 2"),
+    ("@equalLength true\n@seriesLength 3\n@classLabel true 1\n@data\n1,2:1", "t.ts:5", "@seriesLength says 3"),
+    ("@classLabel false\n@data", "t.ts:1", "cnnswift classifies"),
+    ("@targetLabel true\n@data", "t.ts:1", "a regression problem"),
+    ("@colour blue", "t.ts:1", "unknown tag @colour"),
+    ("@seriesLength -4", "t.ts:1", "takes one whole number"),
+    ("@data\n1,2:1", "t.ts:1", "@data before @classLabel"),
+    ("@classLabel true 1\n1,2:1", "t.ts:2", "expected a tag"),
+    ("@classLabel true 1", "t.ts", "no @data line"),
+    ("@classLabel true 1\n@data\n", "t.ts", "no cases after @data"),
+    ("@classLabel true 1\n@data\n1,2", "t.ts:3", "got no ':'"),
+    ("@classLabel true a a\n@data", "t.ts:1", "names a class twice"),
+  ])
+  func badFilesNameTheLineAndTheProblem(_ text: String, _ subject: String, _ problem: String) {
+    #expect {
+      _ = try TimeSeriesFile(text: text, path: "t.ts")
+    } throws: { error in
+      guard let error = error as? DataError else { return false }
+      return error.subject == subject && error.problem.contains(problem)
+    }
+  }
+
+  @Test func samplesAreZNormalizedPaddedAndImputedOnlyWhenAsked() throws {
+    let file = try TimeSeriesFile(text: Self.univariate, path: "tiny.ts")
+    let samples = try TimeSeriesPreparation().samples(of: file, length: 4, path: "tiny.ts")
+    // 1, 2, 3, 4: mean 2.5, σ √1.25; a constant case only loses its mean.
+    let sigma = Float(1.25.squareRoot())
+    #expect(zip(samples[0..<4], [-1.5, -0.5, 0.5, 1.5].map { $0 / sigma }).allSatisfy { abs($0 - $1) < 1e-6 })
+    #expect(samples[8..<12].allSatisfy { $0 == 0 })
+    let raw = try TimeSeriesPreparation(zNormalizes: false).samples(of: file, length: 4, path: "tiny.ts")
+    #expect(raw == file.series.flatMap { $0 })
+
+    let uneven = try TimeSeriesFile(text: "@classLabel true 1\n@data\n1,?,5:1\n?,2:1\n?,?:1", path: "u.ts")
+    #expect {
+      _ = try TimeSeriesPreparation(imputesMissing: true).samples(of: uneven, length: 3, path: "u.ts")
+    } throws: { ($0 as? DataError)?.problem.contains("--pad-series") == true }
+    #expect {
+      _ = try TimeSeriesPreparation(padsLengths: true).samples(of: uneven, length: 3, path: "u.ts")
+    } throws: { ($0 as? DataError)?.problem.contains("case 1 has missing values (?): pass --impute-missing") == true }
+    let filled = try TimeSeriesPreparation(padsLengths: true, imputesMissing: true, zNormalizes: false)
+      .samples(of: uneven, length: 3, path: "u.ts")
+    #expect(filled == [1, 3, 5, 2, 2, 0, 0, 0, 0])
+  }
+}
