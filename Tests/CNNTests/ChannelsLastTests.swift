@@ -140,15 +140,6 @@ struct ChannelsLastTests {
     return try Network(nodes: nodes, inputShape: [3, 12, 12], outputs: splitAfterFirstBlock ? [10, 5] : [10])
   }
 
-  /// Each node's own forward pass, in order, without fusion.
-  func layerByLayer(_ network: Network, _ x: Tensor) -> [Tensor] {
-    var values = [x]
-    for node in network.nodes {
-      values.append(node.operation.forward(node.inputs.map { values[$0] }, mode: .inference))
-    }
-    return network.outputNodes.map { values[$0 + 1] }
-  }
-
   @Test func runsAreTheSeparableBlocksNothingElseReads() throws {
     guard !supportedKernelSets.isEmpty else { return }
     let whole = try separableNetwork()

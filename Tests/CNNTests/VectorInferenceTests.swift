@@ -7,6 +7,15 @@ import Testing
 /// path's fusion alone).
 let supportedKernelSets = InstructionSet.allCases.filter { $0 != .baseline && $0.isSupported }
 
+/// Each node's own forward pass, in order, without fusion: what the network computed before chains were fused.
+func layerByLayer(_ network: Network, _ x: Tensor) -> [Tensor] {
+  var values = [x]
+  for node in network.nodes {
+    values.append(node.operation.forward(node.inputs.map { values[$0] }, mode: .inference))
+  }
+  return network.outputNodes.map { values[$0 + 1] }
+}
+
 /// Inference on the vector kernels against the textbook convolution and the BLAS path, and the fused chains of
 /// a network against the layers run one by one.
 struct VectorInferenceTests {
@@ -263,15 +272,6 @@ struct VectorInferenceTests {
     // bn1's value is a network output: the chain ends there; the last conv has nothing after it.
     #expect(fusion.chains[6]?.last == 7 && fusion.chains[6]?.slope == nil && fusion.chains[9] == nil)
     #expect(fusion.absorbed == [false, true, true, true, false, true, false, true, false, false])
-  }
-
-  /// Each node's own forward pass, in order: what the network computed before chains were fused.
-  func layerByLayer(_ network: Network, _ x: Tensor) -> [Tensor] {
-    var values = [x]
-    for node in network.nodes {
-      values.append(node.operation.forward(node.inputs.map { values[$0] }, mode: .inference))
-    }
-    return network.outputNodes.map { values[$0 + 1] }
   }
 
   @Test func fusedChainsGiveTheLayersOwnResults() throws {
