@@ -313,7 +313,9 @@ public final class DataParallelTrainer {
     let tests = Dataset.shardRange(rank: world.rank, of: world.size, count: dataset.count(.test)).count
     let graph = try file?.graph ?? Self.presetGraph(options.model, for: dataset)
     let parameters = try graph.shapes().totalParameterValues
-    let bytes = (shard + tests) * dataset.storedShape.reduce(1, *) + MemoryEstimate.bytesPerParameter * parameters
+    let bytes =
+      (shard + tests) * dataset.storedShape.reduce(1, *) * dataset.storedBytesPerValue
+      + MemoryEstimate.bytesPerParameter * parameters
     if let shortage = MemoryCheck.problem(
       bytes, for: "--data \(source): \(shard) training and \(tests) test images and \(options.model.shortName)",
       each: "on rank \(world.rank)")

@@ -51,9 +51,14 @@ extension DistributedInference {
     let normalization = Normalization(
       mean: Array(statistics[..<storedShape[0]]), std: Array(statistics[storedShape[0]...]))
     let ranges = Self.blocks(count: count, batch: options.batch, ranks: world.size)
-    let sampleBytes = storedShape.reduce(1, *)
-    let pixels = try world.scatterv(all?.pixels ?? [], counts: ranges.map { $0.count * sampleBytes }, root: 0)
+    let sampleSize = storedShape.reduce(1, *)
     let labels = try world.scatterv(all?.labels ?? [], counts: ranges.map(\.count), root: 0)
+    // A time series' values go as they are.
+    if try world.broadcast(all?.values == nil ? 0 : 1, root: 0) == 1 {
+      let values = try world.scatterv(all?.values ?? [], counts: ranges.map { $0.count * sampleSize }, root: 0)
+      return DataSplit(values: values, labels: labels, shape: storedShape, globalRange: ranges[world.rank])
+    }
+    let pixels = try world.scatterv(all?.pixels ?? [], counts: ranges.map { $0.count * sampleSize }, root: 0)
     let share = DataSplit(
       pixels: pixels, labels: labels, storedShape: storedShape, normalization: normalization,
       globalRange: ranges[world.rank])
@@ -76,7 +81,8 @@ extension DistributedInference {
     // Rank 0 holds the whole partition before scattering it.
     let images = dataset.count(options.partition)
     if let shortage = MemoryCheck.problem(
-      images * dataset.storedShape.reduce(1, *), for: "--data \(source): \(images) images", each: "on rank 0")
+      images * dataset.storedShape.reduce(1, *) * dataset.storedBytesPerValue,
+      for: "--data \(source): \(images) images", each: "on rank 0")
     {
       throw InferenceInputError(message: shortage + "; use a smaller data set")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CNN
@@ -101,5 +102,63 @@ struct TimeSeriesFileTests {
     let filled = try TimeSeriesPreparation(padsLengths: true, imputesMissing: true, zNormalizes: false)
       .samples(of: uneven, length: 3, path: "u.ts")
     #expect(filled == [1, 3, 5, 2, 2, 0, 0, 0, 0])
+  }
+}
+
+/// A `.ts` data set as `--data` names it and as training reads it.
+struct TimeSeriesDatasetTests {
+  /// A folder `Pair` holding Pair_TRAIN.ts (3 cases) and Pair_TEST.ts (2 cases) of 2 dimensions, one 4 values
+  /// long in the test file so that the training file's 3-value cases need padding.
+  func pairFolder() -> (TemporaryFolder, String) {
+    let folder = TemporaryFolder()
+    try! FileManager.default.createDirectory(atPath: folder.path + "/Pair", withIntermediateDirectories: true)
+    let header =
+      "@problemName Pair\n@univariate false\n@dimensions 2\n@equalLength false\n@classLabel true a b\n@data\n"
+    folder.write("Pair/Pair_TRAIN.ts", Array((header + "1,2,3:4,5,6:a\n7,8,9:1,1,1:b\n0,0,1:0,1,0:b\n").utf8))
+    folder.write("Pair/Pair_TEST.ts", Array((header + "1,2,3,4:4,3,2,1:b\n5,5,5:6,6,6:a\n").utf8))
+    return (folder, folder.path + "/Pair")
+  }
+
+  @Test func dataNamesAPrefixAFolderOrTheTrainingFile() throws {
+    let (folder, prefix) = pairFolder()
+    let expected = DataSource.timeSeries(train: prefix + "/Pair_TRAIN.ts", test: prefix + "/Pair_TEST.ts")
+    #expect(try DataSource(spec: prefix) == expected)
+    #expect(try DataSource(spec: prefix + "/") == expected)
+    #expect(try DataSource(spec: prefix + "/Pair") == expected)
+    #expect(try DataSource(spec: prefix + "/Pair_TRAIN.ts") == expected)
+    #expect(try DataSource(spec: prefix).description == prefix + "/Pair")
+    #expect(throws: DataError.self) { try DataSource(spec: folder.path + "/other.ts") }
+    #expect(try DataSource(spec: folder.path) == .directory(folder.path, format: .detect))
+  }
+
+  @Test func aDatasetIsPreparedWholeAndShardedAsValues() throws {
+    let (folder, prefix) = pairFolder()
+    defer { withExtendedLifetime(folder) {} }
+    #expect {
+      _ = try Dataset(DataSource(spec: prefix))
+    } throws: { ($0 as? DataError)?.problem.contains("--pad-series") == true }
+    let data = try Dataset(
+      DataSource(spec: prefix), padTo32: true, timeSeries: TimeSeriesPreparation(padsLengths: true, zNormalizes: false))
+    #expect(data.kind == .timeSeries && data.classes == 2 && data.classNames == ["a", "b"])
+    #expect(data.sampleShape == [2, 1, 4] && data.count(.train) == 3 && data.count(.test) == 2)
+    #expect(data.summary.hasPrefix("Pair (\(prefix)/Pair): 3 train, 2 test, 2 dimensions of 4 values, 2 classes"))
+    let shard = try data.shard(rank: 1, of: 2)
+    #expect(shard.globalRange == 2..<3 && shard.intLabels == [1])
+    let (batch, labels) = try data.trainingSet().batch([1, 0])
+    #expect(batch.shape == [2, 2, 1, 4] && labels == [1, 0])
+    #expect(batch.data == [7, 8, 9, 0, 1, 1, 1, 0, 1, 2, 3, 0, 4, 5, 6, 0])
+    #expect(try data.testSet().batch([0]).images.data == [1, 2, 3, 4, 4, 3, 2, 1])
+  }
+
+  @Test func filesThatDisagreeAreRefused() throws {
+    let folder = TemporaryFolder()
+    folder.write("X_TRAIN.ts", Array("@classLabel true a b\n@data\n1,2:a\n".utf8))
+    folder.write("X_TEST.ts", Array("@classLabel true a c\n@data\n1,2:c\n".utf8))
+    #expect {
+      _ = try Dataset(DataSource(spec: folder.path + "/X"))
+    } throws: { error in
+      guard let error = error as? DataError else { return false }
+      return error.subject == folder.path + "/X_TEST.ts" && error.problem.contains("the training file has 1 and a b")
+    }
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the data comes from: the value of `--data`.
 ///
 /// - absent, empty or `default`: Debian's Fashion-MNIST, `/usr/share/datasets/fashion-mnist`;
@@ -6,10 +8,15 @@
 /// - `DIR`: a folder of MNIST/Fashion-MNIST IDX files (`train-images-idx3-ubyte[.gz]`, …) or CIFAR-10 batch files
 ///   (`data_batch_1.bin` … `data_batch_5.bin`, `test_batch.bin`, or the `cifar-10-batches-bin` folder inside it);
 /// - `mnist:DIR`, `fashion-mnist:DIR`, `cifar10:DIR`: the same with the data set named, since MNIST and
-///   Fashion-MNIST have the same file names but not the same normalization.
+///   Fashion-MNIST have the same file names but not the same normalization;
+/// - `PATH/NAME` with `PATH/NAME_TRAIN.ts` and `PATH/NAME_TEST.ts` beside each other, a folder `NAME` holding
+///   them (as the UCR/UEA archives and aeon lay them out), or `NAME_TRAIN.ts` itself: a time-series data set
+///   (see ``TimeSeriesFile``).
 public enum DataSource: Sendable, Equatable, CustomStringConvertible {
   /// A folder of data files and what they hold.
   case directory(String, format: DirectoryFormat)
+  /// A time-series data set's training and test files (`.ts`).
+  case timeSeries(train: String, test: String)
   /// `count` synthetic training images drawn from `seed`.
   case synthetic(count: Int, seed: UInt64)
 
@@ -63,7 +70,29 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
       self = .directory(path, format: format)
       return
     }
+    if let files = try Self.timeSeriesFiles(spec) {
+      self = .timeSeries(train: files.train, test: files.test)
+      return
+    }
     self = .directory(spec, format: .detect)
+  }
+
+  /// The training and test files of a time-series data set that `spec` names, or nil when it names none.
+  static func timeSeriesFiles(_ spec: String) throws(DataError) -> (train: String, test: String)? {
+    let (train, test) = ("_TRAIN.ts", "_TEST.ts")
+    if spec.hasSuffix(train) { return (spec, String(spec.dropLast(train.count)) + test) }
+    if spec.hasSuffix(".ts") {
+      throw DataError(
+        "--data \(spec)",
+        "expected a training file named NAME\(train) (its test file NAME\(test) beside it), or PATH/NAME")
+    }
+    if FileManager.default.fileExists(atPath: spec + train) { return (spec + train, spec + test) }
+    let trimmed = spec.hasSuffix("/") ? String(spec.dropLast()) : spec
+    let inside = trimmed + "/" + (trimmed.split(separator: "/").last.map(String.init) ?? trimmed)
+    if !trimmed.isEmpty, FileManager.default.fileExists(atPath: inside + train) {
+      return (inside + train, inside + test)
+    }
+    return nil
   }
 
   /// The source as a `--data` value.
@@ -71,6 +100,7 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .directory(let path, .detect): path
     case .directory(let path, let format): "\(format.rawValue):\(path)"
+    case .timeSeries(let train, _): String(train.dropLast("_TRAIN.ts".count))
     case .synthetic(let count, _): "synthetic:\(count)"
     }
   }

@@ -3,9 +3,12 @@
 /// Images are kept as the files' 8-bit pixels and normalized (and padded) while a batch is assembled: a quarter of
 /// the memory of Float32 (47 MB instead of 188 MB for Fashion-MNIST's training set, 150 MB instead of 600 MB for
 /// CIFAR-10's), which matters on 1 GiB nodes, for a table lookup per pixel that is nothing next to a forward pass.
+/// Time series are kept as the values they were prepared into (``TimeSeriesPreparation``) and copied as they are.
 public struct DataSplit: Sendable {
-  /// The raw pixels, sample after sample, each `storedShape` (CHW).
+  /// The raw pixels, sample after sample, each `storedShape` (CHW); empty for samples of ``values``.
   public let pixels: [UInt8]
+  /// The samples' values, used as they are (time series), or nil for 8-bit pixels.
+  public let values: [Float]?
   /// The label of each sample.
   public let labels: [UInt8]
   /// The shape of one sample as stored, `[C, H, W]`.
@@ -27,16 +30,26 @@ public struct DataSplit: Sendable {
     precondition(pixels.count == labels.count * storedShape.reduce(1, *), "\(pixels.count) pixels")
     precondition(normalization.channels == storedShape[0], "normalization of \(normalization.channels) channels")
     self.init(
-      pixels: pixels, labels: labels, storedShape: storedShape, sampleShape: storedShape, normalization: normalization,
-      globalRange: globalRange ?? 0..<labels.count)
+      pixels: pixels, values: nil, labels: labels, storedShape: storedShape, sampleShape: storedShape,
+      normalization: normalization, globalRange: globalRange ?? 0..<labels.count)
+  }
+
+  /// Samples of `shape` given as their values (used as they are), with their labels.
+  public init(values: [Float], labels: [UInt8], shape: [Int], globalRange: Range<Int>? = nil) {
+    precondition(shape.count == 3, "sample shape \(shape) is not [C, H, W]")
+    precondition(values.count == labels.count * shape.reduce(1, *), "\(values.count) values")
+    self.init(
+      pixels: [], values: values, labels: labels, storedShape: shape, sampleShape: shape,
+      normalization: .identity(channels: shape[0]), globalRange: globalRange ?? 0..<labels.count)
   }
 
   private init(
-    pixels: [UInt8], labels: [UInt8], storedShape: [Int], sampleShape: [Int], normalization: Normalization,
-    globalRange: Range<Int>
+    pixels: [UInt8], values: [Float]?, labels: [UInt8], storedShape: [Int], sampleShape: [Int],
+    normalization: Normalization, globalRange: Range<Int>
   ) {
     precondition(globalRange.count == labels.count, "\(labels.count) samples for positions \(globalRange)")
     self.pixels = pixels
+    self.values = values
     self.labels = labels
     self.storedShape = storedShape
     self.sampleShape = sampleShape
@@ -58,8 +71,9 @@ public struct DataSplit: Sendable {
   /// The same samples delivered as `side` × `side`, centered (an odd margin puts the extra pixel after).
   public func padded(toSide side: Int) -> DataSplit {
     precondition(storedShape[1] <= side && storedShape[2] <= side, "cannot pad \(storedShape) to \(side)×\(side)")
+    precondition(values == nil, "only images are padded")
     return DataSplit(
-      pixels: pixels, labels: labels, storedShape: storedShape, sampleShape: [storedShape[0], side, side],
+      pixels: pixels, values: nil, labels: labels, storedShape: storedShape, sampleShape: [storedShape[0], side, side],
       normalization: normalization, globalRange: globalRange)
   }
 
@@ -97,6 +111,19 @@ public struct DataSplit: Sendable {
     let padded = outHeight != height || outWidth != width
     let storedSize = channels * height * width
     let outSize = channels * outHeight * outWidth
+    if let values {
+      values.withUnsafeBufferPointer { values in
+        images.data.withUnsafeMutableBufferPointer { output in
+          for (slot, index) in indices.enumerated() {
+            precondition(index >= 0 && index < count, "sample \(index) of \(count)")
+            labels.append(Int(self.labels[index]))
+            (output.baseAddress! + slot * outSize).update(
+              from: values.baseAddress! + index * storedSize, count: outSize)
+          }
+        }
+      }
+      return
+    }
     pixels.withUnsafeBufferPointer { pixels in
       table.withUnsafeBufferPointer { table in
         images.data.withUnsafeMutableBufferPointer { output in

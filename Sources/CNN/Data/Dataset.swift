@@ -25,12 +25,16 @@ public struct Dataset: Sendable {
     case mnist = "MNIST"
     case cifar10 = "CIFAR-10"
     case synthetic
+    /// A UCR/UEA time-series data set (``TimeSeriesFile``).
+    case timeSeries = "time series"
   }
 
   private enum Storage: Sendable {
     case idx(train: (images: IDXFile, labels: IDXFile), test: (images: IDXFile, labels: IDXFile))
     case cifar(train: [CIFAR10File], test: CIFAR10File)
     case synthetic(SyntheticData, train: Int, test: Int)
+    /// Both files' samples as prepared, read whole (the archives' largest training file is 270 MB).
+    case timeSeries(train: (values: [Float], labels: [UInt8]), test: (values: [Float], labels: [UInt8]))
   }
 
   /// The largest synthetic templates (classes × C × H × W floats): 256 MiB, 2,500 times those of 10 classes of
@@ -61,18 +65,40 @@ public struct Dataset: Sendable {
   public let normalization: Normalization
   /// Whether samples are padded to 32 × 32.
   public let padTo32: Bool
+  /// The classes' names where the files give them (a time-series file's `@classLabel`), else nil.
+  public let classNames: [String]?
+  /// The problem's name where the files give one (`@problemName`).
+  public let problemName: String?
   private let storage: Storage
 
   /// Finds and checks the files of `source`. `syntheticShape` is the sample shape `[C, H, W]` of a synthetic set
-  /// (the model's input); `padTo32` delivers smaller images as 32 × 32.
+  /// (the model's input); `padTo32` delivers smaller images as 32 × 32; a time-series set is read whole and
+  /// prepared by `timeSeries`, its samples `[dimensions, 1, length]` and its classes the files'.
   public init(
-    _ source: DataSource = .default, syntheticShape: [Int] = [1, 28, 28], classes: Int = 10, padTo32: Bool = false
+    _ source: DataSource = .default, syntheticShape: [Int] = [1, 28, 28], classes: Int = 10, padTo32: Bool = false,
+    timeSeries: TimeSeriesPreparation = TimeSeriesPreparation()
   ) throws(DataError) {
     self.source = source
-    self.classes = classes
     self.padTo32 = padTo32
     switch source {
+    case .timeSeries(let trainPath, let testPath):
+      let (train, test) = (try TimeSeriesFile(path: trainPath), try TimeSeriesFile(path: testPath))
+      guard test.dimensions == train.dimensions, test.classNames == train.classNames else {
+        throw DataError(
+          testPath,
+          "\(test.dimensions) dimensions and classes \(test.classNames.joined(separator: " ")); the training file "
+            + "has \(train.dimensions) and \(train.classNames.joined(separator: " "))")
+      }
+      let length = max(train.lengths.max()!, test.lengths.max()!)
+      storage = .timeSeries(
+        train: (try timeSeries.samples(of: train, length: length, path: trainPath), train.labels.map { UInt8($0) }),
+        test: (try timeSeries.samples(of: test, length: length, path: testPath), test.labels.map { UInt8($0) }))
+      (kind, storedShape, normalization) = (
+        .timeSeries, [train.dimensions, 1, length], .identity(channels: train.dimensions)
+      )
+      (self.classes, classNames, problemName) = (train.classNames.count, train.classNames, train.problemName)
     case .synthetic(let count, let seed):
+      (self.classes, classNames, problemName) = (classes, nil, nil)
       // The generator holds a template per class; a model file's input shape decides its size.
       let templateBytes = syntheticShape.reduce(classes * 4, *)
       guard syntheticShape.count == 3, syntheticShape.allSatisfy({ $0 >= 1 }), templateBytes <= Self.templateLimit
@@ -88,6 +114,7 @@ public struct Dataset: Sendable {
       storedShape = syntheticShape
       normalization = .synthetic(channels: syntheticShape[0])
     case .directory(let path, let format):
+      (self.classes, classNames, problemName) = (classes, nil, nil)
       (kind, storage) = try Self.open(path, format: format)
       switch storage {
       case .idx(let train, _): storedShape = [1, train.images.rows, train.images.columns]
@@ -101,8 +128,12 @@ public struct Dataset: Sendable {
         }
     }
     let side = max(storedShape[1], storedShape[2], padTo32 ? 32 : 0)
-    sampleShape = padTo32 ? [storedShape[0], side, side] : storedShape
+    // Series are never padded as images are.
+    sampleShape = padTo32 && kind != .timeSeries ? [storedShape[0], side, side] : storedShape
   }
+
+  /// Bytes a rank holds per value of a stored sample: 1 for 8-bit pixels, 4 for a time series' prepared values.
+  public var storedBytesPerValue: Int { kind == .timeSeries ? 4 : 1 }
 
   /// The number of samples in `partition`.
   public func count(_ partition: Partition) -> Int {
@@ -113,6 +144,8 @@ public struct Dataset: Sendable {
     case (.cifar(_, let test), .test): test.count
     case (.synthetic(_, let train, _), .train): train
     case (.synthetic(_, _, let test), .test): test
+    case (.timeSeries(let train, _), .train): train.labels.count
+    case (.timeSeries(_, let test), .test): test.labels.count
     }
   }
 
@@ -139,6 +172,13 @@ public struct Dataset: Sendable {
         "\(total) training samples cannot be shared by \(ranks) ranks: every rank needs at least one")
     }
     let range = Self.shardRange(rank: rank, of: ranks, count: total)
+    if case .timeSeries(let train, let test) = storage {
+      let (values, labels) = partition == .train ? train : test
+      let size = storedShape.reduce(1, *)
+      return DataSplit(
+        values: Array(values[(range.lowerBound * size)..<(range.upperBound * size)]), labels: Array(labels[range]),
+        shape: storedShape, globalRange: range)
+    }
     let (pixels, labels) = try read(partition, range)
     let split = DataSplit(
       pixels: pixels, labels: labels, storedShape: storedShape, normalization: normalization, globalRange: range)
@@ -160,6 +200,12 @@ public struct Dataset: Sendable {
     switch source {
     case .directory(let path, _): origin = " (\(path))"
     case .synthetic(_, let seed): origin = " (seed \(seed))"
+    case .timeSeries: origin = " (\(source))"
+    }
+    if kind == .timeSeries {
+      let (dimensions, length) = (storedShape[0], storedShape[2])
+      return "\(problemName ?? "time series")\(origin): \(count(.train)) train, \(count(.test)) test, \(dimensions) "
+        + "dimension\(dimensions == 1 ? "" : "s") of \(length) values, \(classes) classes"
     }
     return "\(kind.rawValue)\(origin): \(count(.train)) train, \(count(.test)) test, \(shape(storedShape))\(padding)"
   }
@@ -188,6 +234,8 @@ public struct Dataset: Sendable {
       return (pixels, labels)
     case .synthetic(let data, _, _):
       return data.generate(range, partition: partition)
+    case .timeSeries:
+      preconditionFailure("time series are values, not pixels")
     }
   }
 

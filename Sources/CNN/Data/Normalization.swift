@@ -28,6 +28,12 @@ public struct Normalization: Sendable, Equatable {
       std: Array(repeating: SyntheticData.pixelStd, count: channels))
   }
 
+  /// What samples given as values carry (mean 0, deviation 1 per channel: `pixel / 255` unchanged); they are
+  /// never looked up in it.
+  public static func identity(channels: Int) -> Normalization {
+    Normalization(mean: Array(repeating: 0, count: channels), std: Array(repeating: 1, count: channels))
+  }
+
   /// The number of channels.
   public var channels: Int { mean.count }
 
