@@ -49,21 +49,23 @@ extension DataParallelTrainer {
   }
 
   /// The data set of `source` as the model takes it. Synthetic images take the model's own input shape (3×32×32
-  /// for the ResNets, as the PyTorch baseline's random input) and classes; real 28×28 images are padded to 32×32
-  /// for a model of 32×32 inputs.
-  static func dataset(_ source: DataSource, for file: ModelFile?, model: TrainingModel) throws(DataError) -> Dataset {
+  /// for the ResNets, as the PyTorch baseline's random input; 1×1×150 series, GunPoint's length, for the
+  /// time-series models) and classes; real 28×28 images are padded to 32×32 for a model of 32×32 inputs; a
+  /// time-series set is prepared by `timeSeries`.
+  static func dataset(
+    _ source: DataSource, for file: ModelFile?, model: TrainingModel, timeSeries: TimeSeriesPreparation
+  ) throws(DataError) -> Dataset {
     if let file {
       let shape = file.inputShape
       return try Dataset(
-        source, syntheticShape: shape, classes: file.classes ?? 10, padTo32: shape[1...] == [32, 32])
+        source, syntheticShape: shape, classes: file.classes ?? 10, padTo32: shape[1...] == [32, 32],
+        timeSeries: timeSeries)
     }
-    let isResNet: Bool
-    if case .preset(let architecture) = model {
-      isResNet = architecture.blocksPerStage != nil
-    } else {
-      isResNet = false
-    }
-    return try Dataset(source, syntheticShape: isResNet ? [3, 32, 32] : [1, 28, 28], padTo32: isResNet)
+    var architecture: Architecture?
+    if case .preset(let preset) = model { architecture = preset }
+    let isResNet = architecture?.blocksPerStage != nil
+    let shape = isResNet ? [3, 32, 32] : architecture?.takesSeries == true ? [1, 1, 150] : [1, 28, 28]
+    return try Dataset(source, syntheticShape: shape, padTo32: isResNet, timeSeries: timeSeries)
   }
 
   /// Why the images of `dataset` do not suit the model, or nil.

@@ -296,7 +296,7 @@ public final class DataParallelTrainer {
   /// either is allocated).
   func openData(for file: ModelFile?) throws -> (Dataset, DataSplit, DataSplit?) {
     let source = try DataSource(spec: options.data)
-    let dataset = try Self.dataset(source, for: file, model: options.model)
+    let dataset = try Self.dataset(source, for: file, model: options.model, timeSeries: options.timeSeries)
     let total = dataset.count(.train)
     guard total >= world.size else {
       throw TrainingInputError(

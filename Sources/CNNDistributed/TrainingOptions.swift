@@ -43,6 +43,8 @@ public struct TrainingOptions: Sendable {
   public var jobName = ""
   /// The least time between two progress reports inside an epoch, seconds.
   public var progressInterval = 1.0
+  /// How a time-series data set's cases become samples (`--pad-series`, `--impute-missing`, `--no-znorm`).
+  public var timeSeries = TimeSeriesPreparation()
 
   public init(
     model: TrainingModel, data: String? = nil, batchPerRank: Int = 64, epochs: Int = 1, sync: SyncMode = .batch,

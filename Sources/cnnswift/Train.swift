@@ -66,7 +66,11 @@ extension CNNSwift {
         "Take the training settings from this job file (kind: train, one value per key).", valueName: "FILE"))
     var job: String?
 
-    @Option(help: ArgumentHelp("lenet (the default), mlp or resnet.", valueName: "NAME")) var model: String?
+    @Option(
+      help: ArgumentHelp(
+        "lenet (the default), mlp or resnet; fcn or resnet1d for time series (--data PATH/NAME of .ts files).",
+        valueName: "NAME"))
+    var model: String?
     @Option(help: ArgumentHelp("ResNet depth, 6n+2 (20, 32, 44, 56, 110).", valueName: "L")) var layers: Int?
     @Option(
       help: ArgumentHelp("Train the model in this file instead: .cnn, .onnx or darknet .cfg.", valueName: "FILE"))
@@ -110,6 +114,12 @@ extension CNNSwift {
     var resume = false
     @Option(help: ArgumentHelp("Write the trained model file here at the end (rank 0).", valueName: "FILE"))
     var save: String?
+    @Flag(help: "Time series: pad cases shorter than the longest with zeros at their end (else refused).")
+    var padSeries = false
+    @Flag(help: "Time series: fill missing values (?) in linearly from their neighbours (else refused).")
+    var imputeMissing = false
+    @Flag(help: "Time series: use the values as they are, without z-normalising each case.")
+    var noZnorm = false
     @Flag(help: "No progress lines inside epochs on standard error.")
     var quiet = false
     @Option(help: ArgumentHelp("The least seconds between progress lines (for tests).", visibility: .hidden))
@@ -151,6 +161,8 @@ extension CNNSwift {
       options.overlapCommunication = !noOverlap
       (options.runID, options.jobName) = (runID.id, jobName ?? options.jobName)
       options.progressInterval = progressEvery
+      options.timeSeries = TimeSeriesPreparation(
+        padsLengths: padSeries, imputesMissing: imputeMissing, zNormalizes: !noZnorm)
       try train(options)
     }
 

@@ -80,7 +80,8 @@ import Testing
   @Test func unknownModelsAndResNetDepthsNameTheFileField() throws {
     var name = Self.lenet
     name[28] = UInt8(ascii: "x")
-    #expect(refusal(Self.resealed(name)) == "holds an unknown model 'lenex'; expected lenet, mlp, resnet")
+    #expect(
+      refusal(Self.resealed(name)) == "holds an unknown model 'lenex'; expected lenet, mlp, resnet, fcn, resnet1d")
     let resnet = ModelFile(
       network: Architecture.resnet(layers: 8).build(inputShape: [3, 32, 32], seed: 1), architecture: .resnet(layers: 8)
     ).encodedVersion1()

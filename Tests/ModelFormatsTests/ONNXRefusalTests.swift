@@ -39,7 +39,8 @@ import Testing
     let w = B.floats("w", [1, 1, 3, 5], B.values(15, seed: 1))
     #expect(
       problem(conv(w))
-        == "node 'conv1' (Conv): kernel_shape [3, 5] is not square; cnnswift's convolutions are square")
+        == "node 'conv1' (Conv): kernel_shape [3, 5] is not square; cnnswift's convolutions are square (or 1 × k over [C, 1, L] series)"
+    )
     let square = B.floats("w", [1, 1, 3, 3], B.values(9, seed: 1))
     #expect(problem(conv(square, [B.attribute("pads", ints: [1, 0, 1, 0])]))?.contains("differ between rows") == true)
     #expect(problem(conv(square, [B.attribute("strides", ints: [1, 2])]))?.contains("2 equal positive sizes") == true)

@@ -6,6 +6,9 @@
 public enum LayerSpec: Sendable, Equatable {
   /// ``Convolution2D``: `filters` output channels, square `kernel`, and the layer's other settings.
   case convolution(Convolution)
+  /// ``Convolution1D`` of `[C, 1, L]` series: `filters`, a `kernel` of taps along the series, stride, padding
+  /// before and after, dilation and bias (one group).
+  case convolution1D(Convolution)
   /// ``BatchNormalization`` over the input's channels or features.
   case batchNormalization(epsilon: Float, momentum: Float, form: BatchNormalization.Form)
   /// ``Activation``.
@@ -95,6 +98,14 @@ extension LayerSpec {
       let padded = (height + c.padding + c.trailingPadding, width + c.padding + c.trailingPadding)
       try Self.checkWindow(extent, fits: padded, "a convolution")
       return [c.filters, (padded.0 - extent) / c.stride + 1, (padded.1 - extent) / c.stride + 1]
+    case .convolution1D(let c):
+      let (channels, height, length) = try Self.map(input, "a 1-D convolution")
+      guard height == 1 else { throw ShapeProblem("a 1-D convolution takes [C, 1, L] series, got \(shapeText(input))") }
+      guard c.groups == 1 else { throw ShapeProblem("a 1-D convolution has one group, got \(c.groups)") }
+      if let problem = c.problem(inputChannels: channels) { throw ShapeProblem(problem) }
+      let extent = c.dilation * (c.kernel - 1) + 1
+      try Self.checkWindow(extent, fits: (extent, length + c.padding + c.trailingPadding), "a 1-D convolution")
+      return [c.filters, 1, (length + c.padding + c.trailingPadding - extent) / c.stride + 1]
     case .batchNormalization(let epsilon, let momentum, _):
       guard input.count == 3 || input.count == 1 else {
         throw ShapeProblem("batch normalization takes [C, H, W] or [F] samples, got \(shapeText(input))")
@@ -183,6 +194,7 @@ extension LayerSpec {
     switch self {
     case .convolution(let c):
       return c.filters * inputs[0][0] / c.groups * c.kernel * c.kernel + (c.bias ? c.filters : 0)
+    case .convolution1D(let c): return c.filters * inputs[0][0] * c.kernel + (c.bias ? c.filters : 0)
     case .batchNormalization: return 4 * inputs[0][0]
     case .dense(let outputs, let bias, _): return outputs * inputs[0].reduce(1, *) + (bias ? outputs : 0)
     case .residualBlock(let outputs, _): return outputs * inputs[0][0] * 9 + outputs * outputs * 9 + 8 * outputs
@@ -202,6 +214,12 @@ extension LayerSpec {
           inputChannels: inputs[0][0], outputChannels: c.filters, kernelSize: c.kernel, stride: c.stride,
           padding: c.padding, trailingPadding: c.trailingPadding, dilation: c.dilation, groups: c.groups,
           bias: c.bias, initializer: c.initializer, generator: &generator))
+    case .convolution1D(let c):
+      return .layer(
+        Convolution1D(
+          inputChannels: inputs[0][0], outputChannels: c.filters, kernelSize: c.kernel, stride: c.stride,
+          padding: c.padding, trailingPadding: c.trailingPadding, dilation: c.dilation, bias: c.bias,
+          initializer: c.initializer, generator: &generator))
     case .batchNormalization(let epsilon, let momentum, let form):
       return .layer(BatchNormalization(features: inputs[0][0], momentum: momentum, epsilon: epsilon, form: form))
     case .activation(let function): return .layer(Activation(function))

@@ -4,7 +4,7 @@
 extension LayerSpec: Codable {
   private enum Kind: String, CodingKey, CaseIterable {
     case convolution, batchNormalization, activation, maxPool, averagePool, globalAveragePool, dense, dropout
-    case flatten, softmax, reorg, upsample, residualBlock, add, concatenate
+    case flatten, softmax, reorg, upsample, residualBlock, add, concatenate, convolution1D
   }
 
   private struct Empty: Codable {}
@@ -30,6 +30,7 @@ extension LayerSpec: Codable {
     var container = encoder.container(keyedBy: Kind.self)
     switch self {
     case .convolution(let settings): try container.encode(settings, forKey: .convolution)
+    case .convolution1D(let settings): try container.encode(settings, forKey: .convolution1D)
     case .batchNormalization(let epsilon, let momentum, let form):
       try container.encode(Normalization(epsilon: epsilon, momentum: momentum, form: form), forKey: .batchNormalization)
     case .activation(let function): try container.encode(function, forKey: .activation)
@@ -60,6 +61,7 @@ extension LayerSpec: Codable {
     }
     switch kind {
     case .convolution: self = .convolution(try container.decode(Convolution.self, forKey: kind))
+    case .convolution1D: self = .convolution1D(try container.decode(Convolution.self, forKey: kind))
     case .batchNormalization:
       let settings = try container.decode(Normalization.self, forKey: kind)
       self = .batchNormalization(epsilon: settings.epsilon, momentum: settings.momentum, form: settings.form)

@@ -50,14 +50,10 @@ public final class Convolution1D: Layer {
   }
 
   public var summary: String {
-    var text = "conv1d \(outputChannels)@\(kernelSize)"
-    if stride != 1 { text += " stride \(stride)" }
-    if padding != 0 || trailingPadding != 0 {
-      text += " pad \(padding)" + (trailingPadding != padding ? ",\(trailingPadding)" : "")
-    }
-    if dilation != 1 { text += " dilation \(dilation)" }
-    if bias == nil { text += " no bias" }
-    return text
+    "conv1d \(outputChannels)@\(kernelSize)"
+      + Convolution2D.settingsText(
+        stride: stride, padding: padding, trailingPadding: trailingPadding, dilation: dilation, groups: 1,
+        hasBias: bias != nil)
   }
 
   public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }

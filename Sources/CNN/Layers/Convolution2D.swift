@@ -82,14 +82,25 @@ public final class Convolution2D: Layer {
   }
 
   public var summary: String {
-    var text = "conv \(outputChannels)@\(kernelSize)x\(kernelSize)"
+    "conv \(outputChannels)@\(kernelSize)x\(kernelSize)"
+      + Self.settingsText(
+        stride: stride, padding: padding, trailingPadding: trailingPadding, dilation: dilation, groups: groups,
+        hasBias: bias != nil)
+  }
+
+  /// A convolution's settings other than its default ones, as ``summary`` lists them (` stride 2 pad 3,4 no
+  /// bias`); the 1-D convolution's too.
+  static func settingsText(
+    stride: Int, padding: Int, trailingPadding: Int, dilation: Int, groups: Int, hasBias: Bool
+  ) -> String {
+    var text = ""
     if stride != 1 { text += " stride \(stride)" }
     if padding != 0 || trailingPadding != 0 {
       text += " pad \(padding)" + (trailingPadding != padding ? ",\(trailingPadding)" : "")
     }
     if dilation != 1 { text += " dilation \(dilation)" }
     if groups != 1 { text += " groups \(groups)" }
-    if bias == nil { text += " no bias" }
+    if !hasBias { text += " no bias" }
     return text
   }
 

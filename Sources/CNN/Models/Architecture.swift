@@ -1,4 +1,5 @@
-/// The models `cnnswift` builds: LeNet-5, the LeNet MLP, and the CIFAR ResNets of He et al.
+/// The models `cnnswift` builds: LeNet-5, the LeNet MLP, the CIFAR ResNets of He et al., and for time series
+/// the FCN and ResNet of Wang, Yan and Oates (2017).
 public enum Architecture: Sendable, Equatable, CustomStringConvertible {
   /// LeNet-5: conv 6@5x5 pad 2, max pool 2, conv 16@5x5, max pool 2, dense 120, 84, 10.
   case lenet
@@ -7,9 +8,25 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
   /// ResNet-L for 32×32 inputs: 3 stages of n residual blocks with 16, 32 and 64 channels,
   /// parameter-free shortcuts, L = 6n + 2.
   case resnet(layers: Int)
+  /// Wang et al.'s fully convolutional network for `[D, 1, L]` series: 1-D convolutions of 128, 256 and 128
+  /// filters with kernels 8, 5 and 3 ("same" padding), each with batch normalization and ReLU, then global
+  /// average pooling and the classes.
+  case fcn
+  /// Wang et al.'s 1-D ResNet: three residual blocks of 64, 128 and 128 filters (each three convolutions of
+  /// kernels 8, 5 and 3 with batch normalization, a shortcut through a 1×1 convolution where the width
+  /// changes, batch-normalized), then global average pooling and the classes.
+  case resnet1d
 
   /// The names `--model` accepts.
-  public static let names = ["lenet", "mlp", "resnet"]
+  public static let names = ["lenet", "mlp", "resnet", "fcn", "resnet1d"]
+
+  /// Whether the model takes time series (`[D, 1, L]`) rather than images.
+  public var takesSeries: Bool {
+    switch self {
+    case .fcn, .resnet1d: true
+    default: false
+    }
+  }
 
   /// `--model NAME [--layers L]`, checked: an unknown name or an invalid depth throws a message
   /// that lists what is valid.
@@ -19,6 +36,10 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
       self = .lenet
     case "mlp":
       self = .mlp
+    case "fcn":
+      self = .fcn
+    case "resnet1d", "resnet-1d":
+      self = .resnet1d
     case "resnet":
       let depth = layers ?? 20
       guard depth <= InputLimits.resNetDepth else {
@@ -47,6 +68,8 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
     switch name {
     case "lenet": return .lenet
     case "mlp": return .mlp
+    case "fcn": return .fcn
+    case "resnet1d": return .resnet1d
     default:
       guard name.hasPrefix("resnet"), let depth = Int(name.dropFirst(6)), isValidResNetDepth(depth) else { return nil }
       return .resnet(layers: depth)
@@ -71,7 +94,7 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
   /// take 32×32 (28×28 images are padded), LeNet and the MLP take the data as it is.
   public func inputShape(forData shape: [Int]) -> [Int] {
     switch self {
-    case .lenet, .mlp: shape
+    case .lenet, .mlp, .fcn, .resnet1d: shape
     case .resnet: [shape[0], 32, 32]
     }
   }
@@ -82,6 +105,8 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
     case .lenet: "lenet"
     case .mlp: "mlp"
     case .resnet: "resnet"
+    case .fcn: "fcn"
+    case .resnet1d: "resnet1d"
     }
   }
 
@@ -96,6 +121,8 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
     case .lenet: "lenet"
     case .mlp: "mlp"
     case .resnet(let layers): "resnet\(layers)"
+    case .fcn: "fcn"
+    case .resnet1d: "resnet1d"
     }
   }
 }
@@ -113,6 +140,12 @@ extension Architecture {
   public func inputProblem(_ inputShape: [Int]) -> String? {
     let text = inputShape.map(String.init).joined(separator: "×")
     guard inputShape.count == 3 else { return "\(text): expected 3 dimensions (channels, height, width)" }
+    if takesSeries {
+      guard inputShape[1] == 1, (1...TimeSeriesFile.dimensionLimit).contains(inputShape[0]),
+        inputShape[0] * inputShape[2] <= InputLimits.sampleValues
+      else { return "\(text): \(description) takes time series (D×1×L, from a .ts data set)" }
+      return nil
+    }
     guard (1...InputLimits.inputChannels).contains(inputShape[0]) else {
       return "\(text): expected 1 to \(InputLimits.inputChannels) channels"
     }

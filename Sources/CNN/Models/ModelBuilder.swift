@@ -8,6 +8,13 @@ extension Architecture {
     let logits = LayerSpec.dense(outputs: classes, bias: true, initializer: .glorotUniform)
     let layers: [LayerSpec]
     switch self {
+    case .fcn:
+      let blocks = [(128, 8), (256, 5), (128, 3)].flatMap { filters, kernel in
+        [Self.seriesConvolution(filters, kernel), batchNorm, LayerSpec.activation(.relu)]
+      }
+      layers = blocks + [.globalAveragePool, logits]
+    case .resnet1d:
+      return Self.residualSeriesGraph(inputShape: inputShape, logits: logits, batchNorm: batchNorm)
     case .lenet:
       layers =
         [
@@ -29,6 +36,43 @@ extension Architecture {
         + stages + [.globalAveragePool, logits]
     }
     return .chain(inputShape: inputShape, layers)
+  }
+
+  /// A 1-D convolution of `filters` and `kernel` taps with Keras' "same" padding (`(k − 1) / 2` before, `k / 2`
+  /// after), as Wang et al.'s models have.
+  static func seriesConvolution(_ filters: Int, _ kernel: Int) -> LayerSpec {
+    .convolution1D(.init(filters: filters, kernel: kernel, padding: (kernel - 1) / 2, trailingPadding: kernel / 2))
+  }
+
+  /// Wang et al.'s 1-D ResNet (see ``resnet1d``) as a graph: block `b`'s nodes named `b.conv8`, `b.bn8`, …,
+  /// `b.shortcut`, `b.add`, `b.relu`.
+  static func residualSeriesGraph(inputShape: [Int], logits: LayerSpec, batchNorm: LayerSpec) -> ModelGraph {
+    var nodes: [ModelGraph.Node] = []
+    // The node's value index (node k's output is value k + 1).
+    @discardableResult func node(_ name: String, _ layer: LayerSpec, _ inputs: [Int]) -> Int {
+      nodes.append(ModelGraph.Node(name: name, layer: layer, inputs: inputs))
+      return nodes.count
+    }
+    var (value, width) = (0, inputShape[0])
+    for (block, filters) in [64, 128, 128].enumerated() {
+      var x = value
+      for (step, kernel) in [8, 5, 3].enumerated() {
+        x = node("\(block).conv\(kernel)", seriesConvolution(filters, kernel), [x])
+        x = node("\(block).bn\(kernel)", batchNorm, [x])
+        if step < 2 { x = node("\(block).relu\(kernel)", .activation(.relu), [x]) }
+      }
+      var shortcut = value
+      if width != filters {
+        shortcut = node("\(block).shortcut", .convolution1D(.init(filters: filters, kernel: 1)), [value])
+      }
+      shortcut = node("\(block).shortcut.bn", batchNorm, [shortcut])
+      let sum = node("\(block).add", .add, [x, shortcut])
+      value = node("\(block).relu", .activation(.relu), [sum])
+      width = filters
+    }
+    let pooled = node("gap", .globalAveragePool, [value])
+    node("logits", logits, [pooled])
+    return ModelGraph(inputShape: inputShape, nodes: nodes)
   }
 
   /// The network for samples of `inputShape` (`[C, H, W]`, which ``inputProblem(_:)`` accepts) and `classes`

@@ -104,8 +104,13 @@ extension ONNXGraphReader {
     guard kernel == Array(weight.shape[2...]) else {
       throw ONNXProblem("kernel_shape \(kernel) differs from the weight's \(ONNXTensor.text(weight.shape))")
     }
+    if kernel[0] == 1 && kernel[1] != 1 && shapes[input][1] == 1 && extra == (0, 0) {
+      try seriesConvolution(node, attributes, input: input, weight: weight)
+      return
+    }
     guard kernel[0] == kernel[1] else {
-      throw ONNXProblem("kernel_shape \(kernel) is not square; cnnswift's convolutions are square")
+      throw ONNXProblem(
+        "kernel_shape \(kernel) is not square; cnnswift's convolutions are square (or 1 × k over [C, 1, L] series)")
     }
     let stride = try equalPair(attributes, "strides")
     let dilation = try equalPair(attributes, "dilations")
@@ -133,6 +138,41 @@ extension ONNXGraphReader {
       filters: weight.shape[0], kernel: kernel[0], stride: stride, padding: pads.leading + extra.leading,
       trailingPadding: pads.trailing + extra.trailing, dilation: dilation, groups: groups, bias: bias != nil)
     try emit(.convolution(spec), inputs: [input], weights: [weight] + (bias.map { [$0] } ?? []), for: node)
+  }
+
+  /// A Conv of a 1 × k kernel over `[C, 1, L]` series (what `cnnswift export` writes for a 1-D convolution):
+  /// strides, dilations and pads along the series alone.
+  private mutating func seriesConvolution(
+    _ node: Onnx_NodeProto, _ attributes: ONNXAttributes, input: Int, weight: Tensor
+  ) throws(ONNXProblem) {
+    func along(_ name: String, default value: Int) throws(ONNXProblem) -> Int {
+      guard let pair = try attributes.ints(name) else { return value }
+      guard pair.count == 2, pair[0] == 1, (1...InputLimits.kernelSide).contains(pair[1]) else {
+        throw ONNXProblem(
+          "\(name) \(pair) of a 1 × k convolution must be [1, n], n from 1 to \(InputLimits.kernelSide)")
+      }
+      return pair[1]
+    }
+    let (stride, dilation) = (try along("strides", default: 1), try along("dilations", default: 1))
+    guard try attributes.string("auto_pad", default: "NOTSET") == "NOTSET", try attributes.int("group", default: 1) == 1
+    else { throw ONNXProblem("a 1 × k convolution takes explicit pads and one group") }
+    let pads = try attributes.ints("pads") ?? [0, 0, 0, 0]
+    guard pads.count == 4, pads[0] == 0, pads[2] == 0, (0...InputLimits.kernelSide).contains(pads[1]),
+      (0...InputLimits.kernelSide).contains(pads[3])
+    else { throw ONNXProblem("pads \(pads) of a 1 × k convolution must be [0, leading, 0, trailing]") }
+    guard weight.shape[1] == shapes[input][0], (1...InputLimits.kernelSide).contains(weight.shape[3]) else {
+      throw ONNXProblem(
+        "its weight \(ONNXTensor.text(weight.shape)) does not read the input's \(shapes[input][0]) channels")
+    }
+    let bias = try inputName(node, 2).map { name throws(ONNXProblem) in try floats(name, "bias B") }
+    if let bias, bias.shape != [weight.shape[0]] {
+      throw ONNXProblem("its bias has shape \(ONNXTensor.text(bias.shape)), expected [\(weight.shape[0])]")
+    }
+    let spec = LayerSpec.Convolution(
+      filters: weight.shape[0], kernel: weight.shape[3], stride: stride, padding: pads[1], trailingPadding: pads[3],
+      dilation: dilation, bias: bias != nil)
+    let kernel = Tensor(shape: [weight.shape[0], weight.shape[1], weight.shape[3]], data: weight.data)
+    try emit(.convolution1D(spec), inputs: [input], weights: [kernel] + (bias.map { [$0] } ?? []), for: node)
   }
 
   private mutating func pooling(_ node: Onnx_NodeProto, _ attributes: ONNXAttributes) throws(ONNXProblem) {

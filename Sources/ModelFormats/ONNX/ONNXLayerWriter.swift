@@ -47,6 +47,18 @@ struct ONNXLayerWriter {
           .ints("pads", [c.padding, c.padding, c.trailingPadding, c.trailingPadding]),
           .ints("dilations", [c.dilation, c.dilation]), .int("group", c.groups),
         ])
+    case .convolution1D(let c):
+      // A 2-D convolution of a 1 × k kernel over the [C, 1, L] series, its weights [K, C, 1, k].
+      let weights = Tensor(shape: [c.filters, shape[0], 1, c.kernel], data: parameters[0].data)
+      let weight = initializer("\(index).conv1d.weight", weights)
+      let bias = c.bias ? [initializer("\(index).conv1d.bias", parameters[1])] : []
+      output = add(
+        "Conv", [x, weight] + bias, name,
+        [
+          .ints("kernel_shape", [1, c.kernel]), .ints("strides", [1, c.stride]),
+          .ints("pads", [0, c.padding, 0, c.trailingPadding]), .ints("dilations", [1, c.dilation]),
+          .int("group", 1),
+        ])
     case .batchNormalization(let epsilon, let momentum, let form):
       output = batchNormalization(
         x, parameters, prefix: "\(index).batchnorm", name: name, epsilon: epsilon, momentum: momentum, form: form)
@@ -214,7 +226,7 @@ struct ONNXLayerWriter {
   /// How many parameter tensors `layer` holds.
   private static func parameterCount(_ layer: LayerSpec) -> Int {
     switch layer {
-    case .convolution(let c): c.bias ? 2 : 1
+    case .convolution(let c), .convolution1D(let c): c.bias ? 2 : 1
     case .dense(_, let bias, _): bias ? 2 : 1
     case .batchNormalization: 4
     case .residualBlock: 10

@@ -1,0 +1,69 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Time-series training as users run it: `mpiexec -n 2 cnnswift train --model fcn --data DIR/NAME` on `.ts`
+/// files (our own: rising and falling ramps with noise, and cases of unequal length).
+@Suite(.serialized, .timeLimit(.minutes(4))) struct CNNSwiftTimeSeriesTests {
+  /// `DIR/Ramps_TRAIN.ts` and `DIR/Ramps_TEST.ts`: class `up` rises and `down` falls, `length` values each
+  /// (the last test case shorter by `shorten`).
+  static func rampFiles(in folder: URL, cases: Int, length: Int, shorten: Int = 0) throws {
+    var generator = SystemRandomNumberGenerator()
+    for (part, count) in [("TRAIN", cases), ("TEST", cases / 2)] {
+      var text = "@problemName Ramps\n@univariate true\n@equalLength false\n@classLabel true up down\n@data\n"
+      for i in 0..<count {
+        let up = i % 2 == 0
+        let n = part == "TEST" && i == count - 1 ? length - shorten : length
+        let values = (0..<n).map { t in
+          let ramp = Double(t) / Double(length) * 2 - 1
+          return String(format: "%.4f", (up ? ramp : -ramp) + Double.random(in: -0.05...0.05, using: &generator))
+        }
+        text += values.joined(separator: ",") + ":" + (up ? "up" : "down") + "\n"
+      }
+      try text.write(to: folder.appendingPathComponent("Ramps_\(part).ts"), atomically: true, encoding: .utf8)
+    }
+  }
+
+  @Test func fcnTrainsOnTwoRanksFromTsFiles() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cnnswift-ts-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Self.rampFiles(in: folder, cases: 32, length: 40)
+    let results = folder.appendingPathComponent("train.csv")
+    let run = try await MPIRunner(deadline: .seconds(120)).run(
+      executableNamed: "cnnswift",
+      arguments: [
+        "train", "--model", "fcn", "--data", folder.appendingPathComponent("Ramps").path, "--epochs", "4", "--batch",
+        "8", "--results", results.path, "--quiet",
+      ], processes: 2, workingDirectory: folder.path)
+    #expect(run.succeeded, "\(run)")
+    #expect(
+      run.standardOutput.contains("Ramps (")
+        && run.standardOutput.contains("32 train, 16 test, 1 dimension of 40 values, 2 classes"))
+    #expect(run.standardOutput.contains("the 2 ranks hold identical weights"))
+    let lines = try String(contentsOf: results, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 5)
+  }
+
+  @Test func unequalLengthsAreRefusedOnEveryRankUnlessPadded() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cnnswift-ts-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Self.rampFiles(in: folder, cases: 8, length: 20, shorten: 5)
+    let data = folder.appendingPathComponent("Ramps").path
+    let arguments = ["train", "--model", "fcn", "--data", data, "--epochs", "1", "--batch", "4", "--quiet"]
+    let refused = try await MPIRunner(deadline: .seconds(60)).run(
+      executableNamed: "cnnswift", arguments: arguments + ["--results", folder.appendingPathComponent("a.csv").path],
+      processes: 2, workingDirectory: folder.path)
+    #expect(!refused.succeeded)
+    #expect(refused.standardError.contains("Ramps_TEST.ts: cases of 15 to 20 values"))
+    #expect(refused.standardError.contains("pass --pad-series"))
+    let padded = try await MPIRunner(deadline: .seconds(60)).run(
+      executableNamed: "cnnswift",
+      arguments: arguments + ["--pad-series", "--results", folder.appendingPathComponent("b.csv").path], processes: 2,
+      workingDirectory: folder.path)
+    #expect(padded.succeeded, "\(padded)")
+  }
+}
