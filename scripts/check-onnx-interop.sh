@@ -7,7 +7,7 @@
 #      model (ZeroPad2d, leaky ReLU, concatenation, nearest upsampling, padded average pooling,
 #      dropout, softmax) with torch.onnx.export(dynamo=False), with fixed inputs and its outputs.
 #   2. A Swift test (ONNXInteropFiles, run only when CNNSWIFT_ONNX_INTEROP_DIR is set) exports
-#      cnnswift's lenet, resnet8 and a branching graph of every other layer (reorg, darknet batch
+#      cnnswift's lenet, resnet8, fcn, resnet1d and a branching graph of every other layer (reorg, darknet batch
 #      normalization, upsampling, grouped and dilated convolutions, two outputs) with their inputs
 #      and outputs, and imports PyTorch's models and runs them.
 #   3. `cnnswift export` writes the branching model again from its .cnn file (the command's path).

@@ -33,6 +33,8 @@ import Testing
       ("lenet", Architecture.lenet.graph(inputShape: [1, 28, 28])),
       ("resnet8", Architecture.resnet(layers: 8).graph(inputShape: [3, 32, 32])),
       ("branching", ONNXRoundTripTests.branchingGraph()),
+      ("fcn", Architecture.fcn.graph(inputShape: [1, 1, 30], classes: 3)),
+      ("resnet1d", Architecture.resnet1d.graph(inputShape: [2, 1, 20], classes: 4)),
     ]
     for (name, graph) in models {
       let stem = "\(folder)/cnnswift-\(name)"

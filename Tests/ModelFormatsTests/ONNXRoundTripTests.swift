@@ -104,6 +104,18 @@ import Testing
     #expect(proto.graph.node.filter { $0.opType == "Pad" }.count == 2)
   }
 
+  @Test func theTimeSeriesModelsComeBackAsOneDimensionalConvolutions() throws {
+    try roundTrip(Architecture.fcn.graph(inputShape: [1, 1, 30], classes: 3), name: "fcn")
+    let graph = Architecture.resnet1d.graph(inputShape: [2, 1, 20], classes: 4)
+    try roundTrip(graph, name: "resnet1d")
+    let proto = try ONNXExporter.model(ModelFile(network: try graph.build(seed: 1), graph: graph, name: "resnet1d"))
+    let kernels = proto.graph.node.filter { $0.opType == "Conv" }.map { node in
+      node.attribute.first { $0.name == "kernel_shape" }!.ints
+    }
+    // Nine convolutions of 1 × 8, 1 × 5, 1 × 3 and two 1 × 1 shortcuts.
+    #expect(kernels.count == 11 && kernels.allSatisfy { $0.first == 1 } && kernels.filter { $0 == [1, 1] }.count == 2)
+  }
+
   @Test func aBranchingGraphOfEveryOtherLayerComesBackTheSame() throws {
     // Darknet's normalization becomes ONNX's with an adjusted variance: equal up to Float32 rounding.
     try roundTrip(Self.branchingGraph(), name: "branching", tolerance: 1e-5)

@@ -104,7 +104,9 @@ extension ONNXGraphReader {
     guard kernel == Array(weight.shape[2...]) else {
       throw ONNXProblem("kernel_shape \(kernel) differs from the weight's \(ONNXTensor.text(weight.shape))")
     }
-    if kernel[0] == 1 && kernel[1] != 1 && shapes[input][1] == 1 && extra == (0, 0) {
+    // Over series, a 1 × k kernel (1 × 1 included) is a 1-D convolution: what `cnnswift export` writes for one.
+    let oneGroup = try attributes.int("group", default: 1) == 1
+    if kernel[0] == 1 && shapes[input][1] == 1 && extra == (0, 0) && oneGroup {
       try seriesConvolution(node, attributes, input: input, weight: weight)
       return
     }
