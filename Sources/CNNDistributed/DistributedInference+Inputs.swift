@@ -72,7 +72,7 @@ extension DistributedInference {
     // As in training: synthetic images take the model's shape, 28×28 images are padded for a 32×32 model.
     let dataset = try Dataset(
       source, syntheticShape: shape, classes: file.classes ?? 10,
-      padTo32: shape.count == 3 && shape[1...] == [32, 32])
+      padTo32: shape.count == 3 && shape[1...] == [32, 32], timeSeries: options.timeSeries)
     guard dataset.sampleShape == shape else {
       throw InferenceInputError(
         message: "--data \(source): its images are \(ModelFile.text(dataset.sampleShape)), but "
@@ -87,6 +87,7 @@ extension DistributedInference {
       throw InferenceInputError(message: shortage + "; use a smaller data set")
     }
     let split = try dataset.load(options.partition)
+    classNames = dataset.classNames
     return (.images(split), "\(options.partition) set of \(dataset.summary)")
   }
 

@@ -31,17 +31,19 @@ public struct InferenceOptions: Sendable {
   public var passes: Int
   /// `--model`: refuse a file of any other model; nil accepts any.
   public var expectedArchitecture: Architecture?
+  /// How a time-series data set's cases become samples (`--pad-series`, `--impute-missing`, `--no-znorm`).
+  public var timeSeries: TimeSeriesPreparation
 
   public init(
     modelPath: String, weightsPath: String? = nil, seed: UInt64 = 1, data: String? = nil, partition: Partition = .test,
     batch: Int = 256, predictionsPath: String? = nil, outputsPath: String? = nil, latencyImages: Int = 300,
-    passes: Int = 1, expectedArchitecture: Architecture? = nil
+    passes: Int = 1, expectedArchitecture: Architecture? = nil, timeSeries: TimeSeriesPreparation = .init()
   ) {
     (self.modelPath, self.weightsPath, self.seed) = (modelPath, weightsPath, seed)
     (self.data, self.partition, self.batch) = (data, partition, batch)
     (self.predictionsPath, self.outputsPath) = (predictionsPath, outputsPath)
     (self.latencyImages, self.passes) = (latencyImages, passes)
-    self.expectedArchitecture = expectedArchitecture
+    (self.expectedArchitecture, self.timeSeries) = (expectedArchitecture, timeSeries)
   }
 
   /// Whether `--data` names a `.npy` array rather than a data set.
@@ -64,11 +66,17 @@ public struct Prediction: Sendable, Equatable {
   }
 
   /// The header of the predictions CSV.
-  public static let csvHeader = "index,label,predicted,confidence"
+  public static let csvHeader = "index,label,predicted,confidence,label_name,predicted_name"
 
-  /// `17,3,3,0.981234` (`17,,3,0.981234` without a label).
-  public var csvLine: String {
-    "\(index),\(label.map(String.init) ?? ""),\(predicted),\(String(format: "%.6f", confidence))"
+  /// `17,3,3,0.981234,,` (`17,,3,0.981234,,` without a label); with the data set's class names
+  /// (`classNames[label]`, `classNames[predicted]`), `17,1,0,0.981234,Running,Standing`.
+  public func csvLine(classNames: [String]? = nil) -> String {
+    func name(_ index: Int?) -> String {
+      guard let index, let classNames, classNames.indices.contains(index) else { return "" }
+      return CSVFile.quoted(classNames[index])
+    }
+    return "\(index),\(label.map(String.init) ?? ""),\(predicted),\(String(format: "%.6f", confidence)),"
+      + "\(name(label)),\(name(predicted))"
   }
 }
 
@@ -116,6 +124,8 @@ public struct InferenceInputError: Error, Sendable, CustomStringConvertible {
 public final class DistributedInference {
   public let options: InferenceOptions
   let world: Communicator
+  /// Rank 0: the classes' names of the data set being classified, when its files give them (a `.ts` file's).
+  var classNames: [String]?
 
   public init(options: InferenceOptions, communicator: Communicator = .world) {
     (self.options, self.world) = (options, communicator)
@@ -232,7 +242,8 @@ public final class DistributedInference {
   /// Rank 0: writes `--predictions`, when asked; the problem, or "".
   private func writePredictions(_ predictions: [Prediction]) -> String {
     guard let path = options.predictionsPath else { return "" }
-    let text = ([Prediction.csvHeader] + predictions.map(\.csvLine)).joined(separator: "\n") + "\n"
+    let lines = predictions.map { $0.csvLine(classNames: classNames) }
+    let text = ([Prediction.csvHeader] + lines).joined(separator: "\n") + "\n"
     // As a model file: flushed to disk, into a folder that must exist.
     do { try AtomicFile.write(text, to: path, durable: true, createsFolder: false) } catch {
       return "--predictions: \(error)"

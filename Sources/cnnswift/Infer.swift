@@ -18,7 +18,8 @@ extension CNNSwift {
         rank 0 (p50 and p99 of --latency-images passes) and the throughput at --batch (images per \
         second over all ranks: every image / the slowest rank's forward time), and writes one CSV \
         line per image with --predictions: index,label,predicted,confidence (the softmax \
-        probability of the predicted class), atomically. --data is read as by `train` (the test \
+        probability of the predicted class),label_name,predicted_name (the classes' names where \
+        the data set has them, as a .ts file's), atomically. --data is read as by `train` (the test \
         set by default; synthetic:N has N/6 test images, --split train gives N); synthetic \
         images take the model's input shape. --data FILE.npy takes a NumPy float32 array of \
         N inputs of the model's input shape (N×C×H×W), used as given: no normalization, no \
@@ -56,7 +57,7 @@ extension CNNSwift {
     @Option(help: ArgumentHelp("Which part of the data set to classify: test or train.", valueName: "PART"))
     var split = "test"
     @Option(help: "Images per forward pass on each rank (the throughput's batch).") var batch = 256
-    @Option(help: ArgumentHelp("Write index,label,predicted,confidence per image here (rank 0).", valueName: "CSV"))
+    @Option(help: ArgumentHelp("Write index,label,predicted,confidence,… per image here (rank 0).", valueName: "CSV"))
     var predictions: String?
     @Option(
       help: ArgumentHelp(
@@ -66,6 +67,7 @@ extension CNNSwift {
     var latencyImages = 300
     @Option(help: ArgumentHelp("Classify the set this many times for the throughput.", valueName: "N"))
     var passes = 1
+    @OptionGroup var timeSeries: TimeSeriesOptions
     @Option(help: ArgumentHelp("Refuse a model file of any model but this: lenet, mlp or resnet.", valueName: "NAME"))
     var model: String?
     @Option(help: ArgumentHelp("With --model resnet: the depth the file must have.", valueName: "L")) var layers: Int?
@@ -88,7 +90,8 @@ extension CNNSwift {
         modelPath: modelFile, weightsPath: weights, seed: seed, data: data, partition: Partition(rawValue: split)!,
         batch: batch,
         predictionsPath: predictions, outputsPath: outputs, latencyImages: latencyImages, passes: passes,
-        expectedArchitecture: try model.map { try Architecture(name: $0, layers: layers) })
+        expectedArchitecture: try model.map { try Architecture(name: $0, layers: layers) },
+        timeSeries: timeSeries.preparation)
       try MPIEnvironment.initialize(threadLevel: .funneled)
       let status = MPIProgram.run(name: "cnnswift") {
         let say = { (line: String) in

@@ -114,12 +114,7 @@ extension CNNSwift {
     var resume = false
     @Option(help: ArgumentHelp("Write the trained model file here at the end (rank 0).", valueName: "FILE"))
     var save: String?
-    @Flag(help: "Time series: pad cases shorter than the longest with zeros at their end (else refused).")
-    var padSeries = false
-    @Flag(help: "Time series: fill missing values (?) in linearly from their neighbours (else refused).")
-    var imputeMissing = false
-    @Flag(help: "Time series: use the values as they are, without z-normalising each case.")
-    var noZnorm = false
+    @OptionGroup var timeSeries: TimeSeriesOptions
     @Flag(help: "No progress lines inside epochs on standard error.")
     var quiet = false
     @Option(help: ArgumentHelp("The least seconds between progress lines (for tests).", visibility: .hidden))
@@ -161,8 +156,7 @@ extension CNNSwift {
       options.overlapCommunication = !noOverlap
       (options.runID, options.jobName) = (runID.id, jobName ?? options.jobName)
       options.progressInterval = progressEvery
-      options.timeSeries = TimeSeriesPreparation(
-        padsLengths: padSeries, imputesMissing: imputeMissing, zNormalizes: !noZnorm)
+      options.timeSeries = timeSeries.preparation
       try train(options)
     }
 

@@ -110,7 +110,7 @@ import Testing
     }
     #expect(outputs[1] == outputs[0] && outputs[2] == outputs[0], "the predictions depend on the number of ranks")
     let lines = String(decoding: outputs[0], as: UTF8.self).split(separator: "\n")
-    #expect(lines.count == 501 && lines[0] == "index,label,predicted,confidence")
+    #expect(lines.count == 501 && lines[0] == "index,label,predicted,confidence,label_name,predicted_name")
     #expect(lines.dropFirst().enumerated().allSatisfy { $1.hasPrefix("\($0),") }, "rows out of input order")
     let confidences = lines.dropFirst().compactMap { Double($0.split(separator: ",")[3]) }
     #expect(confidences.count == 500 && confidences.allSatisfy { $0 > 0.1 && $0 <= 1 })

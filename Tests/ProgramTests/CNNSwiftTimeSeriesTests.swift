@@ -35,7 +35,7 @@ import Testing
       executableNamed: "cnnswift",
       arguments: [
         "train", "--model", "fcn", "--data", folder.appendingPathComponent("Ramps").path, "--epochs", "4", "--batch",
-        "8", "--results", results.path, "--quiet",
+        "8", "--results", results.path, "--quiet", "--save", folder.appendingPathComponent("fcn.cnn").path,
       ], processes: 2, workingDirectory: folder.path)
     #expect(run.succeeded, "\(run)")
     #expect(
@@ -44,6 +44,21 @@ import Testing
     #expect(run.standardOutput.contains("the 2 ranks hold identical weights"))
     let lines = try String(contentsOf: results, encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 5)
+    // The saved model classifies the test file on 2 ranks; the predictions carry the file's class names.
+    let predictions = folder.appendingPathComponent("predictions.csv")
+    let infer = try await MPIRunner(deadline: .seconds(120)).run(
+      executableNamed: "cnnswift",
+      arguments: [
+        "infer", "--model-file", folder.appendingPathComponent("fcn.cnn").path, "--data",
+        folder.appendingPathComponent("Ramps").path, "--predictions", predictions.path, "--latency-images", "0",
+      ], processes: 2, workingDirectory: folder.path)
+    #expect(infer.succeeded, "\(infer)")
+    let rows = try String(contentsOf: predictions, encoding: .utf8).split(separator: "\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+    #expect(rows.first == ["index", "label", "predicted", "confidence", "label_name", "predicted_name"])
+    #expect(rows.count == 17 && rows.dropFirst().allSatisfy { $0[4] == ["up", "down"][Int($0[1])!] })
+    #expect(rows.dropFirst().allSatisfy { $0[5] == ["up", "down"][Int($0[2])!] })
   }
 
   @Test func unequalLengthsAreRefusedOnEveryRankUnlessPadded() async throws {

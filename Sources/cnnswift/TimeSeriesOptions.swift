@@ -1,0 +1,17 @@
+import ArgumentParser
+import CNN
+
+/// How `train` and `infer` prepare a time-series data set's cases (`--data PATH/NAME` of `.ts` files).
+struct TimeSeriesOptions: ParsableArguments {
+  @Flag(help: "Time series: pad cases shorter than the longest with zeros at their end (else refused).")
+  var padSeries = false
+  @Flag(help: "Time series: fill missing values (?) in linearly from their neighbours (else refused).")
+  var imputeMissing = false
+  @Flag(help: "Time series: use the values as they are, without z-normalising each case.")
+  var noZnorm = false
+
+  /// The preparation the flags ask for.
+  var preparation: TimeSeriesPreparation {
+    TimeSeriesPreparation(padsLengths: padSeries, imputesMissing: imputeMissing, zNormalizes: !noZnorm)
+  }
+}
