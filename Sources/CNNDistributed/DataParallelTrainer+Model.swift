@@ -61,11 +61,11 @@ extension DataParallelTrainer {
         source, syntheticShape: shape, classes: file.classes ?? 10, padTo32: shape[1...] == [32, 32],
         timeSeries: timeSeries)
     }
-    var architecture: Architecture?
+    var architecture = Architecture.lenet
     if case .preset(let preset) = model { architecture = preset }
-    let isResNet = architecture?.blocksPerStage != nil
-    let shape = isResNet ? [3, 32, 32] : architecture?.takesSeries == true ? [1, 1, 150] : [1, 28, 28]
-    return try Dataset(source, syntheticShape: shape, padTo32: isResNet, timeSeries: timeSeries)
+    return try Dataset(
+      source, syntheticShape: architecture.usualInputShape, padTo32: architecture.blocksPerStage != nil,
+      timeSeries: timeSeries)
   }
 
   /// Why the images of `dataset` do not suit the model, or nil.

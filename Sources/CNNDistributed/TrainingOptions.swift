@@ -51,7 +51,7 @@ public struct TrainingOptions: Sendable {
     learningRate: Float = 0.01, momentum: Float = 0.9, weightDecay: Float = 0, milestones: [Int] = [],
     seed: UInt64 = 1, stepsPerEpoch: Int? = nil, resultsPath: String = TrainingRecord.defaultPath,
     telemetryInterval: Double? = nil, checkpointDirectory: String? = nil, resume: Bool = false,
-    savePath: String? = nil
+    savePath: String? = nil, timeSeries: TimeSeriesPreparation = TimeSeriesPreparation()
   ) {
     (self.model, self.data, self.batchPerRank, self.epochs, self.sync) = (model, data, batchPerRank, epochs, sync)
     (self.learningRate, self.momentum, self.weightDecay, self.milestones, self.seed) = (
@@ -59,6 +59,7 @@ public struct TrainingOptions: Sendable {
     )
     (self.stepsPerEpoch, self.resultsPath, self.telemetryInterval) = (stepsPerEpoch, resultsPath, telemetryInterval)
     (self.checkpointDirectory, self.resume, self.savePath) = (checkpointDirectory, resume, savePath)
+    self.timeSeries = timeSeries
   }
 
   /// `DIR/checkpoint.cnnckpt`, when checkpoints are on.

@@ -15,7 +15,11 @@ import ModelFormats
 ///   sync: [batch, end]         # batch, every:N, epoch or end
 ///   epochs: 5
 ///   lr: 0.01                   # optional, as cnnswift train: momentum 0.9, weight_decay 0, milestones []
-///   data: synthetic:6000       # a folder on every node, or synthetic:N (default: Debian's Fashion-MNIST)
+///   data: synthetic:6000       # a folder on every node, synthetic:N, or PATH/NAME of .ts files (default:
+///                              # Debian's Fashion-MNIST)
+///   pad_series: false          # optional, time series: as --pad-series, --impute-missing, not --no-znorm
+///   impute_missing: false
+///   znorm: true
 ///   seed: 1
 ///   steps: 100                 # optional: at most this many steps per epoch
 /// ```
@@ -33,6 +37,8 @@ public struct TrainingSettings: Sendable, Equatable {
   public var milestones: [Int]
   /// `--data`; `nil` for Debian's Fashion-MNIST.
   public var data: String?
+  /// `pad_series`, `impute_missing` and `znorm`: how a time-series data set's cases become samples.
+  public var timeSeries = TimeSeriesPreparation()
   public var seed: UInt64
   public var stepsPerEpoch: Int?
   /// The line of each key of the section, for messages about its values.
@@ -58,7 +64,7 @@ public struct TrainingSettings: Sendable, Equatable {
   /// The section's keys.
   static let keys = [
     "model", "layers", "weights", "batch", "sync", "epochs", "lr", "momentum", "weight_decay", "milestones", "data",
-    "seed", "steps",
+    "seed", "steps", "pad_series", "impute_missing", "znorm",
   ]
 
   /// Reads the `train:` section.
@@ -139,6 +145,16 @@ public struct TrainingSettings: Sendable, Equatable {
       seed = UInt64(number)
     }
     stepsPerEpoch = try section.positiveInt("steps", maximum: Self.maximumSteps)
+    func flag(_ key: String, default value: Bool) throws(JobFileError) -> Bool {
+      guard let node = section.value(key) else { return value }
+      guard let flag = node.bool else {
+        throw section.fail(key, node, "expected true or false, found \(YAMLReader.show(node))")
+      }
+      return flag
+    }
+    timeSeries = TimeSeriesPreparation(
+      padsLengths: try flag("pad_series", default: false), imputesMissing: try flag("impute_missing", default: false),
+      zNormalizes: try flag("znorm", default: true))
   }
 }
 
@@ -173,8 +189,7 @@ public struct TrainingRun: Sendable, Equatable {
 
   /// `architecture`'s forward FLOPs per image, counted on the model built for its usual input.
   public static func forwardFLOPs(of architecture: Architecture) -> Double {
-    let shape = architecture.layers == nil ? [1, 28, 28] : [3, 32, 32]
-    return Double(architecture.build(inputShape: shape, seed: 1).forwardFLOPs)
+    Double(architecture.build(inputShape: architecture.usualInputShape, seed: 1).forwardFLOPs)
   }
 
   /// The training settings of this run, for `cnnswift train --job` (its outputs, such as the
@@ -184,7 +199,7 @@ public struct TrainingRun: Sendable, Equatable {
       model: model, data: settings.data, batchPerRank: batchPerRank, epochs: settings.epochs,
       sync: sync, learningRate: Float(settings.learningRate), momentum: Float(settings.momentum),
       weightDecay: Float(settings.weightDecay), milestones: settings.milestones, seed: settings.seed,
-      stepsPerEpoch: settings.stepsPerEpoch)
+      stepsPerEpoch: settings.stepsPerEpoch, timeSeries: settings.timeSeries)
   }
 
   /// The training flags of `cnnswift train` for this run (after `train`), the same ones a user
@@ -201,6 +216,9 @@ public struct TrainingRun: Sendable, Equatable {
     }
     if let data = settings.data { arguments += ["--data", data] }
     if let steps = settings.stepsPerEpoch { arguments += ["--steps", String(steps)] }
+    if settings.timeSeries.padsLengths { arguments.append("--pad-series") }
+    if settings.timeSeries.imputesMissing { arguments.append("--impute-missing") }
+    if !settings.timeSeries.zNormalizes { arguments.append("--no-znorm") }
     return arguments
   }
 

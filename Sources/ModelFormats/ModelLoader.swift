@@ -55,13 +55,13 @@ public enum ModelLoader {
   }
 
   /// What `cnnswift models --describe` describes: the preset named `model` (`lenet`, `resnet20`) for samples of
-  /// `inputShape` (nil: 1×28×28, a ResNet's 3×32×32) with `classes` outputs, else the model file at `model`
+  /// `inputShape` (nil: its ``Architecture/usualInputShape``) with `classes` outputs, else the model file at `model`
   /// (its graph for `inputShape` when one is given). Returns the model's name and graph.
   public static func graph(describing model: String, inputShape: [Int]?, classes: Int) throws(ModelFileError) -> (
     name: String, graph: ModelGraph
   ) {
     if let architecture = Architecture.preset(named: model) {
-      let shape = inputShape ?? (architecture.layers == nil ? [1, 28, 28] : [3, 32, 32])
+      let shape = inputShape ?? architecture.usualInputShape
       if let problem = architecture.inputProblem(shape) { throw ModelFileError(model, "--input \(problem)") }
       return (model, architecture.graph(inputShape: shape, classes: classes))
     }

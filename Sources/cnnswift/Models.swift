@@ -55,8 +55,9 @@ extension CNNSwift {
     func run() throws {
       guard let describe else {
         let models: [(Architecture, [Int])] =
-          [(.lenet, [1, 28, 28]), (.mlp, [1, 28, 28])]
-          + layers.split(separator: ",").map { (.resnet(layers: Int($0)!), [3, 32, 32]) }
+          ([.lenet, .mlp] + layers.split(separator: ",").map { .resnet(layers: Int($0)!) } + [.fcn, .resnet1d]).map {
+            ($0, $0.usualInputShape)
+          }
         print(ModelCatalog.table(models, batch: batch))
         return
       }

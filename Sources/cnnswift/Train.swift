@@ -58,7 +58,7 @@ extension CNNSwift {
     /// The flags a job file's train: section gives; `--job` refuses them beside it.
     static let trainingFlags = [
       "model", "layers", "model-file", "weights", "batch", "epochs", "sync", "lr", "momentum", "weight-decay",
-      "milestones", "data", "seed", "steps",
+      "milestones", "data", "seed", "steps", "pad-series", "impute-missing", "no-znorm",
     ]
 
     @Option(
@@ -156,7 +156,6 @@ extension CNNSwift {
       options.overlapCommunication = !noOverlap
       (options.runID, options.jobName) = (runID.id, jobName ?? options.jobName)
       options.progressInterval = progressEvery
-      options.timeSeries = timeSeries.preparation
       try train(options)
     }
 
@@ -180,7 +179,7 @@ extension CNNSwift {
         model: try trainingModel(), data: data, batchPerRank: batch,
         epochs: epochs, sync: SyncMode(parsing: sync)!, learningRate: lr, momentum: momentum,
         weightDecay: weightDecay, milestones: milestones.split(separator: ",").compactMap { Int($0) }, seed: seed,
-        stepsPerEpoch: steps)
+        stepsPerEpoch: steps, timeSeries: timeSeries.preparation)
     }
 
     /// The training settings of job file `path` (with its name and telemetry interval); throws a

@@ -61,6 +61,30 @@ import Testing
     #expect(rows.dropFirst().allSatisfy { $0[5] == ["up", "down"][Int($0[2])!] })
   }
 
+  @Test func aTrainingJobTakesATsDataSetAndItsPreparation() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cnnswift-ts-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Self.rampFiles(in: folder, cases: 8, length: 20, shorten: 5)
+    let job = { (padding: String) in
+      "name: ramps\nkind: train\ntarget:\n  local: true\nnodes: [1]\nranks_per_node: 2\ntrain:\n  model: fcn\n"
+        + "  batch: 4\n  epochs: 2\n  data: Ramps\n  pad_series: \(padding)\n"
+    }
+    try job("true").write(to: folder.appendingPathComponent("ramps.yaml"), atomically: true, encoding: .utf8)
+    let results = folder.appendingPathComponent("train.csv")
+    let run = try await MPIRunner(deadline: .seconds(120)).run(
+      executableNamed: "cnnswift", arguments: ["train", "--job", "ramps.yaml", "--results", results.path, "--quiet"],
+      processes: 2, workingDirectory: folder.path)
+    #expect(run.succeeded, "\(run)")
+    #expect(try String(contentsOf: results, encoding: .utf8).split(separator: "\n").count == 3)
+    try job("maybe").write(to: folder.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+    let bad = try await MPIRunner(deadline: .seconds(60)).run(
+      executableNamed: "cnnswift", arguments: ["train", "--job", "bad.yaml", "--results", results.path], processes: 2,
+      workingDirectory: folder.path)
+    #expect(!bad.succeeded && bad.standardError.contains("pad_series") && bad.standardError.contains("true or false"))
+  }
+
   @Test func unequalLengthsAreRefusedOnEveryRankUnlessPadded() async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "cnnswift-ts-\(UUID().uuidString.prefix(8))")

@@ -1,6 +1,6 @@
 import SIMDKernels
 
-/// Consecutive chains of depthwise separable blocks (an ungrouped convolution, then depthwise and pointwise ones
+/// Consecutive chains of depthwise separable blocks (a pointwise convolution, then depthwise and pointwise ones
 /// in any order, ending at a depthwise one) that an inference pass runs channels-last: the first reads its input's
 /// planes as they are, each next one the last one's channels-last output, and the last output goes back to one
 /// plane per channel. MobileNets are made of such blocks after a stem; onnxruntime and XNNPACK run them

@@ -90,6 +90,17 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
     return nil
   }
 
+  /// The input the model is counted, described and timed on when no data set says otherwise: 1×28×28 for
+  /// LeNet-5 and the MLP (Fashion-MNIST's), 3×32×32 for a ResNet (CIFAR-10's), 1×1×150 for the time-series
+  /// models (GunPoint's).
+  public var usualInputShape: [Int] {
+    switch self {
+    case .lenet, .mlp: [1, 28, 28]
+    case .resnet: [3, 32, 32]
+    case .fcn, .resnet1d: [1, 1, 150]
+    }
+  }
+
   /// The input one sample must have, given the data's sample shape `[C, H, W]`: the ResNets
   /// take 32×32 (28×28 images are padded), LeNet and the MLP take the data as it is.
   public func inputShape(forData shape: [Int]) -> [Int] {
