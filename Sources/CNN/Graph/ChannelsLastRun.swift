@@ -62,12 +62,12 @@ struct ChannelsLastRun {
       return chains.reduce(x) { value, chain in chain.run(value, values: []) }
     }
     let geometries = layout.geometries(for: x.sampleShape, chains: chains)
-    let last = geometries.last!
-    let largest = geometries.map { $0.outputPlane * $1 }.max()!
+    let (last, channels) = (geometries.last!, chains.last!.convolution.outputChannels)
+    let largest = zip(geometries, chains).map { $0.outputPlane * $1.convolution.outputChannels }.max()!
     let scratch = Scratch.current
     let buffers = (scratch.buffer(.columns, count: largest), scratch.buffer(.channelMajor, count: largest))
     let epilogues = chains.map(\.epilogue)
-    var output = Tensor.pooled(shape: [x.batch, last.channels, last.geometry.outputHeight, last.geometry.outputWidth])
+    var output = Tensor.pooled(shape: [x.batch, channels, last.outputHeight, last.outputWidth])
     let (inputCount, outputCount) = (x.sampleCount, output.sampleCount)
     x.data.withBase { xp in
       output.data.withMutableBase { yp in
@@ -76,32 +76,31 @@ struct ChannelsLastRun {
           for (index, chain) in chains.enumerated() {
             let target = index % 2 == 0 ? buffers.0 : buffers.1
             chain.convolution.channelsLastForward(
-              source, planar: index == 0, geometry: geometries[index].geometry, kernels: kernels,
+              source, planar: index == 0, geometry: geometries[index], kernels: kernels,
               epilogue: epilogues[index], into: target)
             source = UnsafePointer(target)
           }
-          channelsLastToPlanes(
-            source, pixels: last.geometry.outputPlane, channels: last.channels, into: yp + image * outputCount)
+          channelsLastToPlanes(source, pixels: last.outputPlane, channels: channels, into: yp + image * outputCount)
         }
       }
     }
     return output
   }
 
-  /// Each chain's window geometry and output channels for the last input shape (a network's never changes).
+  /// Each chain's window geometry for the last input shape (a network's never changes).
   private let layout = Layout()
 
   private final class Layout {
     var inputShape: [Int] = []
-    var geometries: [(geometry: WindowGeometry, channels: Int)] = []
+    var geometries: [WindowGeometry] = []
 
-    func geometries(for shape: [Int], chains: [InferenceFusion.Chain]) -> [(geometry: WindowGeometry, channels: Int)] {
+    func geometries(for shape: [Int], chains: [InferenceFusion.Chain]) -> [WindowGeometry] {
       if shape == inputShape { return geometries }
       var sample = shape
       geometries = chains.map { chain in
         let g = chain.convolution.geometry(for: sample)
         sample = [chain.convolution.outputChannels, g.outputHeight, g.outputWidth]
-        return (g, chain.convolution.outputChannels)
+        return g
       }
       inputShape = shape
       return geometries

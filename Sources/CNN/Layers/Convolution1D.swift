@@ -5,9 +5,10 @@
 /// of an even kernel is `padding = (k − 1) / 2` and `trailingPadding = k / 2` (8 → 3 and 4, as in Wang et
 /// al.'s FCN).
 ///
-/// Both passes work on the series' own column matrix (`C · k` rows of `L'` values) and sgemm, with none of the
-/// padding rows or kernel rows a 2-D layer of height 1 would carry: per image, `Y = W · cols` forward, and
-/// `dW += dY · colsᵀ`, `dcols = Wᵀ · dY` (added back into the input's positions) backward.
+/// Both passes work on the series' own column matrix (`C · k` rows of `L'` values, im2col's of a 1 × k window
+/// padded along the row alone) and sgemm, with none of the padding rows or kernel rows a square 2-D layer of
+/// height 1 would carry: per image, `Y = W · cols` forward, and `dW += dY · colsᵀ`, `dcols = Wᵀ · dY` (added
+/// back into the input's positions by col2im) backward.
 public final class Convolution1D: Layer {
   public let inputChannels: Int
   public let outputChannels: Int
@@ -58,18 +59,25 @@ public final class Convolution1D: Layer {
 
   public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
-  /// The output length for series of `length` values (at least 1 for the layer to fit).
-  func outputLength(for length: Int) -> Int {
-    (length + padding + trailingPadding - dilation * (kernelSize - 1) - 1) / stride + 1
+  /// The window of series of `length` values: 1 × `kernelSize` over a plane one row high, padded along the row
+  /// alone, so that im2col and col2im make and undo the series' column matrix (`C · k` rows of `L'`).
+  func geometry(length: Int) -> WindowGeometry {
+    var g = WindowGeometry(
+      channels: inputChannels, height: 1, width: length, kernelHeight: 1, kernelWidth: kernelSize, stride: stride,
+      padding: padding, trailingPadding: trailingPadding, dilation: dilation)
+    (g.topPadding, g.bottomPadding) = (0, 0)
+    return g
   }
 
   public func outputShape(for inputShape: [Int]) -> [Int] {
     precondition(
       inputShape.count == 3 && inputShape[0] == inputChannels && inputShape[1] == 1,
       "\(summary) expects [\(inputChannels), 1, L] series, got \(inputShape)")
-    let length = outputLength(for: inputShape[2])
-    precondition(length > 0, "\(summary) does not fit series of \(inputShape[2]) values")
-    return [outputChannels, 1, length]
+    let g = geometry(length: inputShape[2])
+    precondition(
+      g.extentWidth <= inputShape[2] + padding + trailingPadding,
+      "\(summary) does not fit series of \(inputShape[2]) values")
+    return [outputChannels, 1, g.outputWidth]
   }
 
   public func forwardFLOPs(for inputShape: [Int]) -> Int {
@@ -81,9 +89,10 @@ public final class Convolution1D: Layer {
   public func releaseOutput() { output = .none }
 
   public func forward(_ x: Tensor, mode: Mode) -> Tensor {
-    let (length, outLength) = (x.shape[3], outputShape(for: x.sampleShape)[2])
+    let outLength = outputShape(for: x.sampleShape)[2]
+    let g = geometry(length: x.shape[3])
     output.prepare(shape: [x.batch, outputChannels, 1, outLength])
-    let (patch, cout) = (inputChannels * kernelSize, outputChannels)
+    let (patch, cout) = (g.patchSize, outputChannels)
     let columns = Scratch.current.buffer(.columns, count: patch * outLength)
     let biasValues = bias?.value.data ?? []
     x.data.withBase { xp in
@@ -91,7 +100,7 @@ public final class Convolution1D: Layer {
         output.data.withMutableBase { yp in
           for image in 0..<x.batch {
             let y = yp + image * cout * outLength
-            seriesColumns(xp + image * inputChannels * length, length: length, outLength: outLength, into: columns)
+            im2col(xp + image * g.inputCount, images: 1, geometry: g, into: columns)
             rowMajorGemm(
               transposeA: false, transposeB: false, m: cout, n: outLength, k: patch, w, lda: patch, columns,
               ldb: outLength, beta: 0, y, ldc: outLength)
@@ -109,8 +118,8 @@ public final class Convolution1D: Layer {
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
     let x = input.take(for: summary)
-    let (length, outLength) = (x.shape[3], outputLength(for: x.shape[3]))
-    let (patch, cout) = (inputChannels * kernelSize, outputChannels)
+    let g = geometry(length: x.shape[3])
+    let (outLength, patch, cout) = (g.outputWidth, g.patchSize, outputChannels)
     precondition(
       outputGradient.shape == [x.batch, cout, 1, outLength], "\(summary): gradient of shape \(outputGradient.shape)")
     var inputGradient = computesInputGradient ? Tensor.pooledZeros(shape: x.shape) : .none
@@ -127,7 +136,7 @@ public final class Convolution1D: Layer {
                   for o in 0..<cout { db[o] += sum(dy + o * outLength, count: outLength) }
                 }
               }
-              seriesColumns(xp + image * inputChannels * length, length: length, outLength: outLength, into: columns)
+              im2col(xp + image * g.inputCount, images: 1, geometry: g, into: columns)
               // dW += dY · colsᵀ
               rowMajorGemm(
                 transposeA: false, transposeB: true, m: cout, n: patch, k: outLength, dy, lda: outLength, columns,
@@ -138,8 +147,7 @@ public final class Convolution1D: Layer {
                 transposeA: true, transposeB: false, m: patch, n: outLength, k: cout, w, lda: patch, dy,
                 ldb: outLength, beta: 0, columnGradient, ldc: outLength)
               inputGradient.data.withMutableBase { dx in
-                addSeriesColumns(
-                  columnGradient, length: length, outLength: outLength, into: dx + image * inputChannels * length)
+                col2im(columnGradient, images: 1, geometry: g, addingInto: dx + image * g.inputCount)
               }
             }
           }
@@ -147,50 +155,5 @@ public final class Convolution1D: Layer {
       }
     }
     return inputGradient
-  }
-
-  /// The input positions of output `t` for tap `j` that fall inside a series of `length` values: the outputs
-  /// `t` whose position `t · stride − padding + j · dilation` is in `0 ..< length`.
-  private func validOutputs(tap j: Int, length: Int, outLength: Int) -> Range<Int> {
-    let offset = j * dilation - padding
-    // The first t with t · stride + offset ≥ 0, and one past the last with t · stride + offset < length.
-    let first = offset >= 0 ? 0 : (-offset + stride - 1) / stride
-    let end = length - offset > 0 ? min(outLength, (length - offset - 1) / stride + 1) : 0
-    return first..<max(first, end)
-  }
-
-  /// One series' column matrix: row `c · k + j` holds, for each output `t`, input `c` at `t · stride − padding +
-  /// j · dilation` (zero outside the series).
-  private func seriesColumns(
-    _ x: UnsafePointer<Float>, length: Int, outLength: Int, into columns: UnsafeMutablePointer<Float>
-  ) {
-    for c in 0..<inputChannels {
-      for j in 0..<kernelSize {
-        let row = columns + (c * kernelSize + j) * outLength
-        let valid = validOutputs(tap: j, length: length, outLength: outLength)
-        let source = x + c * length + j * dilation - padding
-        fill(row, with: 0, count: valid.lowerBound)
-        if stride == 1 {
-          copy(source + valid.lowerBound, into: row + valid.lowerBound, count: valid.count)
-        } else {
-          for t in valid { row[t] = source[t &* stride] }
-        }
-        fill(row + valid.upperBound, with: 0, count: outLength - valid.upperBound)
-      }
-    }
-  }
-
-  /// The inverse of ``seriesColumns(_:length:outLength:into:)`` for gradients: each column value added into the
-  /// input position it was read from.
-  private func addSeriesColumns(
-    _ columns: UnsafePointer<Float>, length: Int, outLength: Int, into dx: UnsafeMutablePointer<Float>
-  ) {
-    for c in 0..<inputChannels {
-      for j in 0..<kernelSize {
-        let row = columns + (c * kernelSize + j) * outLength
-        let target = dx + c * length + j * dilation - padding
-        for t in validOutputs(tap: j, length: length, outLength: outLength) { target[t &* stride] += row[t] }
-      }
-    }
   }
 }

@@ -132,18 +132,24 @@ extension ONNXGraphReader {
     }
     let pads = try spatialPads(
       attributes, kernel: kernel[0], stride: stride, dilation: dilation, input: shapes[input])
-    let bias = try inputName(node, 2).map { name throws(ONNXProblem) in try floats(name, "bias B") }
-    if let bias, bias.shape != [weight.shape[0]] {
-      throw ONNXProblem("its bias has shape \(ONNXTensor.text(bias.shape)), expected [\(weight.shape[0])]")
-    }
+    let bias = try convolutionBias(node, filters: weight.shape[0])
     let spec = LayerSpec.Convolution(
       filters: weight.shape[0], kernel: kernel[0], stride: stride, padding: pads.leading + extra.leading,
       trailingPadding: pads.trailing + extra.trailing, dilation: dilation, groups: groups, bias: bias != nil)
     try emit(.convolution(spec), inputs: [input], weights: [weight] + (bias.map { [$0] } ?? []), for: node)
   }
 
-  /// A Conv of a 1 × k kernel over `[C, 1, L]` series (what `cnnswift export` writes for a 1-D convolution):
-  /// strides, dilations and pads along the series alone.
+  /// A Conv's optional bias B, checked to hold one value per filter.
+  private func convolutionBias(_ node: Onnx_NodeProto, filters: Int) throws(ONNXProblem) -> Tensor? {
+    let bias = try inputName(node, 2).map { name throws(ONNXProblem) in try floats(name, "bias B") }
+    if let bias, bias.shape != [filters] {
+      throw ONNXProblem("its bias has shape \(ONNXTensor.text(bias.shape)), expected [\(filters)]")
+    }
+    return bias
+  }
+
+  /// A Conv of one group and a 1 × k kernel over `[C, 1, L]` series (what `cnnswift export` writes for a 1-D
+  /// convolution): strides, dilations and pads along the series alone.
   private mutating func seriesConvolution(
     _ node: Onnx_NodeProto, _ attributes: ONNXAttributes, input: Int, weight: Tensor
   ) throws(ONNXProblem) {
@@ -156,8 +162,9 @@ extension ONNXGraphReader {
       return pair[1]
     }
     let (stride, dilation) = (try along("strides", default: 1), try along("dilations", default: 1))
-    guard try attributes.string("auto_pad", default: "NOTSET") == "NOTSET", try attributes.int("group", default: 1) == 1
-    else { throw ONNXProblem("a 1 × k convolution takes explicit pads and one group") }
+    guard try attributes.string("auto_pad", default: "NOTSET") == "NOTSET" else {
+      throw ONNXProblem("a 1 × k convolution takes explicit pads")
+    }
     let pads = try attributes.ints("pads") ?? [0, 0, 0, 0]
     guard pads.count == 4, pads[0] == 0, pads[2] == 0, (0...InputLimits.kernelSide).contains(pads[1]),
       (0...InputLimits.kernelSide).contains(pads[3])
@@ -166,10 +173,7 @@ extension ONNXGraphReader {
       throw ONNXProblem(
         "its weight \(ONNXTensor.text(weight.shape)) does not read the input's \(shapes[input][0]) channels")
     }
-    let bias = try inputName(node, 2).map { name throws(ONNXProblem) in try floats(name, "bias B") }
-    if let bias, bias.shape != [weight.shape[0]] {
-      throw ONNXProblem("its bias has shape \(ONNXTensor.text(bias.shape)), expected [\(weight.shape[0])]")
-    }
+    let bias = try convolutionBias(node, filters: weight.shape[0])
     let spec = LayerSpec.Convolution(
       filters: weight.shape[0], kernel: weight.shape[3], stride: stride, padding: pads[1], trailingPadding: pads[3],
       dilation: dilation, bias: bias != nil)
