@@ -33,8 +33,7 @@ extension DataParallelTrainer {
     let emulatedOrders = run.emulatedShards.map { $0.epochOrder(epoch: epoch, seed: options.seed) }
     let start = MPIEnvironment.wallTime()
     var state = EpochState(
-      // Milestones count epochs done (StepSchedule counts from 0): `--milestones 2` decays from the third epoch.
-      epoch: epoch, rate: run.schedule.learningRate(epoch: epoch - 1), order: order, emulatedOrders: emulatedOrders,
+      epoch: epoch, rate: run.learningRate(epoch: epoch), order: order, emulatedOrders: emulatedOrders,
       start: start, lastProgress: start, averagesBefore: run.sync.averages, averagedBefore: run.sync.averagedValues)
     for step in 0..<run.steps {
       if world.rank == 0, let progress { reportProgress(before: step, of: run.steps, &state, to: progress) }

@@ -79,8 +79,9 @@ public final class DataParallelTrainer {
       dataset: dataset, train: train, test: test, emulatedShards: emulatedShards, steps: steps, model: model,
       network: network,
       trainable: network.trainableParameters,
-      optimizer: SGD(momentum: options.momentum, weightDecay: options.weightDecay),
+      optimizer: options.optimizer.make(momentum: options.momentum, weightDecay: options.weightDecay),
       schedule: StepSchedule(initialRate: options.learningRate, gamma: 0.1, milestones: options.milestones),
+      plateau: options.plateau.map { PlateauSchedule(initialRate: options.learningRate, settings: $0) },
       sync: sync, overlap: overlap, context: context,
       checkpoint: options.checkpointPath.map { TrainingCheckpoint(world: world, path: $0) },
       checkpointOptions: options.checkpointOptions(ranks: world.size),
@@ -138,7 +139,8 @@ public final class DataParallelTrainer {
   func resume(_ run: inout TrainingState, say: (String) -> Void) throws {
     guard options.resume, let checkpoint = run.checkpoint,
       let resumed = try checkpoint.restore(
-        network: run.network, optimizer: run.optimizer, model: run.model, options: run.checkpointOptions, say: say)
+        network: run.network, optimizer: run.optimizer, model: run.model, options: run.checkpointOptions,
+        learningRate: options.learningRate, say: say)
     else { return }
     guard resumed.steps == resumed.epoch * run.steps else {
       throw TrainingInputError(
@@ -146,6 +148,8 @@ public final class DataParallelTrainer {
           + "takes \(run.steps) steps per epoch")
     }
     (run.firstEpoch, run.globalStep, run.lastCheckpoint) = (resumed.epoch + 1, resumed.steps, resumed.epoch)
+    run.optimizer.steps = resumed.steps
+    if let progress = resumed.plateau { run.plateau?.progress = progress }
     if world.rank == 0 {
       say(
         "cnnswift: resuming after epoch \(resumed.epoch) from \(checkpoint.path)"
@@ -156,6 +160,11 @@ public final class DataParallelTrainer {
   /// Ends `epoch` on every rank: its checkpoint, after the last epoch the averaging that ends training,
   /// the ranks' totals and the test accuracy; rank 0 appends the results row and says the epoch's line.
   func endEpoch(_ epoch: EpochState, _ run: inout TrainingState, say: (String) -> Void) throws {
+    if run.plateau != nil {
+      // Before the checkpoint, which keeps where the schedule is after this epoch.
+      let loss = try world.allreduce(epoch.lossSum, operation: .sum) / Double(run.steps * world.size)
+      run.plateau?.observe(loss: loss)
+    }
     let checkpointSeconds = try saveCheckpoint(after: epoch.epoch, &run)
     var syncSeconds = epoch.syncSeconds
     if epoch.epoch == options.epochs { syncSeconds += try finishSync(&run) }
@@ -204,7 +213,7 @@ public final class DataParallelTrainer {
     let start = MPIEnvironment.wallTime()
     try run.checkpoint?.save(
       network: run.network, optimizer: run.optimizer, model: run.model, epoch: epoch,
-      steps: run.globalStep, options: run.checkpointOptions)
+      steps: run.globalStep, plateau: run.plateau?.progress, options: run.checkpointOptions)
     let seconds = MPIEnvironment.wallTime() - start
     if run.checkpoint != nil { run.lastCheckpoint = epoch }
     return seconds

@@ -23,11 +23,12 @@ struct TrainingCheckpoint {
   let world: Communicator
   let path: String
 
-  /// Writes the checkpoint of every rank's state after `epoch` (`steps` optimizer steps per rank).
-  /// Collective; a failure to write stops every rank with rank 0's message.
+  /// Writes the checkpoint of every rank's state after `epoch` (`steps` optimizer steps per rank), with
+  /// where the plateau schedule is (the same on every rank). Collective; a failure to write stops every rank
+  /// with rank 0's message.
   func save(
-    network: Network, optimizer: SGD, model: TrainedModel, epoch: Int, steps: Int,
-    options: [String: String]
+    network: Network, optimizer: any Optimizer, model: TrainedModel, epoch: Int, steps: Int,
+    plateau: PlateauSchedule.Progress?, options: [String: String]
   ) throws {
     let state = CheckpointFile.state(of: network, optimizer: optimizer)
     var reference = state
@@ -39,11 +40,11 @@ struct TrainingCheckpoint {
     var problem = ""
     if world.rank == 0 {
       var received = Set<Int>()
-      let velocities = Array(state[(state.count - CheckpointFile.velocityCount(of: network))...])
+      let optimizerCount = CheckpointFile.optimizerStateCount(of: network, optimizer: optimizer)
       do {
         try CheckpointFile.write(
-          to: path, model: model.file(of: network), epoch: epoch, steps: steps,
-          ranks: world.size, options: options, velocities: velocities
+          to: path, model: model.file(of: network), epoch: epoch, steps: steps, ranks: world.size,
+          options: options, plateau: plateau, optimizerState: Array(state[(state.count - optimizerCount)...])
         ) { rank in
           guard shared[rank] == 0 else { return nil }
           received.insert(rank)
@@ -63,18 +64,19 @@ struct TrainingCheckpoint {
   }
 
   /// Restores every rank's state from the checkpoint, after rank 0 checked it against this run
-  /// (`options`, the network's parameters); returns the epochs and steps completed, or nil when
-  /// there is no checkpoint yet. Collective; a refused checkpoint stops every rank with rank 0's
-  /// message, naming the option or shape that differs.
+  /// (`options`, the network's parameters); returns the epochs and steps completed and where the plateau
+  /// schedule was (at `learningRate`, this run's `--lr`, when it differs from the checkpoint's), or nil when
+  /// there is no checkpoint yet. Collective; a refused checkpoint stops every rank with rank 0's message, naming
+  /// the option or shape that differs.
   func restore(
-    network: Network, optimizer: SGD, model: TrainedModel, options: [String: String],
-    say: (String) -> Void
-  ) throws -> (epoch: Int, steps: Int)? {
+    network: Network, optimizer: any Optimizer, model: TrainedModel, options: [String: String],
+    learningRate: Float, say: (String) -> Void
+  ) throws -> (epoch: Int, steps: Int, plateau: PlateauSchedule.Progress?)? {
     var checkpoint: CheckpointFile? = nil
     var problem = ""
     if world.rank == 0 {
       do {
-        checkpoint = try check(network: network, model: model, options: options, say: say)
+        checkpoint = try check(network: network, optimizer: optimizer, model: model, options: options, say: say)
       } catch {
         problem = "--resume: \(error)"
       }
@@ -83,10 +85,16 @@ struct TrainingCheckpoint {
     var header = [Int64(checkpoint == nil ? 0 : 1), Int64(checkpoint?.epoch ?? 0), Int64(checkpoint?.steps ?? 0)]
     try world.broadcast(&header, root: 0)
     guard header[0] == 1 else { return nil }
+    var plateau = checkpoint?.plateau
+    // A new --lr is what the run continues with (the note said so); the plateau keeps its best loss.
+    if checkpoint?.options["lr"] != options["lr"] { plateau?.rate = learningRate }
+    plateau = try broadcastPlateau(plateau)
     var own = [Int32](repeating: 0, count: world.size)
     if let checkpoint { own = (0..<world.size).map { checkpoint.sharesRankZeroState($0) ? 0 : 1 } }
     try world.broadcast(&own, root: 0)
-    var state = checkpoint?.state(ofRank: 0) ?? [Float](repeating: 0, count: CheckpointFile.stateCount(of: network))
+    var state =
+      checkpoint?.state(ofRank: 0)
+      ?? [Float](repeating: 0, count: CheckpointFile.stateCount(of: network, optimizer: optimizer))
     try world.broadcast(&state, root: 0)
     if world.rank == 0 {
       for rank in 1..<world.size where own[rank] == 1 {
@@ -96,22 +104,37 @@ struct TrainingCheckpoint {
       state = try receiveState(from: 0, count: state.count)
     }
     CheckpointFile.restore(state, into: network, optimizer: optimizer)
-    return (Int(header[1]), Int(header[2]))
+    return (Int(header[1]), Int(header[2]), plateau)
+  }
+
+  /// Rank 0's plateau progress on every rank (the Float rate and the Double loss travel bit for bit).
+  private func broadcastPlateau(_ progress: PlateauSchedule.Progress?) throws -> PlateauSchedule.Progress? {
+    var fields: [UInt64] = [0, 0, 0, 0]
+    if let progress {
+      fields = [1, UInt64(progress.rate.bitPattern), progress.best.bitPattern, UInt64(progress.badEpochs)]
+    }
+    try world.broadcast(&fields, root: 0)
+    guard fields[0] == 1 else { return nil }
+    return PlateauSchedule.Progress(
+      rate: Float(bitPattern: UInt32(truncatingIfNeeded: fields[1])), best: Double(bitPattern: fields[2]),
+      badEpochs: Int(fields[3]))
   }
 
   /// Rank 0: the checkpoint, read and checked against this run, or nil when there is none.
   private func check(
-    network: Network, model: TrainedModel, options: [String: String], say: (String) -> Void
+    network: Network, optimizer: any Optimizer, model: TrainedModel, options: [String: String],
+    say: (String) -> Void
   ) throws -> CheckpointFile? {
     guard access(path, F_OK) == 0 else {
       say("cnnswift: --resume: no checkpoint in \(path) yet; starting from epoch 1")
       return nil
     }
+    let expectedCount = CheckpointFile.stateCount(of: network, optimizer: optimizer)
     let checkpoint = try CheckpointFile.read(
-      path: path,
-      limit: CheckpointFile.sizeLimit(stateValues: CheckpointFile.stateCount(of: network), ranks: world.size))
-    for name in TrainingOptions.optionsThatMustMatch where checkpoint.options[name] != options[name] {
-      let (was, now) = (checkpoint.options[name] ?? "(none)", options[name] ?? "(none)")
+      path: path, limit: CheckpointFile.sizeLimit(stateValues: expectedCount, ranks: world.size))
+    let recorded = checkpoint.options.merging(TrainingOptions.unrecordedCheckpointOptions) { saved, _ in saved }
+    for name in TrainingOptions.optionsThatMustMatch where recorded[name] != options[name] {
+      let (was, now) = (recorded[name] ?? "(none)", options[name] ?? "(none)")
       throw ModelFileError(
         path,
         name == "ranks"
@@ -123,7 +146,6 @@ struct TrainingCheckpoint {
       throw ModelFileError(path, "holds \(checkpoint.model.summary); this run trains \(model.summary)")
     }
     try checkpoint.model.load(into: network)
-    let expectedCount = CheckpointFile.stateCount(of: network)
     guard checkpoint.ranks == world.size else {
       throw ModelFileError(path, "holds \(checkpoint.ranks) ranks' states; this run has \(world.size) ranks")
     }
@@ -131,9 +153,9 @@ struct TrainingCheckpoint {
       throw ModelFileError(path, "corrupt: the state of rank \(rank) does not have \(expectedCount) values")
     }
     for (name, value) in options.sorted(by: { $0.key < $1.key })
-    where !TrainingOptions.optionsThatMustMatch.contains(name) && checkpoint.options[name] != value {
+    where !TrainingOptions.optionsThatMustMatch.contains(name) && recorded[name] != value {
       say(
-        "cnnswift: note: --\(name) \(value) differs from the checkpoint's \(checkpoint.options[name] ?? "(none)"); "
+        "cnnswift: note: --\(name) \(value) differs from the checkpoint's \(recorded[name] ?? "(none)"); "
           + "the run continues with \(value)")
     }
     return checkpoint

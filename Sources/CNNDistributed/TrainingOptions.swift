@@ -12,11 +12,18 @@ public struct TrainingOptions: Sendable {
   public var batchPerRank: Int
   public var epochs: Int
   public var sync: SyncMode
+  /// `--optimizer`: SGD (with ``momentum``) or Adam.
+  public var optimizer: OptimizerKind
+  /// The initial learning rate.
   public var learningRate: Float
+  /// SGD's momentum (Adam has its own βs).
   public var momentum: Float
   public var weightDecay: Float
   /// Epochs after which the learning rate is multiplied by 0.1.
   public var milestones: [Int]
+  /// `--lr-plateau`: lower the rate when the training loss stops improving; nil for a rate that only
+  /// ``milestones`` change.
+  public var plateau: PlateauSchedule.Settings?
   public var seed: UInt64
   /// Train at most this many steps per epoch (benchmarks); nil for whole epochs.
   public var stepsPerEpoch: Int?
@@ -48,15 +55,17 @@ public struct TrainingOptions: Sendable {
 
   public init(
     model: TrainingModel, data: String? = nil, batchPerRank: Int = 64, epochs: Int = 1, sync: SyncMode = .batch,
-    learningRate: Float = 0.01, momentum: Float = 0.9, weightDecay: Float = 0, milestones: [Int] = [],
-    seed: UInt64 = 1, stepsPerEpoch: Int? = nil, resultsPath: String = TrainingRecord.defaultPath,
+    optimizer: OptimizerKind = .sgd, learningRate: Float = 0.01, momentum: Float = 0.9, weightDecay: Float = 0,
+    milestones: [Int] = [], plateau: PlateauSchedule.Settings? = nil, seed: UInt64 = 1, stepsPerEpoch: Int? = nil,
+    resultsPath: String = TrainingRecord.defaultPath,
     telemetryInterval: Double? = nil, checkpointDirectory: String? = nil, resume: Bool = false,
     savePath: String? = nil, timeSeries: TimeSeriesPreparation = TimeSeriesPreparation()
   ) {
     (self.model, self.data, self.batchPerRank, self.epochs, self.sync) = (model, data, batchPerRank, epochs, sync)
-    (self.learningRate, self.momentum, self.weightDecay, self.milestones, self.seed) = (
-      learningRate, momentum, weightDecay, milestones, seed
+    (self.optimizer, self.learningRate, self.momentum, self.weightDecay, self.milestones, self.seed) = (
+      optimizer, learningRate, momentum, weightDecay, milestones, seed
     )
+    self.plateau = plateau
     (self.stepsPerEpoch, self.resultsPath, self.telemetryInterval) = (stepsPerEpoch, resultsPath, telemetryInterval)
     (self.checkpointDirectory, self.resume, self.savePath) = (checkpointDirectory, resume, savePath)
     self.timeSeries = timeSeries
@@ -70,20 +79,25 @@ public struct TrainingOptions: Sendable {
   /// The options a checkpoint records, by flag (without `--`), for a resumed run on `ranks` ranks to compare.
   ///
   /// Those in ``optionsThatMustMatch`` decide which images each rank sees in which step and when ranks average,
-  /// so a run resumed with another value could not continue the same training; the others (learning rate,
-  /// momentum, weight decay, milestones) only scale the updates, and a resumed run may change them on purpose
-  /// (a lower `--lr` after the loss diverged), with a note.
+  /// so a run resumed with another value could not continue the same training (and the optimizer decides what
+  /// state it keeps); the others (learning rate, momentum, weight decay, milestones, the plateau's settings) only
+  /// scale the updates, and a resumed run may change them on purpose (a lower `--lr` after the loss diverged),
+  /// with a note.
   public func checkpointOptions(ranks: Int) -> [String: String] {
     [
       "model": model.description, "data": (try? DataSource(spec: data).description) ?? (data ?? ""),
       "batch": String(batchPerRank), "sync": sync.description, "seed": String(seed), "ranks": String(ranks),
       "steps": stepsPerEpoch.map(String.init) ?? "all", "lr": String(learningRate), "momentum": String(momentum),
       "weight-decay": String(weightDecay), "milestones": milestones.map(String.init).joined(separator: ","),
+      "optimizer": optimizer.rawValue, "lr-plateau": plateau?.description ?? "off",
     ]
   }
 
   /// The checkpoint options a resumed run must repeat exactly.
-  public static let optionsThatMustMatch = ["model", "data", "batch", "sync", "seed", "ranks", "steps"]
+  public static let optionsThatMustMatch = ["model", "data", "batch", "sync", "seed", "ranks", "steps", "optimizer"]
+
+  /// The options that checkpoints written before they existed do not record, with the value those runs had.
+  public static let unrecordedCheckpointOptions = ["optimizer": "sgd", "lr-plateau": "off"]
 }
 
 /// A problem with the input that stops training before it starts; every rank sees the same one.

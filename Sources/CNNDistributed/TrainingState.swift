@@ -18,8 +18,11 @@ struct TrainingState {
   let model: TrainedModel
   let network: Network
   let trainable: [Parameter]
-  let optimizer: SGD
+  let optimizer: any Optimizer
   let schedule: StepSchedule
+  /// With `--lr-plateau`, the rate of the next epoch, which the epochs' losses lower (it then replaces
+  /// ``schedule``); the same on every rank, as the loss it follows is all ranks'.
+  var plateau: PlateauSchedule?
   let loss = SoftmaxCrossEntropy()
   /// Its counters give each epoch's synchronizations.
   var sync: ParameterSync
@@ -42,6 +45,12 @@ struct TrainingState {
   var lastCheckpoint: Int? = nil
   /// Rank 0's failure to append an epoch's row, agreed by every rank before the next epoch.
   var writeProblem = ""
+
+  /// The learning rate of `epoch` (1-based).
+  func learningRate(epoch: Int) -> Float {
+    // Milestones count epochs done (StepSchedule counts from 0): `--milestones 2` decays from the third epoch.
+    plateau?.rate ?? schedule.learningRate(epoch: epoch - 1)
+  }
 
   /// The step's batch, reused from step to step.
   var images: Tensor

@@ -364,7 +364,7 @@ extension JobFile {
     if let train {
       factors += [
         ("train.model", train.models.count), ("train.batch", train.batches.count),
-        ("train.sync", train.syncModes.count),
+        ("train.sync", train.syncModes.count), ("train.data", train.dataSets.count),
       ]
     }
     factors.append(("repetitions", repetitions))

@@ -14,9 +14,13 @@ import ModelFormats
 ///   batch: [64]                # images per step on each rank
 ///   sync: [batch, end]         # batch, every:N, epoch or end
 ///   epochs: 5
-///   lr: 0.01                   # optional, as cnnswift train: momentum 0.9, weight_decay 0, milestones []
+///   optimizer: sgd             # optional: sgd or adam
+///   lr: 0.01                   # optional, as cnnswift train: 0.01 (sgd) or 0.001 (adam), momentum 0.9 (sgd),
+///                              # weight_decay 0, milestones []
+///   lr_plateau: false          # optional: as --lr-plateau, with plateau_patience 50, plateau_factor 0.5,
+///                              # min_lr 0.0001
 ///   data: synthetic:6000       # a folder on every node, synthetic:N, or PATH/NAME of .ts files (default:
-///                              # Debian's Fashion-MNIST)
+///                              # Debian's Fashion-MNIST); a list makes a sweep over data sets
 ///   pad_series: false          # optional, time series: as --pad-series, --impute-missing, not --no-znorm
 ///   impute_missing: false
 ///   znorm: true
@@ -31,12 +35,15 @@ public struct TrainingSettings: Sendable, Equatable {
   public var batches: [Int]
   public var syncModes: [SyncMode]
   public var epochs: Int
+  public var optimizer: OptimizerKind
   public var learningRate: Double
   public var momentum: Double
   public var weightDecay: Double
   public var milestones: [Int]
-  /// `--data`; `nil` for Debian's Fashion-MNIST.
-  public var data: String?
+  /// `lr_plateau` (with `plateau_patience`, `plateau_factor`, `min_lr`): nil for a rate only milestones change.
+  public var plateau: PlateauSchedule.Settings?
+  /// Each `--data` of the sweep, in file order; `[nil]` for Debian's Fashion-MNIST.
+  public var dataSets: [String?]
   /// `pad_series`, `impute_missing` and `znorm`: how a time-series data set's cases become samples.
   public var timeSeries = TimeSeriesPreparation()
   public var seed: UInt64
@@ -63,8 +70,9 @@ public struct TrainingSettings: Sendable, Equatable {
 
   /// The section's keys.
   static let keys = [
-    "model", "layers", "weights", "batch", "sync", "epochs", "lr", "momentum", "weight_decay", "milestones", "data",
-    "seed", "steps", "pad_series", "impute_missing", "znorm",
+    "model", "layers", "weights", "batch", "sync", "epochs", "optimizer", "lr", "momentum", "weight_decay",
+    "milestones", "lr_plateau", "plateau_patience", "plateau_factor", "min_lr", "data", "seed", "steps", "pad_series",
+    "impute_missing", "znorm",
   ]
 
   /// Reads the `train:` section.
@@ -127,16 +135,41 @@ public struct TrainingSettings: Sendable, Equatable {
     }
     syncModes = modes
     epochs = try section.positiveInt("epochs", maximum: Self.maximumEpochs) ?? 1
-    learningRate = try section.number("lr", in: 1e-12...1e6, expected: "a positive learning rate") ?? 0.01
+    func flag(_ key: String, default value: Bool) throws(JobFileError) -> Bool {
+      guard let node = section.value(key) else { return value }
+      guard let flag = node.bool else {
+        throw section.fail(key, node, "expected true or false, found \(YAMLReader.show(node))")
+      }
+      return flag
+    }
+    let optimizerName = try section.string("optimizer") ?? "sgd"
+    guard let optimizer = OptimizerKind(rawValue: optimizerName) else {
+      throw section.fail(
+        "optimizer", section.value("optimizer"), "expected \(OptimizerKind.spellings), found '\(optimizerName)'")
+    }
+    self.optimizer = optimizer
+    learningRate =
+      try section.number("lr", in: 1e-12...1e6, expected: "a positive learning rate")
+      ?? optimizer.defaultLearningRate
+    if optimizer == .adam, let node = section.value("momentum") {
+      throw section.fail("momentum", node, "is SGD's; optimizer adam keeps its own averages (β 0.9 and 0.999)")
+    }
     momentum = try section.number("momentum", in: 0...0.999_999, expected: "a momentum in [0, 1)") ?? 0.9
     weightDecay = try section.number("weight_decay", in: 0...1, expected: "a weight decay in [0, 1]") ?? 0
     milestones = try section.positiveIntList("milestones", maximum: Self.maximumEpochs) ?? []
-    data = try section.string("data")
-    if let data {
-      do { _ = try DataSource(spec: data) } catch {
+    plateau = try Self.plateau(section, on: try flag("lr_plateau", default: false))
+    if plateau != nil && !milestones.isEmpty {
+      throw section.fail(
+        "lr_plateau", section.value("lr_plateau"), "and milestones both set the learning rate: give one of them")
+    }
+    let data = try section.stringList("data", expected: "a folder, synthetic:N or PATH/NAME of .ts files")
+    for spec in data ?? [] {
+      do { _ = try DataSource(spec: spec) } catch {
         throw section.fail("data", section.value("data"), "\(error)")
       }
     }
+    var seenData: Set<String> = []
+    dataSets = data.map { $0.filter { seenData.insert($0).inserted } } ?? [nil]
     seed = 1
     if let value = section.value("seed") {
       guard let number = YAMLReader.int(value), number >= 0 else {
@@ -145,16 +178,31 @@ public struct TrainingSettings: Sendable, Equatable {
       seed = UInt64(number)
     }
     stepsPerEpoch = try section.positiveInt("steps", maximum: Self.maximumSteps)
-    func flag(_ key: String, default value: Bool) throws(JobFileError) -> Bool {
-      guard let node = section.value(key) else { return value }
-      guard let flag = node.bool else {
-        throw section.fail(key, node, "expected true or false, found \(YAMLReader.show(node))")
-      }
-      return flag
-    }
     timeSeries = TimeSeriesPreparation(
       padsLengths: try flag("pad_series", default: false), imputesMissing: try flag("impute_missing", default: false),
       zNormalizes: try flag("znorm", default: true))
+  }
+}
+
+extension TrainingSettings {
+  /// `lr_plateau`'s settings from `plateau_patience`, `plateau_factor` and `min_lr` when it is `on`; those keys
+  /// are refused without it.
+  static func plateau(_ section: YAMLReader, on: Bool) throws(JobFileError) -> PlateauSchedule.Settings? {
+    guard on else {
+      for key in ["plateau_patience", "plateau_factor", "min_lr"] {
+        if let node = section.value(key) { throw section.fail(key, node, "goes with lr_plateau: true") }
+      }
+      return nil
+    }
+    let usual = PlateauSchedule.Settings()
+    let patience =
+      section.value("plateau_patience") == nil
+      ? usual.patience : try section.positiveInt("plateau_patience", maximum: maximumEpochs) ?? usual.patience
+    let factor = try section.number("plateau_factor", in: 1e-6...0.999_999, expected: "a factor in (0, 1)")
+    let minimum = try section.number("min_lr", in: 1e-12...1e6, expected: "a positive learning rate")
+    return PlateauSchedule.Settings(
+      factor: factor.map(Float.init) ?? usual.factor, patience: patience,
+      minimumRate: minimum.map(Float.init) ?? usual.minimumRate)
   }
 }
 
@@ -164,6 +212,8 @@ public struct TrainingRun: Sendable, Equatable {
   public var model: TrainingModel
   public var batchPerRank: Int
   public var sync: SyncMode
+  /// `--data`: one of the settings' data sets; nil for Debian's Fashion-MNIST.
+  public var data: String?
   public var settings: TrainingSettings
   /// The model's forward FLOPs per image (LeNet and the MLP on 1×28×28, the ResNets on 3×32×32, a model
   /// file on its own input), for the point's time bound.
@@ -172,10 +222,10 @@ public struct TrainingRun: Sendable, Equatable {
   /// A run; `forwardFLOPsPerImage` when already known for the model (building the model
   /// to count them costs its weights' initialization).
   public init(
-    model: TrainingModel, batchPerRank: Int, sync: SyncMode, settings: TrainingSettings,
+    model: TrainingModel, batchPerRank: Int, sync: SyncMode, data: String?, settings: TrainingSettings,
     forwardFLOPsPerImage: Double? = nil
   ) {
-    (self.model, self.batchPerRank, self.sync, self.settings) = (model, batchPerRank, sync, settings)
+    (self.model, self.batchPerRank, self.sync, self.data, self.settings) = (model, batchPerRank, sync, data, settings)
     self.forwardFLOPsPerImage = forwardFLOPsPerImage ?? Self.forwardFLOPs(of: model, settings: settings)
   }
 
@@ -196,10 +246,10 @@ public struct TrainingRun: Sendable, Equatable {
   /// results file and checkpoints, stay at their defaults for the caller to set).
   public var options: TrainingOptions {
     TrainingOptions(
-      model: model, data: settings.data, batchPerRank: batchPerRank, epochs: settings.epochs,
-      sync: sync, learningRate: Float(settings.learningRate), momentum: Float(settings.momentum),
-      weightDecay: Float(settings.weightDecay), milestones: settings.milestones, seed: settings.seed,
-      stepsPerEpoch: settings.stepsPerEpoch, timeSeries: settings.timeSeries)
+      model: model, data: data, batchPerRank: batchPerRank, epochs: settings.epochs, sync: sync,
+      optimizer: settings.optimizer, learningRate: Float(settings.learningRate), momentum: Float(settings.momentum),
+      weightDecay: Float(settings.weightDecay), milestones: settings.milestones, plateau: settings.plateau,
+      seed: settings.seed, stepsPerEpoch: settings.stepsPerEpoch, timeSeries: settings.timeSeries)
   }
 
   /// The training flags of `cnnswift train` for this run (after `train`), the same ones a user
@@ -207,14 +257,21 @@ public struct TrainingRun: Sendable, Equatable {
   public var arguments: [String] {
     var arguments = model.arguments
     arguments += [
-      "--batch", String(batchPerRank), "--epochs", String(settings.epochs), "--sync", sync.description, "--lr",
-      String(settings.learningRate), "--momentum", String(settings.momentum), "--weight-decay",
+      "--batch", String(batchPerRank), "--epochs", String(settings.epochs), "--sync", sync.description,
+      "--optimizer", settings.optimizer.rawValue, "--lr", String(settings.learningRate), "--weight-decay",
       String(settings.weightDecay), "--seed", String(settings.seed),
     ]
+    if settings.optimizer == .sgd { arguments += ["--momentum", String(settings.momentum)] }
+    if let plateau = settings.plateau {
+      arguments += [
+        "--lr-plateau", "--plateau-patience", String(plateau.patience), "--plateau-factor", String(plateau.factor),
+        "--min-lr", String(plateau.minimumRate),
+      ]
+    }
     if !settings.milestones.isEmpty {
       arguments += ["--milestones", settings.milestones.map(String.init).joined(separator: ",")]
     }
-    if let data = settings.data { arguments += ["--data", data] }
+    if let data { arguments += ["--data", data] }
     if let steps = settings.stepsPerEpoch { arguments += ["--steps", String(steps)] }
     if settings.timeSeries.padsLengths { arguments.append("--pad-series") }
     if settings.timeSeries.imputesMissing { arguments.append("--impute-missing") }
@@ -222,10 +279,16 @@ public struct TrainingRun: Sendable, Equatable {
     return arguments
   }
 
-  /// The part of a point's id naming the run: `lenet-b64-sync-batch`, `resnet32-b32-sync-every4`.
+  /// The part of a point's id naming the run: `lenet-b64-sync-batch`, `resnet32-b32-sync-every4`, and in a
+  /// sweep over data sets the data set's name after it (`fcn-b16-sync-batch-GunPoint`).
   public var idPart: String {
     let sync = self.sync.description.replacingOccurrences(of: ":", with: "")
-    return "\(model.shortName)-b\(batchPerRank)-sync-\(sync)"
+    let base = "\(model.shortName)-b\(batchPerRank)-sync-\(sync)"
+    guard settings.dataSets.count > 1, let data else { return base }
+    let name = (data.split(separator: "/").last.map(String.init) ?? data).filter {
+      $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-")
+    }
+    return base + "-" + name
   }
 }
 
@@ -242,6 +305,7 @@ extension JobFile {
       ("train.model", train.lines["layers"] ?? train.lines["model"], train.models.count),
       ("train.batch", train.lines["batch"], train.batches.count),
       ("train.sync", train.lines["sync"], train.syncModes.count),
+      ("train.data", train.lines["data"], train.dataSets.count),
       ("nodes", lines["nodes"], nodes.count), ("ranks_per_node", lines["ranks_per_node"], ranksPerNode.count),
     ]
     for (key, line, count) in lists where count > 1 {
@@ -251,6 +315,7 @@ extension JobFile {
           + "or keep one value for `cnnswift train --job`")
     }
     return TrainingRun(
-      model: train.models[0], batchPerRank: train.batches[0], sync: train.syncModes[0], settings: train)
+      model: train.models[0], batchPerRank: train.batches[0], sync: train.syncModes[0], data: train.dataSets[0],
+      settings: train)
   }
 }

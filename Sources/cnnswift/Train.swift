@@ -7,6 +7,8 @@ import JobFiles
 import MPI
 import SuiteCommands
 
+extension OptimizerKind: ExpressibleByArgument {}
+
 extension CNNSwift {
   struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +23,13 @@ extension CNNSwift {
         on standard error at most once a second (steps done, images/s, time left; --quiet: none). \
         A node that runs more ranks than it has cores is warned about at the start.
 
+        --optimizer sgd (momentum, the default) or adam (PyTorch's Adam: β 0.9 and 0.999, ε 1e-8; \
+        --lr defaults to 0.001 with it, 0.01 with sgd). --milestones divides the rate by 10 after \
+        the epochs listed; --lr-plateau instead halves it after more than 50 epochs in a row \
+        without a training loss 0.01 % below the best so far (PyTorch's ReduceLROnPlateau; \
+        --plateau-patience, --plateau-factor and --min-lr change 50, 0.5 and the floor 0.0001). \
+        Each epoch's rate is in the results' learning_rate column.
+
         --job FILE takes the training settings from a job file's train: section (kind: train, one \
         value per key; lists make a sweep, which `clusterbench submit FILE` runs) and records the \
         job's name; the ranks are mpiexec's. Run-specific flags (--results, --checkpoint-dir, \
@@ -28,11 +37,12 @@ extension CNNSwift {
 
         With --checkpoint-dir DIR, rank 0 writes DIR/checkpoint.cnnckpt after every epoch \
         (atomically: a killed run loses at most the epoch it was in). It holds every rank's \
-        weights, statistics and momentum, so --resume continues to exactly the weights of a run \
-        never stopped, in every sync mode; a larger --epochs extends a finished run. --model, \
-        --layers, --data, --batch, --sync, --seed, --steps and the number of ranks must be those \
-        of the checkpoint; --lr, --momentum, --weight-decay and --milestones may change (with a \
-        note). Without a checkpoint yet, --resume starts from epoch 1. A loss that becomes NaN or \
+        weights, statistics and optimizer state (SGD's momentum, Adam's moments) and where the \
+        plateau schedule is, so --resume continues to exactly the weights of a run never stopped, \
+        in every sync mode; a larger --epochs extends a finished run. --model, --layers, --data, \
+        --batch, --sync, --seed, --steps, --optimizer and the number of ranks must be those of the \
+        checkpoint; --lr, --momentum, --weight-decay, --milestones and the plateau's flags may \
+        change (with a note). Without a checkpoint yet, --resume starts from epoch 1. A loss that becomes NaN or \
         infinite stops every rank and leaves the last good checkpoint. --save writes the trained \
         model file, which `cnnswift infer` reads; equal weights give byte-identical files.
 
@@ -50,6 +60,8 @@ extension CNNSwift {
           mpiexec -n 2 cnnswift train --model lenet --epochs 5 \\
             --checkpoint-dir ckpt --resume --save lenet.cnn
           cnnswift train --model mlp --data synthetic:6000 --epochs 2 --telemetry=1
+          cnnswift train --model fcn --data synthetic:200 --batch 16 \\
+            --epochs 3 --optimizer adam --lr-plateau
           mpiexec -n 2 cnnswift train --job jobs/train-lenet.yaml
           mpiexec -n 2 cnnswift train --model-file lenet.onnx --epochs 1 \\
             --save lenet-tuned.cnn
@@ -57,8 +69,9 @@ extension CNNSwift {
 
     /// The flags a job file's train: section gives; `--job` refuses them beside it.
     static let trainingFlags = [
-      "model", "layers", "model-file", "weights", "batch", "epochs", "sync", "lr", "momentum", "weight-decay",
-      "milestones", "data", "seed", "steps", "pad-series", "impute-missing", "no-znorm",
+      "model", "layers", "model-file", "weights", "batch", "epochs", "sync", "optimizer", "lr", "momentum",
+      "weight-decay", "milestones", "lr-plateau", "plateau-patience", "plateau-factor", "min-lr", "data", "seed",
+      "steps", "pad-series", "impute-missing", "no-znorm",
     ]
 
     @Option(
@@ -80,12 +93,23 @@ extension CNNSwift {
     @Option(help: "Images per step on each rank (the global batch is ranks × this).") var batch = 64
     @Option(help: "Passes over the training set.") var epochs = 1
     @Option(help: ArgumentHelp("batch, every:N, epoch or end.", valueName: "MODE")) var sync = "batch"
-    @Option(help: "Learning rate.") var lr: Float = 0.01
-    @Option(help: "SGD momentum.") var momentum: Float = 0.9
+    @Option(help: ArgumentHelp("sgd (with --momentum) or adam (β 0.9, 0.999, as PyTorch's).", valueName: "NAME"))
+    var optimizer: OptimizerKind = .sgd
+    @Option(help: "Learning rate (default: 0.01 with sgd, 0.001 with adam).") var lr: Float?
+    @Option(help: "SGD momentum (default: 0.9).") var momentum: Float?
     @Option(help: "Weight decay (L2), applied to weights, not biases or batch-norm parameters.")
     var weightDecay: Float = 0
     @Option(help: ArgumentHelp("Epochs after which the learning rate is divided by 10.", valueName: "LIST"))
     var milestones = ""
+    @Flag(help: "Lower the learning rate when the training loss stops improving (PyTorch's ReduceLROnPlateau).")
+    var lrPlateau = false
+    @Option(
+      help: ArgumentHelp("With --lr-plateau: epochs without a better loss before the rate falls (50).", valueName: "N"))
+    var plateauPatience: Int?
+    @Option(help: ArgumentHelp("With --lr-plateau: the factor the rate falls by (0.5).", valueName: "F"))
+    var plateauFactor: Float?
+    @Option(help: ArgumentHelp("With --lr-plateau: the lowest rate it falls to (0.0001).", valueName: "RATE"))
+    var minLr: Float?
     @Option(
       help: ArgumentHelp(
         "A Fashion-MNIST/MNIST or CIFAR-10 folder, or synthetic:N (default: Debian's Fashion-MNIST).",
@@ -121,7 +145,24 @@ extension CNNSwift {
     var progressEvery = 1.0
 
     func validate() throws {
-      try Self.checkValues(batch: batch, epochs: epochs, lr: lr, momentum: momentum, weightDecay: weightDecay)
+      try Self.checkValues(
+        batch: batch, epochs: epochs, lr: lr ?? Float(optimizer.defaultLearningRate), momentum: momentum ?? 0.9,
+        weightDecay: weightDecay)
+      if optimizer == .adam && momentum != nil {
+        throw ValidationError("--momentum is SGD's; --optimizer adam keeps its own averages (β 0.9 and 0.999)")
+      }
+      if !lrPlateau,
+        let flag = [
+          ("--plateau-patience", plateauPatience != nil), ("--plateau-factor", plateauFactor != nil),
+          ("--min-lr", minLr != nil),
+        ].first(where: \.1)?.0
+      {
+        throw ValidationError("\(flag) goes with --lr-plateau")
+      }
+      if lrPlateau && !milestones.isEmpty {
+        throw ValidationError("--lr-plateau and --milestones both set the learning rate: give one of them")
+      }
+      try Self.checkPlateau(plateauSettings)
       guard SyncMode(parsing: sync) != nil else {
         throw ValidationError("--sync \(sync): expected \(SyncMode.spellings)")
       }
@@ -173,12 +214,22 @@ extension CNNSwift {
       }
     }
 
+    /// `--lr-plateau`'s settings, nil without it.
+    var plateauSettings: PlateauSchedule.Settings? {
+      guard lrPlateau else { return nil }
+      let usual = PlateauSchedule.Settings()
+      return PlateauSchedule.Settings(
+        factor: plateauFactor ?? usual.factor, patience: plateauPatience ?? usual.patience,
+        minimumRate: minLr ?? usual.minimumRate)
+    }
+
     /// The training settings the flags give.
     func optionsOfFlags() throws -> TrainingOptions {
       TrainingOptions(
         model: try trainingModel(), data: data, batchPerRank: batch,
-        epochs: epochs, sync: SyncMode(parsing: sync)!, learningRate: lr, momentum: momentum,
-        weightDecay: weightDecay, milestones: milestones.split(separator: ",").compactMap { Int($0) }, seed: seed,
+        epochs: epochs, sync: SyncMode(parsing: sync)!, optimizer: optimizer,
+        learningRate: lr ?? Float(optimizer.defaultLearningRate), momentum: momentum ?? 0.9, weightDecay: weightDecay,
+        milestones: milestones.split(separator: ",").compactMap { Int($0) }, plateau: plateauSettings, seed: seed,
         stepsPerEpoch: steps, timeSeries: timeSeries.preparation)
     }
 
@@ -204,6 +255,7 @@ extension CNNSwift {
         try Self.checkValues(
           batch: options.batchPerRank, epochs: options.epochs, lr: options.learningRate, momentum: options.momentum,
           weightDecay: options.weightDecay)
+        try Self.checkPlateau(options.plateau)
       } catch let error as ValidationError { throw ValidationError("--job \(path): \(error.message)") }
       options.jobName = jobFile.name
       options.telemetryInterval = jobFile.telemetryInterval
@@ -221,6 +273,17 @@ extension CNNSwift {
       // pulls every weight to 0 as hard as the whole loss pushes it.
       try FlagCheck.fraction("--momentum", momentum, "the velocity's decay per step (typical: 0.9)")
       try FlagCheck.fraction("--weight-decay", weightDecay, "the L2 penalty's coefficient (typical: 1e-4 to 5e-4)")
+    }
+
+    /// The range checks of `--lr-plateau`'s settings, named by their flags.
+    static func checkPlateau(_ settings: PlateauSchedule.Settings?) throws {
+      guard let settings else { return }
+      try FlagCheck.count(
+        "--plateau-patience", settings.patience, in: 0...InputLimits.epochs, of: "epochs without a better loss")
+      guard settings.factor > 0, settings.factor < 1 else {
+        throw ValidationError("--plateau-factor must be between 0 and 1 (exclusive), got \(settings.factor)")
+      }
+      try FlagCheck.positive("--min-lr", settings.minimumRate)
     }
 
     func train(_ options: TrainingOptions) throws {

@@ -120,24 +120,26 @@ import Testing
     }
   }
 
-  /// A checkpoint's velocities and rank states are checked like weights.
+  /// A checkpoint's optimizer state and rank states are checked like weights.
   @Test func nonFiniteCheckpointStatesAreRefused() throws {
     let network = Architecture.lenet.build(inputShape: [1, 28, 28], seed: 1)
     let model = ModelFile(network: network, architecture: .lenet)
     let path = folder.path + "/" + CheckpointFile.fileName
     var velocities = [Float](repeating: 0, count: network.parameterCount)
     velocities[7] = .nan
-    try CheckpointFile.write(to: path, model: model, epoch: 1, steps: 9, ranks: 1, options: [:], velocities: velocities)
-    { _ in nil }
+    try CheckpointFile.write(
+      to: path, model: model, epoch: 1, steps: 9, ranks: 1, options: [:], optimizerState: velocities
+    ) { _ in nil }
     #expect(
       throws: ModelFileError(
         path,
-        "rank 0's velocities holds NaN at value 7 of 61706: a model with a non-finite weight gives NaN for every "
+        "rank 0's optimizer state holds NaN at value 7 of 61706: a model with a non-finite weight gives NaN for every "
           + "input (was it saved from a diverged run?)")
     ) { try CheckpointFile.read(path: path) }
     velocities[7] = 0
-    try CheckpointFile.write(to: path, model: model, epoch: 1, steps: 9, ranks: 2, options: [:], velocities: velocities)
-    { _ in [Float](repeating: .infinity, count: 3) }
+    try CheckpointFile.write(
+      to: path, model: model, epoch: 1, steps: 9, ranks: 2, options: [:], optimizerState: velocities
+    ) { _ in [Float](repeating: .infinity, count: 3) }
     #expect(throws: ModelFileError.self) { try CheckpointFile.read(path: path) }
     do { _ = try CheckpointFile.read(path: path) } catch {
       #expect(error.problem.hasPrefix("the state of rank 1 holds inf at value 0 of 3"))

@@ -185,7 +185,7 @@ import Testing
     let options = ["batch": "32", "sync": "every:3", "model": "resnet8"]
     var asked: [Int] = []
     try CheckpointFile.write(
-      to: path, model: model, epoch: 3, steps: 27, ranks: 3, options: options, velocities: velocities
+      to: path, model: model, epoch: 3, steps: 27, ranks: 3, options: options, optimizerState: velocities
     ) { rank in
       asked.append(rank)
       return rank == 2 ? rank2 : nil
@@ -212,21 +212,53 @@ import Testing
     #expect(throws: ModelFileError.self) { try CheckpointFile(bytes: model.encoded(), path: path) }
   }
 
+  /// A plateau schedule's progress is kept bit for bit, and a version-1 checkpoint (before schedules were kept)
+  /// still reads, with none.
+  @Test func checkpointKeepsThePlateauAndReadsVersionOne() throws {
+    let network = Architecture.mlp.build(inputShape: [1, 28, 28], seed: 1)
+    let model = ModelFile(network: network, architecture: .mlp)
+    let path = folder.path + "/" + CheckpointFile.fileName
+    let state = [Float](repeating: 0.5, count: 2 * network.parameterCount)
+    let plateau = PlateauSchedule.Progress(rate: 0.000_25, best: 0.123_456_789_012_345, badEpochs: 7)
+    try CheckpointFile.write(
+      to: path, model: model, epoch: 4, steps: 40, ranks: 1, options: ["optimizer": "adam"], plateau: plateau,
+      optimizerState: state
+    ) { _ in nil }
+    let checkpoint = try CheckpointFile.read(path: path)
+    #expect(checkpoint.plateau == plateau && checkpoint.optimizerState == state)
+
+    try CheckpointFile.write(
+      to: path, model: model, epoch: 4, steps: 40, ranks: 1, options: [:], optimizerState: state
+    ) { _ in nil }
+    var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    // Version 2 with no schedule is version 1 with one more byte (the schedule's tag 0) before the state.
+    let tagOffset = bytes.count - 4 - (8 + 4 * state.count) - 1
+    #expect(bytes[tagOffset] == 0)
+    bytes.remove(at: tagOffset)
+    bytes[8] = 1
+    bytes.removeLast(4)
+    var checksum = ByteWriter()
+    checksum.append(crc32(bytes[...]))
+    let old = try CheckpointFile(bytes: bytes + checksum.bytes, path: path)
+    #expect(old.plateau == nil && old.optimizerState == state && old.epoch == 4)
+  }
+
   /// A checkpoint that failed part way leaves the previous one in place.
   @Test func aFailedCheckpointWriteKeepsThePreviousFile() throws {
     let network = Architecture.lenet.build(inputShape: [1, 28, 28], seed: 1)
     let model = ModelFile(network: network, architecture: .lenet)
     let path = folder.path + "/" + CheckpointFile.fileName
     let velocities = [Float](repeating: 0, count: network.parameterCount)
-    try CheckpointFile.write(to: path, model: model, epoch: 1, steps: 9, ranks: 2, options: [:], velocities: velocities)
-    {
+    try CheckpointFile.write(
+      to: path, model: model, epoch: 1, steps: 9, ranks: 2, options: [:], optimizerState: velocities
+    ) {
       _ in nil
     }
     let before = try Data(contentsOf: URL(fileURLWithPath: path))
     struct Interrupted: Error {}
     #expect(throws: Interrupted.self) {
       try CheckpointFile.write(
-        to: path, model: model, epoch: 2, steps: 18, ranks: 2, options: [:], velocities: velocities
+        to: path, model: model, epoch: 2, steps: 18, ranks: 2, options: [:], optimizerState: velocities
       ) { _ in throw Interrupted() }
     }
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)

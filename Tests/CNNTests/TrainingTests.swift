@@ -19,8 +19,56 @@ struct OptimizerTests {
     optimizer.step(parameters: [weight, bias, statistic], learningRate: 0.1)
     // v = 0.9 · 0.6 + 0.5 + 0.094 = 1.134; w = 0.94 − 0.1134.
     #expect(abs(weight.value.data[0] - (0.94 - 0.1134)) < 1e-6)
-    #expect(abs(optimizer.velocity(of: weight).data[0] - 1.134) < 1e-6)
+    #expect(abs(optimizer.state(of: weight)[0] - 1.134) < 1e-6)
     #expect(abs(bias.value.data[0] - (0.3 - 0.1 * 3.8)) < 1e-6)
+  }
+
+  /// Two steps of Adam with weight decay, against the update rule as PyTorch's `torch.optim.Adam` computes it
+  /// (worked out in double precision).
+  @Test func adamMatchesPyTorchsUpdate() {
+    let weight = Parameter(name: "w", value: Tensor(shape: [2], data: [1, -2]))
+    let bias = Parameter(name: "b", value: Tensor(shape: [1], data: [0.5]), decays: false)
+    let statistic = Parameter(name: "s", value: Tensor(shape: [1], data: [3]), isTrainable: false)
+    let optimizer = Adam(weightDecay: 0.1)
+    for gradients in [([0.5, 1], 2), ([0.25, -0.5], 1)] as [([Float], Float)] {
+      weight.gradient = Tensor(shape: [2], data: gradients.0)
+      bias.gradient = Tensor(shape: [1], data: [gradients.1])
+      statistic.gradient = Tensor(shape: [1], data: [100])
+      optimizer.step(parameters: [weight, bias, statistic], learningRate: 0.1)
+    }
+    #expect(maxDifference(weight.value, Tensor(shape: [2], data: [0.805_009_766, -2.100_695_891])) < 1e-6)
+    #expect(abs(bias.value.data[0] - 0.306_782_037) < 1e-6)
+    #expect(statistic.value.data == [3] && optimizer.steps == 2)
+    // The state is the first moment, then the second.
+    let state = optimizer.state(of: weight)
+    #expect(state.count == 4 && abs(state[0] - 0.088) < 1e-7 && abs(state[2] - 4.7524e-4) < 1e-10)
+    // A fresh optimizer given that state and step count continues identically.
+    let copy = Adam(weightDecay: 0.1)
+    let twin = Parameter(name: "w", value: weight.value)
+    copy.setState(state[...], of: twin)
+    copy.steps = 2
+    (weight.gradient, twin.gradient) = (Tensor(shape: [2], data: [1, 1]), Tensor(shape: [2], data: [1, 1]))
+    optimizer.step(parameters: [weight], learningRate: 0.1)
+    copy.step(parameters: [twin], learningRate: 0.1)
+    #expect(twin.value.data == weight.value.data)
+  }
+
+  /// PyTorch's ReduceLROnPlateau(factor=0.5, patience=2, min_lr=0.1) on the same losses: the rate falls after
+  /// the third epoch in a row without a loss 0.01 % below the best, and stops at the minimum.
+  @Test func plateauScheduleFollowsReduceLROnPlateau() {
+    var schedule = PlateauSchedule(
+      initialRate: 1, settings: PlateauSchedule.Settings(factor: 0.5, patience: 2, minimumRate: 0.1))
+    let losses = [1.0, 0.9, 0.899_95, 0.95, 0.95, 0.8] + Array(repeating: 0.85, count: 13)
+    var rates: [Float] = []
+    for loss in losses {
+      schedule.observe(loss: loss)
+      rates.append(schedule.rate)
+    }
+    let expected: [Float] = [
+      1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125, 0.1, 0.1, 0.1, 0.1, 0.1,
+    ]
+    #expect(rates == expected)
+    #expect(schedule.progress.best == 0.8 && schedule.progress.badEpochs == 1)
   }
 
   @Test func stepSchedule() {

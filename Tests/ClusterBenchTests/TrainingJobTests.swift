@@ -39,14 +39,14 @@ struct TrainingJobTests {
     #expect(minimal.kind == .train && minimal.hpl == nil)
     #expect(train.models == [.preset(.mlp)] && train.batches == [64] && train.syncModes == [.batch])
     #expect(train.epochs == 1 && train.learningRate == 0.01 && train.momentum == 0.9 && train.weightDecay == 0)
-    #expect(train.data == nil && train.seed == 1 && train.stepsPerEpoch == nil && train.milestones.isEmpty)
+    #expect(train.dataSets == [nil] && train.seed == 1 && train.stepsPerEpoch == nil && train.milestones.isEmpty)
 
     let job = try JobFile(parsing: Self.paperLike, path: "j.yaml")
     let full = try #require(job.train)
     #expect(full.models == [.preset(.lenet), .preset(.resnet(layers: 32)), .preset(.resnet(layers: 80))])
     #expect(full.batches == [32, 64] && full.syncModes == [.batch, .every(4), .end])
     #expect(full.epochs == 5 && full.learningRate == 0.1 && full.momentum == 0.85 && full.weightDecay == 0.0001)
-    #expect(full.milestones == [3] && full.data == "synthetic:6000" && full.seed == 7 && full.stepsPerEpoch == 20)
+    #expect(full.milestones == [3] && full.dataSets == ["synthetic:6000"] && full.seed == 7 && full.stepsPerEpoch == 20)
     #expect(job.ranksPerNode == [1, 4])
   }
 
@@ -73,7 +73,7 @@ struct TrainingJobTests {
     ),
     (
       "kind: train\nnodes: [1]\ntrain:\n  learning_rate: 0.1\n",
-      "j.yaml line 4, key train.learning_rate: unknown key; expected one of: model, layers, weights, batch, sync, epochs, lr"
+      "j.yaml line 4, key train.learning_rate: unknown key; expected one of: model, layers, weights, batch, sync, epochs, optimizer, lr"
     ),
     (
       "kind: train\nnodes: [1]\ntrain:\n  data: synthetic:many\n",
@@ -115,8 +115,9 @@ struct TrainingJobTests {
     let run = try #require(last.training)
     #expect(
       run.arguments == [
-        "--model", "resnet", "--layers", "80", "--batch", "64", "--epochs", "5", "--sync", "end", "--lr", "0.1",
-        "--momentum", "0.85", "--weight-decay", "0.0001", "--seed", "7", "--milestones", "3", "--data",
+        "--model", "resnet", "--layers", "80", "--batch", "64", "--epochs", "5", "--sync", "end", "--optimizer",
+        "sgd", "--lr", "0.1", "--weight-decay", "0.0001", "--seed", "7", "--momentum", "0.85", "--milestones", "3",
+        "--data",
         "synthetic:6000", "--steps", "20",
       ])
     // Three forward passes' worth per image: 20 steps × 64 images × 8 ranks = 6000 images (the set's size) × 5 epochs.

@@ -51,6 +51,39 @@ import Testing
         == ["checkpoint.cnnckpt"])
   }
 
+  /// Adam's moments and step count, and where the plateau schedule is, survive a resume in every sync mode.
+  /// Epochs of 3 steps make the loss uneven enough that patience 0 lowers the rate (under --sync batch after
+  /// epoch 4), so the schedule's state matters after the resume.
+  @Test(arguments: ["batch", "every:4", "epoch", "end"])
+  func adamWithAPlateauResumesToTheSameModel(sync: String) async throws {
+    let folder = try CNNSwiftProgramTests.folder("adam")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let adam = [
+      "--sync", sync, "--optimizer", "adam", "--lr", "0.01", "--lr-plateau", "--plateau-patience", "0", "--steps", "3",
+    ]
+    let whole = try await Self.train(adam + ["--epochs", "6", "--save", "whole.cnn"], in: folder)
+    #expect(whole.succeeded, "\(whole)")
+    let first = try await Self.train(adam + ["--epochs", "3", "--checkpoint-dir", "parts"], in: folder)
+    #expect(first.succeeded, "\(first)")
+    let resumed = try await Self.train(
+      adam + ["--epochs", "6", "--checkpoint-dir", "parts", "--resume", "--save", "resumed.cnn"], in: folder)
+    #expect(resumed.succeeded, "\(resumed)")
+    #expect(try Self.bytes(folder, "resumed.cnn") == Self.bytes(folder, "whole.cnn"), "\(sync): other weights")
+    // The results file has the whole run's 6 rows, then 3 + 3: the same rates epoch by epoch.
+    let lines = try String(contentsOf: folder.appendingPathComponent("train.csv"), encoding: .utf8)
+      .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let column = try #require(lines.first?.firstIndex(of: "learning_rate"))
+    let rates = lines.dropFirst().map { String($0[column]) }
+    #expect(rates.count == 12 && Array(rates[..<6]) == Array(rates[6...]), "\(rates)")
+    if sync == "batch" { #expect(rates[..<6].contains("0.005"), "\(rates)") }
+    // Adam's state is twice SGD's: a resumed run may not switch optimizers.
+    let sgd = try await Self.train(
+      ["--sync", sync, "--steps", "3", "--epochs", "6", "--checkpoint-dir", "parts", "--resume"], in: folder)
+    #expect(sgd.exitStatus == 1, "\(sgd)")
+    #expect(
+      sgd.standardError.contains("written by a run with --optimizer adam; this run has --optimizer sgd"), "\(sgd)")
+  }
+
   @Test func resumeRefusesOtherOptionsAndADivergingLossKeepsTheLastCheckpoint() async throws {
     let folder = try CNNSwiftProgramTests.folder("refuse")
     defer { try? FileManager.default.removeItem(at: folder) }

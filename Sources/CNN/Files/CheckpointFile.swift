@@ -1,31 +1,32 @@
 /// The state of a training run at the end of an epoch, from which `--resume` continues to the same weights as a
-/// run that was never stopped: every rank's weights, statistics and SGD velocities, the epoch and step reached,
-/// and the options that must not change.
+/// run that was never stopped: every rank's weights, statistics and optimizer state (SGD's velocities, Adam's
+/// moments), the epoch and step reached, where a plateau schedule is, and the options that must not change.
 ///
 /// A rank's *state* is one array: the values of every parameter (``Network/parameters`` order) followed by the
-/// velocity of every trainable parameter. Ranks whose state is bit-identical to rank 0's (all of them under
+/// optimizer's state of every trainable parameter (``Optimizer/state(of:)``). Ranks whose state is bit-identical to rank 0's (all of them under
 /// `--sync batch` without batch normalization, and after every `--sync epoch` average) are stored as a reference
-/// to it, so a checkpoint is as large as one model plus its velocities unless the ranks really differ.
+/// to it, so a checkpoint is as large as one model plus its optimizer's state unless the ranks really differ.
 ///
-/// Version 1, little-endian, strings and floats as in ``ModelFile``:
+/// Version 2, little-endian, strings and floats as in ``ModelFile`` (version 1, without the schedule, is read too):
 ///
 /// | field | encoding |
 /// |---|---|
 /// | magic | the 8 bytes `CNNSCKPT` |
-/// | format version | UInt32, 1 |
+/// | format version | UInt32, 2 |
 /// | model | UInt64 byte count, then a complete model file (rank 0's values) |
 /// | epoch | UInt32: the epochs completed |
 /// | steps | UInt64: the optimizer steps each rank has taken |
 /// | ranks | UInt32: K |
 /// | options | UInt32 count, then (name, value) string pairs sorted by name |
-/// | rank 0 velocities | UInt64 count, then Float32 values |
+/// | schedule | UInt8 0 (none kept), or 1 and a plateau's progress: Float32 rate, Float64 best loss, UInt32 bad epochs |
+/// | rank 0 optimizer state | UInt64 count, then Float32 values |
 /// | ranks 1 … K−1 | UInt8 0 (the same state as rank 0), or 1, a UInt64 count and the rank's state |
 /// | checksum | UInt32: CRC-32 of every byte before it |
 public struct CheckpointFile: Sendable {
   /// The first 8 bytes of every checkpoint.
   public static let magic = Array("CNNSCKPT".utf8)
   /// The version this code writes and reads.
-  public static let formatVersion: UInt32 = 1
+  public static let formatVersion: UInt32 = 2
   /// The file's name in `--checkpoint-dir`.
   public static let fileName = "checkpoint.cnnckpt"
 
@@ -39,12 +40,14 @@ public struct CheckpointFile: Sendable {
   public let ranks: Int
   /// The run's options that a resumed run must repeat, by name (`batch` → `32`).
   public let options: [String: String]
+  /// Where the run's `--lr-plateau` schedule was, nil when it had none.
+  public let plateau: PlateauSchedule.Progress?
   /// The file it was read from.
   public let path: String
 
   private let bytes: [UInt8]
-  /// Rank 0's velocities: where their count is.
-  private let velocityOffset: Int
+  /// Rank 0's optimizer state: where its count is.
+  private let optimizerStateOffset: Int
   /// For ranks 1 … K−1: where the state's count is, or nil for "the same as rank 0".
   private let rankOffsets: [Int?]
 
@@ -53,7 +56,7 @@ public struct CheckpointFile: Sendable {
   /// previous checkpoint stays in place.
   public static func write(
     to path: String, model: ModelFile, epoch: Int, steps: Int, ranks: Int, options: [String: String],
-    velocities: [Float], state: (Int) throws -> [Float]?
+    plateau: PlateauSchedule.Progress? = nil, optimizerState: [Float], state: (Int) throws -> [Float]?
   ) throws {
     let file = try ChecksummedFileWriter(path: path)
     var header = ByteWriter()
@@ -70,8 +73,14 @@ public struct CheckpointFile: Sendable {
       header.append(name)
       header.append(value)
     }
-    header.append(UInt64(velocities.count))
-    header.append(floats: velocities)
+    header.append(UInt8(plateau == nil ? 0 : 1))
+    if let plateau {
+      header.append(plateau.rate.bitPattern)
+      header.append(plateau.best.bitPattern)
+      header.append(UInt32(clamping: plateau.badEpochs))
+    }
+    header.append(UInt64(optimizerState.count))
+    header.append(floats: optimizerState)
     try file.write(header.bytes)
     for rank in 1..<max(ranks, 1) {
       var block = ByteWriter()
@@ -98,7 +107,7 @@ public struct CheckpointFile: Sendable {
     try CheckpointFile(bytes: try ModelFile.readBytes(path: path, limit: limit), path: path)
   }
 
-  /// The largest checkpoint of `ranks` ranks whose state has `stateValues` values (parameters and velocities):
+  /// The largest checkpoint of `ranks` ranks whose state has `stateValues` values (parameters and optimizer state):
   /// the bound for ``read(path:limit:)``, so that a file no run could have written is not read whole. A MiB is
   /// left for names, shapes and options.
   public static func sizeLimit(stateValues: Int, ranks: Int) -> Int {
@@ -112,8 +121,8 @@ public struct CheckpointFile: Sendable {
     }
     var reader = ByteReader(bytes, path: path, from: Self.magic.count)
     let version = try reader.uint32("the format version")
-    guard version == Self.formatVersion else {
-      throw ModelFileError(path, "checkpoint format version \(version); this cnnswift reads \(Self.formatVersion)")
+    guard (1...Self.formatVersion).contains(version) else {
+      throw ModelFileError(path, "checkpoint format version \(version); this cnnswift reads 1 to \(Self.formatVersion)")
     }
     guard bytes.count >= Self.magic.count + 4 + 4 else { throw ModelFileError(path, "truncated") }
     do { try ModelFile.verifyChecksum(bytes, path: path) } catch {
@@ -134,8 +143,9 @@ public struct CheckpointFile: Sendable {
     ranks = Int(try reader.uint32("the rank count"))
     guard ranks >= 1 else { throw ModelFileError(path, "corrupt: 0 ranks") }
     options = try Self.readOptions(&reader)
-    velocityOffset = reader.offset
-    _ = try Self.skipState(&reader, "rank 0's velocities")
+    plateau = version >= 2 ? try Self.readPlateau(&reader, path: path) : nil
+    optimizerStateOffset = reader.offset
+    _ = try Self.skipState(&reader, "rank 0's optimizer state")
     rankOffsets = try Self.readRankOffsets(&reader, ranks: ranks, path: path)
     (self.bytes, self.path) = (bytes, path)
   }
@@ -149,6 +159,24 @@ public struct CheckpointFile: Sendable {
       options[name] = try reader.string("the value of option \(name)")
     }
     return options
+  }
+
+  /// The schedule's tag, then a plateau's progress when there is one.
+  private static func readPlateau(_ reader: inout ByteReader, path: String) throws(ModelFileError)
+    -> PlateauSchedule.Progress?
+  {
+    let tag = try reader.uint8("the schedule's tag")
+    guard tag == 1 else {
+      if tag == 0 { return nil }
+      throw ModelFileError(path, "corrupt: schedule tag \(tag)")
+    }
+    let rate = Float(bitPattern: try reader.uint32("the plateau's rate"))
+    let best = Double(bitPattern: try reader.uint64("the plateau's best loss"))
+    let badEpochs = Int(try reader.uint32("the plateau's bad epochs"))
+    guard rate.isFinite, rate > 0, !best.isNaN else {
+      throw ModelFileError(path, "corrupt: a plateau schedule at rate \(rate), best loss \(best)")
+    }
+    return PlateauSchedule.Progress(rate: rate, best: best, badEpochs: badEpochs)
   }
 
   /// Ranks 1 … K−1, to the end of the file: where each one's state is, nil for "the same as rank 0".
@@ -172,26 +200,26 @@ public struct CheckpointFile: Sendable {
     return offsets
   }
 
-  /// Rank 0's SGD velocities: those of the trainable parameters, in order, one after another.
-  public var velocities: [Float] {
-    var reader = ByteReader(bytes, path: path, from: velocityOffset, end: bytes.count - 4)
+  /// Rank 0's optimizer state: that of the trainable parameters, in order, one after another.
+  public var optimizerState: [Float] {
+    var reader = ByteReader(bytes, path: path, from: optimizerStateOffset, end: bytes.count - 4)
     return (try? Self.readState(&reader, "")) ?? []
   }
 
-  /// The state of `rank`: every parameter's values, then every trainable parameter's velocity.
+  /// The state of `rank`: every parameter's values, then every trainable parameter's optimizer state.
   public func state(ofRank rank: Int) -> [Float] {
     precondition((0..<ranks).contains(rank), "rank \(rank) of a checkpoint of \(ranks)")
     if rank > 0, let offset = rankOffsets[rank - 1] {
       var reader = ByteReader(bytes, path: path, from: offset, end: bytes.count - 4)
       return (try? Self.readState(&reader, "")) ?? []
     }
-    return model.parameters.flatMap(\.value.data) + velocities
+    return model.parameters.flatMap(\.value.data) + optimizerState
   }
 
   /// The number of values in the state of `rank`, without decoding it.
   public func stateCount(ofRank rank: Int) -> Int {
     precondition((0..<ranks).contains(rank), "rank \(rank) of a checkpoint of \(ranks)")
-    var reader = ByteReader(bytes, path: path, from: velocityOffset, end: bytes.count - 4)
+    var reader = ByteReader(bytes, path: path, from: optimizerStateOffset, end: bytes.count - 4)
     if rank > 0, let offset = rankOffsets[rank - 1] {
       reader = ByteReader(bytes, path: path, from: offset, end: bytes.count - 4)
       return Int(clamping: (try? reader.uint64("")) ?? 0)

@@ -1,36 +1,37 @@
 extension CheckpointFile {
   /// The state of a rank as a checkpoint stores it (see ``CheckpointFile``): every parameter's value, then every
-  /// trainable parameter's SGD velocity, in one array.
-  public static func state(of network: Network, optimizer: SGD) -> [Float] {
+  /// trainable parameter's optimizer state, in one array.
+  public static func state(of network: Network, optimizer: any Optimizer) -> [Float] {
     var state: [Float] = []
-    state.reserveCapacity(stateCount(of: network))
+    state.reserveCapacity(stateCount(of: network, optimizer: optimizer))
     for parameter in network.parameters { state += parameter.value.data }
-    for parameter in network.trainableParameters { state += optimizer.velocity(of: parameter).data }
+    for parameter in network.trainableParameters { state += optimizer.state(of: parameter) }
     return state
   }
 
-  /// The values in a state of `network`: its parameters' and its trainable parameters' velocities.
-  public static func stateCount(of network: Network) -> Int {
-    network.parameters.reduce(0) { $0 + $1.value.count } + velocityCount(of: network)
+  /// The values in a state of `network` trained by `optimizer`: its parameters' and its optimizer's.
+  public static func stateCount(of network: Network, optimizer: any Optimizer) -> Int {
+    network.parameters.reduce(0) { $0 + $1.value.count } + optimizerStateCount(of: network, optimizer: optimizer)
   }
 
-  /// The values of the velocities at the end of a state of `network`.
-  public static func velocityCount(of network: Network) -> Int {
-    network.trainableParameters.reduce(0) { $0 + $1.value.count }
+  /// The values of the optimizer's state at the end of a state of `network`.
+  public static func optimizerStateCount(of network: Network, optimizer: any Optimizer) -> Int {
+    network.trainableParameters.reduce(0) { $0 + $1.value.count } * optimizer.stateValuesPerValue
   }
 
   /// Puts `state` (as ``state(of:optimizer:)`` made it) back into the network and the optimizer.
-  public static func restore(_ state: [Float], into network: Network, optimizer: SGD) {
-    precondition(state.count == stateCount(of: network), "a state of \(state.count) values")
+  public static func restore(_ state: [Float], into network: Network, optimizer: any Optimizer) {
+    precondition(state.count == stateCount(of: network, optimizer: optimizer), "a state of \(state.count) values")
     var offset = 0
-    func next(_ shape: [Int]) -> Tensor {
-      let count = shape.reduce(1, *)
+    func next(_ count: Int) -> ArraySlice<Float> {
       defer { offset += count }
-      return Tensor(shape: shape, data: Array(state[offset..<offset + count]))
+      return state[offset..<offset + count]
     }
-    for parameter in network.parameters { parameter.value = next(parameter.value.shape) }
+    for parameter in network.parameters {
+      parameter.value = Tensor(shape: parameter.value.shape, data: Array(next(parameter.value.count)))
+    }
     for parameter in network.trainableParameters {
-      optimizer.setVelocity(next(parameter.value.shape), of: parameter)
+      optimizer.setState(next(parameter.value.count * optimizer.stateValuesPerValue), of: parameter)
     }
   }
 }

@@ -51,19 +51,25 @@ public enum SweepPlanner {
       let flops = TrainingRun.forwardFLOPs(of: model, settings: training)
       for batch in training.batches {
         for mode in training.syncModes {
-          let run = TrainingRun(
-            model: model, batchPerRank: batch, sync: mode, settings: training,
-            forwardFLOPsPerImage: flops)
-          for nodes in points.job.nodes.sorted() {
-            for ranksPerNode in points.ranksPerNodeChoices(nodes) {
-              let warning = oversubscription(
-                job: points.job, used: points.resources.prefix(nodes), ranksPerNode: ranksPerNode)
-              points.add(
-                .training(run), workID: run.idPart, nodes: nodes, ranksPerNode: ranksPerNode,
-                explanation: warning.map { [$0] } ?? [])
-            }
+          for data in training.dataSets {
+            let run = TrainingRun(
+              model: model, batchPerRank: batch, sync: mode, data: data, settings: training,
+              forwardFLOPsPerImage: flops)
+            addOverNodes(.training(run), workID: run.idPart, to: &points)
           }
         }
+      }
+    }
+  }
+
+  /// `work` on each node count of the job and each ranks per node.
+  private static func addOverNodes(_ work: SweepPoint.Work, workID: String, to points: inout PointList) {
+    for nodes in points.job.nodes.sorted() {
+      for ranksPerNode in points.ranksPerNodeChoices(nodes) {
+        let warning = oversubscription(
+          job: points.job, used: points.resources.prefix(nodes), ranksPerNode: ranksPerNode)
+        points.add(
+          work, workID: workID, nodes: nodes, ranksPerNode: ranksPerNode, explanation: warning.map { [$0] } ?? [])
       }
     }
   }

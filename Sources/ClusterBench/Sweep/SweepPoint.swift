@@ -106,7 +106,7 @@ extension TrainingRun {
   /// a folder (not read here: it may exist on the nodes only).
   public func expectedFLOPs(ranks: Int) -> Double {
     var images = 60_000
-    if let data = settings.data, case .synthetic(let count, _)? = try? DataSource(spec: data) { images = count }
+    if let data, case .synthetic(let count, _)? = try? DataSource(spec: data) { images = count }
     if let steps = settings.stepsPerEpoch { images = min(images, steps * batchPerRank * ranks) }
     return 3 * forwardFLOPsPerImage * Double(images) * Double(settings.epochs)
   }
