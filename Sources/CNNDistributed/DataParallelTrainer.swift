@@ -176,7 +176,8 @@ public final class DataParallelTrainer {
     let syncedValues =
       run.sync.averagedValues - epoch.averagedBefore + epoch.overlappedSteps * (run.overlap?.valuesPerStep ?? 0)
     let peakRSS = try run.context.peakResidentBytes()
-    let testAccuracy = try run.test.map { try evaluate(run.network, on: $0) }
+    let testsThisEpoch = epoch.epoch % options.testEvery == 0 || epoch.epoch == options.epochs
+    let testAccuracy = try testsThisEpoch ? run.test.map { try evaluate(run.network, on: $0) } : nil
     try run.context.flushTelemetry()
     guard world.rank == 0 else { return }
     let images = Double(run.steps * options.batchPerRank * world.size)

@@ -48,6 +48,8 @@ public struct TrainingOptions: Sendable {
   public var runID: String? = nil
   /// The job the run belongs to (`--job`, or the sweep that launched it), for the results' `job` column.
   public var jobName = ""
+  /// `--test-every`: the test accuracy after every this many epochs (and the last); 1 for every epoch.
+  public var testEvery = 1
   /// The least time between two progress reports inside an epoch, seconds.
   public var progressInterval = 1.0
   /// How a time-series data set's cases become samples (`--pad-series`, `--impute-missing`, `--no-znorm`).

@@ -26,6 +26,7 @@ import ModelFormats
 ///   znorm: true
 ///   seed: 1
 ///   steps: 100                 # optional: at most this many steps per epoch
+///   test_every: 1              # optional: the test accuracy after every this many epochs and the last
 /// ```
 public struct TrainingSettings: Sendable, Equatable {
   /// The models, each ResNet once per depth, in file order.
@@ -44,10 +45,21 @@ public struct TrainingSettings: Sendable, Equatable {
   public var plateau: PlateauSchedule.Settings?
   /// Each `--data` of the sweep, in file order; `[nil]` for Debian's Fashion-MNIST.
   public var dataSets: [String?]
+  /// The training cases and sample shape of each time-series data set whose training file is here, by its
+  /// `--data`, for the points' time bounds (a data set on the nodes only is not read).
+  public var seriesShapes: [String: SeriesShape] = [:]
+
+  /// A time-series training set's size: its cases, and the `[dimensions, 1, longest]` each one becomes.
+  public struct SeriesShape: Sendable, Equatable {
+    public var cases: Int
+    public var inputShape: [Int]
+  }
   /// `pad_series`, `impute_missing` and `znorm`: how a time-series data set's cases become samples.
   public var timeSeries = TimeSeriesPreparation()
   public var seed: UInt64
   public var stepsPerEpoch: Int?
+  /// `--test-every`.
+  public var testEvery = 1
   /// The line of each key of the section, for messages about its values.
   public var lines: [String: Int] = [:]
 
@@ -72,7 +84,7 @@ public struct TrainingSettings: Sendable, Equatable {
   static let keys = [
     "model", "layers", "weights", "batch", "sync", "epochs", "optimizer", "lr", "momentum", "weight_decay",
     "milestones", "lr_plateau", "plateau_patience", "plateau_factor", "min_lr", "data", "seed", "steps", "pad_series",
-    "impute_missing", "znorm",
+    "impute_missing", "znorm", "test_every",
   ]
 
   /// Reads the `train:` section.
@@ -162,14 +174,21 @@ public struct TrainingSettings: Sendable, Equatable {
       throw section.fail(
         "lr_plateau", section.value("lr_plateau"), "and milestones both set the learning rate: give one of them")
     }
-    let data = try section.stringList("data", expected: "a folder, synthetic:N or PATH/NAME of .ts files")
-    for spec in data ?? [] {
-      do { _ = try DataSource(spec: spec) } catch {
+    var data: [String] = []
+    for spec in try section.stringList("data", expected: "a folder, synthetic:N or PATH/NAME of .ts files") ?? [] {
+      // Absolute, as a model file's path: each point's run starts in its own folder.
+      do { data.append(try DataSource(spec: spec).mappingPaths(Self.absolute).description) } catch {
         throw section.fail("data", section.value("data"), "\(error)")
       }
     }
     var seenData: Set<String> = []
-    dataSets = data.map { $0.filter { seenData.insert($0).inserted } } ?? [nil]
+    dataSets = data.isEmpty ? [nil] : data.filter { seenData.insert($0).inserted }
+    for spec in data {
+      guard case .timeSeries(let train, _)? = try? DataSource(spec: spec), let file = try? TimeSeriesFile(path: train)
+      else { continue }
+      seriesShapes[spec] = SeriesShape(
+        cases: file.series.count, inputShape: [file.dimensions, 1, file.lengths.max() ?? 1])
+    }
     seed = 1
     if let value = section.value("seed") {
       guard let number = YAMLReader.int(value), number >= 0 else {
@@ -178,6 +197,7 @@ public struct TrainingSettings: Sendable, Equatable {
       seed = UInt64(number)
     }
     stepsPerEpoch = try section.positiveInt("steps", maximum: Self.maximumSteps)
+    testEvery = try section.positiveInt("test_every", maximum: Self.maximumEpochs) ?? 1
     timeSeries = TimeSeriesPreparation(
       padsLengths: try flag("pad_series", default: false), imputesMissing: try flag("impute_missing", default: false),
       zNormalizes: try flag("znorm", default: true))
@@ -215,8 +235,9 @@ public struct TrainingRun: Sendable, Equatable {
   /// `--data`: one of the settings' data sets; nil for Debian's Fashion-MNIST.
   public var data: String?
   public var settings: TrainingSettings
-  /// The model's forward FLOPs per image (LeNet and the MLP on 1×28×28, the ResNets on 3×32×32, a model
-  /// file on its own input), for the point's time bound.
+  /// The model's forward FLOPs per image (LeNet and the MLP on 1×28×28, the ResNets on 3×32×32, a time-series
+  /// preset on its data set's series when they were read, a model file on its own input), for the point's time
+  /// bound.
   public var forwardFLOPsPerImage: Double
 
   /// A run; `forwardFLOPsPerImage` when already known for the model (building the model
@@ -226,30 +247,37 @@ public struct TrainingRun: Sendable, Equatable {
     forwardFLOPsPerImage: Double? = nil
   ) {
     (self.model, self.batchPerRank, self.sync, self.data, self.settings) = (model, batchPerRank, sync, data, settings)
-    self.forwardFLOPsPerImage = forwardFLOPsPerImage ?? Self.forwardFLOPs(of: model, settings: settings)
+    self.forwardFLOPsPerImage =
+      forwardFLOPsPerImage ?? Self.forwardFLOPs(of: model, settings: settings, data: data)
   }
 
-  /// `model`'s forward FLOPs per image: a preset's counted on its usual input, a model file's as the job was read.
-  public static func forwardFLOPs(of model: TrainingModel, settings: TrainingSettings) -> Double {
+  /// `model`'s forward FLOPs per image: a preset's counted on `data`'s series when the job read them, else on its
+  /// usual input; a model file's as the job was read.
+  public static func forwardFLOPs(of model: TrainingModel, settings: TrainingSettings, data: String?) -> Double {
     switch model {
-    case .preset(let architecture): forwardFLOPs(of: architecture)
+    case .preset(let architecture):
+      forwardFLOPs(of: architecture, inputShape: data.flatMap { settings.seriesShapes[$0]?.inputShape })
     case .file(let path, _): settings.modelFileFLOPs[path] ?? 0
     }
   }
 
-  /// `architecture`'s forward FLOPs per image, counted on the model built for its usual input.
-  public static func forwardFLOPs(of architecture: Architecture) -> Double {
-    Double(architecture.build(inputShape: architecture.usualInputShape, seed: 1).forwardFLOPs)
+  /// `architecture`'s forward FLOPs per image, counted on the model built for `inputShape` (its usual input when
+  /// nil or not one it takes).
+  public static func forwardFLOPs(of architecture: Architecture, inputShape: [Int]? = nil) -> Double {
+    let shape = architecture.takesSeries ? inputShape ?? architecture.usualInputShape : architecture.usualInputShape
+    return Double(architecture.build(inputShape: shape, seed: 1).forwardFLOPs)
   }
 
   /// The training settings of this run, for `cnnswift train --job` (its outputs, such as the
   /// results file and checkpoints, stay at their defaults for the caller to set).
   public var options: TrainingOptions {
-    TrainingOptions(
+    var options = TrainingOptions(
       model: model, data: data, batchPerRank: batchPerRank, epochs: settings.epochs, sync: sync,
       optimizer: settings.optimizer, learningRate: Float(settings.learningRate), momentum: Float(settings.momentum),
       weightDecay: Float(settings.weightDecay), milestones: settings.milestones, plateau: settings.plateau,
       seed: settings.seed, stepsPerEpoch: settings.stepsPerEpoch, timeSeries: settings.timeSeries)
+    options.testEvery = settings.testEvery
+    return options
   }
 
   /// The training flags of `cnnswift train` for this run (after `train`), the same ones a user
@@ -273,6 +301,7 @@ public struct TrainingRun: Sendable, Equatable {
     }
     if let data { arguments += ["--data", data] }
     if let steps = settings.stepsPerEpoch { arguments += ["--steps", String(steps)] }
+    if settings.testEvery != 1 { arguments += ["--test-every", String(settings.testEvery)] }
     if settings.timeSeries.padsLengths { arguments.append("--pad-series") }
     if settings.timeSeries.imputesMissing { arguments.append("--impute-missing") }
     if !settings.timeSeries.zNormalizes { arguments.append("--no-znorm") }

@@ -71,7 +71,7 @@ extension CNNSwift {
     static let trainingFlags = [
       "model", "layers", "model-file", "weights", "batch", "epochs", "sync", "optimizer", "lr", "momentum",
       "weight-decay", "milestones", "lr-plateau", "plateau-patience", "plateau-factor", "min-lr", "data", "seed",
-      "steps", "pad-series", "impute-missing", "no-znorm",
+      "steps", "pad-series", "impute-missing", "no-znorm", "test-every",
     ]
 
     @Option(
@@ -118,6 +118,10 @@ extension CNNSwift {
     @Option(help: "Seed of initialization, shuffling and dropout.") var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Train at most this many steps per epoch (benchmarks).", valueName: "N"))
     var steps: Int?
+    @Option(
+      help: ArgumentHelp(
+        "Measure the test accuracy after every N epochs and the last (default: every epoch).", valueName: "N"))
+    var testEvery = 1
     @OptionGroup var results: ResultsOption<TrainingResultsFile>
     @OptionGroup var runID: RunIDOption
     @Option(help: ArgumentHelp("The job name recorded in the results' job column.", valueName: "NAME"))
@@ -173,6 +177,7 @@ extension CNNSwift {
         throw ValidationError("--emulate-ranks reproduces --sync batch only")
       }
       if let steps { try FlagCheck.count("--steps", steps, in: 1...Int.max, of: "steps per epoch") }
+      try FlagCheck.count("--test-every", testEvery, in: 1...InputLimits.epochs, of: "epochs between test accuracies")
       guard progressEvery >= 0.001, progressEvery.isFinite else {
         throw ValidationError("--progress-every must be at least 0.001 seconds, got \(progressEvery)")
       }
@@ -197,6 +202,7 @@ extension CNNSwift {
       options.overlapCommunication = !noOverlap
       (options.runID, options.jobName) = (runID.id, jobName ?? options.jobName)
       options.progressInterval = progressEvery
+      if job == nil { options.testEvery = testEvery }
       try train(options)
     }
 

@@ -125,6 +125,62 @@ struct TrainingJobTests {
     #expect(abs(last.flops - perImage * 6000 * 5) < 1)
   }
 
+  /// A list of data sets is one more sweep dimension: each point names its data set, with the path made
+  /// absolute; Adam and the plateau schedule reach every point's flags.
+  @Test func aListOfDataSetsSweepsThemWithAdamAndAPlateau() throws {
+    let text = """
+      name: ucr
+      kind: train
+      target:
+        local: true
+      nodes: [1]
+      memory_per_node: 4GiB
+      cores_per_node: 2
+      train:
+        model: fcn
+        batch: 16
+        data: [ucr/GunPoint/GunPoint, /data/ItalyPowerDemand/ItalyPowerDemand, synthetic:300]
+        optimizer: adam
+        lr_plateau: true
+        plateau_patience: 20
+        epochs: 500
+        test_every: 50
+
+      """
+    let job = try JobFile(parsing: text, path: "j.yaml")
+    let train = try #require(job.train)
+    let here = FileManager.default.currentDirectoryPath
+    #expect(
+      train.dataSets == [
+        "\(here)/ucr/GunPoint/GunPoint", "/data/ItalyPowerDemand/ItalyPowerDemand", "synthetic:300",
+      ])
+    #expect(train.optimizer == .adam && train.learningRate == 0.001 && train.testEvery == 50)
+    #expect(train.plateau == PlateauSchedule.Settings(patience: 20))
+    let target = LaunchTarget(kind: .local, hosts: ["vm"])
+    let resources = try #require(SweepPlanner.describedResources(job: job, target: target))
+    let plan = try SweepPlanner.plan(job: job, target: target, resources: resources)
+    #expect(
+      plan.points.map(\.id) == [
+        "nodes01-fcn-b16-sync-batch-GunPoint-rep1", "nodes01-fcn-b16-sync-batch-ItalyPowerDemand-rep1",
+        "nodes01-fcn-b16-sync-batch-synthetic300-rep1",
+      ])
+    let arguments = try #require(plan.points.first?.training).arguments
+    #expect(arguments.contains("--optimizer") && !arguments.contains("--momentum"))
+    let plateau = ["--lr-plateau", "--plateau-patience", "20", "--plateau-factor", "0.5", "--min-lr", "0.0001"]
+    #expect(arguments.joined(separator: " ").contains(plateau.joined(separator: " ")), "\(arguments)")
+    #expect(arguments.suffix(4) == ["--data", "\(here)/ucr/GunPoint/GunPoint", "--test-every", "50"])
+    // Adam takes no momentum, and the plateau's keys need lr_plateau.
+    for (extra, message) in [
+      ("  momentum: 0.9\n", "key train.momentum: is SGD's"), ("  min_lr: 0.001\n", "key train.min_lr: goes with"),
+    ] {
+      let broken = "kind: train\nnodes: [1]\ntrain:\n  model: fcn\n  optimizer: adam\n" + extra
+      #expect(throws: JobFileError.self) { try JobFile(parsing: broken, path: "j.yaml") }
+      do { _ = try JobFile(parsing: broken, path: "j.yaml") } catch {
+        #expect("\(error)".contains(message), "\(error)")
+      }
+    }
+  }
+
   @Test func aOnePointJobIsOneRunAndListsAreRefused() throws {
     let single = try JobFile(
       parsing: "name: one\nkind: train\nnodes: [2]\ntrain:\n  model: resnet\n  layers: 20\n  batch: 32\n",

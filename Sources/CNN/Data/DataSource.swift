@@ -95,6 +95,15 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
     return nil
   }
 
+  /// The same source with each file or folder path passed through `transform` (synthetic data has none).
+  public func mappingPaths(_ transform: (String) -> String) -> DataSource {
+    switch self {
+    case .directory(let path, let format): .directory(transform(path), format: format)
+    case .timeSeries(let train, let test): .timeSeries(train: transform(train), test: transform(test))
+    case .synthetic: self
+    }
+  }
+
   /// The source as a `--data` value.
   public var description: String {
     switch self {

@@ -48,10 +48,10 @@ public enum SweepPlanner {
   /// table fills first.
   private static func addTrainingPoints(_ training: TrainingSettings, to points: inout PointList) {
     for model in training.models {
-      let flops = TrainingRun.forwardFLOPs(of: model, settings: training)
+      let flops = training.dataSets.map { TrainingRun.forwardFLOPs(of: model, settings: training, data: $0) }
       for batch in training.batches {
         for mode in training.syncModes {
-          for data in training.dataSets {
+          for (data, flops) in zip(training.dataSets, flops) {
             let run = TrainingRun(
               model: model, batchPerRank: batch, sync: mode, data: data, settings: training,
               forwardFLOPsPerImage: flops)

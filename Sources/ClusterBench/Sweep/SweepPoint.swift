@@ -102,11 +102,12 @@ public struct HPLProblem: Sendable, Equatable {
 
 extension TrainingRun {
   /// Forward, backward and update of every image of every epoch: about three forward passes per
-  /// image. The training set's size is the synthetic count, or Fashion-MNIST's 60,000 for data in
-  /// a folder (not read here: it may exist on the nodes only).
+  /// image. The training set's size is the synthetic count, a time-series set's cases when the job read its
+  /// file, or Fashion-MNIST's 60,000 for data in a folder (not read here: it may exist on the nodes only).
   public func expectedFLOPs(ranks: Int) -> Double {
     var images = 60_000
     if let data, case .synthetic(let count, _)? = try? DataSource(spec: data) { images = count }
+    if let data, let shape = settings.seriesShapes[data] { images = shape.cases }
     if let steps = settings.stepsPerEpoch { images = min(images, steps * batchPerRank * ranks) }
     return 3 * forwardFLOPsPerImage * Double(images) * Double(settings.epochs)
   }
