@@ -100,7 +100,8 @@ public final class DataParallelTrainer {
 
   /// Stops every rank when any rank lacks the memory to train `network` at `--batch`.
   func checkMemory(of network: Network, model: TrainedModel) throws {
-    let estimate = MemoryEstimate(network: network, batch: options.batchPerRank)
+    let estimate = MemoryEstimate(
+      network: network, batch: options.batchPerRank, optimizerStateValues: options.optimizer.stateValuesPerValue)
     let shortage = MemoryCheck.problem(
       estimate.totalBytes, for: "--batch \(options.batchPerRank): \(model.name)", each: "per rank")
     try agree(on: shortage.map { $0 + "; use a smaller batch or fewer ranks per node" } ?? "")
@@ -325,7 +326,7 @@ public final class DataParallelTrainer {
     let parameters = try graph.shapes().totalParameterValues
     let bytes =
       (shard + tests) * dataset.storedShape.reduce(1, *) * dataset.storedBytesPerValue
-      + MemoryEstimate.bytesPerParameter * parameters
+      + MemoryEstimate.bytesPerParameter(optimizerStateValues: options.optimizer.stateValuesPerValue) * parameters
     if let shortage = MemoryCheck.problem(
       bytes, for: "--data \(source): \(shard) training and \(tests) test images and \(options.model.shortName)",
       each: "on rank \(world.rank)")

@@ -88,7 +88,8 @@ extension Architecture {
 
 /// What one rank needs to train a network at a batch size, estimated from its shapes.
 public struct MemoryEstimate: Sendable, Equatable {
-  /// Weights, their gradients and the optimizer's momentum: 3 × 4 bytes per parameter.
+  /// Weights, their gradients and the optimizer's state: 3 × 4 bytes per parameter with SGD's velocity, 4 × 4
+  /// with Adam's two moments.
   public var parameterBytes: Int
   /// Every layer's output kept for the backward pass, and as large again for the gradients
   /// flowing back through them, for `batch` samples (plus the input batch).
@@ -97,13 +98,17 @@ public struct MemoryEstimate: Sendable, Equatable {
   /// per rank).
   public var baseBytes: Int
 
-  /// Bytes per trainable parameter: its value, its gradient and its momentum, 4 bytes each.
-  public static let bytesPerParameter = 12
+  /// Bytes per trainable parameter: its value, its gradient and `optimizerStateValues` values of the optimizer's
+  /// state (1 for SGD's velocity, 2 for Adam's moments), 4 bytes each.
+  public static func bytesPerParameter(optimizerStateValues: Int = 1) -> Int { 4 * (2 + optimizerStateValues) }
 
-  /// The estimate for `network` at `batch` samples per step; a product too large for an `Int`
-  /// (a batch or an image no node could hold) is `Int.max`, which every comparison refuses.
-  public init(network: Network, batch: Int) {
-    parameterBytes = Self.product([network.parameterCount, Self.bytesPerParameter])
+  /// The estimate for `network` at `batch` samples per step, trained by an optimizer keeping
+  /// `optimizerStateValues` values per parameter; a product too large for an `Int` (a batch or an image no node
+  /// could hold) is `Int.max`, which every comparison refuses.
+  public init(network: Network, batch: Int, optimizerStateValues: Int = 1) {
+    parameterBytes = Self.product([
+      network.parameterCount, Self.bytesPerParameter(optimizerStateValues: optimizerStateValues),
+    ])
     let activations = network.layerInfo.reduce(network.inputShape.reduce(1, *)) {
       $0 + $1.outputShape.reduce(1, *)
     }

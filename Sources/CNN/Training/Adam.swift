@@ -16,10 +16,10 @@ public final class Adam: Optimizer {
   /// The L2 penalty's coefficient, applied to parameters whose `decays` is true.
   public var weightDecay: Float
   public var steps = 0
-  public var stateValuesPerValue: Int { 2 }
+  public var stateValuesPerValue: Int { OptimizerKind.adam.stateValuesPerValue }
 
   /// Each parameter's first moment, then its second.
-  private var moments = ParameterStates(valuesPerValue: 2)
+  private var moments = ParameterStates(valuesPerValue: OptimizerKind.adam.stateValuesPerValue)
 
   /// An optimizer with PyTorch's defaults and no moments yet.
   public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Float = 0) {

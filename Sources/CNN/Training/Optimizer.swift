@@ -62,6 +62,10 @@ public enum OptimizerKind: String, Sendable, Hashable, CaseIterable, CustomStrin
   /// `sgd, adam`: for messages.
   public static let spellings = allCases.map(\.rawValue).joined(separator: ", ")
 
+  /// The values of state an optimizer of this kind keeps per value of a parameter (see
+  /// ``Optimizer/stateValuesPerValue``).
+  public var stateValuesPerValue: Int { self == .sgd ? 1 : 2 }
+
   /// The learning rate a run uses when none is given: PyTorch's examples' 0.01 for SGD, Adam's paper's 0.001.
   public var defaultLearningRate: Double { self == .sgd ? 0.01 : 0.001 }
 

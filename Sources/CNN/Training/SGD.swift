@@ -8,10 +8,10 @@ public final class SGD: Optimizer {
   /// The L2 penalty's coefficient, applied to parameters whose `decays` is true.
   public var weightDecay: Float
   public var steps = 0
-  public var stateValuesPerValue: Int { 1 }
+  public var stateValuesPerValue: Int { OptimizerKind.sgd.stateValuesPerValue }
 
   /// Each parameter's velocity.
-  private var velocities = ParameterStates(valuesPerValue: 1)
+  private var velocities = ParameterStates(valuesPerValue: OptimizerKind.sgd.stateValuesPerValue)
 
   /// An optimizer with no velocities yet.
   public init(momentum: Float = 0.9, weightDecay: Float = 0) {
