@@ -112,15 +112,15 @@ extension CNNSwift {
     var minLr: Float?
     @Option(
       help: ArgumentHelp(
-        "A Fashion-MNIST/MNIST or CIFAR-10 folder, or synthetic:N (default: Debian's Fashion-MNIST).",
-        valueName: "DIR|synthetic:N"))
+        "A Fashion-MNIST/MNIST or CIFAR-10 folder, synthetic:N, or PATH/NAME of NAME_TRAIN.ts and NAME_TEST.ts "
+          + "(default: Debian's Fashion-MNIST).", valueName: "DIR|synthetic:N|PATH/NAME"))
     var data: String?
     @Option(help: "Seed of initialization, shuffling and dropout.") var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Train at most this many steps per epoch (benchmarks).", valueName: "N"))
     var steps: Int?
     @Option(
       help: ArgumentHelp(
-        "Measure the test accuracy after every N epochs and the last (default: every epoch).", valueName: "N"))
+        "Measure the test accuracy after every N epochs and the last.", valueName: "N"))
     var testEvery = 1
     @OptionGroup var results: ResultsOption<TrainingResultsFile>
     @OptionGroup var runID: RunIDOption
