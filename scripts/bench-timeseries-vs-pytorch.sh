@@ -5,11 +5,11 @@
 # Usage:
 #   scripts/bench-timeseries-vs-pytorch.sh [--datasets GunPoint,ItalyPowerDemand,…] [--seeds 1,2,3]
 #       [--epochs 500] [--speed-epochs 20] [--pairs 3] [--jobs 2] [--ranks-datasets GunPoint,ItalyPowerDemand]
-#       [--data-dir DIR] [--out DIR] [--venv DIR] [--bin-dir .build/release] [--quick]
+#       [--data-dir DIR] [--out DIR [--resume]] [--venv DIR] [--bin-dir .build/release] [--quick]
 #
 # Measurements (each prints cnnswift's figure next to PyTorch's):
 #   1. Speed: training series/s on GunPoint and ItalyPowerDemand over --speed-epochs epochs, --pairs alternating
-#      pairs (cnnswift, then PyTorch), nothing else running; the median of the per-pair ratios.
+#      pairs (cnnswift, then PyTorch), nothing else running; the median of the per-pair ratios (--pairs 0: none).
 #   2. Accuracy: test accuracy after --epochs epochs for each data set and seed, the median over seeds, beside
 #      PyTorch's median and the published FCN accuracy (Ismail Fawaz et al. 2019, their results files: mean of
 #      5 runs of 2000 epochs on the UCR 2018 archive, of 10 on the MTS archive for JapaneseVowels). These runs
@@ -18,10 +18,13 @@
 #      --ranks-datasets, median over seeds, beside the 1-rank median.
 # Both sides train the same way: the papers' protocol as near as the data allows, Adam (lr 0.001), the learning
 # rate halved after 50 epochs without a better training loss (to 0.0001), batch min(training cases / 10, 16),
-# the last partial batch dropped, each case z-normalised, shorter cases padded (JapaneseVowels).
+# the last partial batch dropped, each case z-normalised, shorter cases stretched to the longest by linear
+# interpolation (JapaneseVowels).
 # The data sets come from PyPI's aeon wheel (scripts/fetch-ucr.sh: pip download, unzipped; aeon is not installed
 # or run), or --data-dir DIR holding NAME/NAME_TRAIN.ts and NAME/NAME_TEST.ts. The PyTorch side is
 # scripts/reference/pytorch_fcn.py in a scratch venv (torch 2.13.0+cpu), by default /tmp/cnnswift-onnx-venv.
+# --resume: keep the accuracy and two-rank runs an earlier run with the same --out finished (their JSON files in
+# OUT/accuracy), and run the rest; the tables are made from all of them.
 # --quick: GunPoint and ItalyPowerDemand, seed 1, 30 epochs, 1 speed pair of 5 epochs (about three minutes).
 set -euo pipefail
 
@@ -33,6 +36,7 @@ SPEED_EPOCHS=20
 PAIRS=3
 JOBS=2
 RANKS_DATASETS=GunPoint,ItalyPowerDemand
+RESUME=false
 DATA_DIR=""
 OUT=""
 VENV=/tmp/cnnswift-onnx-venv
@@ -54,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --ranks-datasets) need_value "$@"; RANKS_DATASETS="$2"; shift 2 ;;
     --data-dir) need_value "$@"; DATA_DIR="$2"; shift 2 ;;
     --out) need_value "$@"; OUT="$2"; shift 2 ;;
+    --resume) RESUME=true; shift ;;
     --venv) need_value "$@"; VENV="$2"; shift 2 ;;
     --bin-dir) need_value "$@"; BIN_DIR="$2"; shift 2 ;;
     --quick) DATASETS=GunPoint,ItalyPowerDemand; SEEDS=1; EPOCHS=30; SPEED_EPOCHS=5; PAIRS=1; shift ;;
@@ -61,9 +66,11 @@ while [[ $# -gt 0 ]]; do
     *) usage >&2; die "unknown argument: $1" ;;
   esac
 done
-for value in "$EPOCHS" "$SPEED_EPOCHS" "$PAIRS" "$JOBS"; do
-  [[ "$value" =~ ^[1-9][0-9]*$ ]] || die "--epochs, --speed-epochs, --pairs and --jobs take positive integers"
+for value in "$EPOCHS" "$SPEED_EPOCHS" "$JOBS"; do
+  [[ "$value" =~ ^[1-9][0-9]*$ ]] || die "--epochs, --speed-epochs and --jobs take positive integers"
 done
+[[ "$PAIRS" =~ ^[0-9]+$ ]] || die "--pairs takes a whole number (0: no speed pairs)"
+[[ "$RESUME" == false || -n "$OUT" ]] || die "--resume needs the --out of the run to continue"
 [[ "$SEEDS" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--seeds takes a comma-separated list of seeds, such as 1,2,3"
 for list in "$DATASETS" "$RANKS_DATASETS"; do
   [[ -z "$list" || "$list" =~ ^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$ ]] || die "data set names are letters, digits and _"
@@ -103,8 +110,9 @@ batch_of() {
     "$DATA_DIR/$1/$1_TRAIN.ts")"
   awk -v n="$cases" 'BEGIN { b = int(n / 10); if (b > 16) b = 16; if (b < 1) b = 1; print b }'
 }
-# pad_of NAME: --pad-series when the data set's cases differ in length.
-pad_of() { grep -qi '^@equalLength false' "$DATA_DIR/$1/$1_TRAIN.ts" && echo --pad-series || true; }
+# pad_of NAME: --resample-series when the data set's cases differ in length (as Ismail Fawaz et al. made the
+# multivariate archive's lengths equal).
+pad_of() { grep -qi '^@equalLength false' "$DATA_DIR/$1/$1_TRAIN.ts" && echo --resample-series || true; }
 
 # ours LABEL RANKS NAME SEED EPOCHS BATCH: trains cnnswift's FCN; prints a JSON line like PyTorch's.
 ours() {
@@ -145,9 +153,10 @@ median() {
 }
 
 note "results in $OUT"
-echo "== 1. Speed: FCN training series/s, one thread, $SPEED_EPOCHS epochs, $PAIRS alternating pair(s)"
-printf '%-18s %10s %10s %7s\n' "data set" cnnswift PyTorch ratio
+(( PAIRS == 0 )) || echo "== 1. Speed: FCN training series/s, one thread, $SPEED_EPOCHS epochs, $PAIRS alternating pair(s)"
+(( PAIRS == 0 )) || printf '%-18s %10s %10s %7s\n' "data set" cnnswift PyTorch ratio
 for name in GunPoint ItalyPowerDemand; do
+  (( PAIRS > 0 )) || break
   batch="$(batch_of "$name")"; ratios=(); a=(); b=()
   for (( p = 1; p <= PAIRS; p++ )); do
     x="$(field "$(ours "speed-$name-ours-$p" 1 "$name" 1 "$SPEED_EPOCHS" "$batch")" series_per_second)"
@@ -164,15 +173,20 @@ tasks=()
 for name in "${DATASET_LIST[@]}"; do
   for seed in "${SEED_LIST[@]}"; do tasks+=("ours $name $seed" "theirs $name $seed"); done
 done
+# done FILE: whether --resume keeps the finished run whose JSON line is FILE.
+done_before() { [[ "$RESUME" == true && -s "$1" ]] && grep -q '"test_accuracy"' "$1"; }
 started=0
 for task in "${tasks[@]}"; do
   read -r side name seed <<<"$task"
+  if done_before "$OUT/accuracy/$name-$side-$seed.json"; then
+    note "kept from the earlier run: $side $name seed $seed"; started=$((started + 1)); continue
+  fi
   while (( $(jobs -rp | wc -l) >= JOBS )); do wait -n || die "an accuracy run failed"; done
   batch="$(batch_of "$name")"
   if [[ "$side" == ours ]]; then
     ( ours "acc-$name-ours-$seed" 1 "$name" "$seed" "$EPOCHS" "$batch" >"$OUT/accuracy/$name-ours-$seed.json" ) &
   else
-    ( theirs "acc-$name-torch-$seed" "$name" "$seed" "$EPOCHS" "$batch" >"$OUT/accuracy/$name-torch-$seed.json" ) &
+    ( theirs "acc-$name-torch-$seed" "$name" "$seed" "$EPOCHS" "$batch" >"$OUT/accuracy/$name-theirs-$seed.json" ) &
   fi
   started=$((started + 1))
   note "accuracy run $started/${#tasks[@]} started: $side $name seed $seed"
@@ -187,7 +201,7 @@ for name in "${DATASET_LIST[@]}"; do
   a=(); b=()
   for seed in "${SEED_LIST[@]}"; do
     a+=("$(field "$(cat "$OUT/accuracy/$name-ours-$seed.json")" test_accuracy)")
-    b+=("$(field "$(cat "$OUT/accuracy/$name-torch-$seed.json")" test_accuracy)")
+    b+=("$(field "$(cat "$OUT/accuracy/$name-theirs-$seed.json")" test_accuracy)")
   done
   ma="$(median "${a[@]}")"; mb="$(median "${b[@]}")"; OURS_MEDIAN[$name]="$ma"
   printf '%-18s %6d %-22s %-22s %+8.3f %10s\n' "$name" "$(batch_of "$name")" \
@@ -202,12 +216,16 @@ if (( ${#RANKS_LIST[@]} > 0 )); then
   for name in "${RANKS_LIST[@]}"; do
     batch="$(batch_of "$name")"; half=$(( (batch + 1) / 2 )); a=()
     for seed in "${SEED_LIST[@]}"; do
-      a+=("$(field "$(ours "ranks-$name-$seed" 2 "$name" "$seed" "$EPOCHS" "$half")" test_accuracy)")
+      file="$OUT/accuracy/$name-ranks2-$seed.json"
+      done_before "$file" || ours "ranks-$name-$seed" 2 "$name" "$seed" "$EPOCHS" "$half" >"$file"
+      a+=("$(field "$(cat "$file")" test_accuracy)")
     done
     one="${OURS_MEDIAN[$name]:-}"
     if [[ -z "$one" ]]; then
       b=(); for seed in "${SEED_LIST[@]}"; do
-        b+=("$(field "$(ours "one-$name-$seed" 1 "$name" "$seed" "$EPOCHS" "$batch")" test_accuracy)")
+        file="$OUT/accuracy/$name-ours-$seed.json"
+        done_before "$file" || ours "acc-$name-ours-$seed" 1 "$name" "$seed" "$EPOCHS" "$batch" >"$file"
+        b+=("$(field "$(cat "$file")" test_accuracy)")
       done
       one="$(median "${b[@]}")"
     fi

@@ -21,7 +21,8 @@ import ModelFormats
 ///                              # min_lr 0.0001
 ///   data: synthetic:6000       # a folder on every node, synthetic:N, or PATH/NAME of .ts files (default:
 ///                              # Debian's Fashion-MNIST); a list makes a sweep over data sets
-///   pad_series: false          # optional, time series: as --pad-series, --impute-missing, not --no-znorm
+///   pad_series: false          # optional, time series: as --pad-series (or resample_series: as
+///                              # --resample-series), --impute-missing, not --no-znorm
 ///   impute_missing: false
 ///   znorm: true
 ///   seed: 1
@@ -83,7 +84,7 @@ public struct TrainingSettings: Sendable, Equatable {
   /// The section's keys.
   static let keys = [
     "model", "layers", "weights", "batch", "sync", "epochs", "optimizer", "lr", "momentum", "weight_decay",
-    "milestones", "lr_plateau", "plateau_patience", "plateau_factor", "min_lr", "data", "seed", "steps", "pad_series",
+    "milestones", "lr_plateau", "plateau_patience", "plateau_factor", "min_lr", "data", "seed", "steps", "pad_series", "resample_series",
     "impute_missing", "znorm", "test_every",
   ]
 
@@ -198,8 +199,13 @@ public struct TrainingSettings: Sendable, Equatable {
     }
     stepsPerEpoch = try section.positiveInt("steps", maximum: Self.maximumSteps)
     testEvery = try section.positiveInt("test_every", maximum: Self.maximumEpochs) ?? 1
+    let (pads, resamples) = (try flag("pad_series", default: false), try flag("resample_series", default: false))
+    if pads && resamples {
+      throw section.fail(
+        "resample_series", section.value("resample_series"), "and pad_series both make lengths equal: give one")
+    }
     timeSeries = TimeSeriesPreparation(
-      padsLengths: try flag("pad_series", default: false), imputesMissing: try flag("impute_missing", default: false),
+      padsLengths: pads, resamplesLengths: resamples, imputesMissing: try flag("impute_missing", default: false),
       zNormalizes: try flag("znorm", default: true))
   }
 }
@@ -303,6 +309,7 @@ public struct TrainingRun: Sendable, Equatable {
     if let steps = settings.stepsPerEpoch { arguments += ["--steps", String(steps)] }
     if settings.testEvery != 1 { arguments += ["--test-every", String(settings.testEvery)] }
     if settings.timeSeries.padsLengths { arguments.append("--pad-series") }
+    if settings.timeSeries.resamplesLengths { arguments.append("--resample-series") }
     if settings.timeSeries.imputesMissing { arguments.append("--impute-missing") }
     if !settings.timeSeries.zNormalizes { arguments.append("--no-znorm") }
     return arguments

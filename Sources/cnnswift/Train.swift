@@ -71,7 +71,7 @@ extension CNNSwift {
     static let trainingFlags = [
       "model", "layers", "model-file", "weights", "batch", "epochs", "sync", "optimizer", "lr", "momentum",
       "weight-decay", "milestones", "lr-plateau", "plateau-patience", "plateau-factor", "min-lr", "data", "seed",
-      "steps", "pad-series", "impute-missing", "no-znorm", "test-every",
+      "steps", "pad-series", "resample-series", "impute-missing", "no-znorm", "test-every",
     ]
 
     @Option(

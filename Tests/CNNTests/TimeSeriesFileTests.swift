@@ -102,6 +102,13 @@ struct TimeSeriesFileTests {
     let filled = try TimeSeriesPreparation(padsLengths: true, imputesMissing: true, zNormalizes: false)
       .samples(of: uneven, length: 3, path: "u.ts")
     #expect(filled == [1, 3, 5, 2, 2, 0, 0, 0, 0])
+    // Resampled instead: [2, 2] stays 2s, [1, 3, 5] is as long already; a lone value is repeated.
+    let stretched = try TimeSeriesPreparation(resamplesLengths: true, imputesMissing: true, zNormalizes: false)
+      .samples(of: uneven, length: 3, path: "u.ts")
+    #expect(stretched == [1, 3, 5, 2, 2, 2, 0, 0, 0])
+    #expect(TimeSeriesPreparation.resample([0, 4], to: 5) == [0, 1, 2, 3, 4])
+    #expect(TimeSeriesPreparation.resample([1, 3, 2], to: 5) == [1, 2, 3, 2.5, 2])
+    #expect(TimeSeriesPreparation.resample([7], to: 3) == [7, 7, 7])
   }
 }
 

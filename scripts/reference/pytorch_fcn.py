@@ -5,7 +5,8 @@ object at the end.
 
 The same data: the .ts files read here (our own reader), each case's dimensions z-normalised (population
 standard deviation; a constant series only loses its mean), shorter cases padded with zeros at their end
-(--pad-series), the classes numbered in the order of the header's @classLabel. The same model: three 1-D
+(--pad-series) or stretched to the longest by linear interpolation before normalising (--resample-series), the
+classes numbered in the order of the header's @classLabel. The same model: three 1-D
 convolutions of 128, 256 and 128 filters with kernels 8, 5 and 3 ('same' padding: (k-1)//2 before, k//2 after),
 each with batch normalization (eps 1e-5, momentum 0.1) and ReLU, global average pooling, a dense layer to the
 classes, softmax cross-entropy. The same training: Adam (lr 0.001, betas 0.9 and 0.999), ReduceLROnPlateau on the
@@ -14,7 +15,7 @@ from a seeded shuffle each epoch, the last partial batch dropped (as cnnswift's 
 
 Examples:
   python3 pytorch_fcn.py --data /tmp/ucr/GunPoint/GunPoint --batch 5 --epochs 500 --seed 1 --lr-plateau
-  python3 pytorch_fcn.py --data /tmp/ucr/JapaneseVowels/JapaneseVowels --batch 16 --epochs 20 --pad-series
+  python3 pytorch_fcn.py --data /tmp/ucr/JapaneseVowels/JapaneseVowels --batch 16 --epochs 20 --resample-series
 """
 import argparse
 import json
@@ -66,12 +67,29 @@ def z_normalize(values):
     return [(v - mean) * scale for v in values]
 
 
-def tensors(cases, length, pad):
+def resample(values, length):
+    """values stretched to length by linear interpolation, the first and last kept."""
+    if len(values) == 1:
+        return values * length
+    scale = (len(values) - 1) / (length - 1)
+    out = []
+    for i in range(length):
+        position = i * scale
+        left = min(int(position), len(values) - 2)
+        t = position - left
+        out.append(values[left] + t * (values[left + 1] - values[left]))
+    return out
+
+
+def tensors(cases, length, lengths):
     out = torch.zeros(len(cases), len(cases[0]), length)
     for index, case in enumerate(cases):
         for dimension, values in enumerate(case):
-            if len(values) < length and not pad:
-                raise SystemExit(f"case {index + 1} is shorter than {length}: pass --pad-series")
+            if len(values) < length:
+                if lengths is None:
+                    raise SystemExit(f"case {index + 1} is shorter than {length}: pass --pad-series or --resample-series")
+                if lengths == "resample":
+                    values = resample(values, length)
             if any(math.isnan(v) for v in values):
                 raise SystemExit(f"case {index + 1} has missing values")
             out[index, dimension, : len(values)] = torch.tensor(z_normalize(values))
@@ -116,6 +134,7 @@ def main():
     parser.add_argument("--lr", type=float, default=0.001)
     parser.add_argument("--lr-plateau", action="store_true")
     parser.add_argument("--pad-series", action="store_true")
+    parser.add_argument("--resample-series", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -123,7 +142,8 @@ def main():
     classes, train_cases, train_labels = read_ts(args.data + "_TRAIN.ts")
     _, test_cases, test_labels = read_ts(args.data + "_TEST.ts")
     length = max(len(case[0]) for case in train_cases + test_cases)
-    x_train, x_test = tensors(train_cases, length, args.pad_series), tensors(test_cases, length, args.pad_series)
+    lengths = "pad" if args.pad_series else "resample" if args.resample_series else None
+    x_train, x_test = tensors(train_cases, length, lengths), tensors(test_cases, length, lengths)
     y_train, y_test = torch.tensor(train_labels), torch.tensor(test_labels)
 
     model = FCN(x_train.shape[1], len(classes))

@@ -1,19 +1,27 @@
 /// How the cases of a ``TimeSeriesFile`` become samples of one shape, `[dimensions, length]`: unequal lengths
-/// and missing values are refused unless asked for (`--pad-series`, `--impute-missing`), never handled silently,
+/// and missing values are refused unless asked for (`--pad-series` or `--resample-series`, `--impute-missing`),
+/// never handled silently,
 /// and each case's dimensions are z-normalised (mean 0, standard deviation 1 over the case's own values, as the
 /// UCR archive's series are) unless `--no-znorm`.
 public struct TimeSeriesPreparation: Sendable, Equatable {
   /// Cases shorter than the longest are padded at their end with zeros (after normalisation: their mean),
   /// rather than refused.
   public var padsLengths: Bool
+  /// Cases shorter than the longest are stretched to its length by linear interpolation (before normalisation),
+  /// as Ismail Fawaz et al. (2019) made the multivariate archive's lengths equal, rather than refused.
+  public var resamplesLengths: Bool
   /// Missing values are filled in (linearly between the nearest known values of their dimension; the nearest
   /// one before the first or after the last; zeros for a dimension with none), rather than refused.
   public var imputesMissing: Bool
   /// Each case's dimensions are z-normalised.
   public var zNormalizes: Bool
 
-  public init(padsLengths: Bool = false, imputesMissing: Bool = false, zNormalizes: Bool = true) {
-    (self.padsLengths, self.imputesMissing, self.zNormalizes) = (padsLengths, imputesMissing, zNormalizes)
+  public init(
+    padsLengths: Bool = false, resamplesLengths: Bool = false, imputesMissing: Bool = false, zNormalizes: Bool = true
+  ) {
+    precondition(!(padsLengths && resamplesLengths), "a case is either padded or resampled")
+    (self.padsLengths, self.resamplesLengths) = (padsLengths, resamplesLengths)
+    (self.imputesMissing, self.zNormalizes) = (imputesMissing, zNormalizes)
   }
 
   /// `file`'s cases as samples of `length` values per dimension, one after the other (`dimensions × length`
@@ -21,11 +29,11 @@ public struct TimeSeriesPreparation: Sendable, Equatable {
   /// is an error unless ``padsLengths``, a missing value unless ``imputesMissing``; `path` is named in errors.
   public func samples(of file: TimeSeriesFile, length: Int, path: String) throws(DataError) -> [Float] {
     let shortest = file.lengths.min()!
-    if shortest < length && !padsLengths {
+    if shortest < length && !padsLengths && !resamplesLengths {
       throw DataError(
         path,
         "cases of \(shortest) to \(length) values (the longest of the training and test files): pass "
-          + "--pad-series to pad the shorter ones with zeros at their end")
+          + "--pad-series to pad the shorter ones with zeros at their end, or --resample-series to stretch them")
     }
     if !imputesMissing, let index = file.series.firstIndex(where: { $0.contains(where: \.isNaN) }) {
       throw DataError(
@@ -37,9 +45,10 @@ public struct TimeSeriesPreparation: Sendable, Equatable {
       for dimension in 0..<file.dimensions {
         var series = Array(values[(dimension * count)..<((dimension + 1) * count)])
         if imputesMissing { Self.impute(&series) }
+        if resamplesLengths && count < length { series = Self.resample(series, to: length) }
         if zNormalizes { Self.zNormalize(&series) }
         let start = (index * file.dimensions + dimension) * length
-        samples.replaceSubrange(start..<(start + count), with: series)
+        samples.replaceSubrange(start..<(start + series.count), with: series)
       }
     }
     return samples
@@ -60,6 +69,19 @@ public struct TimeSeriesPreparation: Sendable, Equatable {
         let t = Float(i - a) / Float(b - a)
         series[i] = series[a] + t * (series[b] - series[a])
       }
+    }
+  }
+
+  /// `series` stretched to `length` values by linear interpolation, its first and last values kept (a single
+  /// value repeated).
+  static func resample(_ series: [Float], to length: Int) -> [Float] {
+    guard series.count > 1, length > 1 else { return [Float](repeating: series.first ?? 0, count: length) }
+    let scale = Double(series.count - 1) / Double(length - 1)
+    return (0..<length).map { i in
+      let position = Double(i) * scale
+      let left = min(Int(position), series.count - 2)
+      let t = Float(position - Double(left))
+      return series[left] + t * (series[left + 1] - series[left])
     }
   }
 
