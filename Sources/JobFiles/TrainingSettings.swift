@@ -84,7 +84,8 @@ public struct TrainingSettings: Sendable, Equatable {
   /// The section's keys.
   static let keys = [
     "model", "layers", "weights", "batch", "sync", "epochs", "optimizer", "lr", "momentum", "weight_decay",
-    "milestones", "lr_plateau", "plateau_patience", "plateau_factor", "min_lr", "data", "seed", "steps", "pad_series", "resample_series",
+    "milestones", "lr_plateau", "plateau_patience", "plateau_factor", "min_lr", "data", "seed", "steps", "pad_series",
+    "resample_series",
     "impute_missing", "znorm", "test_every",
   ]
 
