@@ -18,7 +18,8 @@
 #      --ranks-datasets, median over seeds, beside the 1-rank median.
 # Both sides train the same way: the papers' protocol as near as the data allows, Adam (lr 0.001), the learning
 # rate halved after 50 epochs without a better training loss (to 0.0001), batch min(training cases / 10, 16),
-# the last partial batch dropped, each case z-normalised, shorter cases stretched to the longest by linear
+# the last partial batch dropped, each univariate case z-normalised (the multivariate archive's values are used as
+# they are, as in the published pipeline: --no-znorm), shorter cases stretched to the longest by linear
 # interpolation (JapaneseVowels).
 # The data sets come from PyPI's aeon wheel (scripts/fetch-ucr.sh: pip download, unzipped; aeon is not installed
 # or run), or --data-dir DIR holding NAME/NAME_TRAIN.ts and NAME/NAME_TEST.ts. The PyTorch side is
@@ -110,15 +111,19 @@ batch_of() {
     "$DATA_DIR/$1/$1_TRAIN.ts")"
   awk -v n="$cases" 'BEGIN { b = int(n / 10); if (b > 16) b = 16; if (b < 1) b = 1; print b }'
 }
-# pad_of NAME: --resample-series when the data set's cases differ in length (as Ismail Fawaz et al. made the
-# multivariate archive's lengths equal).
-pad_of() { grep -qi '^@equalLength false' "$DATA_DIR/$1/$1_TRAIN.ts" && echo --resample-series || true; }
+# prepare_of NAME: how its cases become samples, as Ismail Fawaz et al. prepared each archive: --resample-series
+# when the cases differ in length, --no-znorm for a multivariate set.
+prepare_of() {
+  local train="$DATA_DIR/$1/$1_TRAIN.ts"
+  if grep -qi '^@equalLength false' "$train"; then echo --resample-series; fi
+  if grep -qi '^@univariate false' "$train"; then echo --no-znorm; fi
+}
 
 # ours LABEL RANKS NAME SEED EPOCHS BATCH: trains cnnswift's FCN; prints a JSON line like PyTorch's.
 ours() {
   local label="$1" ranks="$2" name="$3" seed="$4" epochs="$5" batch="$6"
   local dir="$OUT/runs/$label"; rm -rf "$dir"; mkdir -p "$dir"
-  local pad; pad="$(pad_of "$name")"
+  local pad; pad="$(prepare_of "$name")"
   # shellcheck disable=SC2086
   (cd "$dir" && mpiexec.mpich -n "$ranks" -genv LD_LIBRARY_PATH "$OPENBLAS" -genv OPENBLAS_NUM_THREADS 1 \
     "$CNN" train --model fcn --data "$DATA_DIR/$name/$name" $pad --batch "$batch" --epochs "$epochs" \
@@ -139,7 +144,7 @@ PY
 theirs() {
   local label="$1" name="$2" seed="$3" epochs="$4" batch="$5"
   local dir="$OUT/runs/$label"; rm -rf "$dir"; mkdir -p "$dir"
-  local pad; pad="$(pad_of "$name")"
+  local pad; pad="$(prepare_of "$name")"
   # shellcheck disable=SC2086
   (cd "$dir" && OMP_NUM_THREADS=1 "$VENV/bin/python" "$PY" --data "$DATA_DIR/$name/$name" $pad --batch "$batch" \
     --epochs "$epochs" --seed "$seed" --lr-plateau) >"$dir/stdout" 2>"$dir/stderr" || die "PyTorch failed: $dir/stderr"

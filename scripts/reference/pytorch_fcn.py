@@ -3,8 +3,8 @@
 in the .ts format exactly as `cnnswift train --model fcn` trains it, measured the same way. Prints one JSON
 object at the end.
 
-The same data: the .ts files read here (our own reader), each case's dimensions z-normalised (population
-standard deviation; a constant series only loses its mean), shorter cases padded with zeros at their end
+The same data: the .ts files read here (our own reader), each case's dimensions z-normalised unless
+--no-znorm (population standard deviation; a constant series only loses its mean), shorter cases padded with zeros at their end
 (--pad-series) or stretched to the longest by linear interpolation before normalising (--resample-series), the
 classes numbered in the order of the header's @classLabel. The same model: three 1-D
 convolutions of 128, 256 and 128 filters with kernels 8, 5 and 3 ('same' padding: (k-1)//2 before, k//2 after),
@@ -81,7 +81,7 @@ def resample(values, length):
     return out
 
 
-def tensors(cases, length, lengths):
+def tensors(cases, length, lengths, znorm=True):
     out = torch.zeros(len(cases), len(cases[0]), length)
     for index, case in enumerate(cases):
         for dimension, values in enumerate(case):
@@ -92,7 +92,7 @@ def tensors(cases, length, lengths):
                     values = resample(values, length)
             if any(math.isnan(v) for v in values):
                 raise SystemExit(f"case {index + 1} has missing values")
-            out[index, dimension, : len(values)] = torch.tensor(z_normalize(values))
+            out[index, dimension, : len(values)] = torch.tensor(z_normalize(values) if znorm else values)
     return out
 
 
@@ -135,6 +135,7 @@ def main():
     parser.add_argument("--lr-plateau", action="store_true")
     parser.add_argument("--pad-series", action="store_true")
     parser.add_argument("--resample-series", action="store_true")
+    parser.add_argument("--no-znorm", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -143,7 +144,8 @@ def main():
     _, test_cases, test_labels = read_ts(args.data + "_TEST.ts")
     length = max(len(case[0]) for case in train_cases + test_cases)
     lengths = "pad" if args.pad_series else "resample" if args.resample_series else None
-    x_train, x_test = tensors(train_cases, length, lengths), tensors(test_cases, length, lengths)
+    znorm = not args.no_znorm
+    x_train, x_test = tensors(train_cases, length, lengths, znorm), tensors(test_cases, length, lengths, znorm)
     y_train, y_test = torch.tensor(train_labels), torch.tensor(test_labels)
 
     model = FCN(x_train.shape[1], len(classes))
