@@ -200,7 +200,7 @@ while (( $(jobs -rp | wc -l) > 0 )); do wait -n || die "an accuracy run failed";
 
 declare -A PUBLISHED=([GunPoint]=1.000 [ItalyPowerDemand]=0.963 [ArrowHead]=0.843 [OSULeaf]=0.979 [ACSF1]=0.898
   [JapaneseVowels]=0.993)
-printf '%-18s %6s %-22s %-22s %8s %10s\n' "data set" batch "cnnswift (median)" "PyTorch (median)" "diff" "published"
+printf '%-18s %6s %-28s %-28s %8s %10s\n' "data set" batch "cnnswift (median)" "PyTorch (median)" "diff" "published"
 declare -A OURS_MEDIAN
 for name in "${DATASET_LIST[@]}"; do
   a=(); b=()
@@ -209,7 +209,7 @@ for name in "${DATASET_LIST[@]}"; do
     b+=("$(field "$(cat "$OUT/accuracy/$name-theirs-$seed.json")" test_accuracy)")
   done
   ma="$(median "${a[@]}")"; mb="$(median "${b[@]}")"; OURS_MEDIAN[$name]="$ma"
-  printf '%-18s %6d %-22s %-22s %+8.3f %10s\n' "$name" "$(batch_of "$name")" \
+  printf '%-18s %6d %-28s %-28s %+8.3f %10s\n' "$name" "$(batch_of "$name")" \
     "$(printf '%.3f' "$ma") ($(printf '%.3f ' "${a[@]}" | sed 's/ $//'))" \
     "$(printf '%.3f' "$mb") ($(printf '%.3f ' "${b[@]}" | sed 's/ $//'))" \
     "$(awk -v x="$ma" -v y="$mb" 'BEGIN { print x - y }')" "${PUBLISHED[$name]:--}"
@@ -217,7 +217,7 @@ done
 
 if (( ${#RANKS_LIST[@]} > 0 )); then
   echo "== 3. Two ranks, --sync batch, half the batch per rank, $EPOCHS epochs, seeds $SEEDS"
-  printf '%-18s %12s %-22s %-22s %8s\n' "data set" "batch/rank" "2 ranks (median)" "1 rank (median)" "diff"
+  printf '%-18s %12s %-28s %-16s %8s\n' "data set" "batch/rank" "2 ranks (median)" "1 rank (median)" "diff"
   for name in "${RANKS_LIST[@]}"; do
     batch="$(batch_of "$name")"; half=$(( (batch + 1) / 2 )); a=()
     for seed in "${SEED_LIST[@]}"; do
@@ -235,7 +235,7 @@ if (( ${#RANKS_LIST[@]} > 0 )); then
       one="$(median "${b[@]}")"
     fi
     m="$(median "${a[@]}")"
-    printf '%-18s %12s %-22s %-22s %+8.3f\n' "$name" "$half (of $batch)" \
+    printf '%-18s %12s %-28s %-16s %+8.3f\n' "$name" "$half (of $batch)" \
       "$(printf '%.3f' "$m") ($(printf '%.3f ' "${a[@]}" | sed 's/ $//'))" "$(printf '%.3f' "$one")" \
       "$(awk -v x="$m" -v y="$one" 'BEGIN { print x - y }')"
   done

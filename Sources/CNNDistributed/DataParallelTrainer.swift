@@ -341,7 +341,7 @@ public final class DataParallelTrainer {
   /// The fraction of the test set the network classifies right; each rank evaluates its part.
   func evaluate(_ network: Network, on test: DataSplit) throws -> Double {
     var correct = 0
-    let batch = 256
+    let batch = Self.evaluationBatch(for: network)
     var start = 0
     let loss = SoftmaxCrossEntropy()
     while start < test.count {
@@ -353,6 +353,14 @@ public final class DataParallelTrainer {
     var totals = [Double(correct), Double(test.count)]
     try world.allreduce(&totals, operation: .sum)
     return totals[1] > 0 ? totals[0] / totals[1] : 0
+  }
+
+  /// Test samples per forward pass: 256, fewer when one sample's largest layer output is large, so that no
+  /// output exceeds 2²³ values (32 MiB): a long series (ACSF1's 1,460 values × 256 channels) would otherwise
+  /// make the evaluation, not the training, what sets the run's peak memory.
+  static func evaluationBatch(for network: Network) -> Int {
+    let largest = network.layerInfo.map { $0.outputShape.reduce(1, *) }.max() ?? 1
+    return max(1, min(256, (1 << 23) / max(1, largest)))
   }
 
   /// Throws the first rank's problem on every rank when any rank has one.
