@@ -15,7 +15,7 @@
 #      5 runs of 2000 epochs on the UCR 2018 archive, of 10 on the MTS archive for JapaneseVowels). These runs
 #      are independent single-thread processes, --jobs at a time.
 #   3. Two ranks: cnnswift on 2 ranks with --sync batch (half the batch per rank, the same global batch) on
-#      --ranks-datasets, median over seeds, beside the 1-rank median.
+#      --ranks-datasets (none: skipped), median over seeds, beside the 1-rank median.
 # Both sides train the same way: the papers' protocol as near as the data allows, Adam (lr 0.001), the learning
 # rate halved after 50 epochs without a better training loss (to 0.0001), batch min(training cases / 10, 16),
 # the last partial batch dropped, each univariate case z-normalised (the multivariate archive's values are used as
@@ -56,7 +56,7 @@ while [[ $# -gt 0 ]]; do
     --speed-epochs) need_value "$@"; SPEED_EPOCHS="$2"; shift 2 ;;
     --pairs) need_value "$@"; PAIRS="$2"; shift 2 ;;
     --jobs) need_value "$@"; JOBS="$2"; shift 2 ;;
-    --ranks-datasets) need_value "$@"; RANKS_DATASETS="$2"; shift 2 ;;
+    --ranks-datasets) need_value "$@"; RANKS_DATASETS="$2"; [[ "$2" != none ]] || RANKS_DATASETS=""; shift 2 ;;
     --data-dir) need_value "$@"; DATA_DIR="$2"; shift 2 ;;
     --out) need_value "$@"; OUT="$2"; shift 2 ;;
     --resume) RESUME=true; shift ;;
