@@ -256,6 +256,8 @@ struct ConvolutionTests {
     layer.computesInputGradient = false
     _ = layer.forward(x, mode: .training)
     #expect(layer.backward(dy).count == 0)
-    #expect(layer.weight.gradient == reference)
+    // The same products, but a BLAS may pick kernels by the buffers' alignment (ATLAS on AMD EPYC does): equal to
+    // rounding, not bit for bit.
+    #expect(maxDifference(layer.weight.gradient, reference) < 1e-5 * 16)
   }
 }
