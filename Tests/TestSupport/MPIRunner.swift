@@ -132,6 +132,7 @@ public struct MPIRunner: Sendable {
     var options = PlatformOptions()
     options.processGroupID = 0  // its own group, so the deadline can signal all of it
     let timedOut = Flag()
+    let finished = Flag()
     let started = ContinuousClock.now
     let deadline = self.deadline
     let launcherExecutable: Executable =
@@ -147,16 +148,19 @@ public struct MPIRunner: Sendable {
       error: .string(limit: outputLimit)
     ) { execution in
       let pid = execution.processIdentifier.value
-      // Cancelled below once the run is over, so a finished process is never signalled.
-      return Task {
-        try await Task.sleep(for: deadline)
+      // On a dispatch queue, not a Task: a suite running in parallel can keep the cooperative pool's threads
+      // busy for many seconds, and the deadline must not wait for them. A run that is over is never signalled.
+      let (seconds, attoseconds) = deadline.components
+      DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) * 1e-18) {
+        guard !finished.isSet else { return }
         timedOut.set()
         let family = LauncherStop.terminate(pid)
-        try await Task.sleep(for: .seconds(2))
+        Thread.sleep(forTimeInterval: 2)
+        guard !finished.isSet else { return }
         LauncherStop.kill(pid, family: family)
       }
     }
-    result.closureResult.cancel()
+    finished.set()
     let status: MPIRunResult.Termination =
       switch result.terminationStatus {
       case .exited(let code): .exited(code)
@@ -192,7 +196,7 @@ public struct MPIRunner: Sendable {
   }
 }
 
-/// A flag the deadline task sets and the runner reads.
+/// A flag the deadline timer and the runner set and read.
 final class Flag: Sendable {
   private let value = Atomic<Bool>(false)
   func set() { value.store(true, ordering: .releasing) }
