@@ -222,9 +222,7 @@ extension TrainingSettings {
       return nil
     }
     let usual = PlateauSchedule.Settings()
-    let patience =
-      section.value("plateau_patience") == nil
-      ? usual.patience : try section.positiveInt("plateau_patience", maximum: maximumEpochs) ?? usual.patience
+    let patience = try section.positiveInt("plateau_patience", maximum: maximumEpochs) ?? usual.patience
     let factor = try section.number("plateau_factor", in: 1e-6...0.999_999, expected: "a factor in (0, 1)")
     let minimum = try section.number("min_lr", in: 1e-12...1e6, expected: "a positive learning rate")
     return PlateauSchedule.Settings(
